@@ -1,0 +1,228 @@
+//! The command line (SPEC 4). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
+//! 2 iamlint could not do its job.
+
+use crate::finding::Severity;
+use crate::lint::{self, Options};
+use crate::render::{self, OutputFormat, RenderOptions};
+use crate::rules::{self, FixAvailability, Settings};
+use crate::select::{parse_list, Selection};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "iamlint", version, about = "Lint Kestra service accounts, API tokens, groups, roles and bindings")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint a workspace (the default command)
+    Check(CheckArgs),
+    /// List every rule: code, name, default severity, on/off, fixable
+    Rules,
+    /// Show a rule's documentation
+    Explain {
+        /// A rule code (IAM101) or name (service-account-name)
+        rule: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to lint
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Rules to run instead of the defaults (codes, names or code prefixes, comma separated)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Rules to run in addition to the selected ones (e.g. opt-in rules)
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Rules not to run
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// The lowest severity that makes the exit status 1
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration
+    #[arg(long, default_value = "P90D")]
+    pub max_token_age: String,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+const SUBCOMMANDS: [&str; 5] = ["check", "rules", "explain", "help", "access"];
+
+/// `iamlint PATHS...` means `iamlint check PATHS...`.
+fn with_default_command(mut args: Vec<String>) -> Vec<String> {
+    let first = args.get(1).map(String::as_str);
+    let explicit = match first {
+        None => false,
+        Some(a) => SUBCOMMANDS.contains(&a) || matches!(a, "-h" | "--help" | "-V" | "--version"),
+    };
+    if !explicit {
+        args.insert(1, "check".into());
+    }
+    args
+}
+
+pub fn main() -> i32 {
+    let args = with_default_command(std::env::args().collect());
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => {
+            print(&rules_table());
+            0
+        }
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(entry) => {
+                print(&explain(entry));
+                0
+            }
+            None => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
+        },
+    }
+}
+
+fn fail(message: &str) -> i32 {
+    eprintln!("error: {message}");
+    2
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`iamlint ... | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let selection = Selection {
+        select: args.select.map(|v| v.iter().flat_map(|s| parse_list(s)).collect()),
+        extend_select: args.extend_select,
+        ignore: args.ignore,
+        ..Selection::default()
+    };
+    if let Err(e) = selection.validate() {
+        return fail(&e);
+    }
+    let max_token_age = match crate::duration::parse(&args.max_token_age) {
+        Ok(d) if d.seconds > 0 => d,
+        _ => return fail(&format!("--max-token-age `{}` is not a positive duration such as P90D", args.max_token_age)),
+    };
+    if let Some(n) = args.threads {
+        if rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().is_err() {
+            return fail("cannot start worker threads");
+        }
+    }
+    let options = Options { paths: args.paths, selection, settings: Settings { max_token_age }, ..Options::default() };
+    let outcome = match lint::run(&options) {
+        Ok(o) => o,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let render_options = RenderOptions { color, files: outcome.files };
+    print(&render::render(args.format, &outcome.ws, &outcome.findings, &render_options));
+    if args.format == OutputFormat::Human {
+        eprintln!("{}", render::summary(&outcome.findings, outcome.files));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    i32::from(outcome.findings.iter().any(|f| f.severity >= threshold))
+}
+
+pub fn rules_table() -> String {
+    let mut out = format!("{:<8} {:<38} {:<8} {:<4} {}\n", "CODE", "NAME", "SEVERITY", "ON", "FIX");
+    for r in rules::all() {
+        let fix = match r.meta.fix {
+            FixAvailability::None => "-",
+            FixAvailability::Always => "yes",
+            FixAvailability::Sometimes => "some",
+        };
+        out.push_str(&format!(
+            "{:<8} {:<38} {:<8} {:<4} {}\n",
+            r.code,
+            r.meta.name,
+            r.meta.severity.as_str(),
+            if r.meta.enabled { "on" } else { "off" },
+            fix
+        ));
+    }
+    out
+}
+
+pub fn explain(entry: &rules::RuleEntry) -> String {
+    let m = &entry.meta;
+    let mut out = format!("# {} {}\n\n{}\n\n", m.code, m.name, m.summary);
+    out.push_str(&format!(
+        "Default severity: {}{}. Fix: {}.\n\n",
+        m.severity.as_str(),
+        if m.enabled { "" } else { " (opt-in: enable with --extend-select)" },
+        match m.fix {
+            FixAvailability::None => "none",
+            FixAvailability::Always => "available",
+            FixAvailability::Sometimes => "sometimes available",
+        }
+    ));
+    out.push_str(&format!("## What it does\n\n{}\n\n## Why is this bad?\n\n{}\n\n", m.what.trim(), m.why.trim()));
+    out.push_str(&format!("## Example\n\n```{}\n{}\n```\n\n", fence(&m.bad.file), m.bad.source.trim_end()));
+    out.push_str(&format!("## Use instead\n\n```{}\n{}\n```\n", fence(&m.good.file), m.good.source.trim_end()));
+    if let Some(notes) = &m.fix_notes {
+        out.push_str(&format!("\n## Fix safety\n\n{}\n", notes.trim()));
+    }
+    if !m.references.is_empty() {
+        out.push_str("\n## References\n\n");
+        for r in &m.references {
+            out.push_str(&format!("- {r}\n"));
+        }
+    }
+    out
+}
+
+fn fence(file: &str) -> &'static str {
+    if file.ends_with(".tf") {
+        "hcl"
+    } else if file.ends_with(".json") {
+        "json"
+    } else {
+        "yaml"
+    }
+}

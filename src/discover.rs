@@ -1,0 +1,128 @@
+//! Finding the files of a workspace: the `ignore` crate walks (honouring .gitignore), and
+//! hidden entries are skipped except CI workflow locations, where credentials hide.
+
+use crate::frontend::FileKind;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub display: String,
+    pub kind: FileKind,
+    /// False for files loaded only so that references from the named files resolve.
+    pub reported: bool,
+}
+
+#[derive(Debug)]
+pub enum DiscoverError {
+    Missing(PathBuf),
+}
+
+impl std::fmt::Display for DiscoverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DiscoverError::Missing(p) => write!(f, "path `{}` does not exist", p.display()),
+        }
+    }
+}
+
+/// Every supported file under `paths`, sorted by displayed path. When a path is a file,
+/// the rest of its workspace (the nearest folder up holding `.iamlint.yaml` or `.git`) is
+/// loaded too, unreported.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    // Keyed by canonical path so a file named twice (or named and found) is read once.
+    let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
+    let mut context_roots = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|_| DiscoverError::Missing(path.clone()))?;
+        if meta.is_dir() {
+            walk(path, true, &mut found);
+        } else {
+            let kind = FileKind::of(path);
+            if let Some(kind) = kind {
+                let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+                found.insert(key, Candidate { path: path.clone(), display: display_given(path), kind, reported: true });
+            }
+            if let Some(root) = workspace_root(path) {
+                context_roots.push(root);
+            }
+        }
+    }
+    context_roots.sort();
+    context_roots.dedup();
+    for root in context_roots {
+        let mut context = BTreeMap::new();
+        walk(&root, false, &mut context);
+        for (key, mut c) in context {
+            if found.contains_key(&key) {
+                continue;
+            }
+            c.display = display_relative(&key, cwd.as_deref());
+            found.insert(key, c);
+        }
+    }
+    let mut files: Vec<Candidate> = found.into_values().collect();
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(files)
+}
+
+fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()))
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
+            continue;
+        }
+        let path = entry.path();
+        let Some(kind) = FileKind::of(path) else { continue };
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        found.entry(key).or_insert_with(|| Candidate {
+            path: path.to_path_buf(),
+            display: display_given(path),
+            kind,
+            reported,
+        });
+    }
+}
+
+/// Hidden files and folders are skipped, except `.github/` and `.gitlab-ci.yml`, which
+/// hold CI workflows; `.terraform/` (downloaded modules) and `.git/` always are.
+fn keep_entry(name: &str, depth: usize) -> bool {
+    if depth == 0 {
+        return true;
+    }
+    match name {
+        ".github" | ".gitlab-ci.yml" => true,
+        ".terraform" | ".git" => false,
+        n => !n.starts_with('.'),
+    }
+}
+
+fn workspace_root(file: &Path) -> Option<PathBuf> {
+    let abs = file.canonicalize().ok()?;
+    let mut dir = abs.parent()?;
+    loop {
+        if dir.join(".iamlint.yaml").exists() || dir.join(".git").exists() {
+            return Some(dir.to_path_buf());
+        }
+        dir = dir.parent()?;
+    }
+}
+
+fn display_given(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn display_relative(path: &Path, cwd: Option<&Path>) -> String {
+    match cwd.and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => rel.to_string_lossy().into_owned(),
+        None => path.to_string_lossy().into_owned(),
+    }
+}

@@ -1,0 +1,191 @@
+//! Token lifetimes as Kestra reads them: `java.time.Duration.parse`, which accepts
+//! `PnDTnHnMn.nS` (case-insensitive, signed parts) and nothing with years, months or weeks.
+//! No general ISO 8601 crate matches that subset (they accept `P1Y`, `P2W`), so the
+//! grammar below mirrors the JDK's own pattern, then iamlint's policy on top of it:
+//! zero is "never expires", negative and fractional values are rejected.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// The JDK's `Duration.PATTERN`, verbatim in meaning.
+static JAVA_DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^([-+]?)P(?:([-+]?[0-9]+)D)?(T(?:([-+]?[0-9]+)H)?(?:([-+]?[0-9]+)M)?(?:([-+]?[0-9]+)(?:[.,]([0-9]{0,9}))?S)?)?$")
+        .expect("valid regex")
+});
+
+/// Looser spellings people write, to suggest the Kestra form.
+static CASUAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*([0-9]+)\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|w|weeks?)\s*$")
+        .expect("valid regex")
+});
+
+static ISO_WEEKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^P([0-9]+)W$").expect("valid regex"));
+static ISO_CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T.*)?$").expect("valid regex")
+});
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration {
+    pub seconds: i128,
+}
+
+impl Duration {
+    pub const fn days(days: i128) -> Self {
+        Duration { seconds: days * 86_400 }
+    }
+
+    /// The canonical Kestra spelling: whole days when exact, else hours, minutes, seconds.
+    pub fn to_iso(self) -> String {
+        let s = self.seconds;
+        if s == 0 {
+            return "PT0S".into();
+        }
+        if s % 86_400 == 0 {
+            return format!("P{}D", s / 86_400);
+        }
+        let mut out = String::from("PT");
+        let (h, rest) = (s / 3600, s % 3600);
+        let (m, sec) = (rest / 60, rest % 60);
+        if h > 0 {
+            out.push_str(&format!("{h}H"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}M"));
+        }
+        if sec > 0 {
+            out.push_str(&format!("{sec}S"));
+        }
+        out
+    }
+
+    pub fn human(self) -> String {
+        let s = self.seconds;
+        if s % 86_400 == 0 {
+            let d = s / 86_400;
+            format!("{d} day{}", if d == 1 { "" } else { "s" })
+        } else if s % 3600 == 0 {
+            let h = s / 3600;
+            format!("{h} hour{}", if h == 1 { "" } else { "s" })
+        } else {
+            format!("{s} seconds")
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DurationError {
+    /// Not a duration Java accepts; `suggestion` is the exact equivalent when there is one.
+    Invalid {
+        reason: String,
+        suggestion: Option<String>,
+    },
+    Negative,
+    Fractional,
+}
+
+impl DurationError {
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            DurationError::Invalid { suggestion, .. } => suggestion.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+pub fn parse(text: &str) -> Result<Duration, DurationError> {
+    let Some(caps) = JAVA_DURATION.captures(text) else {
+        return Err(explain_invalid(text));
+    };
+    // Java rejects "P", "PT" and a dangling "T" even though the pattern admits them.
+    let has_part = (2..=7).filter(|&i| i != 3).any(|i| caps.get(i).is_some());
+    if !has_part || caps.get(3).is_some_and(|t| t.as_str().len() == 1) {
+        return Err(DurationError::Invalid { reason: "has no amount".into(), suggestion: None });
+    }
+    if caps.get(7).is_some_and(|f| !f.as_str().trim_matches('0').is_empty()) {
+        return Err(DurationError::Fractional);
+    }
+    let part = |i: usize, unit: i128| -> Result<i128, DurationError> {
+        caps.get(i).map_or(Ok(0), |m| {
+            m.as_str()
+                .parse::<i128>()
+                .map(|n| n * unit)
+                .map_err(|_| DurationError::Invalid { reason: "is out of range".into(), suggestion: None })
+        })
+    };
+    let total = part(2, 86_400)? + part(4, 3600)? + part(5, 60)? + part(6, 1)?;
+    let total = if &caps[1] == "-" { -total } else { total };
+    if total < 0 {
+        return Err(DurationError::Negative);
+    }
+    Ok(Duration { seconds: total })
+}
+
+fn explain_invalid(text: &str) -> DurationError {
+    let trimmed = text.trim();
+    if let Some(c) = CASUAL.captures(trimmed) {
+        let n: i128 = c[1].parse().unwrap_or(0);
+        let unit = c[2].to_ascii_lowercase();
+        let seconds = match unit.chars().next() {
+            Some('w') => n * 7 * 86_400,
+            Some('d') => n * 86_400,
+            Some('h') => n * 3600,
+            Some('m') => n * 60,
+            _ => n,
+        };
+        return DurationError::Invalid {
+            reason: "is not an ISO 8601 duration".into(),
+            suggestion: Some(Duration { seconds }.to_iso()),
+        };
+    }
+    if let Some(c) = ISO_WEEKS.captures(trimmed) {
+        let weeks: i128 = c[1].parse().unwrap_or(0);
+        return DurationError::Invalid {
+            reason: "uses weeks, which Kestra does not accept".into(),
+            suggestion: Some(Duration::days(weeks * 7).to_iso()),
+        };
+    }
+    if ISO_CALENDAR.is_match(trimmed) && trimmed.len() > 1 {
+        return DurationError::Invalid {
+            reason: "uses years or months, which Kestra does not accept (their length in days varies)".into(),
+            suggestion: None,
+        };
+    }
+    DurationError::Invalid { reason: "is not an ISO 8601 duration such as P30D or PT12H".into(), suggestion: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_accepted_forms() {
+        assert_eq!(parse("PT1H"), Ok(Duration { seconds: 3600 }));
+        assert_eq!(parse("P30D"), Ok(Duration::days(30)));
+        assert_eq!(parse("p30d"), Ok(Duration::days(30)));
+        assert_eq!(parse("PT2160H"), Ok(Duration::days(90)));
+        assert_eq!(parse("P1DT12H"), Ok(Duration { seconds: 86_400 + 43_200 }));
+        assert_eq!(parse("PT0S"), Ok(Duration { seconds: 0 }));
+        assert_eq!(parse("PT1.000S"), Ok(Duration { seconds: 1 }));
+    }
+
+    #[test]
+    fn rejected_forms() {
+        assert_eq!(parse("-P1D"), Err(DurationError::Negative));
+        assert_eq!(parse("PT1.5S"), Err(DurationError::Fractional));
+        assert_eq!(parse("30d").unwrap_err().suggestion(), Some("P30D"));
+        assert_eq!(parse("12h").unwrap_err().suggestion(), Some("PT12H"));
+        assert_eq!(parse("P2W").unwrap_err().suggestion(), Some("P14D"));
+        assert_eq!(parse("P1Y").unwrap_err().suggestion(), None);
+        assert!(parse("P1M").is_err());
+        assert!(parse("P").is_err());
+        assert!(parse("PT").is_err());
+        assert!(parse("").is_err());
+        assert!(parse("P99999999999999999999999999999999999999999D").is_err());
+    }
+
+    #[test]
+    fn canonical_spelling() {
+        assert_eq!(Duration::days(90).to_iso(), "P90D");
+        assert_eq!(Duration { seconds: 5400 }.to_iso(), "PT1H30M");
+    }
+}

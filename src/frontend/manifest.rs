@@ -1,0 +1,463 @@
+//! YAML and JSON manifests (SPEC 2.2): a mapping with at least one of the section keys.
+//! Anything else is not ours and is skipped without a word.
+
+use crate::model::*;
+use crate::source::{FileId, Span};
+use crate::syntax::yaml::{self, Limits, Node};
+
+pub const SECTIONS: [&str; 5] = ["serviceAccounts", "users", "groups", "roles", "bindings"];
+const TOP_KEYS: [&str; 6] = ["tenant", "serviceAccounts", "users", "groups", "roles", "bindings"];
+const SERVICE_ACCOUNT_KEYS: [&str; 6] = ["id", "name", "description", "superAdmin", "groups", "apiTokens"];
+const PERSONAL_KEYS: [&str; 4] = ["email", "firstName", "lastName", "password"];
+const TOKEN_KEYS: [&str; 5] = ["id", "name", "description", "maxAge", "extended"];
+const USER_KEYS: [&str; 11] = [
+    "id",
+    "username",
+    "email",
+    "firstName",
+    "lastName",
+    "description",
+    "superAdmin",
+    "groups",
+    "apiTokens",
+    "password",
+    "namespace",
+];
+const GROUP_KEYS: [&str; 4] = ["id", "name", "description", "namespace"];
+const GROUP_REF_KEYS: [&str; 2] = ["id", "name"];
+const ROLE_KEYS: [&str; 5] = ["id", "name", "description", "namespace", "permissions"];
+const GRANT_KEYS: [&str; 4] = ["type", "permissions", "actions", "namespace"];
+const BINDING_KEYS: [&str; 5] = ["id", "type", "externalId", "roleId", "namespace"];
+
+pub fn parse(file: FileId, text: &str) -> FileModel {
+    let mut model = FileModel::default();
+    let docs = match yaml::parse(text, Limits::default()) {
+        Ok(docs) => docs,
+        Err(e) => {
+            if looks_like_manifest(text) {
+                model.problems.push(Problem {
+                    code: "IAM001",
+                    span: Span::new(file, e.offset, e.offset),
+                    message: format!("cannot parse manifest: {}", e.message),
+                    help: None,
+                });
+            }
+            return model;
+        }
+    };
+    for doc in &docs {
+        if is_manifest(doc) {
+            Lowering { file, text, model: &mut model, tenant: "main".into() }.document(doc);
+        }
+    }
+    model
+}
+
+fn is_manifest(doc: &Node) -> bool {
+    SECTIONS.iter().any(|s| doc.get(s).is_some())
+}
+
+/// An unparsable file is ours to report only when it shows a section key at column 0
+/// (YAML) or as a quoted key (JSON); Helm templates and the like are not.
+fn looks_like_manifest(text: &str) -> bool {
+    text.lines().any(|line| {
+        let t = line.trim_start_matches(['{', ' ', '\t']);
+        SECTIONS.iter().any(|s| {
+            line.strip_prefix(s).is_some_and(|r| r.trim_start().starts_with(':'))
+                || t.strip_prefix('"').and_then(|r| r.strip_prefix(s)).is_some_and(|r| r.starts_with('"'))
+        })
+    })
+}
+
+/// A literal Kestra-generated id (22 base62 characters, as in `68xAawPfiJPkTkZJIPX6jQ`):
+/// it names an object managed elsewhere. Valid names cannot hold uppercase, so requiring
+/// one keeps real names out.
+pub fn looks_like_kestra_id(s: &str) -> bool {
+    s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && s.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// A manifest value produced by a template engine (`${X}`, `{{ x }}`) is not a literal.
+fn is_templated(s: &str) -> bool {
+    s.contains("${") || s.contains("{{")
+}
+
+struct Lowering<'a> {
+    file: FileId,
+    text: &'a str,
+    model: &'a mut FileModel,
+    tenant: String,
+}
+
+impl Lowering<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|b| **b == b'\n').count()
+    }
+
+    fn span(&self, node: &Node) -> Span {
+        Span::new(self.file, node.start(), node.end())
+    }
+
+    fn document(&mut self, doc: &Node) {
+        self.check_keys(doc, &TOP_KEYS, "the manifest");
+        if let Some(t) = doc.get("tenant").and_then(Node::as_str) {
+            self.tenant = t.to_string();
+        }
+        for (section, lower) in [
+            ("groups", Self::group as fn(&mut Self, &Node, usize)),
+            ("roles", Self::role),
+            ("serviceAccounts", Self::service_account),
+            ("users", Self::user),
+            ("bindings", Self::binding),
+        ] {
+            if let Some(list) = doc.get(section) {
+                self.each_item(list, section, lower);
+            }
+        }
+    }
+
+    fn each_item(&mut self, list: &Node, section: &str, lower: fn(&mut Self, &Node, usize)) {
+        match list {
+            Node::Seq { items, .. } => {
+                for (i, item) in items.iter().enumerate() {
+                    if matches!(item, Node::Map { .. }) {
+                        lower(self, item, i);
+                    } else {
+                        self.problem(
+                            "IAM002",
+                            item,
+                            format!("each item of `{section}` should be a mapping, found {}", item.kind_name()),
+                            None,
+                        );
+                    }
+                }
+            }
+            n if n.is_null() => {}
+            other => self.problem(
+                "IAM002",
+                other,
+                format!("`{section}` should be a list, found {}", other.kind_name()),
+                None,
+            ),
+        }
+    }
+
+    fn problem(&mut self, code: &'static str, node: &Node, message: String, help: Option<String>) {
+        let span = self.span(node);
+        self.model.problems.push(Problem { code, span, message, help });
+    }
+
+    fn check_keys(&mut self, map: &Node, known: &[&str], what: &str) {
+        self.check_keys_except(map, known, &[], what);
+    }
+
+    fn check_keys_except(&mut self, map: &Node, known: &[&str], handled_elsewhere: &[&str], what: &str) {
+        let Node::Map { entries, .. } = map else { return };
+        for (key, _) in entries {
+            let Some(name) = key.as_str() else { continue };
+            if known.contains(&name) || handled_elsewhere.contains(&name) {
+                continue;
+            }
+            let help = crate::suggest::closest(name, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            self.problem("IAM002", key, format!("unknown key `{name}` in {what}"), help);
+        }
+    }
+
+    fn origin(&self, item: &Node, address: String) -> Origin {
+        // The item's first line, so that the finding underlines `name: x` (or a JSON `{`).
+        let first_line_end = match item {
+            Node::Map { entries, .. } => entries.first().map_or(item.start(), |(k, v)| {
+                if self.line_of(v.start()) == self.line_of(k.start())
+                    && !matches!(v, Node::Map { .. } | Node::Seq { .. })
+                {
+                    v.end()
+                } else {
+                    k.end()
+                }
+            }),
+            _ => item.end(),
+        };
+        let json_brace = self.text.as_bytes().get(item.start()) == Some(&b'{');
+        let end = if json_brace { item.start() + 1 } else { first_line_end };
+        let span = Span::new(self.file, item.start(), end);
+        Origin {
+            span,
+            extent: self.span(item),
+            address,
+            format: Format::Manifest,
+            tenant_source: TenantSource::Literal(self.tenant.clone()),
+            tenant: self.tenant.clone(),
+        }
+    }
+
+    fn address(section: &str, item: &Node, index: usize) -> String {
+        let label =
+            item.get("name").or_else(|| item.get("username")).or_else(|| item.get("email")).and_then(Node::as_str);
+        match label {
+            Some(name) => format!("{section}[{name}]"),
+            None => format!("{section}[{index}]"),
+        }
+    }
+
+    fn text(&self, map: &Node, key: &str) -> Option<Text> {
+        let (k, v) = map.entry(key)?;
+        let val = if v.is_null() {
+            Val::Null
+        } else {
+            match v.as_str() {
+                Some(s) if is_templated(s) => Val::Unknown,
+                Some(s) => Val::Known(s.to_string()),
+                None => Val::Unknown,
+            }
+        };
+        Some(Field { val, span: self.span(v), key: self.span(k) })
+    }
+
+    fn flag(&self, map: &Node, key: &str) -> Option<Field<bool>> {
+        let (k, v) = map.entry(key)?;
+        let val = match v.as_bool() {
+            Some(b) => Val::Known(b),
+            None if v.is_null() => Val::Null,
+            None => Val::Unknown,
+        };
+        Some(Field { val, span: self.span(v), key: self.span(k) })
+    }
+
+    fn name_reference(&self, node: &Node) -> Reference {
+        let span = self.span(node);
+        match node.as_str() {
+            Some(s) if is_templated(s) => Reference::new(Target::Unknown, span),
+            Some(s) if looks_like_kestra_id(s) => Reference::new(Target::External(s.to_string()), span),
+            Some(s) => Reference::new(Target::Name(s.to_string()), span),
+            None => Reference::new(Target::Unknown, span),
+        }
+    }
+
+    /// `groups: [bots]` or `groups: [{id: bots}]`, as the API returns them.
+    fn group_references(&mut self, map: &Node) -> Vec<Reference> {
+        let Some(Node::Seq { items, .. }) = map.get("groups") else { return Vec::new() };
+        let mut refs = Vec::new();
+        for item in items {
+            match item {
+                Node::Map { .. } => {
+                    self.check_keys(item, &GROUP_REF_KEYS, "a group reference");
+                    if let Some(v) = item.get("id").or_else(|| item.get("name")) {
+                        refs.push(self.name_reference(v));
+                    }
+                }
+                _ => refs.push(self.name_reference(item)),
+            }
+        }
+        refs
+    }
+
+    fn personal_info(&self, map: &Node) -> Vec<PersonalField> {
+        let Node::Map { entries, .. } = map else { return Vec::new() };
+        entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let key = k.as_str()?;
+                PERSONAL_KEYS.contains(&key).then(|| PersonalField {
+                    key: key.to_string(),
+                    entry: Span::new(self.file, k.start(), v.end().max(k.end())),
+                    key_span: self.span(k),
+                })
+            })
+            .collect()
+    }
+
+    fn group(&mut self, item: &Node, index: usize) {
+        self.check_keys(item, &GROUP_KEYS, "a group");
+        let group = Group {
+            origin: self.origin(item, Self::address("groups", item, index)),
+            id: self.text(item, "id"),
+            name: self.text(item, "name"),
+            description: self.text(item, "description"),
+            namespace: self.text(item, "namespace"),
+        };
+        self.model.groups.push(group);
+    }
+
+    fn role(&mut self, item: &Node, index: usize) {
+        self.check_keys(item, &ROLE_KEYS, "a role");
+        let mut grants = Vec::new();
+        let mut grants_known = true;
+        match item.get("permissions") {
+            Some(Node::Map { entries, .. }) => {
+                for (k, v) in entries {
+                    grants.push(Grant {
+                        resource_type: self.scalar_text(k),
+                        actions: self.action_list(v),
+                        span: Span::new(self.file, k.start(), v.end().max(k.end())),
+                        style: PermissionStyle::Map,
+                    });
+                }
+            }
+            Some(Node::Seq { items, .. }) => {
+                for g in items {
+                    self.check_keys(g, &GRANT_KEYS, "a permission");
+                    let Some(t) = g.get("type") else { continue };
+                    let actions = g
+                        .get("permissions")
+                        .or_else(|| g.get("actions"))
+                        .map(|a| self.action_list(a))
+                        .unwrap_or_default();
+                    grants.push(Grant {
+                        resource_type: self.scalar_text(t),
+                        actions,
+                        span: self.span(g),
+                        style: PermissionStyle::Map,
+                    });
+                }
+            }
+            Some(n) if !n.is_null() => grants_known = false,
+            _ => {}
+        }
+        let role = Role {
+            origin: self.origin(item, Self::address("roles", item, index)),
+            id: self.text(item, "id"),
+            name: self.text(item, "name"),
+            description: self.text(item, "description"),
+            namespace: self.text(item, "namespace"),
+            grants,
+            grants_known,
+        };
+        self.model.roles.push(role);
+    }
+
+    fn scalar_text(&self, node: &Node) -> Text {
+        let span = self.span(node);
+        let val = match node.as_str() {
+            Some(s) if !is_templated(s) => Val::Known(s.to_string()),
+            _ => Val::Unknown,
+        };
+        Field { val, span, key: span }
+    }
+
+    fn action_list(&self, node: &Node) -> Vec<Text> {
+        match node {
+            Node::Seq { items, .. } => items.iter().map(|a| self.scalar_text(a)).collect(),
+            Node::Scalar(_) if !node.is_null() => vec![self.scalar_text(node)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn service_account(&mut self, item: &Node, index: usize) {
+        self.check_keys_except(item, &SERVICE_ACCOUNT_KEYS, &PERSONAL_KEYS, "a service account");
+        let groups = self.group_references(item);
+        let sa = ServiceAccount {
+            origin: self.origin(item, Self::address("serviceAccounts", item, index)),
+            id: self.text(item, "id"),
+            name: self.text(item, "name"),
+            description: self.text(item, "description"),
+            super_admin: self.flag(item, "superAdmin"),
+            groups,
+            groups_known: true,
+            personal_info: self.personal_info(item),
+        };
+        let owner = Reference::direct(ObjectRef::ServiceAccount(self.model.service_accounts.len()), sa.origin.span);
+        self.model.service_accounts.push(sa);
+        self.tokens(item, owner, OwnerKind::ServiceAccount);
+    }
+
+    fn user(&mut self, item: &Node, index: usize) {
+        self.check_keys(item, &USER_KEYS, "a user");
+        let groups = self.group_references(item);
+        let user = User {
+            origin: self.origin(item, Self::address("users", item, index)),
+            id: self.text(item, "id"),
+            name: self.text(item, "username").or_else(|| self.text(item, "email")),
+            email: self.text(item, "email"),
+            description: self.text(item, "description"),
+            super_admin: self.flag(item, "superAdmin"),
+            groups,
+            groups_known: true,
+        };
+        let owner = Reference::direct(ObjectRef::User(self.model.users.len()), user.origin.span);
+        self.model.users.push(user);
+        self.tokens(item, owner, OwnerKind::User);
+    }
+
+    fn tokens(&mut self, owner_item: &Node, owner: Reference, owner_kind: OwnerKind) {
+        let Some(list) = owner_item.get("apiTokens") else { return };
+        let owner_address = {
+            let prefix = if owner_kind == OwnerKind::User { "users" } else { "serviceAccounts" };
+            Self::address(prefix, owner_item, 0)
+        };
+        let Node::Seq { items, .. } = list else {
+            if !list.is_null() {
+                self.problem("IAM002", list, format!("`apiTokens` should be a list, found {}", list.kind_name()), None);
+            }
+            return;
+        };
+        for (i, item) in items.iter().enumerate() {
+            if !matches!(item, Node::Map { .. }) {
+                continue;
+            }
+            self.check_keys(item, &TOKEN_KEYS, "an API token");
+            let label = item.get("name").and_then(Node::as_str).map_or_else(|| i.to_string(), str::to_string);
+            let token = ApiToken {
+                origin: self.origin(item, format!("{owner_address}.apiTokens[{label}]")),
+                owner_kind,
+                owner: owner.clone(),
+                name: self.text(item, "name"),
+                description: self.text(item, "description"),
+                max_age: self.text(item, "maxAge"),
+                extended: self.flag(item, "extended"),
+            };
+            self.model.tokens.push(token);
+        }
+    }
+
+    fn binding(&mut self, item: &Node, index: usize) {
+        self.check_keys(item, &BINDING_KEYS, "a binding");
+        let span = self.span(item);
+        let principal =
+            item.get("externalId").map_or(Reference::new(Target::Unknown, span), |n| self.name_reference(n));
+        let role = item.get("roleId").map_or(Reference::new(Target::Unknown, span), |n| self.name_reference(n));
+        let binding = Binding {
+            origin: self.origin(item, format!("bindings[{index}]")),
+            principal_type: self.text(item, "type"),
+            principal,
+            role,
+            namespace: self.text(item, "namespace"),
+        };
+        self.model.bindings.push(binding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_manifests_are_skipped_silently() {
+        assert!(parse(FileId(0), "name: ci\non: push\n").problems.is_empty());
+        assert!(parse(FileId(0), "{{ if .Values }}\nx: [\n").problems.is_empty());
+    }
+
+    #[test]
+    fn broken_manifest_is_a_syntax_error() {
+        let m = parse(FileId(0), "serviceAccounts:\n  - name: [x\n");
+        assert_eq!(m.problems[0].code, "IAM001");
+    }
+
+    #[test]
+    fn lowers_nested_tokens_and_typos() {
+        let m = parse(
+            FileId(0),
+            "serviceAccounts:\n  - name: ci\n    email: a@b.c\n    apiTokens:\n      - name: t\n        max_age: P1D\n",
+        );
+        assert_eq!(m.service_accounts.len(), 1);
+        assert_eq!(m.service_accounts[0].personal_info[0].key, "email");
+        assert_eq!(m.tokens.len(), 1);
+        assert!(m.tokens[0].max_age.is_none());
+        assert_eq!(m.problems.len(), 1);
+        assert_eq!(m.problems[0].help.as_deref(), Some("did you mean `maxAge`?"));
+    }
+
+    #[test]
+    fn kestra_ids() {
+        assert!(looks_like_kestra_id("68xAawPfiJPkTkZJIPX6jQ"));
+        assert!(!looks_like_kestra_id("my-service-account"));
+    }
+}

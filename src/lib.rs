@@ -1,0 +1,17 @@
+//! iamlint: a static analyzer for Kestra identity-and-access configuration.
+
+pub mod cli;
+pub mod discover;
+pub mod duration;
+pub mod finding;
+pub mod frontend;
+pub mod lint;
+pub mod model;
+pub mod names;
+pub mod render;
+pub mod resolve;
+pub mod rules;
+pub mod select;
+pub mod source;
+pub mod suggest;
+pub mod syntax;

@@ -1,0 +1,152 @@
+//! The pipeline: discover -> read and parse in parallel -> merge into one model ->
+//! resolve references -> run rules -> filter -> sort.
+
+use crate::discover::{self, Candidate};
+use crate::finding::Finding;
+use crate::frontend;
+use crate::model::{FileModel, Workspace};
+use crate::resolve;
+use crate::rules::{self, Context, Settings};
+use crate::select::Selection;
+use crate::source::{FileId, SourceFile};
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub selection: Selection,
+    pub settings: Settings,
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            paths: vec![PathBuf::from(".")],
+            selection: Selection::default(),
+            settings: Settings::default(),
+            max_file_size: 16 * 1024 * 1024,
+        }
+    }
+}
+
+pub struct Outcome {
+    pub ws: Workspace,
+    pub findings: Vec<Finding>,
+    /// Files reported on (the others were read only to resolve references).
+    pub files: usize,
+}
+
+#[derive(Debug)]
+pub enum Error {
+    Discover(discover::DiscoverError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Discover(e) => e.fmt(f),
+        }
+    }
+}
+
+pub fn run(options: &Options) -> Result<Outcome, Error> {
+    let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
+    let ws = load(&candidates, options.max_file_size);
+    let findings = check(&ws, &options.selection, &options.settings);
+    let files = candidates.iter().filter(|c| c.reported).count();
+    Ok(Outcome { ws, findings, files })
+}
+
+/// Reads and parses every file in parallel; merges in path order, so the model (and every
+/// output) is the same whatever the thread count.
+pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
+    let parsed: Vec<(SourceFile, FileModel)> = candidates
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = FileId(i as u32);
+            match read_text(c, max_file_size) {
+                Ok(text) => {
+                    let model = frontend::parse(c.kind, id, &text);
+                    (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
+                }
+                Err(message) => (
+                    SourceFile::new(c.display.clone(), c.path.clone(), Arc::from(""), c.reported),
+                    frontend::unreadable(id, message),
+                ),
+            }
+        })
+        .collect();
+    let mut ws = Workspace::default();
+    for (source, model) in parsed {
+        ws.sources.add(source);
+        ws.merge(model);
+    }
+    resolve::resolve(&mut ws);
+    ws
+}
+
+/// The file's text, or why it has none. Never blocks on a FIFO, never reads past the limit.
+fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, String> {
+    let meta = std::fs::metadata(&c.path).map_err(|e| format!("cannot read file: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > max_file_size {
+        return Err(format!("file is {} bytes, above the {max_file_size}-byte limit; not linted", meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(&c.path)
+        .and_then(|f| f.take(max_file_size + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() as u64 > max_file_size {
+        return Err(format!("file is above the {max_file_size}-byte limit; not linted"));
+    }
+    if bytes.contains(&0) {
+        return Err("binary file (contains NUL bytes); not linted".into());
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    // A byte-order mark is not content: spans start after it.
+    Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
+}
+
+/// Runs the selected rules over the model, keeps findings in reported files, and sorts
+/// them by path, line, column and code.
+pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
+    let cx = Context { ws, settings };
+    let mut findings: Vec<Finding> = rules::all()
+        .par_iter()
+        .filter(|r| selection.enabled(r))
+        .flat_map_iter(|r| {
+            let mut out = Vec::new();
+            (r.check)(&cx, &mut out);
+            let severity = selection.severity(r);
+            out.into_iter().map(move |mut f| {
+                f.severity = severity;
+                f
+            })
+        })
+        .filter(|f| ws.is_reported(f.span))
+        .collect();
+    sort(ws, &mut findings);
+    findings.dedup();
+    findings
+}
+
+pub fn sort(ws: &Workspace, findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let pa = ws.sources.get(a.span.file);
+        let pb = ws.sources.get(b.span.file);
+        (pa.display.as_str(), a.span.start, a.code, &a.message, a.span.end).cmp(&(
+            pb.display.as_str(),
+            b.span.start,
+            b.code,
+            &b.message,
+            b.span.end,
+        ))
+    });
+}

@@ -1,0 +1,379 @@
+//! The workspace model: every IAM object from every file, Terraform and manifests alike.
+//! Rules see only this model, so one rule covers every input format.
+
+use crate::source::{SourceMap, Span};
+
+/// A value as far as iamlint can know it. `Unknown` is an expression it cannot evaluate
+/// (a variable without a default, a function of one): rules never report on it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val<T> {
+    Known(T),
+    Null,
+    Unknown,
+}
+
+/// A field as written: its value, where the value is written, and where its key is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field<T> {
+    pub val: Val<T>,
+    pub span: Span,
+    pub key: Span,
+}
+
+impl<T> Field<T> {
+    pub fn known(&self) -> Option<&T> {
+        match &self.val {
+            Val::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.val, Val::Unknown)
+    }
+}
+
+pub type Text = Field<String>;
+
+pub fn known_str(field: &Option<Text>) -> Option<&str> {
+    field.as_ref().and_then(|f| f.known()).map(String::as_str)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Terraform,
+    Manifest,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    ServiceAccount,
+    User,
+    Group,
+    Role,
+    Binding,
+    Token,
+    Membership,
+}
+
+impl Kind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::ServiceAccount => "service account",
+            Kind::User => "user",
+            Kind::Group => "group",
+            Kind::Role => "role",
+            Kind::Binding => "binding",
+            Kind::Token => "API token",
+            Kind::Membership => "group membership",
+        }
+    }
+}
+
+/// How a Terraform resource finds its tenant; resolved once every provider block is known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TenantSource {
+    Literal(String),
+    Provider(Option<String>),
+    Unknown,
+}
+
+/// Where an object comes from.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// The line an object starts on: a `resource` header, a YAML list item, a JSON `{`.
+    pub span: Span,
+    /// The whole object, for suppressions that cover it.
+    pub extent: Span,
+    /// `kestra_service_account.ci`, `kestra_group.g["x"]`, or `serviceAccounts[2]`.
+    pub address: String,
+    pub format: Format,
+    pub tenant_source: TenantSource,
+    /// Filled in by resolution.
+    pub tenant: String,
+}
+
+/// What a reference names before resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A Terraform resource address such as `kestra_group.bots` or `kestra_group.g["x"]`.
+    Address(String),
+    /// A name or id written as a literal, resolvable against names in the workspace.
+    Name(String),
+    /// A generated Kestra id or a data source: managed elsewhere, never unknown.
+    External(String),
+    /// An expression iamlint cannot evaluate.
+    Unknown,
+    /// A containment that needs no lookup (a token nested under its service account).
+    Direct(ObjectRef),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectRef {
+    ServiceAccount(usize),
+    User(usize),
+    Group(usize),
+    Role(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub target: Target,
+    pub span: Span,
+    pub resolved: Option<ObjectRef>,
+}
+
+impl Reference {
+    pub fn direct(object: ObjectRef, span: Span) -> Self {
+        Reference { target: Target::Direct(object), span, resolved: Some(object) }
+    }
+
+    pub fn new(target: Target, span: Span) -> Self {
+        Reference { target, span, resolved: None }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ServiceAccount {
+    pub origin: Origin,
+    pub id: Option<Text>,
+    pub name: Option<Text>,
+    pub description: Option<Text>,
+    pub super_admin: Option<Field<bool>>,
+    pub groups: Vec<Reference>,
+    /// False when some group membership is written as an expression iamlint cannot evaluate.
+    pub groups_known: bool,
+    /// Keys that belong to people, not bots (email, first/last name, password).
+    pub personal_info: Vec<PersonalField>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PersonalField {
+    pub key: String,
+    /// The whole `key: value` entry, so that a fix can remove it.
+    pub entry: Span,
+    pub key_span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub origin: Origin,
+    pub id: Option<Text>,
+    /// `username` in Terraform, `username` or `email` in manifests.
+    pub name: Option<Text>,
+    pub email: Option<Text>,
+    pub description: Option<Text>,
+    pub super_admin: Option<Field<bool>>,
+    pub groups: Vec<Reference>,
+    pub groups_known: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerKind {
+    ServiceAccount,
+    User,
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiToken {
+    pub origin: Origin,
+    pub owner_kind: OwnerKind,
+    pub owner: Reference,
+    pub name: Option<Text>,
+    pub description: Option<Text>,
+    pub max_age: Option<Text>,
+    pub extended: Option<Field<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub origin: Origin,
+    pub id: Option<Text>,
+    pub name: Option<Text>,
+    pub description: Option<Text>,
+    pub namespace: Option<Text>,
+}
+
+/// How a role wrote its permissions: the legacy Terraform `permissions {}` blocks, the
+/// Kestra 2.0 `resources {}` blocks, or a manifest's `type: [actions]` map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PermissionStyle {
+    LegacyBlocks,
+    ResourceBlocks,
+    Map,
+}
+
+#[derive(Clone, Debug)]
+pub struct Grant {
+    pub resource_type: Text,
+    pub actions: Vec<Text>,
+    /// The block or map entry that holds this grant.
+    pub span: Span,
+    pub style: PermissionStyle,
+}
+
+#[derive(Clone, Debug)]
+pub struct Role {
+    pub origin: Origin,
+    pub id: Option<Text>,
+    pub name: Option<Text>,
+    pub description: Option<Text>,
+    pub namespace: Option<Text>,
+    pub grants: Vec<Grant>,
+    /// False when a grant list is an expression iamlint cannot evaluate.
+    pub grants_known: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub origin: Origin,
+    /// `GROUP` or `USER` (a service account is a user for bindings).
+    pub principal_type: Option<Text>,
+    pub principal: Reference,
+    pub role: Reference,
+    pub namespace: Option<Text>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Membership {
+    pub origin: Origin,
+    pub user: Reference,
+    pub group: Reference,
+}
+
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub alias: Option<String>,
+    pub tenant: Option<Text>,
+    pub span: Span,
+}
+
+/// A problem found while reading a file, reported by the rule named by `code`.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Everything one file contributes; files are parsed in parallel and merged in path order.
+#[derive(Debug, Default)]
+pub struct FileModel {
+    pub service_accounts: Vec<ServiceAccount>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub roles: Vec<Role>,
+    pub bindings: Vec<Binding>,
+    pub tokens: Vec<ApiToken>,
+    pub memberships: Vec<Membership>,
+    pub providers: Vec<Provider>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub sources: SourceMap,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub roles: Vec<Role>,
+    pub bindings: Vec<Binding>,
+    pub tokens: Vec<ApiToken>,
+    pub memberships: Vec<Membership>,
+    pub providers: Vec<Provider>,
+    pub problems: Vec<Problem>,
+}
+
+impl Workspace {
+    /// Appends one file's objects, shifting the indices of references that point inside
+    /// the same file (a manifest's nested tokens) to their place in the workspace.
+    pub fn merge(&mut self, file: FileModel) {
+        let offsets = Offsets {
+            service_accounts: self.service_accounts.len(),
+            users: self.users.len(),
+            groups: self.groups.len(),
+            roles: self.roles.len(),
+        };
+        let shift = |r: &mut Reference| {
+            if let Target::Direct(o) = r.target {
+                let moved = offsets.shift(o);
+                r.target = Target::Direct(moved);
+                r.resolved = Some(moved);
+            }
+        };
+        let FileModel {
+            service_accounts,
+            users,
+            groups,
+            roles,
+            mut bindings,
+            mut tokens,
+            mut memberships,
+            providers,
+            problems,
+        } = file;
+        for t in &mut tokens {
+            shift(&mut t.owner);
+        }
+        for b in &mut bindings {
+            shift(&mut b.principal);
+            shift(&mut b.role);
+        }
+        for m in &mut memberships {
+            shift(&mut m.user);
+            shift(&mut m.group);
+        }
+        self.service_accounts.extend(service_accounts);
+        self.users.extend(users);
+        self.groups.extend(groups);
+        self.roles.extend(roles);
+        self.bindings.extend(bindings);
+        self.tokens.extend(tokens);
+        self.memberships.extend(memberships);
+        self.providers.extend(providers);
+        self.problems.extend(problems);
+    }
+
+    pub fn origin(&self, object: ObjectRef) -> &Origin {
+        match object {
+            ObjectRef::ServiceAccount(i) => &self.service_accounts[i].origin,
+            ObjectRef::User(i) => &self.users[i].origin,
+            ObjectRef::Group(i) => &self.groups[i].origin,
+            ObjectRef::Role(i) => &self.roles[i].origin,
+        }
+    }
+
+    /// The name an object is known by in messages.
+    pub fn display_name(&self, object: ObjectRef) -> String {
+        let name = match object {
+            ObjectRef::ServiceAccount(i) => known_str(&self.service_accounts[i].name),
+            ObjectRef::User(i) => known_str(&self.users[i].name),
+            ObjectRef::Group(i) => known_str(&self.groups[i].name),
+            ObjectRef::Role(i) => known_str(&self.roles[i].name),
+        };
+        name.map_or_else(|| self.origin(object).address.clone(), str::to_string)
+    }
+
+    pub fn is_reported(&self, span: Span) -> bool {
+        self.sources.get(span.file).reported
+    }
+}
+
+struct Offsets {
+    service_accounts: usize,
+    users: usize,
+    groups: usize,
+    roles: usize,
+}
+
+impl Offsets {
+    fn shift(&self, o: ObjectRef) -> ObjectRef {
+        match o {
+            ObjectRef::ServiceAccount(i) => ObjectRef::ServiceAccount(i + self.service_accounts),
+            ObjectRef::User(i) => ObjectRef::User(i + self.users),
+            ObjectRef::Group(i) => ObjectRef::Group(i + self.groups),
+            ObjectRef::Role(i) => ObjectRef::Role(i + self.roles),
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The default report: miette's graphical diagnostics, with the source line, the span
+//! underlined, the rule code, the message and the fix as help. Labels in other files are
+//! shown as related diagnostics, each with its own source.
+
+use crate::finding::{Finding, Severity};
+use crate::model::Workspace;
+use crate::source::Span;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use std::fmt;
+use std::sync::Arc;
+
+pub fn render(ws: &Workspace, findings: &[Finding], color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    for f in findings {
+        let report = Report::new(ws, f);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!("{}: {}\n", f.code, f.message));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+struct Report<'a> {
+    code: &'a str,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    source: NamedSource<Arc<str>>,
+    labels: Vec<(Span, Option<String>, bool)>,
+    related: Vec<Report<'a>>,
+}
+
+impl<'a> Report<'a> {
+    fn new(ws: &'a Workspace, f: &'a Finding) -> Self {
+        let file = ws.sources.get(f.span.file);
+        let help = match (&f.help, &f.fix) {
+            (Some(h), Some(fix)) => Some(format!("{h}\nfix: {} (`--fix`)", fix.description)),
+            (Some(h), None) => Some(h.clone()),
+            (None, Some(fix)) => Some(format!("fix: {} (`--fix`)", fix.description)),
+            (None, None) => None,
+        };
+        let mut labels = vec![(f.span, None, true)];
+        let mut related = Vec::new();
+        for l in &f.labels {
+            if l.span.file == f.span.file {
+                labels.push((l.span, Some(l.message.clone()), false));
+            } else {
+                let other = ws.sources.get(l.span.file);
+                related.push(Report {
+                    code: f.code,
+                    severity: Severity::Info,
+                    message: l.message.clone(),
+                    help: None,
+                    source: NamedSource::new(other.display.clone(), other.text.clone()),
+                    labels: vec![(l.span, Some(l.message.clone()), true)],
+                    related: Vec::new(),
+                });
+            }
+        }
+        Report {
+            code: f.code,
+            severity: f.severity,
+            message: f.message.clone(),
+            help,
+            source: NamedSource::new(file.display.clone(), file.text.clone()).with_language(language(&file.display)),
+            labels,
+            related,
+        }
+    }
+}
+
+fn language(path: &str) -> &'static str {
+    if path.ends_with(".tf") || path.ends_with(".tfvars") {
+        "hcl"
+    } else if path.ends_with(".json") {
+        "json"
+    } else {
+        "yaml"
+    }
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().map(|(span, message, primary)| {
+            let range = span.start..span.end;
+            if *primary {
+                LabeledSpan::new_primary_with_span(message.clone(), range)
+            } else {
+                LabeledSpan::new_with_span(message.clone(), range)
+            }
+        })))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}

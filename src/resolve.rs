@@ -1,0 +1,128 @@
+//! Reference resolution: tenants first (a Terraform resource's tenant may come from a
+//! provider block in another file), then every reference by address, name or id.
+
+use crate::model::*;
+use std::collections::HashMap;
+
+pub fn resolve(ws: &mut Workspace) {
+    resolve_tenants(ws);
+    let index = Index::build(ws);
+    for sa in &mut ws.service_accounts {
+        let tenant = sa.origin.tenant.clone();
+        for r in &mut sa.groups {
+            index.resolve(r, &tenant, &[Kind::Group]);
+        }
+    }
+    for user in &mut ws.users {
+        let tenant = user.origin.tenant.clone();
+        for r in &mut user.groups {
+            index.resolve(r, &tenant, &[Kind::Group]);
+        }
+    }
+    for t in &mut ws.tokens {
+        let kind = match t.owner_kind {
+            OwnerKind::ServiceAccount => Kind::ServiceAccount,
+            OwnerKind::User => Kind::User,
+        };
+        index.resolve(&mut t.owner, &t.origin.tenant, &[kind]);
+    }
+    for b in &mut ws.bindings {
+        let principal_kinds: &[Kind] = match known_str(&b.principal_type) {
+            Some("GROUP") => &[Kind::Group],
+            Some("USER") => &[Kind::ServiceAccount, Kind::User],
+            _ => &[Kind::Group, Kind::ServiceAccount, Kind::User],
+        };
+        index.resolve(&mut b.principal, &b.origin.tenant, principal_kinds);
+        index.resolve(&mut b.role, &b.origin.tenant, &[Kind::Role]);
+    }
+    for m in &mut ws.memberships {
+        index.resolve(&mut m.user, &m.origin.tenant, &[Kind::ServiceAccount, Kind::User]);
+        index.resolve(&mut m.group, &m.origin.tenant, &[Kind::Group]);
+    }
+}
+
+fn resolve_tenants(ws: &mut Workspace) {
+    let mut by_alias: HashMap<Option<String>, String> = HashMap::new();
+    for p in &ws.providers {
+        if let Some(t) = p.tenant.as_ref().and_then(|t| t.known()) {
+            by_alias.entry(p.alias.clone()).or_insert_with(|| t.clone());
+        }
+    }
+    let tenant_of = |o: &mut Origin| {
+        o.tenant = match &o.tenant_source {
+            TenantSource::Literal(t) => t.clone(),
+            TenantSource::Provider(alias) => by_alias.get(alias).cloned().unwrap_or_else(|| "main".into()),
+            // An unevaluable tenant keeps objects apart from every literal tenant.
+            TenantSource::Unknown => "?".into(),
+        };
+    };
+    ws.service_accounts.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+    ws.users.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+    ws.groups.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+    ws.roles.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+    ws.bindings.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+    ws.tokens.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+    ws.memberships.iter_mut().for_each(|x| tenant_of(&mut x.origin));
+}
+
+#[derive(Default)]
+struct Index {
+    by_address: HashMap<String, ObjectRef>,
+    /// (kind, tenant, name or id) -> object
+    by_name: HashMap<(Kind, String, String), ObjectRef>,
+}
+
+impl Index {
+    fn build(ws: &Workspace) -> Self {
+        let mut index = Index::default();
+        let mut add = |kind: Kind, object: ObjectRef, origin: &Origin, keys: [&Option<Text>; 2]| {
+            index.by_address.entry(origin.address.clone()).or_insert(object);
+            for key in keys.into_iter().filter_map(|k| known_str(k)) {
+                index.by_name.entry((kind, origin.tenant.clone(), key.to_string())).or_insert(object);
+            }
+        };
+        for (i, x) in ws.service_accounts.iter().enumerate() {
+            add(Kind::ServiceAccount, ObjectRef::ServiceAccount(i), &x.origin, [&x.name, &x.id]);
+        }
+        for (i, x) in ws.users.iter().enumerate() {
+            add(Kind::User, ObjectRef::User(i), &x.origin, [&x.name, &x.id]);
+            if x.email != x.name {
+                add(Kind::User, ObjectRef::User(i), &x.origin, [&x.email, &None]);
+            }
+        }
+        for (i, x) in ws.groups.iter().enumerate() {
+            add(Kind::Group, ObjectRef::Group(i), &x.origin, [&x.name, &x.id]);
+        }
+        for (i, x) in ws.roles.iter().enumerate() {
+            add(Kind::Role, ObjectRef::Role(i), &x.origin, [&x.name, &x.id]);
+        }
+        index
+    }
+
+    fn resolve(&self, r: &mut Reference, tenant: &str, kinds: &[Kind]) {
+        let found = match &r.target {
+            Target::Direct(o) => Some(*o),
+            Target::Address(a) => self
+                .by_address
+                .get(a)
+                // `kestra_group.g["x"]` where `g` is one for_each block not expanded here.
+                .or_else(|| a.split_once('[').and_then(|(base, _)| self.by_address.get(base)))
+                .copied()
+                .filter(|o| kinds.contains(&kind_of(*o))),
+            Target::Name(n) => {
+                kinds.iter().find_map(|k| self.by_name.get(&(*k, tenant.to_string(), n.clone())).copied())
+            }
+            Target::External(_) | Target::Unknown => None,
+        };
+        r.resolved = found;
+    }
+}
+
+pub fn kind_of(o: ObjectRef) -> Kind {
+    match o {
+        ObjectRef::ServiceAccount(_) => Kind::ServiceAccount,
+        ObjectRef::User(_) => Kind::User,
+        ObjectRef::Group(_) => Kind::Group,
+        ObjectRef::Role(_) => Kind::Role,
+    }
+}

@@ -1,0 +1,15 @@
+//! IAM002 unknown-key: a key iamlint does not know inside a manifest section. A typo such
+//! as `max_age` for `maxAge` silently disables the check that field feeds.
+
+use super::Context;
+use crate::finding::Finding;
+
+pub const CODE: &str = "IAM002";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for p in cx.ws.problems.iter().filter(|p| p.code == CODE) {
+        let mut f = Finding::new(CODE, p.span, p.message.clone());
+        f.help = p.help.clone();
+        out.push(f);
+    }
+}

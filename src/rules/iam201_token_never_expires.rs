@@ -1,0 +1,68 @@
+//! IAM201 token-never-expires: a token without a max age (absent, null, empty, zero) is
+//! valid forever; a leaked one stays usable until someone notices.
+
+use super::{edits, Context};
+use crate::duration;
+use crate::finding::Edit;
+use crate::finding::{Finding, Fix};
+use crate::model::{Format, Val};
+use crate::source::Span;
+
+pub const CODE: &str = "IAM201";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let limit = cx.settings.max_token_age.to_iso();
+    for token in &cx.ws.tokens {
+        let key = if token.origin.format == Format::Terraform { "max_age" } else { "maxAge" };
+        let label = token
+            .name
+            .as_ref()
+            .and_then(|n| n.known())
+            .map_or_else(|| token.origin.address.clone(), |n| format!("`{n}`"));
+        let (span, why, fix) = match &token.max_age {
+            None => {
+                let anchor = token.name.as_ref().or(token.description.as_ref()).map(|f| f.key);
+                let fix = anchor.and_then(|a| {
+                    edits::insert_after(
+                        cx.ws,
+                        &token.origin,
+                        a,
+                        key,
+                        &edits::string_literal(token.origin.format, &limit),
+                    )
+                });
+                (token.origin.span, "has no max age", fix)
+            }
+            Some(field) => {
+                let never = match &field.val {
+                    Val::Null => Some("has a null max age"),
+                    Val::Known(s) if s.trim().is_empty() => Some("has an empty max age"),
+                    Val::Known(s) if duration::parse(s).is_ok_and(|d| d.seconds == 0) => Some("has a zero max age"),
+                    _ => None,
+                };
+                let Some(why) = never else { continue };
+                let fix = match field.val {
+                    Val::Null => Some(replace_null(token.origin.format, field.span, &limit)),
+                    _ => Some(edits::replace_value(cx.ws, field.span, &limit)),
+                };
+                (field.span, why, fix)
+            }
+        };
+        let fix = fix.map(|e| Fix { description: format!("set {key} to {limit}"), edits: vec![e] });
+        out.push(
+            Finding::new(CODE, span, format!("API token {label} {why}: it never expires"))
+                .help(format!("set `{key}` to at most {limit} and rotate the token before it expires"))
+                .fix(fix),
+        );
+    }
+}
+
+/// `null` becomes a string literal; YAML's bare `maxAge:` needs a space before the value.
+fn replace_null(format: Format, span: Span, limit: &str) -> Edit {
+    let replacement = match format {
+        Format::Terraform => format!("\"{limit}\""),
+        Format::Manifest if span.is_empty() => format!(" {limit}"),
+        Format::Manifest => limit.to_string(),
+    };
+    Edit { span, replacement }
+}

@@ -1,0 +1,37 @@
+//! IAM202 token-max-age-too-long: a max age above the configured maximum (P90D).
+
+use super::{edits, Context};
+use crate::duration;
+use crate::finding::{Finding, Fix};
+
+pub const CODE: &str = "IAM202";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let limit = cx.settings.max_token_age;
+    for token in &cx.ws.tokens {
+        let Some(field) = &token.max_age else { continue };
+        let Some(text) = field.known() else { continue };
+        let Ok(age) = duration::parse(text) else { continue };
+        if age <= limit {
+            continue;
+        }
+        let fix = Fix {
+            description: format!("lower the max age to {}", limit.to_iso()),
+            edits: vec![edits::replace_value(cx.ws, field.span, &limit.to_iso())],
+        };
+        out.push(
+            Finding::new(
+                CODE,
+                field.span,
+                format!(
+                    "token max age {text} ({}) is above the maximum {} ({})",
+                    age.human(),
+                    limit.to_iso(),
+                    limit.human()
+                ),
+            )
+            .help(format!("lower it to {} or less and rotate the token", limit.to_iso()))
+            .fix(Some(fix)),
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! IAM204 invalid-duration: a max age Kestra's `java.time.Duration` rejects (`30d`, `P1Y`,
+//! `P2W`), or a negative or fractional one.
+
+use super::{edits, Context};
+use crate::duration::{self, DurationError};
+use crate::finding::{Finding, Fix};
+
+pub const CODE: &str = "IAM204";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for token in &cx.ws.tokens {
+        let Some(field) = &token.max_age else { continue };
+        let Some(text) = field.known() else { continue };
+        if text.trim().is_empty() {
+            continue; // IAM201: an empty max age means "never expires"
+        }
+        let Err(error) = duration::parse(text) else { continue };
+        let message = match &error {
+            DurationError::Invalid { reason, .. } => format!("max age `{text}` {reason}"),
+            DurationError::Negative => format!("max age `{text}` is negative"),
+            DurationError::Fractional => format!("max age `{text}` has a fraction of a second"),
+        };
+        let (help, fix) = match error.suggestion() {
+            Some(s) => (
+                format!("write `{s}`"),
+                Some(Fix {
+                    description: format!("replace with {s}"),
+                    edits: vec![edits::replace_value(cx.ws, field.span, s)],
+                }),
+            ),
+            None => ("use days, hours, minutes or seconds, e.g. P30D, PT12H".to_string(), None),
+        };
+        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix));
+    }
+}

@@ -1,0 +1,30 @@
+//! IAM401 service-account-missing-group: a service account in no group escapes the
+//! group-level governance ("Bots") that CI/CD access is meant to go through.
+
+use super::Context;
+use crate::finding::Finding;
+use crate::model::{known_str, ObjectRef, Target};
+use std::collections::HashSet;
+
+pub const CODE: &str = "IAM401";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let ws = cx.ws;
+    let members: HashSet<ObjectRef> = ws.memberships.iter().filter_map(|m| m.user.resolved).collect();
+    // A membership whose user iamlint cannot evaluate might name any account of its tenant.
+    let opaque_tenants: HashSet<&str> =
+        ws.memberships.iter().filter(|m| m.user.target == Target::Unknown).map(|m| m.origin.tenant.as_str()).collect();
+    for (i, sa) in ws.service_accounts.iter().enumerate() {
+        if !sa.groups.is_empty() || !sa.groups_known || members.contains(&ObjectRef::ServiceAccount(i)) {
+            continue;
+        }
+        if opaque_tenants.contains(sa.origin.tenant.as_str()) {
+            continue;
+        }
+        let name = known_str(&sa.name).unwrap_or(&sa.origin.address);
+        out.push(
+            Finding::new(CODE, sa.origin.span, format!("service account `{name}` is in no group"))
+                .help("add it to a group (e.g. `bots`) and bind roles to the group, not to the account"),
+        );
+    }
+}

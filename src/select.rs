@@ -1,0 +1,55 @@
+//! Which rules run, at which severity: `--select`, `--ignore` (codes, names, code
+//! prefixes such as `IAM2`, or `ALL`) over each rule's default.
+
+use crate::finding::Severity;
+use crate::rules::{self, RuleEntry};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// `None`: every rule on by default.
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severities: HashMap<String, Severity>,
+}
+
+impl Selection {
+    /// Checks every selector names at least one rule.
+    pub fn validate(&self) -> Result<(), String> {
+        let all = self.select.iter().flatten().chain(&self.extend_select).chain(&self.ignore);
+        for s in all.chain(self.severities.keys()) {
+            if !rules::all().iter().any(|r| matches(s, r)) {
+                let names = rules::all().iter().flat_map(|r| [r.code, r.meta.name.as_str()]);
+                let hint =
+                    crate::suggest::closest(s, names).map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default();
+                return Err(format!("unknown rule `{s}`{hint}"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn enabled(&self, rule: &RuleEntry) -> bool {
+        let any = |list: &[String]| list.iter().any(|s| matches(s, rule));
+        let on = match &self.select {
+            Some(select) => any(select),
+            None => rule.meta.enabled,
+        } || any(&self.extend_select);
+        on && !any(&self.ignore)
+    }
+
+    pub fn severity(&self, rule: &RuleEntry) -> Severity {
+        self.severities.iter().find(|(s, _)| matches(s, rule)).map_or(rule.meta.severity, |(_, sev)| *sev)
+    }
+}
+
+fn matches(selector: &str, rule: &RuleEntry) -> bool {
+    let s = selector.trim();
+    s.eq_ignore_ascii_case("ALL")
+        || s.eq_ignore_ascii_case(&rule.meta.name)
+        || (s.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+}
+
+pub fn parse_list(value: &str) -> Vec<String> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}

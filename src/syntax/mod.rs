@@ -1,0 +1,3 @@
+//! Spanned syntax trees for the input languages. Front ends lower these into the model.
+
+pub mod yaml;

@@ -1,0 +1,317 @@
+//! A spanned YAML (and JSON) tree built from saphyr-parser's event stream.
+//!
+//! saphyr-parser is a maintained, YAML 1.2 compliant pull parser whose every event carries
+//! a start and end marker. Building our own tree from those events (rather than through
+//! a serde deserializer, which forgets positions) gives every key and value a byte span,
+//! and lets us bound alias expansion and nesting depth so hostile input cannot blow up.
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// Limits that keep hostile input (alias bombs, deep nesting) cheap.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 256, max_nodes: 1_000_000 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    pub quoted: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    Scalar(Scalar),
+    Seq { items: Vec<Node>, start: usize, end: usize },
+    Map { entries: Vec<(Node, Node)>, start: usize, end: usize },
+}
+
+impl Node {
+    pub fn start(&self) -> usize {
+        match self {
+            Node::Scalar(s) => s.start,
+            Node::Seq { start, .. } | Node::Map { start, .. } => *start,
+        }
+    }
+
+    pub fn end(&self) -> usize {
+        match self {
+            Node::Scalar(s) => s.end,
+            Node::Seq { end, .. } | Node::Map { end, .. } => *end,
+        }
+    }
+
+    /// The value of a mapping entry by key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match self {
+            Node::Map { entries, .. } => entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    /// A plain scalar YAML reads as null (`~`, `null`, or nothing at all).
+    pub fn is_null(&self) -> bool {
+        matches!(self, Node::Scalar(s) if !s.quoted && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Node::Scalar(s) if !s.quoted => match s.text.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Node::Scalar(_) => "a scalar",
+            Node::Seq { .. } => "a list",
+            Node::Map { .. } => "a mapping",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    /// Byte offset of the problem.
+    pub offset: usize,
+}
+
+/// Parses every document of a YAML stream.
+pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, ParseError> {
+    let offsets = CharOffsets::new(text);
+    let mut builder = Builder { limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, docs: Vec::new() };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event
+            .map_err(|e| ParseError { message: e.info().to_string(), offset: offsets.byte(e.marker().index()) })?;
+        let start = offsets.byte(span.start.index());
+        let end = offsets.byte(span.end.index());
+        builder.event(event, start, end)?;
+    }
+    Ok(builder.docs)
+}
+
+/// saphyr reports character indices; spans in iamlint are byte offsets.
+struct CharOffsets {
+    /// Byte offset of each character, empty when the text is ASCII (identity).
+    bytes: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let bytes = if text.is_ascii() { Vec::new() } else { text.char_indices().map(|(i, _)| i).collect() };
+        CharOffsets { bytes, len: text.len() }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.bytes.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.bytes.get(char_index).copied().unwrap_or(self.len)
+        }
+    }
+}
+
+enum Open {
+    Seq { items: Vec<Node>, start: usize, anchor: usize },
+    Map { entries: Vec<(Node, Node)>, key: Option<Node>, start: usize, anchor: usize },
+}
+
+struct Builder {
+    limits: Limits,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    docs: Vec<Node>,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), ParseError> {
+        match event {
+            Event::Scalar(text, style, anchor, _) => {
+                let node = Node::Scalar(Scalar {
+                    text: text.into_owned(),
+                    quoted: !matches!(style, ScalarStyle::Plain),
+                    start,
+                    end,
+                });
+                self.count(1, start)?;
+                self.finish(node, anchor)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(start)?;
+                self.stack.push(Open::Seq { items: Vec::new(), start, anchor });
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(start)?;
+                self.stack.push(Open::Map { entries: Vec::new(), key: None, start, anchor });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let node_end = end.max(start);
+                match self.stack.pop() {
+                    Some(Open::Seq { items, start, anchor }) => {
+                        let end = items.last().map_or(node_end, |n| n.end().max(node_end));
+                        self.finish(Node::Seq { items, start, end }, anchor)
+                    }
+                    Some(Open::Map { entries, start, anchor, .. }) => {
+                        let end = entries.last().map_or(node_end, |(_, v)| v.end().max(node_end));
+                        self.finish(Node::Map { entries, start, end }, anchor)
+                    }
+                    None => Ok(()),
+                }
+            }
+            Event::Alias(id) => {
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| ParseError { message: "alias to an unknown anchor".into(), offset: start })?;
+                // An alias copies its anchor's whole subtree: count it, so that a
+                // "billion laughs" document stops at the node limit instead of the memory limit.
+                self.count(node_size(&node), start)?;
+                self.finish(relocate(node, start, end), 0)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn open(&mut self, at: usize) -> Result<(), ParseError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(ParseError {
+                message: format!("nesting deeper than {} levels", self.limits.max_depth),
+                offset: at,
+            });
+        }
+        self.count(1, at)
+    }
+
+    fn count(&mut self, n: usize, at: usize) -> Result<(), ParseError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.limits.max_nodes {
+            return Err(ParseError {
+                message: format!("more than {} nodes (alias expansion?)", self.limits.max_nodes),
+                offset: at,
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+}
+
+fn node_size(node: &Node) -> usize {
+    match node {
+        Node::Scalar(_) => 1,
+        Node::Seq { items, .. } => 1 + items.iter().map(node_size).sum::<usize>(),
+        Node::Map { entries, .. } => 1 + entries.iter().map(|(k, v)| node_size(k) + node_size(v)).sum::<usize>(),
+    }
+}
+
+/// An aliased node is reported where the alias is written, not where its anchor is.
+fn relocate(node: Node, start: usize, end: usize) -> Node {
+    match node {
+        Node::Scalar(s) => Node::Scalar(Scalar { start, end, ..s }),
+        Node::Seq { items, .. } => Node::Seq { items, start, end },
+        Node::Map { entries, .. } => Node::Map { entries, start, end },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        parse(text, Limits::default()).unwrap().remove(0)
+    }
+
+    #[test]
+    fn spans_are_byte_offsets() {
+        let text = "a: é\nb: 'x'\n";
+        let doc = one(text);
+        let (k, v) = doc.entry("b").unwrap();
+        assert_eq!(&text[k.start()..k.end()], "b");
+        assert_eq!(&text[v.start()..v.end()], "'x'");
+        assert_eq!(v.as_str(), Some("x"));
+    }
+
+    #[test]
+    fn json_parses_with_spans() {
+        let text = "{\n\t\"name\": \"ci\",\n\t\"n\": [1, 2]\n}\n";
+        let doc = one(text);
+        let v = doc.get("name").unwrap();
+        assert_eq!(&text[v.start()..v.end()], "\"ci\"");
+    }
+
+    #[test]
+    fn multi_document() {
+        assert_eq!(parse("a: 1\n---\nb: 2\n", Limits::default()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn alias_bomb_stops_at_the_node_limit() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = parse(&text, Limits::default()).unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let text = "[".repeat(10_000) + &"]".repeat(10_000);
+        let err = parse(&text, Limits::default()).unwrap_err();
+        // saphyr has its own recursion limit, which may trip before ours.
+        assert!(err.message.contains("nest") || err.message.contains("recursion"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_error_has_an_offset() {
+        let err = parse("a: [1, 2\nb: 3\n", Limits::default()).unwrap_err();
+        assert!(err.offset > 0);
+    }
+}
