@@ -4,6 +4,7 @@ pub mod cli;
 pub mod discover;
 pub mod duration;
 pub mod finding;
+pub mod fingerprint;
 pub mod frontend;
 pub mod lint;
 pub mod model;

@@ -73,9 +73,9 @@ pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
                     let model = frontend::parse(c.kind, id, &text);
                     (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
                 }
-                Err(message) => (
-                    SourceFile::new(c.display.clone(), c.path.clone(), Arc::from(""), c.reported),
-                    frontend::unreadable(id, message),
+                Err(Unreadable { message, shown, at }) => (
+                    SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported),
+                    frontend::unreadable(id, at, message),
                 ),
             }
         })
@@ -89,29 +89,53 @@ pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
     ws
 }
 
-/// The file's text, or why it has none. Never blocks on a FIFO, never reads past the limit.
-fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, String> {
-    let meta = std::fs::metadata(&c.path).map_err(|e| format!("cannot read file: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
+/// Why a file has no text to lint, and what may be shown of it.
+struct Unreadable {
+    message: String,
+    /// A lossy rendering for snippets (empty for binary or unreadable files).
+    shown: Arc<str>,
+    at: usize,
+}
+
+impl Unreadable {
+    fn new(message: String) -> Self {
+        Unreadable { message, shown: Arc::from(""), at: 0 }
     }
+}
+
+/// The file's text, or why it has none. Never blocks on a FIFO, never reads past the limit.
+fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> {
+    let meta = std::fs::metadata(&c.path).map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
+    if !meta.is_file() {
+        return Err(Unreadable::new("not a regular file; not linted".into()));
+    }
+    let too_big = || Unreadable::new(format!("file is larger than the {max_file_size}-byte limit; not linted"));
     if meta.len() > max_file_size {
-        return Err(format!("file is {} bytes, above the {max_file_size}-byte limit; not linted", meta.len()));
+        return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(&c.path)
         .and_then(|f| f.take(max_file_size + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read file: {e}"))?;
+        .map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
     if bytes.len() as u64 > max_file_size {
-        return Err(format!("file is above the {max_file_size}-byte limit; not linted"));
+        return Err(too_big());
     }
     if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes); not linted".into());
+        return Err(Unreadable::new("binary file (contains NUL bytes); not linted".into()));
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| format!("file is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
-    // A byte-order mark is not content: spans start after it.
-    Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text)))
+    match String::from_utf8(bytes) {
+        // A byte-order mark is not content: spans start after it.
+        Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            Err(Unreadable {
+                message: format!("file is not valid UTF-8 (byte 0x{:02X}); not linted", bytes[at]),
+                shown: Arc::from(String::from_utf8_lossy(&bytes).as_ref()),
+                at,
+            })
+        }
+    }
 }
 
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts

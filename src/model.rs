@@ -269,6 +269,8 @@ pub struct FileModel {
     pub memberships: Vec<Membership>,
     pub providers: Vec<Provider>,
     pub problems: Vec<Problem>,
+    /// Spans of literal credentials in this file, redacted from every output.
+    pub secrets: Vec<Span>,
 }
 
 #[derive(Debug, Default)]
@@ -312,7 +314,11 @@ impl Workspace {
             mut memberships,
             providers,
             problems,
+            secrets,
         } = file;
+        for s in secrets {
+            self.sources.get_mut(s.file).secrets.push((s.start, s.end));
+        }
         for t in &mut tokens {
             shift(&mut t.owner);
         }

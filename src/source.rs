@@ -46,13 +46,15 @@ pub struct SourceFile {
     /// Whether the user named this file (or a folder holding it); others are loaded
     /// only so that references resolve.
     pub reported: bool,
+    /// Byte ranges holding credentials: never shown in any output.
+    pub secrets: Vec<(usize, usize)>,
 }
 
 impl SourceFile {
     pub fn new(display: String, path: PathBuf, text: Arc<str>, reported: bool) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { display, path, text, line_starts, reported }
+        SourceFile { display, path, text, line_starts, reported, secrets: Vec::new() }
     }
 
     pub fn position(&self, byte: usize) -> Position {
@@ -81,9 +83,36 @@ impl SourceFile {
         rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r')
     }
 
+    /// The text as it may be shown: every secret's characters replaced by `*`, so that
+    /// snippets keep their layout and columns but never the credential.
+    pub fn shown_text(&self) -> Arc<str> {
+        if self.secrets.is_empty() {
+            return self.text.clone();
+        }
+        let mut out = self.text.to_string();
+        for &(start, end) in &self.secrets {
+            let (start, end) = (floor_char_boundary(&self.text, start.min(self.text.len())), end.min(self.text.len()));
+            let (start, end) = (start, floor_char_boundary(&self.text, end.max(start)));
+            let stars = "*".repeat(self.text[start..end].chars().count());
+            out.replace_range(start..end, &stars);
+            // Same character count but possibly fewer bytes: later ranges would shift, so
+            // redact from a fresh copy each time only for non-ASCII secrets.
+            if stars.len() != end - start {
+                return Arc::from(redact_slow(&self.text, &self.secrets));
+            }
+        }
+        Arc::from(out)
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
+}
+
+fn redact_slow(text: &str, secrets: &[(usize, usize)]) -> String {
+    text.char_indices()
+        .map(|(i, c)| if c != '\n' && secrets.iter().any(|&(s, e)| i >= s && i < e) { '*' } else { c })
+        .collect()
 }
 
 fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
@@ -103,6 +132,10 @@ impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id.0 as usize]
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -139,5 +172,14 @@ mod tests {
         assert_eq!(f.position(6), Position { line: 2, column: 3 });
         assert_eq!(f.offset(2, 3), 6);
         assert_eq!(f.line_text(2), "çd e");
+    }
+
+    #[test]
+    fn secrets_are_starred_out() {
+        let mut f = SourceFile::new("a".into(), "a".into(), "k = \"abc\"\nt = \"é1\"\n".into(), true);
+        f.secrets = vec![(5, 8)];
+        assert_eq!(&*f.shown_text(), "k = \"***\"\nt = \"é1\"\n");
+        f.secrets.push((15, 18));
+        assert_eq!(&*f.shown_text(), "k = \"***\"\nt = \"**\"\n");
     }
 }

@@ -29,8 +29,25 @@ const ROLE_KEYS: [&str; 5] = ["id", "name", "description", "namespace", "permiss
 const GRANT_KEYS: [&str; 4] = ["type", "permissions", "actions", "namespace"];
 const BINDING_KEYS: [&str; 5] = ["id", "type", "externalId", "roleId", "namespace"];
 
-pub fn parse(file: FileId, text: &str) -> FileModel {
+pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
     let mut model = FileModel::default();
+    // YAML accepts JSON's supersets (trailing commas, comments): a .json file must also be
+    // strict JSON, or Kestra's API and every other tool will reject it.
+    if json {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            if looks_like_manifest(text) {
+                let source = crate::source::SourceFile::new(String::new(), Default::default(), text.into(), false);
+                let offset = source.offset(e.line(), e.column());
+                model.problems.push(Problem {
+                    code: "IAM001",
+                    span: Span::new(file, offset, offset),
+                    message: format!("cannot parse JSON manifest: {e}"),
+                    help: None,
+                });
+            }
+            return model;
+        }
+    }
     let docs = match yaml::parse(text, Limits::default()) {
         Ok(docs) => docs,
         Err(e) => {
@@ -429,22 +446,32 @@ impl Lowering<'_> {
 mod tests {
     use super::*;
 
+    fn parse_yaml(text: &str) -> FileModel {
+        parse(FileId(0), text, false)
+    }
+
+    #[test]
+    fn strict_json() {
+        let m = parse(FileId(0), "{\"serviceAccounts\": [{\"name\": \"ci\",}]}", true);
+        assert_eq!(m.problems[0].code, "IAM001");
+        assert!(parse(FileId(0), "{\"name\": 1,}", true).problems.is_empty());
+    }
+
     #[test]
     fn non_manifests_are_skipped_silently() {
-        assert!(parse(FileId(0), "name: ci\non: push\n").problems.is_empty());
-        assert!(parse(FileId(0), "{{ if .Values }}\nx: [\n").problems.is_empty());
+        assert!(parse_yaml("name: ci\non: push\n").problems.is_empty());
+        assert!(parse_yaml("{{ if .Values }}\nx: [\n").problems.is_empty());
     }
 
     #[test]
     fn broken_manifest_is_a_syntax_error() {
-        let m = parse(FileId(0), "serviceAccounts:\n  - name: [x\n");
+        let m = parse_yaml("serviceAccounts:\n  - name: [x\n");
         assert_eq!(m.problems[0].code, "IAM001");
     }
 
     #[test]
     fn lowers_nested_tokens_and_typos() {
-        let m = parse(
-            FileId(0),
+        let m = parse_yaml(
             "serviceAccounts:\n  - name: ci\n    email: a@b.c\n    apiTokens:\n      - name: t\n        max_age: P1D\n",
         );
         assert_eq!(m.service_accounts.len(), 1);

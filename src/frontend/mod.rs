@@ -35,14 +35,15 @@ pub fn parse(kind: FileKind, file: FileId, text: &str) -> FileModel {
         FileKind::Terraform => terraform::parse(file, text),
         // Variable files feed evaluation (a later stage); their syntax is still checked.
         FileKind::TerraformVars => terraform::parse_vars(file, text),
-        FileKind::Yaml | FileKind::Json => manifest::parse(file, text),
+        FileKind::Yaml => manifest::parse(file, text, false),
+        FileKind::Json => manifest::parse(file, text, true),
     }
 }
 
 /// A file that could not be read as text at all.
-pub fn unreadable(file: FileId, message: String) -> FileModel {
+pub fn unreadable(file: FileId, at: usize, message: String) -> FileModel {
     FileModel {
-        problems: vec![Problem { code: "IAM001", span: Span::new(file, 0, 0), message, help: None }],
+        problems: vec![Problem { code: "IAM001", span: Span::new(file, at, at), message, help: None }],
         ..FileModel::default()
     }
 }

@@ -54,7 +54,7 @@ impl<'a> Report<'a> {
                     severity: Severity::Info,
                     message: l.message.clone(),
                     help: None,
-                    source: NamedSource::new(other.display.clone(), other.text.clone()),
+                    source: NamedSource::new(other.display.clone(), other.shown_text()),
                     labels: vec![(l.span, Some(l.message.clone()), true)],
                     related: Vec::new(),
                 });
@@ -65,7 +65,7 @@ impl<'a> Report<'a> {
             severity: f.severity,
             message: f.message.clone(),
             help,
-            source: NamedSource::new(file.display.clone(), file.text.clone()).with_language(language(&file.display)),
+            source: NamedSource::new(file.display.clone(), file.shown_text()).with_language(language(&file.display)),
             labels,
             related,
         }
