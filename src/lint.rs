@@ -60,30 +60,37 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
     Ok(Outcome { ws, findings, files })
 }
 
+/// Files parsed in parallel before their models are merged. Merging chunk by chunk keeps
+/// only one chunk of per-file models alive beside the workspace (parsing everything first
+/// held every object twice at the peak), and costs no parallelism.
+const CHUNK: usize = 512;
+
 /// Reads and parses every file in parallel; merges in path order, so the model (and every
 /// output) is the same whatever the thread count.
 pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
-    let parsed: Vec<(SourceFile, FileModel)> = candidates
-        .par_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let id = FileId(i as u32);
-            match read_text(c, max_file_size) {
-                Ok(text) => {
-                    let model = frontend::parse(c.kind, id, &text);
-                    (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
-                }
-                Err(Unreadable { message, shown, at }) => (
-                    SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported),
-                    frontend::unreadable(id, at, message),
-                ),
-            }
-        })
-        .collect();
     let mut ws = Workspace::default();
-    for (source, model) in parsed {
-        ws.sources.add(source);
-        ws.merge(model);
+    for (n, chunk) in candidates.chunks(CHUNK).enumerate() {
+        let parsed: Vec<(SourceFile, FileModel)> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let id = FileId((n * CHUNK + i) as u32);
+                match read_text(c, max_file_size) {
+                    Ok(text) => {
+                        let model = frontend::parse(c.kind, id, &text);
+                        (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
+                    }
+                    Err(Unreadable { message, shown, at }) => (
+                        SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported),
+                        frontend::unreadable(id, at, message),
+                    ),
+                }
+            })
+            .collect();
+        for (source, model) in parsed {
+            ws.sources.add(source);
+            ws.merge(model);
+        }
     }
     resolve::resolve(&mut ws);
     ws

@@ -68,17 +68,23 @@ fn resolve_tenants(ws: &mut Workspace) {
 #[derive(Default)]
 struct Index {
     by_address: HashMap<String, ObjectRef>,
-    /// (kind, tenant, name or id) -> object
-    by_name: HashMap<(Kind, String, String), ObjectRef>,
+    /// name or id -> (kind, tenant, object), in workspace order: looked up by `&str` so that
+    /// resolving a reference allocates nothing.
+    by_name: HashMap<String, Vec<(Kind, String, ObjectRef)>>,
 }
 
 impl Index {
     fn build(ws: &Workspace) -> Self {
-        let mut index = Index::default();
+        let objects = ws.service_accounts.len() + ws.users.len() + ws.groups.len() + ws.roles.len();
+        let mut index = Index { by_address: HashMap::with_capacity(objects), by_name: HashMap::with_capacity(objects) };
         let mut add = |kind: Kind, object: ObjectRef, origin: &Origin, keys: [&Option<Text>; 2]| {
             index.by_address.entry(origin.address.clone()).or_insert(object);
             for key in keys.into_iter().filter_map(|k| known_str(k)) {
-                index.by_name.entry((kind, origin.tenant.clone(), key.to_string())).or_insert(object);
+                let entries = index.by_name.entry(key.to_string()).or_default();
+                // The first object of a (kind, tenant, name) wins, as it always has.
+                if !entries.iter().any(|(k, t, _)| *k == kind && *t == origin.tenant) {
+                    entries.push((kind, origin.tenant.clone(), object));
+                }
             }
         };
         for (i, x) in ws.service_accounts.iter().enumerate() {
@@ -110,7 +116,8 @@ impl Index {
                 .copied()
                 .filter(|o| kinds.contains(&kind_of(*o))),
             Target::Name(n) => {
-                kinds.iter().find_map(|k| self.by_name.get(&(*k, tenant.to_string(), n.clone())).copied())
+                let entries = self.by_name.get(n.as_str()).map_or(&[][..], Vec::as_slice);
+                kinds.iter().find_map(|k| entries.iter().find(|(ek, et, _)| ek == k && et == tenant).map(|e| e.2))
             }
             Target::External(_) | Target::Unknown => None,
         };
