@@ -17,12 +17,14 @@ pub struct Candidate {
 #[derive(Debug)]
 pub enum DiscoverError {
     Missing(PathBuf),
+    Unreadable(PathBuf, std::io::Error),
 }
 
 impl std::fmt::Display for DiscoverError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DiscoverError::Missing(p) => write!(f, "path `{}` does not exist", p.display()),
+            DiscoverError::Unreadable(p, e) => write!(f, "cannot read path `{}`: {e}", p.display()),
         }
     }
 }
@@ -36,7 +38,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
     let mut context_roots = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|_| DiscoverError::Missing(path.clone()))?;
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => DiscoverError::Missing(path.clone()),
+            _ => DiscoverError::Unreadable(path.clone(), e),
+        })?;
         if meta.is_dir() {
             walk(path, true, &mut found);
         } else {
@@ -83,7 +88,9 @@ fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
         .run(|| {
             Box::new(|entry| {
                 let Ok(entry) = entry else { return ignore::WalkState::Continue };
-                let Some(file_type) = entry.file_type().filter(|t| t.is_file() || t.is_symlink()) else {
+                // FIFOs, sockets and devices with a lintable name are kept: reading reports
+                // them (without opening them), rather than dropping them without a word.
+                let Some(file_type) = entry.file_type().filter(|t| !t.is_dir()) else {
                     return ignore::WalkState::Continue;
                 };
                 let path = entry.path();

@@ -9,6 +9,7 @@ use crate::resolve;
 use crate::rules::{self, Context, Settings};
 use crate::select::Selection;
 use crate::source::{FileId, SourceFile};
+use crate::syntax::yaml;
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::PathBuf;
@@ -18,7 +19,10 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub selection: Selection,
     pub settings: Settings,
+    /// Larger files are reported (IAM001) without being read.
     pub max_file_size: u64,
+    /// Deepest YAML/JSON nesting parsed, aliases included (`--max-yaml-depth`).
+    pub max_yaml_depth: usize,
 }
 
 impl Default for Options {
@@ -28,6 +32,7 @@ impl Default for Options {
             selection: Selection::default(),
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
+            max_yaml_depth: yaml::Limits::default().max_depth,
         }
     }
 }
@@ -54,7 +59,7 @@ impl std::fmt::Display for Error {
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
-    let ws = load(&candidates, options.max_file_size);
+    let ws = load(&candidates, options);
     let findings = check(&ws, &options.selection, &options.settings);
     let files = candidates.iter().filter(|c| c.reported).count();
     Ok(Outcome { ws, findings, files })
@@ -67,7 +72,8 @@ const CHUNK: usize = 512;
 
 /// Reads and parses every file in parallel; merges in path order, so the model (and every
 /// output) is the same whatever the thread count.
-pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
+pub fn load(candidates: &[Candidate], options: &Options) -> Workspace {
+    let yaml_limits = yaml::Limits { max_depth: options.max_yaml_depth, ..yaml::Limits::default() };
     let mut ws = Workspace::default();
     for (n, chunk) in candidates.chunks(CHUNK).enumerate() {
         let parsed: Vec<(SourceFile, FileModel)> = chunk
@@ -75,9 +81,9 @@ pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
             .enumerate()
             .map(|(i, c)| {
                 let id = FileId((n * CHUNK + i) as u32);
-                match read_text(c, max_file_size) {
+                match read_text(c, options.max_file_size) {
                     Ok(text) => {
-                        let model = frontend::parse(c.kind, id, &text);
+                        let model = frontend::parse_with(c.kind, id, &text, yaml_limits);
                         (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
                     }
                     Err(Unreadable { message, shown, at }) => (

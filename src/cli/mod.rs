@@ -52,6 +52,14 @@ pub struct CheckArgs {
     /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration
     #[arg(long, default_value = "P90D")]
     pub max_token_age: String,
+    /// Files larger than this many bytes are reported (IAM001) without being read
+    #[arg(long, value_name = "BYTES", default_value_t = Options::default().max_file_size,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_size: u64,
+    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_yaml_depth as u64,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH))]
+    pub max_yaml_depth: u64,
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
@@ -72,6 +80,10 @@ pub enum ColorChoice {
     Always,
     Never,
 }
+
+/// Parsed trees are walked recursively; this bound keeps them far from any thread's stack
+/// limit whatever the option says.
+const MAX_YAML_DEPTH: u64 = 1000;
 
 const SUBCOMMANDS: [&str; 5] = ["check", "rules", "explain", "help", "access"];
 
@@ -144,7 +156,13 @@ fn check(args: CheckArgs) -> i32 {
             return fail("cannot start worker threads");
         }
     }
-    let options = Options { paths: args.paths, selection, settings: Settings { max_token_age }, ..Options::default() };
+    let options = Options {
+        paths: args.paths,
+        selection,
+        settings: Settings { max_token_age },
+        max_file_size: args.max_file_size,
+        max_yaml_depth: args.max_yaml_depth as usize,
+    };
     let outcome = match lint::run(&options) {
         Ok(o) => o,
         Err(e) => return fail(&e.to_string()),

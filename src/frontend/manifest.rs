@@ -30,6 +30,10 @@ const GRANT_KEYS: [&str; 4] = ["type", "permissions", "actions", "namespace"];
 const BINDING_KEYS: [&str; 5] = ["id", "type", "externalId", "roleId", "namespace"];
 
 pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
+    parse_with(file, text, json, Limits::default())
+}
+
+pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileModel {
     let mut model = FileModel::default();
     // YAML accepts JSON's supersets (trailing commas, comments): a .json file must also be
     // strict JSON, or Kestra's API and every other tool will reject it.
@@ -48,7 +52,7 @@ pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
             return model;
         }
     }
-    let docs = match yaml::parse(text, Limits::default()) {
+    let docs = match yaml::parse(text, limits) {
         Ok(docs) => docs,
         Err(e) => {
             if looks_like_manifest(text) {

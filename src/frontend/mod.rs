@@ -5,6 +5,7 @@ pub mod terraform;
 
 use crate::model::{FileModel, Problem};
 use crate::source::{FileId, Span};
+use crate::syntax::yaml;
 use std::path::Path;
 
 /// What iamlint makes of a file, judged by its name.
@@ -18,7 +19,8 @@ pub enum FileKind {
 
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        // Lossy: a name that is not UTF-8 still has a readable extension.
+        let name = path.file_name()?.to_string_lossy();
         let ext = name.rsplit_once('.').map(|(_, e)| e)?;
         match ext {
             "tf" => Some(FileKind::Terraform),
@@ -31,12 +33,18 @@ impl FileKind {
 }
 
 pub fn parse(kind: FileKind, file: FileId, text: &str) -> FileModel {
+    parse_with(kind, file, text, yaml::Limits::default())
+}
+
+/// `parse` with the given bounds on YAML nesting and alias expansion (HCL's nesting limit
+/// is hcl-edit's own).
+pub fn parse_with(kind: FileKind, file: FileId, text: &str, yaml_limits: yaml::Limits) -> FileModel {
     match kind {
         FileKind::Terraform => terraform::parse(file, text),
         // Variable files feed evaluation (a later stage); their syntax is still checked.
         FileKind::TerraformVars => terraform::parse_vars(file, text),
-        FileKind::Yaml => manifest::parse(file, text, false),
-        FileKind::Json => manifest::parse(file, text, true),
+        FileKind::Yaml => manifest::parse_with(file, text, false, yaml_limits),
+        FileKind::Json => manifest::parse_with(file, text, true, yaml_limits),
     }
 }
 
