@@ -5,7 +5,7 @@
 //! whatever the others are). A policy selects an object only when `when` is true, and
 //! reports it only when `assert` is false, so no finding ever depends on an unknown value.
 
-use super::fields::{self, Item, Object, Value};
+use super::fields::{self, Env, Item, Object, Value};
 use super::{fix, Condition, Op, Piece, Policy, Scalar, Template, Test};
 use crate::duration;
 use crate::finding::Finding;
@@ -42,29 +42,30 @@ impl Outcome {
 
 /// Reports every object of the policy's kind that `when` selects and `assert` rejects.
 pub fn check(code: &'static str, policy: &Policy, cx: &Context, out: &mut Vec<Finding>) {
-    for obj in Object::all(cx.ws, policy.subject) {
+    let env = Env::new(cx);
+    for obj in Object::all(env.ws(), policy.subject) {
         if let Some(when) = &policy.when {
-            if eval(cx, obj, when).truth != Truth::True {
+            if eval(&env, obj, when).truth != Truth::True {
                 continue;
             }
         }
-        let outcome = eval(cx, obj, &policy.assert);
+        let outcome = eval(&env, obj, &policy.assert);
         if outcome.truth != Truth::False {
             continue;
         }
         let span = outcome.at.unwrap_or(obj.origin().span);
-        let finding = Finding::new(code, span, render(cx, obj, &policy.message))
-            .help(render(cx, obj, &policy.help))
-            .fix(policy.fix.as_ref().and_then(|f| fix::fix(cx.ws, obj, f)));
+        let finding = Finding::new(code, span, render(&env, obj, &policy.message))
+            .help(render(&env, obj, &policy.help))
+            .fix(policy.fix.as_ref().and_then(|f| fix::fix(env.ws(), obj, f)));
         out.push(finding);
     }
 }
 
-pub fn eval(cx: &Context, obj: Object, cond: &Condition) -> Outcome {
+pub fn eval(env: &Env, obj: Object, cond: &Condition) -> Outcome {
     match cond {
-        Condition::Test(test) => eval_test(cx, obj, test),
+        Condition::Test(test) => eval_test(env, obj, test),
         Condition::Not(inner) => {
-            let o = eval(cx, obj, inner);
+            let o = eval(env, obj, inner);
             let truth = match o.truth {
                 Truth::True => Truth::False,
                 Truth::False => Truth::True,
@@ -72,16 +73,16 @@ pub fn eval(cx: &Context, obj: Object, cond: &Condition) -> Outcome {
             };
             Outcome::new(truth, o.at)
         }
-        Condition::All(parts) => combine(cx, obj, parts, Truth::False),
-        Condition::Any(parts) => combine(cx, obj, parts, Truth::True),
+        Condition::All(parts) => combine(env, obj, parts, Truth::False),
+        Condition::Any(parts) => combine(env, obj, parts, Truth::True),
     }
 }
 
 /// `all` (decisive = false) and `any` (decisive = true): the first decisive part decides,
 /// at its own span; otherwise an unknown part makes the whole unknown; otherwise every
 /// part agrees, and the span is theirs if they share one (else the object's).
-fn combine(cx: &Context, obj: Object, parts: &[Condition], decisive: Truth) -> Outcome {
-    let outcomes: Vec<Outcome> = parts.iter().map(|p| eval(cx, obj, p)).collect();
+fn combine(env: &Env, obj: Object, parts: &[Condition], decisive: Truth) -> Outcome {
+    let outcomes: Vec<Outcome> = parts.iter().map(|p| eval(env, obj, p)).collect();
     if let Some(o) = outcomes.iter().find(|o| o.truth == decisive) {
         return *o;
     }
@@ -94,8 +95,8 @@ fn combine(cx: &Context, obj: Object, parts: &[Condition], decisive: Truth) -> O
     Outcome::new(truth, shared)
 }
 
-fn eval_test(cx: &Context, obj: Object, test: &Test) -> Outcome {
-    let value = fields::value(cx, obj, &test.field);
+fn eval_test(env: &Env, obj: Object, test: &Test) -> Outcome {
+    let value = fields::value(env, obj, &test.field);
     match (&test.op, value) {
         (_, Value::Unknown) => Outcome::unknown(),
         (Op::Exists(want), value) => {
@@ -203,12 +204,12 @@ fn scalar(op: &Op, value: &Scalar, span: Span) -> Outcome {
 }
 
 /// A message or help with its placeholders filled from the object.
-pub fn render(cx: &Context, obj: Object, template: &Template) -> String {
+pub fn render(env: &Env, obj: Object, template: &Template) -> String {
     let mut out = String::new();
     for piece in &template.pieces {
         match piece {
             Piece::Text(t) => out.push_str(t),
-            Piece::Field(path) => out.push_str(&show(&fields::value(cx, obj, path))),
+            Piece::Field(path) => out.push_str(&show(&fields::value(env, obj, path))),
         }
     }
     out

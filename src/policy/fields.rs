@@ -7,11 +7,14 @@
 //!
 //! Extension point: paths that need derived data rather than written fields (the access
 //! graph's `effective.permissions`) become new `Attr` variants, listed in their kinds'
-//! vocabularies and resolved in `value` from `Context`, which will carry that data.
+//! vocabularies (`lookup` then stops refusing them) and resolved in `value` from data
+//! computed once per policy run in `Env`, as the groups of each account are.
 
 use crate::model::*;
 use crate::rules::Context;
 use crate::source::Span;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 /// The kinds of object a policy can apply to (`applies-to`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -362,8 +365,50 @@ pub fn written(obj: Object, path: &FieldPath) -> Option<Written> {
     }
 }
 
-pub fn value(cx: &Context, obj: Object, path: &FieldPath) -> Value {
-    let ws = cx.ws;
+/// What values are read from: the model, and what is derived from it once per policy
+/// run rather than once per object (the groups each account is in through membership
+/// resources). Derived paths such as `effective.permissions` put their data here.
+pub struct Env<'a> {
+    pub cx: &'a Context<'a>,
+    members: OnceCell<Members>,
+}
+
+/// Membership resources by account, and the tenants where a membership's account is an
+/// expression (and might be any account).
+#[derive(Default)]
+struct Members {
+    groups: HashMap<ObjectRef, Vec<usize>>,
+    opaque_tenants: HashSet<String>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(cx: &'a Context<'a>) -> Self {
+        Env { cx, members: OnceCell::new() }
+    }
+
+    pub fn ws(&self) -> &'a Workspace {
+        self.cx.ws
+    }
+
+    fn members(&self) -> &Members {
+        self.members.get_or_init(|| {
+            let mut m = Members::default();
+            for (i, membership) in self.ws().memberships.iter().enumerate() {
+                match membership.user.resolved {
+                    Some(user) => m.groups.entry(user).or_default().push(i),
+                    None if membership.user.target == Target::Unknown => {
+                        m.opaque_tenants.insert(membership.origin.tenant.clone());
+                    }
+                    None => {}
+                }
+            }
+            m
+        })
+    }
+}
+
+pub fn value(env: &Env, obj: Object, path: &FieldPath) -> Value {
+    let ws = env.ws();
     let attr = match &path.key {
         Key::PermissionsOf(ty) => {
             return match obj {
@@ -403,10 +448,10 @@ pub fn value(cx: &Context, obj: Object, path: &FieldPath) -> Value {
             }
         }
         (Object::ServiceAccount(i, sa), Attr::Groups) => {
-            groups(ws, ObjectRef::ServiceAccount(i), &sa.groups, sa.groups_known, &sa.origin)
+            groups(env, ObjectRef::ServiceAccount(i), &sa.groups, sa.groups_known, &sa.origin)
         }
         (Object::User(i, user), Attr::Groups) => {
-            groups(ws, ObjectRef::User(i), &user.groups, user.groups_known, &user.origin)
+            groups(env, ObjectRef::User(i), &user.groups, user.groups_known, &user.origin)
         }
         (Object::Token(t), Attr::Owner) => reference(ws, &t.owner),
         (Object::Token(t), Attr::OwnerKind) => Value::Text {
@@ -454,17 +499,16 @@ fn text_of_reference(ws: &Workspace, r: &Reference) -> Option<String> {
 }
 
 /// The groups of an account: its own `groups` and every membership resource naming it.
-fn groups(ws: &Workspace, me: ObjectRef, own: &[Reference], own_known: bool, origin: &Origin) -> Value {
+fn groups(env: &Env, me: ObjectRef, own: &[Reference], own_known: bool, origin: &Origin) -> Value {
+    let ws = env.ws();
+    let members = env.members();
     let mut items: Vec<Item> = own.iter().map(|r| Item { text: text_of_reference(ws, r), span: r.span }).collect();
-    let mut complete = own_known;
-    for m in &ws.memberships {
-        if m.user.resolved == Some(me) {
-            items.push(Item { text: text_of_reference(ws, &m.group), span: m.group.span });
-        } else if m.user.target == Target::Unknown && m.origin.tenant == origin.tenant {
-            // A membership whose user is an expression might name this account.
-            complete = false;
-        }
+    for &i in members.groups.get(&me).into_iter().flatten() {
+        let group = &ws.memberships[i].group;
+        items.push(Item { text: text_of_reference(ws, group), span: group.span });
     }
+    // A membership whose account is an expression might name this account.
+    let complete = own_known && !members.opaque_tenants.contains(&origin.tenant);
     Value::List { items, complete, span: None }
 }
 
