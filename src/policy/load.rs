@@ -63,10 +63,17 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// Policies are short; a bigger file is a wrong path, not a policy set.
+const MAX_POLICY_FILE: u64 = 1 << 20;
+
 pub fn load(paths: &[PathBuf]) -> Result<Vec<Policy>, LoadError> {
     let mut errors = Vec::new();
     let mut policies = Vec::new();
     for (display, path) in files(paths, &mut errors) {
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_POLICY_FILE) {
+            errors.push(PolicyError::at_path(Path::new(&display), "is larger than 1 MiB; not a policy file"));
+            continue;
+        }
         let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => text,
             Ok(Err(_)) => {
@@ -117,8 +124,10 @@ fn files(paths: &[PathBuf], errors: &mut Vec<PolicyError>) -> Vec<(String, PathB
                 }
             }
             found.sort();
-        } else {
+        } else if meta.is_file() {
             found.push(path.clone());
+        } else {
+            errors.push(PolicyError::at_path(path, "not a regular file"));
         }
         for p in found {
             let key = p.canonicalize().unwrap_or_else(|_| p.clone());
@@ -225,6 +234,9 @@ mod tests {
         let e = load(&[missing, d.path().to_path_buf()]).unwrap_err();
         let text = e.to_string();
         assert!(text.contains("nope: policy path does not exist"), "{text}");
+        let big = d.path().join("big.yaml");
+        std::fs::write(&big, "#".repeat(2 << 20)).unwrap();
+        assert!(load(&[big]).unwrap_err().to_string().contains("big.yaml: is larger than 1 MiB"));
         assert!(text.contains("latin1.yaml: is not valid UTF-8"), "{text}");
     }
 
