@@ -311,7 +311,7 @@ impl<'a> Object<'a> {
 /// A field's value on one object.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// Not written, or written as null.
+    /// Not written, or written as null (a list is then an empty list, never `Absent`).
     Absent,
     /// An expression iamlint cannot evaluate: no test on it is true or false.
     Unknown,
@@ -531,7 +531,9 @@ fn actions_of(role: &Role, ty: &str) -> Value {
     }
     match (found, complete) {
         (Some(span), _) => Value::List { items, complete, span: Some(span) },
-        (None, true) => Value::Absent,
+        // No grant on the type: an empty list, so `absent` holds and so does `in` (for
+        // every one of no actions).
+        (None, true) => Value::List { items, complete, span: None },
         (None, false) => Value::Unknown,
     }
 }
