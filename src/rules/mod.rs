@@ -16,11 +16,12 @@ mod iam301_super_admin_service_account;
 mod iam401_service_account_missing_group;
 mod iam402_service_account_personal_info;
 
+use crate::access::AccessGraph;
 use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use serde::Deserialize;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Settings rules read; filled from the command line and (later) the config file.
 #[derive(Clone, Debug)]
@@ -37,6 +38,18 @@ impl Default for Settings {
 pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub settings: &'a Settings,
+    access: OnceLock<AccessGraph>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(ws: &'a Workspace, settings: &'a Settings) -> Self {
+        Context { ws, settings, access: OnceLock::new() }
+    }
+
+    /// The access graph, built by the first rule that asks and shared by the others.
+    pub fn access(&self) -> &AccessGraph {
+        self.access.get_or_init(|| AccessGraph::build(self.ws))
+    }
 }
 
 pub type Check = fn(&Context, &mut Vec<Finding>);
