@@ -1,5 +1,6 @@
 //! iamlint: a static analyzer for Kestra identity-and-access configuration.
 
+pub mod access;
 pub mod cli;
 pub mod discover;
 pub mod duration;

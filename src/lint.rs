@@ -148,7 +148,7 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> 
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
 pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
-    let cx = Context { ws, settings };
+    let cx = Context::new(ws, settings);
     let mut findings: Vec<Finding> = rules::all()
         .par_iter()
         .filter(|r| selection.enabled(r))

@@ -234,7 +234,7 @@ fn the_readme_policy_loads_and_fires() {
     let candidates = iamlint::discover::discover(&["fixtures/policies/ORG002/bad_terraform".into()]).unwrap();
     let ws = lint::load(&candidates, 1 << 20);
     let settings = iamlint::rules::Settings::default();
-    let cx = iamlint::rules::Context { ws: &ws, settings: &settings };
+    let cx = iamlint::rules::Context::new(&ws, &settings);
     let mut found = Vec::new();
     iamlint::policy::check("ORG002", &policies[0], &cx, &mut found);
     assert_eq!(found.len(), 1);

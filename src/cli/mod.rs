@@ -1,6 +1,8 @@
 //! The command line (SPEC 4). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 iamlint could not do its job.
 
+mod access;
+
 use crate::finding::Severity;
 use crate::lint::{self, Options};
 use crate::render::{self, OutputFormat, RenderOptions};
@@ -35,6 +37,8 @@ pub enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         rules: Vec<PathBuf>,
     },
+    /// Effective permissions of every service account and user, by namespace
+    Access(access::AccessArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -124,6 +128,7 @@ pub fn main() -> i32 {
             }
             Ok(None) => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
+        Command::Access(args) => access::run(args),
     }
 }
 

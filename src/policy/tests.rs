@@ -32,7 +32,7 @@ fn policy(yaml: &str) -> Policy {
 
 fn findings(p: &Policy, ws: &Workspace) -> Vec<Finding> {
     let settings = Settings::default();
-    let cx = Context { ws, settings: &settings };
+    let cx = Context::new(ws, &settings);
     let mut out = Vec::new();
     check("ORG001", p, &cx, &mut out);
     out

@@ -12,10 +12,21 @@ mod iam201_token_never_expires;
 mod iam202_token_max_age_too_long;
 mod iam203_token_extended_expiry;
 mod iam204_invalid_duration;
+mod iam205_privileged_token;
 mod iam301_super_admin_service_account;
+mod iam302_wildcard_role;
+mod iam303_iam_escalation;
+mod iam304_tenant_wide_binding;
+mod iam305_secret_access;
+mod iam306_direct_sa_binding;
 mod iam401_service_account_missing_group;
 mod iam402_service_account_personal_info;
+mod iam501_unknown_reference;
+mod iam502_unknown_permission;
+mod iam503_legacy_permissions;
+mod legacy_migration;
 
+use crate::access::AccessGraph;
 use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
@@ -37,6 +48,18 @@ impl Default for Settings {
 pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub settings: &'a Settings,
+    access: OnceLock<AccessGraph>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(ws: &'a Workspace, settings: &'a Settings) -> Self {
+        Context { ws, settings, access: OnceLock::new() }
+    }
+
+    /// The access graph, built by the first rule that asks and shared by the others.
+    pub fn access(&self) -> &AccessGraph {
+        self.access.get_or_init(|| AccessGraph::build(self.ws))
+    }
 }
 
 /// How a rule finds problems: built-in rules are Rust functions over the model;
@@ -135,9 +158,18 @@ catalogue! {
     "IAM202" => iam202_token_max_age_too_long,
     "IAM203" => iam203_token_extended_expiry,
     "IAM204" => iam204_invalid_duration,
+    "IAM205" => iam205_privileged_token,
     "IAM301" => iam301_super_admin_service_account,
+    "IAM302" => iam302_wildcard_role,
+    "IAM303" => iam303_iam_escalation,
+    "IAM304" => iam304_tenant_wide_binding,
+    "IAM305" => iam305_secret_access,
+    "IAM306" => iam306_direct_sa_binding,
     "IAM401" => iam401_service_account_missing_group,
     "IAM402" => iam402_service_account_personal_info,
+    "IAM501" => iam501_unknown_reference,
+    "IAM502" => iam502_unknown_permission,
+    "IAM503" => iam503_legacy_permissions,
 }
 
 static BUILTIN: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
