@@ -15,4 +15,5 @@ pub mod rules;
 pub mod select;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 pub mod syntax;

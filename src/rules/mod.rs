@@ -15,6 +15,7 @@ mod iam204_invalid_duration;
 mod iam301_super_admin_service_account;
 mod iam401_service_account_missing_group;
 mod iam402_service_account_personal_info;
+mod iam900_unused_suppression;
 
 use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
@@ -112,6 +113,7 @@ catalogue! {
     "IAM301" => iam301_super_admin_service_account,
     "IAM401" => iam401_service_account_missing_group,
     "IAM402" => iam402_service_account_personal_info,
+    "IAM900" => iam900_unused_suppression,
 }
 
 static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
