@@ -2,8 +2,11 @@
 //! sibling field with the object's own indentation and syntax.
 
 use crate::finding::Edit;
+use crate::frontend::FileKind;
 use crate::model::{Format, Origin, Workspace};
 use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Replaces the content of a written value, keeping its quotes (`"x"` -> `"y"`).
 pub fn replace_value(ws: &Workspace, value: Span, new: &str) -> Edit {
@@ -11,6 +14,22 @@ pub fn replace_value(ws: &Workspace, value: Span, new: &str) -> Edit {
     let quoted = text.len() >= 2 && matches!(text.as_bytes()[0], b'"' | b'\'') && text.ends_with(&text[..1]);
     let span = if quoted { Span::new(value.file, value.start + 1, value.end - 1) } else { value };
     Edit { span, replacement: new.to_string() }
+}
+
+/// Replaces a name, quoting it where YAML would read the bare word as something else
+/// (`true`, `no`, `1e3`): a rename must not turn a name into a boolean or a number.
+pub fn replace_name(ws: &Workspace, value: Span, new: &str) -> Edit {
+    static NOT_A_STRING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?i:y|n|yes|no|on|off|true|false|null|~|[0-9]+(e[0-9]+)?|0x[0-9a-f]+|0o[0-7]+)$")
+            .expect("valid regex")
+    });
+    let file = ws.sources.get(value.file);
+    let yaml = matches!(FileKind::of(&file.path), Some(FileKind::Yaml));
+    let bare = !ws.sources.text(value).starts_with(['"', '\'']);
+    if yaml && bare && NOT_A_STRING.is_match(new) {
+        return Edit { span: value, replacement: format!("'{new}'") };
+    }
+    replace_value(ws, value, new)
 }
 
 /// The value as it must be written where a plain string goes, for the object's format.
