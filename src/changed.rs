@@ -30,9 +30,16 @@ pub struct LineChanges {
 impl LineChanges {
     /// Whether lines `first..=last` hold a change.
     pub fn touches(&self, first: usize, last: usize) -> bool {
+        self.touches_outside(first, last, &[])
+    }
+
+    /// Whether lines `first..=last` hold a change outside the `holes` (line ranges of
+    /// nested objects, whose changes are their own).
+    pub fn touches_outside(&self, first: usize, last: usize, holes: &[(usize, usize)]) -> bool {
+        let in_hole = |a: usize, b: usize| holes.iter().any(|&(s, e)| s <= a && b <= e);
         self.whole
-            || self.lines.range(first..=last).next().is_some()
-            || (last > first && self.gaps.range(first..last).next().is_some())
+            || self.lines.range(first..=last).any(|&l| !in_hole(l, l))
+            || (last > first && self.gaps.range(first..last).any(|&g| !in_hole(g, g + 1)))
     }
 
     /// The same changes in a text edited since (by fixes in memory): lines the edit kept
@@ -123,11 +130,23 @@ impl Changes {
                     let (first, last) = lines(file, span);
                     changes.touches(first, last)
                 };
-                touches(f.span)
-                    || ws.origins().any(|o| o.span.file == f.span.file && o.span == f.span && touches(o.extent))
+                touches(f.span) || ws.origins().any(|o| o.span == f.span && touches_own(ws, file, changes, o.extent))
             })
             .collect()
     }
+}
+
+/// Whether an object's own text changed: its lines, less those of objects nested in it (a
+/// token inside a manifest's service account).
+fn touches_own(ws: &Workspace, file: &SourceFile, changes: &LineChanges, extent: Span) -> bool {
+    let holes: Vec<(usize, usize)> = ws
+        .origins()
+        .map(|o| o.extent)
+        .filter(|e| e.file == extent.file && e != &extent && extent.start <= e.start && e.end <= extent.end)
+        .map(|e| lines(file, e))
+        .collect();
+    let (first, last) = lines(file, extent);
+    changes.touches_outside(first, last, &holes)
 }
 
 fn lines(file: &SourceFile, span: Span) -> (usize, usize) {
@@ -235,6 +254,8 @@ mod tests {
         assert!(c.touches(5, 5) && c.touches(3, 7));
         assert!(!c.touches(6, 9) && !c.touches(10, 12));
         assert!(c.touches(9, 10) && c.touches(8, 12));
+        assert!(!c.touches_outside(1, 12, &[(4, 6), (8, 12)]));
+        assert!(c.touches_outside(1, 12, &[(4, 6), (10, 12)]));
     }
 
     #[test]
