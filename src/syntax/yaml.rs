@@ -157,6 +157,12 @@ impl Builder<'_> {
         match event {
             Event::Scalar(text, style, anchor, _) => {
                 let end = quoted_end(self.text, style, start).map_or(end, |e| e.min(end));
+                // saphyr puts an empty value (`maxAge:`) at the end of its key; it belongs
+                // after the colon, where a fix writes the value.
+                let (start, end) = match empty_value_at(self.text, &text, style, start, end) {
+                    Some(at) => (at, at),
+                    None => (start, end),
+                };
                 let node = Node::Scalar(Scalar {
                     text: text.into_owned(),
                     quoted: !matches!(style, ScalarStyle::Plain),
@@ -267,6 +273,16 @@ fn quoted_end(text: &str, style: ScalarStyle, start: usize) -> Option<usize> {
     None
 }
 
+/// Where an empty plain value written as `key:` really is: just after the colon.
+fn empty_value_at(text: &str, value: &str, style: ScalarStyle, start: usize, end: usize) -> Option<usize> {
+    if !value.is_empty() || style != ScalarStyle::Plain || start != end {
+        return None;
+    }
+    let rest = text.get(start..)?;
+    let colon = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (rest.as_bytes().get(colon) == Some(&b':')).then_some(start + colon + 1)
+}
+
 fn node_size(node: &Node) -> usize {
     match node {
         Node::Scalar(_) => 1,
@@ -311,6 +327,17 @@ mod tests {
         let Node::Seq { items, .. } = doc.get("b").unwrap() else { panic!() };
         let shown: Vec<&str> = items.iter().map(|n| &text[n.start()..n.end()]).collect();
         assert_eq!(shown, ["\"p\\\"\"", "'q''s'", "\"r\""]);
+    }
+
+    #[test]
+    fn empty_values_sit_after_the_colon() {
+        let text = "a:\n  - name: x\n    maxAge:\n    b: 1\n";
+        let doc = one(text);
+        let Node::Seq { items, .. } = doc.get("a").unwrap() else { panic!() };
+        let v = items[0].get("maxAge").unwrap();
+        assert!(v.is_null());
+        assert_eq!((v.start(), v.end()), (26, 26));
+        assert_eq!(&text[..v.start()], "a:\n  - name: x\n    maxAge:");
     }
 
     #[test]
