@@ -62,7 +62,12 @@ pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, va
     if line_end > origin.extent.end {
         return None;
     }
-    Some(Edit { span: Span::new(anchor.file, line_end, line_end), replacement: format!("\n{indent}{entry}") })
+    // In a CRLF file the new line ends like the others, before the anchor line's `\r`.
+    let (at, newline) = match file.text[..line_end].strip_suffix('\r') {
+        Some(rest) => (rest.len(), "\r\n"),
+        None => (line_end, "\n"),
+    };
+    Some(Edit { span: Span::new(anchor.file, at, at), replacement: format!("{newline}{indent}{entry}") })
 }
 
 /// Removes whole lines holding `span`, when nothing else shares them.
