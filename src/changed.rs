@@ -9,7 +9,7 @@
 //! deleting `maxAge:` from a token brings its IAM201 into review.
 
 use crate::finding::Finding;
-use crate::model::Workspace;
+use crate::model::{Origin, Workspace};
 use crate::source::{FileId, SourceFile, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -121,16 +121,19 @@ impl Changes {
             let c = if Arc::ptr_eq(text, now) || text == now { changes.clone() } else { changes.rebase(text, now) };
             current.insert(id, c);
         }
+        let mut origins: BTreeMap<FileId, Vec<&Origin>> = BTreeMap::new();
+        for o in ws.origins().filter(|o| current.contains_key(&o.span.file)) {
+            origins.entry(o.span.file).or_default().push(o);
+        }
         findings
             .into_iter()
             .filter(|f| {
                 let Some(changes) = current.get(&f.span.file) else { return false };
                 let file = ws.sources.get(f.span.file);
-                let touches = |span: Span| {
-                    let (first, last) = lines(file, span);
-                    changes.touches(first, last)
-                };
-                touches(f.span) || ws.origins().any(|o| o.span == f.span && touches_own(ws, file, changes, o.extent))
+                let (first, last) = lines(file, f.span);
+                let objects = origins.get(&f.span.file).map_or(&[][..], Vec::as_slice);
+                changes.touches(first, last)
+                    || objects.iter().any(|o| o.span == f.span && touches_own(objects, file, changes, o.extent))
             })
             .collect()
     }
@@ -138,11 +141,11 @@ impl Changes {
 
 /// Whether an object's own text changed: its lines, less those of objects nested in it (a
 /// token inside a manifest's service account).
-fn touches_own(ws: &Workspace, file: &SourceFile, changes: &LineChanges, extent: Span) -> bool {
-    let holes: Vec<(usize, usize)> = ws
-        .origins()
+fn touches_own(objects: &[&Origin], file: &SourceFile, changes: &LineChanges, extent: Span) -> bool {
+    let holes: Vec<(usize, usize)> = objects
+        .iter()
         .map(|o| o.extent)
-        .filter(|e| e.file == extent.file && e != &extent && extent.start <= e.start && e.end <= extent.end)
+        .filter(|e| e != &extent && extent.start <= e.start && e.end <= extent.end)
         .map(|e| lines(file, e))
         .collect();
     let (first, last) = lines(file, extent);

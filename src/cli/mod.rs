@@ -68,7 +68,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Record the current findings in this baseline file (and report nothing)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "diff")]
     pub write_baseline: Option<PathBuf>,
     /// Report only findings on lines changed since this git ref (commit, branch, tag)
     #[arg(long, value_name = "REF")]

@@ -17,7 +17,7 @@ use crate::select::Selection;
 use crate::source::{FileId, SourceFile, Span};
 use comments::Syntax;
 use directive::{Directive, Scope};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const UNUSED_SUPPRESSION: &str = "IAM900";
 
@@ -45,16 +45,13 @@ struct Entry {
 }
 
 impl Entry {
-    fn covers(&self, file: &SourceFile, f: &Finding) -> bool {
-        if f.span.file != self.file {
-            return false;
-        }
+    /// Whether the directive covers a finding in its file that starts on zero-based `line`.
+    fn covers(&self, f: &Finding, line: usize) -> bool {
         match self.d.scope {
             Scope::File => true,
             Scope::Line(None) => false,
             Scope::Line(Some(target)) => {
-                file.position(f.span.start).line - 1 == target
-                    || self.extents.iter().any(|e| e.start <= f.span.start && f.span.end <= e.end)
+                line == target || self.extents.iter().any(|e| e.start <= f.span.start && f.span.end <= e.end)
             }
         }
     }
@@ -118,10 +115,16 @@ fn silence(ws: &Workspace, entries: &mut [Entry], f: &Finding, unsuppressible: &
     if unsuppressible.contains(f.code) {
         return false;
     }
-    let file = ws.sources.get(f.span.file);
+    // Entries are in file order: look only at the finding's file.
+    let lo = entries.partition_point(|e| e.file < f.span.file);
+    let hi = entries.partition_point(|e| e.file <= f.span.file);
+    if lo == hi {
+        return false;
+    }
+    let line = ws.sources.get(f.span.file).position(f.span.start).line - 1;
     let mut silenced = false;
-    for e in entries.iter_mut().filter(|e| e.void.is_none()) {
-        if !e.covers(file, f) {
+    for e in entries[lo..hi].iter_mut().filter(|e| e.void.is_none()) {
+        if !e.covers(f, line) {
             continue;
         }
         for (i, n) in e.d.names.iter().enumerate() {
@@ -138,6 +141,7 @@ fn silence(ws: &Workspace, entries: &mut [Entry], f: &Finding, unsuppressible: &
 fn directives(ws: &Workspace, options: &Options) -> Vec<Entry> {
     let today = options.today.unwrap_or_else(Date::today);
     let mut out = Vec::new();
+    let mut extents_by_file: Option<BTreeMap<FileId, Vec<Span>>> = None;
     for (id, file) in ws.sources.iter() {
         if !file.reported || !file.text.contains("iamlint-ignore") {
             continue;
@@ -156,11 +160,17 @@ fn directives(ws: &Workspace, options: &Options) -> Vec<Entry> {
                 d.scope = Scope::Line(target);
             }
             let extents = match d.scope {
-                Scope::Line(Some(t)) => ws
-                    .origins()
-                    .filter(|o| o.extent.file == id && file.position(o.extent.start).line - 1 == t)
-                    .map(|o| o.extent)
-                    .collect(),
+                Scope::Line(Some(t)) => {
+                    let by_file = extents_by_file.get_or_insert_with(|| {
+                        let mut m: BTreeMap<FileId, Vec<Span>> = BTreeMap::new();
+                        for o in ws.origins() {
+                            m.entry(o.extent.file).or_default().push(o.extent);
+                        }
+                        m
+                    });
+                    let here = by_file.get(&id).map_or(&[][..], Vec::as_slice);
+                    here.iter().filter(|e| file.position(e.start).line - 1 == t).copied().collect()
+                }
                 _ => Vec::new(),
             };
             let void = if let Some(m) = &d.malformed {
