@@ -31,6 +31,8 @@ pub struct Fixed {
     pub applied: usize,
     /// The edits applied in each pass, against that pass's texts.
     pub passes: Vec<Vec<Edit>>,
+    /// Credentials in the texts as read (by `FileId`), starred out of any diff.
+    secrets: Vec<Vec<String>>,
 }
 
 impl Fixed {
@@ -71,6 +73,12 @@ fn key(ws: &Workspace, f: &Finding, fix: &Fix) -> FixKey {
 /// filtered by `keep`.
 pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
     let original = outcome.loaded.clone();
+    let secrets = outcome
+        .ws
+        .sources
+        .iter()
+        .map(|(_, f)| f.secrets.iter().filter_map(|&(a, b)| f.text.get(a..b)).map(str::to_string).collect())
+        .collect();
     let Outcome { mut ws, mut findings, files, candidates, mut loaded } = outcome;
     let mut rejected: HashSet<FixKey> = HashSet::new();
     let mut passes = Vec::new();
@@ -101,7 +109,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         ws = next_ws;
         findings = keep(&ws, lint::analyze(&ws, options));
     }
-    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded }, original, applied, passes }
+    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded }, original, applied, passes, secrets }
 }
 
 /// The fixes to apply in one pass: in finding order, each whole or not at all, none
@@ -184,11 +192,15 @@ fn newly_broken(before: &Workspace, after: &Workspace) -> BTreeSet<FileId> {
 }
 
 /// The fixes as a unified diff, `a/PATH` and `b/PATH` headers, for `patch -p1` or
-/// `git apply` from the current directory.
+/// `git apply` from the current directory. A credential is never printed: its characters
+/// are starred on both sides (so a hunk showing one does not apply; IAM601 comes first).
 pub fn diff(fixed: &Fixed) -> String {
     let mut out = String::new();
     for (id, before, after) in fixed.changed() {
         let display = fixed.display(id);
+        let (before, after) =
+            (redact(before, &fixed.secrets[id.0 as usize]), redact(after, &fixed.secrets[id.0 as usize]));
+        let (before, after) = (before.as_str(), after.as_str());
         let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
         let (before, after) = if bom {
             (format!("\u{feff}{before}"), format!("\u{feff}{after}"))
@@ -200,6 +212,15 @@ pub fn diff(fixed: &Fixed) -> String {
             "{}",
             diff.unified_diff().context_radius(3).header(&format!("a/{display}"), &format!("b/{display}"))
         ));
+    }
+    out
+}
+
+/// The text with every occurrence of a credential starred out, character for character.
+fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets.iter().filter(|s| !s.trim().is_empty()) {
+        out = out.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
     }
     out
 }
@@ -267,6 +288,26 @@ mod tests {
     fn applies_edits_in_order() {
         let (a, b, c) = (edit(0, 1, "X"), edit(3, 3, "+"), edit(4, 6, ""));
         assert_eq!(apply("abcdefg", vec![&c, &a, &b]), "Xbc+dg");
+    }
+
+    #[test]
+    fn diffs_never_show_credentials() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "serviceAccounts:\n  - name: CI_Bot\n    password: hunter2-secret\n    groups: [bots]\n";
+        std::fs::write(dir.path().join("iam.yaml"), text).unwrap();
+        let options = Options {
+            paths: vec![dir.path().to_path_buf()],
+            selection: crate::select::Selection { select: Some(vec!["IAM101".into()]), ..Default::default() },
+            ..Options::default()
+        };
+        let mut outcome = lint::run(&options).unwrap();
+        let at = text.find("hunter2").unwrap();
+        outcome.ws.sources.get_mut(FileId(0)).secrets.push((at, at + "hunter2-secret".len()));
+        let fixed = fix(outcome, &options, &|_, f| f);
+        let diff = diff(&fixed);
+        assert!(diff.contains("+  - name: ci-bot\n"), "{diff}");
+        assert!(diff.contains("     password: **************\n"), "{diff}");
+        assert!(!diff.contains("hunter2"), "{diff}");
     }
 
     #[test]
