@@ -19,7 +19,6 @@ use iamlint::lint::{self, Options};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 const NAMES: [&str; 10] =
     ["ci", "ci-bot", "CI_Bot", "ciBot", "deploy-", "-edge", "With Space", "True_", "Mixed.Case", "a--b"];
@@ -272,9 +271,7 @@ fn check_workspace(files: &BTreeMap<String, String>) -> Result<(), TestCaseError
     let written = read_all(dir.path(), files);
     if !diff_text.is_empty() {
         std::fs::write(copy.path().join("fix.patch"), &diff_text).unwrap();
-        let patch = Command::new("patch").args(["-p1", "-s", "-i", "fix.patch"]).current_dir(copy.path()).output();
-        let patch = patch.unwrap();
-        prop_assert!(patch.status.success(), "patch failed: {}", String::from_utf8_lossy(&patch.stdout));
+        apply_patch(copy.path(), "fix.patch").map_err(|e| TestCaseError::fail(format!("patch failed: {e}")))?;
     }
     prop_assert_eq!(&read_all(copy.path(), files), &written, "--diff and --fix disagree");
 

@@ -35,8 +35,7 @@ fn diff_changes_nothing_and_patches_to_what_fix_writes() {
     let copy = tempfile::tempdir().unwrap();
     workspace(copy.path());
     std::fs::write(copy.path().join("fixes.patch"), &diff).unwrap();
-    let patched = Command::new("patch").args(["-p1", "-s", "-i", "fixes.patch"]).current_dir(copy.path()).status();
-    assert!(patched.unwrap().success());
+    apply_patch(copy.path(), "fixes.patch").unwrap();
 
     let fixed = iamlint(dir.path(), &["check", "--fix", "--format", "concise", "."]);
     assert!(stderr(&fixed).contains("Fixed "), "{}", stderr(&fixed));
