@@ -12,6 +12,7 @@ pub mod frontend;
 pub mod lint;
 pub mod model;
 pub mod names;
+pub mod policy;
 pub mod render;
 pub mod resolve;
 pub mod review;

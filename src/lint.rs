@@ -22,6 +22,8 @@ pub struct Options {
     pub max_file_size: u64,
     /// Inline suppression policy (`.iamlint.yaml`: require-suppression-reason, unsuppressible).
     pub suppress: suppress::Options,
+    /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
+    pub rules_dirs: Vec<PathBuf>,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
             suppress: suppress::Options::default(),
+            rules_dirs: Vec::new(),
         }
     }
 }
@@ -49,17 +52,21 @@ pub struct Outcome {
 #[derive(Debug)]
 pub enum Error {
     Discover(discover::DiscoverError),
+    Policy(crate::policy::LoadError),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Discover(e) => e.fmt(f),
+            Error::Policy(e) => e.fmt(f),
         }
     }
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
+    // Before anything looks a rule up: policies join the catalogue for the whole run.
+    crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
     let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
     let loaded = read_all(&candidates, options.max_file_size);
     let ws = build(&candidates, &loaded);
@@ -191,7 +198,7 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
         .filter(|r| selection.enabled(r))
         .flat_map_iter(|r| {
             let mut out = Vec::new();
-            (r.check)(&cx, &mut out);
+            r.run(&cx, &mut out);
             let severity = selection.severity(r);
             out.into_iter().map(move |mut f| {
                 f.severity = severity;

@@ -23,11 +23,18 @@ pub enum Command {
     /// Lint a workspace (the default command)
     Check(CheckArgs),
     /// List every rule: code, name, default severity, on/off, fixable
-    Rules,
+    Rules {
+        /// Also list the organisation policies in this folder or file (repeatable)
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
     /// Show a rule's documentation
     Explain {
         /// A rule code (IAM101) or name (service-account-name)
         rule: String,
+        /// Also look among the organisation policies in this folder or file (repeatable)
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
     },
 }
 
@@ -73,6 +80,9 @@ pub struct CheckArgs {
     /// Report only findings on lines changed since this git ref (commit, branch, tag)
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Organisation policies: a folder of YAML rules, or one file (repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -115,18 +125,32 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Rules => {
+        Command::Rules { rules } => {
+            if let Err(status) = install_policies(&rules) {
+                return status;
+            }
             print(&rules_table());
             0
         }
-        Command::Explain { rule } => match rules::find(&rule) {
-            Some(entry) => {
+        Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
+            Err(status) => status,
+            Ok(Some(entry)) => {
                 print(&explain(entry));
                 0
             }
-            None => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
+            Ok(None) => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
     }
+}
+
+/// Policies must join the catalogue before a rule is looked up (for `--select ORG001`).
+fn install_policies(paths: &[PathBuf]) -> Result<(), i32> {
+    crate::policy::install(paths).map_err(|e| {
+        for error in &e.errors {
+            eprintln!("error: {error}");
+        }
+        2
+    })
 }
 
 fn fail(message: &str) -> i32 {
@@ -148,6 +172,9 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore,
         ..Selection::default()
     };
+    if let Err(status) = install_policies(&args.rules) {
+        return status;
+    }
     if let Err(e) = selection.validate() {
         return fail(&e);
     }
@@ -160,7 +187,13 @@ fn check(args: CheckArgs) -> i32 {
             return fail("cannot start worker threads");
         }
     }
-    let options = Options { paths: args.paths, selection, settings: Settings { max_token_age }, ..Options::default() };
+    let options = Options {
+        paths: args.paths,
+        selection,
+        settings: Settings { max_token_age },
+        rules_dirs: args.rules,
+        ..Options::default()
+    };
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
@@ -210,6 +243,11 @@ pub fn rules_table() -> String {
             FixAvailability::Always => "yes",
             FixAvailability::Sometimes => "some",
         };
+        // A policy is marked with the file that defines it.
+        let fix = match r.policy() {
+            Some(p) => format!("{fix:<4} policy {}", p.source.path),
+            None => fix.to_string(),
+        };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",
             r.code,
@@ -223,6 +261,9 @@ pub fn rules_table() -> String {
 }
 
 pub fn explain(entry: &rules::RuleEntry) -> String {
+    if let Some(policy) = entry.policy() {
+        return crate::policy::explain(entry, policy);
+    }
     let m = &entry.meta;
     let mut out = format!("# {} {}\n\n{}\n\n", m.code, m.name, m.summary);
     out.push_str(&format!(
@@ -236,8 +277,12 @@ pub fn explain(entry: &rules::RuleEntry) -> String {
         }
     ));
     out.push_str(&format!("## What it does\n\n{}\n\n## Why is this bad?\n\n{}\n\n", m.what.trim(), m.why.trim()));
-    out.push_str(&format!("## Example\n\n```{}\n{}\n```\n\n", fence(&m.bad.file), m.bad.source.trim_end()));
-    out.push_str(&format!("## Use instead\n\n```{}\n{}\n```\n", fence(&m.good.file), m.good.source.trim_end()));
+    if let Some(bad) = &m.bad {
+        out.push_str(&format!("## Example\n\n```{}\n{}\n```\n\n", fence(&bad.file), bad.source.trim_end()));
+    }
+    if let Some(good) = &m.good {
+        out.push_str(&format!("## Use instead\n\n```{}\n{}\n```\n", fence(&good.file), good.source.trim_end()));
+    }
     if let Some(notes) = &m.fix_notes {
         out.push_str(&format!("\n## Fix safety\n\n{}\n", notes.trim()));
     }

@@ -21,7 +21,7 @@ use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use serde::Deserialize;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Settings rules read; filled from the command line and (later) the config file.
 #[derive(Clone, Debug)]
@@ -40,7 +40,13 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
 }
 
-pub type Check = fn(&Context, &mut Vec<Finding>);
+/// How a rule finds problems: built-in rules are Rust functions over the model;
+/// organisation policies are loaded at run time from YAML (`crate::policy`).
+#[derive(Clone)]
+pub enum Check {
+    Builtin(fn(&Context, &mut Vec<Finding>)),
+    Policy(Box<crate::policy::Policy>),
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,8 +77,11 @@ pub struct RuleMeta {
     pub why: String,
     #[serde(default)]
     pub fix_notes: Option<String>,
-    pub bad: Example,
-    pub good: Example,
+    /// Every built-in rule documents both (a test checks it); policies may not.
+    #[serde(default)]
+    pub bad: Option<Example>,
+    #[serde(default)]
+    pub good: Option<Example>,
     #[serde(default)]
     pub references: Vec<String>,
 }
@@ -81,10 +90,27 @@ fn yes() -> bool {
     true
 }
 
+#[derive(Clone)]
 pub struct RuleEntry {
     pub code: &'static str,
     pub check: Check,
     pub meta: RuleMeta,
+}
+
+impl RuleEntry {
+    pub fn run(&self, cx: &Context, out: &mut Vec<Finding>) {
+        match &self.check {
+            Check::Builtin(check) => check(cx, out),
+            Check::Policy(policy) => crate::policy::check(self.code, policy, cx, out),
+        }
+    }
+
+    pub fn policy(&self) -> Option<&crate::policy::Policy> {
+        match &self.check {
+            Check::Policy(p) => Some(p),
+            Check::Builtin(_) => None,
+        }
+    }
 }
 
 macro_rules! catalogue {
@@ -94,7 +120,7 @@ macro_rules! catalogue {
                 let text = include_str!(concat!("../../rules/", $code, ".toml"));
                 let meta: RuleMeta = toml::from_str(text)
                     .unwrap_or_else(|e| panic!("rules/{}.toml is malformed: {e}", $code));
-                RuleEntry { code: $module::CODE, check: $module::check, meta }
+                RuleEntry { code: $module::CODE, check: Check::Builtin($module::check), meta }
             }),*]
         }
     };
@@ -116,10 +142,32 @@ catalogue! {
     "IAM900" => iam900_unused_suppression,
 }
 
-static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
+static BUILTIN: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
 
+/// Built-in rules and the installed policies. Fixed on first use, so that every stage
+/// (selection, rules, renderers, suppressions) sees one catalogue for the whole run.
+static REGISTRY: OnceLock<Vec<RuleEntry>> = OnceLock::new();
+
+/// Every rule: built-in ones, then installed organisation policies.
 pub fn all() -> &'static [RuleEntry] {
-    &REGISTRY
+    REGISTRY.get_or_init(|| BUILTIN.clone())
+}
+
+pub fn builtin() -> &'static [RuleEntry] {
+    &BUILTIN
+}
+
+/// Adds runtime rules to the catalogue, if it is not in use yet; false when it already is
+/// (then `extra` is not called). See `policy::install`.
+pub fn install(extra: impl FnOnce() -> Vec<RuleEntry>) -> bool {
+    let mut installed = false;
+    REGISTRY.get_or_init(|| {
+        installed = true;
+        let mut rules = BUILTIN.clone();
+        rules.extend(extra());
+        rules
+    });
+    installed
 }
 
 /// A rule by code (`IAM101`) or name (`service-account-name`), case-insensitively.
@@ -134,8 +182,9 @@ mod tests {
     #[test]
     fn metadata_matches_code() {
         let mut names = std::collections::HashSet::new();
-        for r in all() {
+        for r in builtin() {
             assert_eq!(r.code, r.meta.code, "rules/{}.toml names another code", r.code);
+            assert!(r.meta.bad.is_some() && r.meta.good.is_some(), "rules/{}.toml needs bad and good examples", r.code);
             assert!(names.insert(r.meta.name.clone()), "duplicate rule name {}", r.meta.name);
             assert!(
                 r.meta.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),

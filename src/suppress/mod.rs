@@ -90,7 +90,7 @@ pub fn apply(
     let cx = Context { ws, settings };
     for rule in rules::all().iter().filter(|r| named.contains(r.code) && !selection.enabled(r)) {
         let mut shadow = Vec::new();
-        (rule.check)(&cx, &mut shadow);
+        rule.run(&cx, &mut shadow);
         for f in shadow.iter().filter(|f| ws.is_reported(f.span)) {
             silence(ws, &mut entries, f, &unsuppressible);
         }
