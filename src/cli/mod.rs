@@ -4,8 +4,9 @@
 mod access;
 
 use crate::finding::Severity;
-use crate::lint::{self, Options};
+use crate::lint::Options;
 use crate::render::{self, OutputFormat, RenderOptions};
+use crate::review;
 use crate::rules::{self, FixAvailability, Settings};
 use crate::select::{parse_list, Selection};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +69,21 @@ pub struct CheckArgs {
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Apply the fixes in place, then report what remains
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff and change nothing (exit 1 when there is a fix)
+    #[arg(long)]
+    pub diff: bool,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and report nothing)
+    #[arg(long, value_name = "FILE", conflicts_with = "diff")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since this git ref (commit, branch, tag)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
     /// Organisation policies: a folder of YAML rules, or one file (repeatable)
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
@@ -183,10 +199,27 @@ fn check(args: CheckArgs) -> i32 {
         rules_dirs: args.rules,
         ..Options::default()
     };
-    let outcome = match lint::run(&options) {
-        Ok(o) => o,
-        Err(e) => return fail(&e.to_string()),
+    let plan = review::Plan {
+        fix: args.fix,
+        diff: args.diff,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        changed_since: args.changed_since,
     };
+    let report = match review::run(&options, &plan) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
+    if let Some(diff) = &report.diff {
+        print(diff);
+    }
+    if let Some(status) = report.status {
+        return status;
+    }
+    let outcome = report.outcome;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -24,6 +24,7 @@ mod iam402_service_account_personal_info;
 mod iam501_unknown_reference;
 mod iam502_unknown_permission;
 mod iam503_legacy_permissions;
+mod iam900_unused_suppression;
 mod legacy_migration;
 
 use crate::access::AccessGraph;
@@ -170,6 +171,7 @@ catalogue! {
     "IAM501" => iam501_unknown_reference,
     "IAM502" => iam502_unknown_permission,
     "IAM503" => iam503_legacy_permissions,
+    "IAM900" => iam900_unused_suppression,
 }
 
 static BUILTIN: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
