@@ -17,6 +17,9 @@ pub struct AccessArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = AccessFormat::Table)]
     pub format: AccessFormat,
+    /// Compare with the workspace at a git revision: what each principal gains and loses
+    #[arg(long, value_name = "REF")]
+    pub diff: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -26,44 +29,47 @@ pub enum AccessFormat {
 }
 
 #[derive(Serialize)]
-struct Report {
-    version: u32,
-    principals: Vec<Entry>,
+pub(super) struct Report {
+    pub(super) version: u32,
+    pub(super) principals: Vec<Entry>,
 }
 
 #[derive(Serialize)]
-struct Entry {
-    kind: &'static str,
-    name: String,
-    tenant: String,
-    path: String,
-    line: usize,
-    super_admin: bool,
-    groups: Vec<String>,
-    tokens: Vec<Token>,
-    permissions: Vec<Row>,
+pub(super) struct Entry {
+    pub(super) kind: &'static str,
+    pub(super) name: String,
+    pub(super) tenant: String,
+    pub(super) path: String,
+    pub(super) line: usize,
+    pub(super) super_admin: bool,
+    pub(super) groups: Vec<String>,
+    pub(super) tokens: Vec<Token>,
+    pub(super) permissions: Vec<Row>,
     /// What hides part of the permissions (unresolved references, expressions).
-    unknown: Vec<String>,
+    pub(super) unknown: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct Token {
-    name: String,
-    path: String,
-    line: usize,
+pub(super) struct Token {
+    pub(super) name: String,
+    pub(super) path: String,
+    pub(super) line: usize,
 }
 
 #[derive(Serialize)]
-struct Row {
+pub(super) struct Row {
     /// `null` for tenant-wide.
-    namespace: Option<String>,
+    pub(super) namespace: Option<String>,
     #[serde(rename = "type")]
-    resource_type: String,
-    actions: Vec<String>,
-    via: Vec<String>,
+    pub(super) resource_type: String,
+    pub(super) actions: Vec<String>,
+    pub(super) via: Vec<String>,
 }
 
 pub fn run(args: AccessArgs) -> i32 {
+    if let Some(reference) = &args.diff {
+        return super::access_diff::run(&args.paths, reference, args.format == AccessFormat::Json);
+    }
     let candidates = match discover::discover(&args.paths) {
         Ok(c) => c,
         Err(e) => return super::fail(&e.to_string()),
@@ -82,7 +88,7 @@ pub fn run(args: AccessArgs) -> i32 {
     0
 }
 
-fn report(ws: &Workspace) -> Report {
+pub(super) fn report(ws: &Workspace) -> Report {
     let graph = AccessGraph::build(ws);
     let mut principals: Vec<Entry> =
         graph.principals().iter().filter(|p| ws.is_reported(ws.origin(p.object).span)).map(|p| entry(ws, p)).collect();

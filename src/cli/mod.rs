@@ -2,6 +2,7 @@
 //! 2 iamlint could not do its job.
 
 mod access;
+mod access_diff;
 
 use crate::finding::Severity;
 use crate::lint::Options;
