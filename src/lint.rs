@@ -9,6 +9,7 @@ use crate::resolve;
 use crate::rules::{self, Context, Settings};
 use crate::select::Selection;
 use crate::source::{FileId, SourceFile};
+use crate::suppress;
 use crate::syntax::yaml;
 use rayon::prelude::*;
 use std::io::Read;
@@ -23,6 +24,17 @@ pub struct Options {
     pub max_file_size: u64,
     /// Deepest YAML/JSON nesting parsed, aliases included (`--max-yaml-depth`).
     pub max_yaml_depth: usize,
+    /// Inline suppression policy (`.iamlint.yaml`: require-suppression-reason, unsuppressible).
+    pub suppress: suppress::Options,
+    /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
+    pub rules_dirs: Vec<PathBuf>,
+}
+
+impl Options {
+    /// The bounds YAML/JSON parsing runs under.
+    pub fn yaml_limits(&self) -> yaml::Limits {
+        yaml::Limits { max_depth: self.max_yaml_depth, ..yaml::Limits::default() }
+    }
 }
 
 impl Default for Options {
@@ -33,6 +45,8 @@ impl Default for Options {
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
             max_yaml_depth: yaml::Limits::default().max_depth,
+            suppress: suppress::Options::default(),
+            rules_dirs: Vec::new(),
         }
     }
 }
@@ -42,27 +56,71 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Files reported on (the others were read only to resolve references).
     pub files: usize,
+    /// What was read, file by file in `FileId` order: the fix loop re-lints from these.
+    pub candidates: Vec<Candidate>,
+    pub loaded: Vec<Loaded>,
 }
 
 #[derive(Debug)]
 pub enum Error {
     Discover(discover::DiscoverError),
+    Policy(crate::policy::LoadError),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Discover(e) => e.fmt(f),
+            Error::Policy(e) => e.fmt(f),
         }
     }
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
+    // Before anything looks a rule up: policies join the catalogue for the whole run.
+    crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
     let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
-    let ws = load(&candidates, options);
-    let findings = check(&ws, &options.selection, &options.settings);
+    let loaded = read_all(&candidates, options.max_file_size);
+    let ws = build_with(&candidates, &loaded, options.yaml_limits());
+    let findings = analyze(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files })
+    Ok(Outcome { ws, findings, files, candidates, loaded })
+}
+
+/// The findings of a loaded workspace: the selected rules, then inline suppressions.
+pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
+    let findings = check(ws, &options.selection, &options.settings);
+    let mut findings = suppress::apply(ws, findings, &options.selection, &options.settings, &options.suppress);
+    sort(ws, &mut findings);
+    findings
+}
+
+/// Reads and parses every file in parallel; merges in path order, so the model (and every
+/// output) is the same whatever the thread count.
+pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
+    build(candidates, &read_all(candidates, max_file_size))
+}
+
+/// A file's text as read (without a byte-order mark), or why it has none.
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    Text { text: Arc<str>, bom: bool },
+    Unreadable(Unreadable),
+}
+
+pub fn read_all(candidates: &[Candidate], max_file_size: u64) -> Vec<Loaded> {
+    candidates
+        .par_iter()
+        .map(|c| match read_text(c, max_file_size) {
+            Ok((text, bom)) => Loaded::Text { text, bom },
+            Err(e) => Loaded::Unreadable(e),
+        })
+        .collect()
+}
+
+/// Parses texts already read (`loaded[i]` belongs to `candidates[i]`) into one model.
+pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
+    build_with(candidates, loaded, yaml::Limits::default())
 }
 
 /// Files parsed in parallel before their models are merged. Merging chunk by chunk keeps
@@ -70,25 +128,25 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
 /// held every object twice at the peak), and costs no parallelism.
 const CHUNK: usize = 512;
 
-/// Reads and parses every file in parallel; merges in path order, so the model (and every
-/// output) is the same whatever the thread count.
-pub fn load(candidates: &[Candidate], options: &Options) -> Workspace {
-    let yaml_limits = yaml::Limits { max_depth: options.max_yaml_depth, ..yaml::Limits::default() };
+/// `build` with the given YAML limits. Merges in path order, so the model (and every output)
+/// is the same whatever the thread count.
+pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml::Limits) -> Workspace {
     let mut ws = Workspace::default();
-    for (n, chunk) in candidates.chunks(CHUNK).enumerate() {
-        let parsed: Vec<(SourceFile, FileModel)> = chunk
+    for (n, (candidates, loaded)) in candidates.chunks(CHUNK).zip(loaded.chunks(CHUNK)).enumerate() {
+        let parsed: Vec<(SourceFile, FileModel)> = candidates
             .par_iter()
+            .zip(loaded.par_iter())
             .enumerate()
-            .map(|(i, c)| {
+            .map(|(i, (c, l))| {
                 let id = FileId((n * CHUNK + i) as u32);
-                match read_text(c, options.max_file_size) {
-                    Ok(text) => {
-                        let model = frontend::parse_with(c.kind, id, &text, yaml_limits);
-                        (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
+                match l {
+                    Loaded::Text { text, .. } => {
+                        let model = frontend::parse_with(c.kind, id, text, yaml_limits);
+                        (SourceFile::new(c.display.clone(), c.path.clone(), text.clone(), c.reported), model)
                     }
-                    Err(Unreadable { message, shown, at }) => (
-                        SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported),
-                        frontend::unreadable(id, at, message),
+                    Loaded::Unreadable(Unreadable { message, shown, at }) => (
+                        SourceFile::new(c.display.clone(), c.path.clone(), shown.clone(), c.reported),
+                        frontend::unreadable(id, *at, message.clone()),
                     ),
                 }
             })
@@ -103,7 +161,8 @@ pub fn load(candidates: &[Candidate], options: &Options) -> Workspace {
 }
 
 /// Why a file has no text to lint, and what may be shown of it.
-struct Unreadable {
+#[derive(Clone, Debug)]
+pub struct Unreadable {
     message: String,
     /// A lossy rendering for snippets (empty for binary or unreadable files).
     shown: Arc<str>,
@@ -116,8 +175,9 @@ impl Unreadable {
     }
 }
 
-/// The file's text, or why it has none. Never blocks on a FIFO, never reads past the limit.
-fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> {
+/// The file's text and whether a byte-order mark preceded it, or why it has none. Never
+/// blocks on a FIFO, never reads past the limit.
+fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unreadable> {
     let meta = std::fs::metadata(&c.path).map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
     if !meta.is_file() {
         return Err(Unreadable::new("not a regular file; not linted".into()));
@@ -138,7 +198,10 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> 
     }
     match String::from_utf8(bytes) {
         // A byte-order mark is not content: spans start after it.
-        Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+        Ok(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => Ok((Arc::from(rest), true)),
+            None => Ok((Arc::from(text), false)),
+        },
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
@@ -154,13 +217,13 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> 
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
 pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
-    let cx = Context { ws, settings };
+    let cx = Context::new(ws, settings);
     let mut findings: Vec<Finding> = rules::all()
         .par_iter()
         .filter(|r| selection.enabled(r))
         .flat_map_iter(|r| {
             let mut out = Vec::new();
-            (r.check)(&cx, &mut out);
+            r.run(&cx, &mut out);
             let severity = selection.severity(r);
             out.into_iter().map(move |mut f| {
                 f.severity = severity;

@@ -285,7 +285,8 @@ impl Lowering<'_> {
             };
             let Some(type_attr) = block.body.get_attribute("type") else { continue };
             let resource_type = self.field(type_attr, string_val(&type_attr.value));
-            let actions = match block.body.get_attribute(actions_key).map(|a| &a.value) {
+            let actions_attr = block.body.get_attribute(actions_key);
+            let actions = match actions_attr.map(|a| &a.value) {
                 Some(Expression::Array(items)) => items
                     .iter()
                     .map(|e| Field { val: string_val(e), span: self.span(e.span()), key: self.span(e.span()) })
@@ -296,7 +297,8 @@ impl Lowering<'_> {
                 }
                 None => Vec::new(),
             };
-            grants.push(Grant { resource_type, actions, span: self.span(block.span()), style });
+            let actions_key = actions_attr.map(|a| self.span(a.key.span()));
+            grants.push(Grant { resource_type, actions, actions_key, span: self.span(block.span()), style });
         }
         (grants, known)
     }
