@@ -1,7 +1,8 @@
 //! A synthetic IAM workspace for benchmarks: Terraform files and YAML manifests with a
 //! realistic mix of groups, roles, bindings, service accounts, API tokens and memberships,
 //! references that cross files (every file points at objects of the file before it), and
-//! violations planted at a known rate.
+//! violations planted at a known rate (a super-admin account also makes each of its tokens
+//! IAM205).
 //!
 //! Everything is a pure function of (file index, seed, rate), so a run is reproducible and
 //! every planted violation is counted: a clean object produces no finding under the default
@@ -157,6 +158,11 @@ resource "kestra_binding" "team_{t}_viewer" {{
     if let Some(code) = ci_fault {
         st.plant(code);
     }
+    if ci_fault == Some("IAM301") {
+        // IAM205 flags every token of a super admin: `deploy` here, `relay` in the next file.
+        st.plant("IAM205");
+        st.plant("IAM205");
+    }
     let _ = write!(
         s,
         r#"
@@ -264,6 +270,10 @@ serviceAccounts:
         }
         if let Some(code) = fault {
             st.plant(code);
+        }
+        if fault == Some("IAM301") {
+            // IAM205 flags every token of a super admin.
+            tokens.iter().for_each(|_| st.plant("IAM205"));
         }
         s.push_str("    apiTokens:\n");
         for token in tokens {
