@@ -146,8 +146,8 @@ fn hcl_nested_ten_thousand_deep() {
     let dir = workspace();
     write(dir.path(), "expr.tf", &format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(10_000), "]".repeat(10_000)));
     write(dir.path(), "blocks.tf", &format!("{}{}", "a {\n".repeat(10_000), "}\n".repeat(10_000)));
-    let r = assert_reported(dir.path(), "expr.tf", "nesting depth", &[]);
-    assert!(r.stdout.lines().any(|l| l.starts_with("blocks.tf") && l.contains("nesting depth")), "{}", r.stdout);
+    let r = assert_reported(dir.path(), "expr.tf", "nesting deeper than 32 levels", &[]);
+    assert!(r.stdout.lines().any(|l| l.starts_with("blocks.tf") && l.contains("nesting deeper")), "{}", r.stdout);
 }
 
 #[test]

@@ -15,6 +15,10 @@ use hcl_edit::Span as _;
 
 pub fn parse(file: FileId, text: &str) -> FileModel {
     let mut model = FileModel::default();
+    if let Err(p) = nesting_guard(file, text) {
+        model.problems.push(p);
+        return model;
+    }
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => Lowering { file, model: &mut model }.body(&body),
         Err(e) => model.problems.push(syntax_error(file, text, &e)),
@@ -24,10 +28,24 @@ pub fn parse(file: FileId, text: &str) -> FileModel {
 
 pub fn parse_vars(file: FileId, text: &str) -> FileModel {
     let mut model = FileModel::default();
+    if let Err(p) = nesting_guard(file, text) {
+        model.problems.push(p);
+        return model;
+    }
     if let Err(e) = hcl_edit::parser::parse_body(text) {
         model.problems.push(syntax_error(file, text, &e));
     }
     model
+}
+
+/// Nesting hcl-edit could take exponential time over is reported, not parsed.
+fn nesting_guard(file: FileId, text: &str) -> Result<(), Problem> {
+    crate::syntax::hcl::check_nesting(text).map_err(|e| Problem {
+        code: "IAM001",
+        span: Span::new(file, e.offset, e.offset),
+        message: e.message(),
+        help: None,
+    })
 }
 
 fn syntax_error(file: FileId, text: &str, e: &hcl_edit::parser::Error) -> Problem {
