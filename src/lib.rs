@@ -1,6 +1,7 @@
 //! iamlint: a static analyzer for Kestra identity-and-access configuration.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod duration;
 pub mod finding;

@@ -1,6 +1,7 @@
 //! The pipeline: discover -> read and parse in parallel -> merge into one model ->
 //! resolve references -> run rules -> filter -> sort.
 
+use crate::config::FileFilter;
 use crate::discover::{self, Candidate};
 use crate::finding::Finding;
 use crate::frontend;
@@ -19,6 +20,8 @@ pub struct Options {
     pub selection: Selection,
     pub settings: Settings,
     pub max_file_size: u64,
+    /// The configuration's include/exclude globs.
+    pub filter: FileFilter,
 }
 
 impl Default for Options {
@@ -28,6 +31,7 @@ impl Default for Options {
             selection: Selection::default(),
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
+            filter: FileFilter::default(),
         }
     }
 }
@@ -53,7 +57,7 @@ impl std::fmt::Display for Error {
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
-    let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
+    let candidates = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
     let ws = load(&candidates, options.max_file_size);
     let findings = check(&ws, &options.selection, &options.settings);
     let files = candidates.iter().filter(|c| c.reported).count();
@@ -142,6 +146,15 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> 
 /// them by path, line, column and code.
 pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
     let cx = Context { ws, settings };
+    // Each file's path relative to the configuration, for per-file-ignores.
+    let relative: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
+        Vec::new()
+    } else {
+        ws.sources.iter().map(|(_, f)| crate::config::relative_to(&selection.root, &f.path)).collect()
+    };
+    let ignored = |r: &rules::RuleEntry, f: &Finding| {
+        relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
+    };
     let mut findings: Vec<Finding> = rules::all()
         .par_iter()
         .filter(|r| selection.enabled(r))
@@ -149,6 +162,7 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
             let mut out = Vec::new();
             (r.check)(&cx, &mut out);
             let severity = selection.severity(r);
+            out.retain(|f| !ignored(r, f));
             out.into_iter().map(move |mut f| {
                 f.severity = severity;
                 f

@@ -1,6 +1,9 @@
 //! The command line (SPEC 4). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 iamlint could not do its job.
 
+mod tools;
+
+use crate::config::Config;
 use crate::finding::Severity;
 use crate::lint::{self, Options};
 use crate::render::{self, OutputFormat, RenderOptions};
@@ -21,13 +24,22 @@ pub struct Cli {
 pub enum Command {
     /// Lint a workspace (the default command)
     Check(CheckArgs),
-    /// List every rule: code, name, default severity, on/off, fixable
-    Rules,
+    /// List every rule: code, name, severity, on/off (as configured), fixable
+    Rules(tools::RulesArgs),
     /// Show a rule's documentation
     Explain {
         /// A rule code (IAM101) or name (service-account-name)
         rule: String,
     },
+    /// Show the configuration in effect, or print the JSON Schema of .iamlint.yaml
+    Config(tools::ConfigArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
 }
 
 #[derive(clap::Args, Debug)]
@@ -37,6 +49,9 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Configuration file (default: the nearest .iamlint.yaml from the paths up to the repository root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Rules to run instead of the defaults (codes, names or code prefixes, comma separated)
     #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -49,9 +64,10 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
-    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration
-    #[arg(long, default_value = "P90D")]
-    pub max_token_age: String,
+    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration [default: the
+    /// configuration's max-token-age, else P90D]
+    #[arg(long)]
+    pub max_token_age: Option<String>,
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
@@ -73,7 +89,7 @@ pub enum ColorChoice {
     Never,
 }
 
-const SUBCOMMANDS: [&str; 5] = ["check", "rules", "explain", "help", "access"];
+const SUBCOMMANDS: [&str; 8] = ["check", "rules", "explain", "help", "access", "config", "completions", "man"];
 
 /// `iamlint PATHS...` means `iamlint check PATHS...`.
 fn with_default_command(mut args: Vec<String>) -> Vec<String> {
@@ -99,10 +115,10 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Rules => {
-            print(&rules_table());
-            0
-        }
+        Command::Rules(args) => tools::rules(args),
+        Command::Config(args) => tools::config(args),
+        Command::Completions { shell } => tools::completions(shell),
+        Command::Man => tools::man(),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(entry) => {
                 print(&explain(entry));
@@ -126,25 +142,43 @@ fn print(text: &str) {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let selection = Selection {
-        select: args.select.map(|v| v.iter().flat_map(|s| parse_list(s)).collect()),
-        extend_select: args.extend_select,
-        ignore: args.ignore,
-        ..Selection::default()
+    let config = match Config::load(args.config.as_deref(), &args.paths) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
     };
+    // Command-line flags override the configuration: --select replaces its selection,
+    // --extend-select and --ignore add to it.
+    let mut selection = config.selection();
+    if let Some(select) = args.select {
+        selection.select = Some(select.iter().flat_map(|s| parse_list(s)).collect());
+    }
+    selection.extend_select.extend(args.extend_select);
+    selection.ignore.extend(args.ignore);
     if let Err(e) = selection.validate() {
         return fail(&e);
     }
-    let max_token_age = match crate::duration::parse(&args.max_token_age) {
-        Ok(d) if d.seconds > 0 => d,
-        _ => return fail(&format!("--max-token-age `{}` is not a positive duration such as P90D", args.max_token_age)),
+    let max_token_age = match &args.max_token_age {
+        None => config.max_token_age.unwrap_or(Settings::default().max_token_age),
+        Some(text) => match crate::duration::parse(text) {
+            Ok(d) if d.seconds > 0 => d,
+            _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
+        },
     };
     if let Some(n) = args.threads {
         if rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().is_err() {
             return fail("cannot start worker threads");
         }
     }
-    let options = Options { paths: args.paths, selection, settings: Settings { max_token_age }, ..Options::default() };
+    let mut options = Options {
+        paths: args.paths,
+        selection,
+        settings: Settings { max_token_age },
+        filter: config.file_filter(),
+        ..Options::default()
+    };
+    if let Some(size) = config.max_file_size {
+        options.max_file_size = size;
+    }
     let outcome = match lint::run(&options) {
         Ok(o) => o,
         Err(e) => return fail(&e.to_string()),
@@ -169,24 +203,28 @@ fn check(args: CheckArgs) -> i32 {
     i32::from(outcome.findings.iter().any(|f| f.severity >= threshold))
 }
 
-pub fn rules_table() -> String {
+/// The rule table, with each rule's severity and on/off as `selection` sets them.
+pub fn rules_table(selection: &Selection) -> String {
     let mut out = format!("{:<8} {:<38} {:<8} {:<4} {}\n", "CODE", "NAME", "SEVERITY", "ON", "FIX");
     for r in rules::all() {
-        let fix = match r.meta.fix {
-            FixAvailability::None => "-",
-            FixAvailability::Always => "yes",
-            FixAvailability::Sometimes => "some",
-        };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",
             r.code,
             r.meta.name,
-            r.meta.severity.as_str(),
-            if r.meta.enabled { "on" } else { "off" },
-            fix
+            selection.severity(r).as_str(),
+            if selection.enabled(r) { "on" } else { "off" },
+            fix_word(r.meta.fix)
         ));
     }
     out
+}
+
+fn fix_word(fix: FixAvailability) -> &'static str {
+    match fix {
+        FixAvailability::None => "-",
+        FixAvailability::Always => "yes",
+        FixAvailability::Sometimes => "some",
+    }
 }
 
 pub fn explain(entry: &rules::RuleEntry) -> String {
