@@ -512,7 +512,7 @@ pub fn schema() -> Value {
     }
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://github.com/iamlint/iamlint/blob/main/iamlint.schema.json",
+        "$id": "https://raw.githubusercontent.com/iamlint/iamlint/main/iamlint.schema.json",
         "title": "iamlint configuration (.iamlint.yaml)",
         "type": "object",
         "additionalProperties": false,

@@ -188,3 +188,15 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
     assert!(page.starts_with(".ie") || page.contains(".TH iamlint"), "{page}");
     assert!(page.contains("completions") && page.contains("explain"), "{page}");
 }
+
+#[test]
+fn the_published_schema_file_is_current() {
+    // iamlint.schema.json is what editors fetch by URL; it must equal `config --schema`.
+    let out = iamlint(repo_root(), &["config", "--schema"]);
+    let path = repo_root().join("iamlint.schema.json");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let published = std::fs::read(&path).unwrap_or_default();
+    assert!(published == out.stdout, "iamlint.schema.json is stale: UPDATE_EXPECT=1 cargo test --test config");
+}

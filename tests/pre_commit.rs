@@ -7,8 +7,8 @@
 //! minutes) on this project's shared 2-core machine. So the default test installs the
 //! hook as `language: system` running the binary under test, with the hook's id, entry
 //! arguments, `files` pattern and `require_serial` read from `.pre-commit-hooks.yaml`.
-//! The route through `cargo install` (`repo:` this checkout, `rev:` its HEAD) runs when
-//! `IAMLINT_E2E_BUILD_HOOK=1`.
+//! The route through `cargo install` (`repo:` this checkout, `rev:` its HEAD) is an
+//! ignored test: `cargo test --test pre_commit -- --ignored`.
 //! Under CI (`CI=true`) a missing pre-commit fails the test; locally it is skipped loudly.
 
 mod common;
@@ -161,11 +161,8 @@ fn published_hook_stops_a_bad_commit_and_passes_a_good_one() {
 }
 
 #[test]
+#[ignore = "pre-commit builds iamlint with cargo install (minutes); run with --ignored"]
 fn published_hook_builds_from_this_repository() {
-    if std::env::var_os("IAMLINT_E2E_BUILD_HOOK").is_none() {
-        eprintln!("not run: set IAMLINT_E2E_BUILD_HOOK=1 to build the rust hook through pre-commit (minutes)");
-        return;
-    }
     let Some(tool) = require_pre_commit() else { return };
     let root = repo_root();
     let git = |args: &[&str]| Command::new("git").args(args).current_dir(root).output().unwrap();
