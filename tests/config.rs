@@ -200,3 +200,17 @@ fn the_published_schema_file_is_current() {
     let published = std::fs::read(&path).unwrap_or_default();
     assert!(published == out.stdout, "iamlint.schema.json is stale: UPDATE_EXPECT=1 cargo test --test config");
 }
+
+#[test]
+fn the_readme_example_configuration_is_valid() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme.find("# .iamlint.yaml\n").expect("README shows a .iamlint.yaml");
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let config = iamlint::config::parse(std::path::Path::new("README.md"), block, "/repo".into())
+        .unwrap_or_else(|e| panic!("README's example: {e}"));
+    // Every documented key is in the example.
+    for key in iamlint::config::KEYS {
+        assert!(block.contains(&format!("\n{}:", key.name)), "README's example lacks {}", key.name);
+    }
+    assert_eq!(config.max_token_age, iamlint::duration::parse("P30D").ok());
+}

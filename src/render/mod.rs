@@ -17,8 +17,11 @@ use crate::source::Position;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// Diagnostics with the source line and the span underlined, for people
     Human,
+    /// One line a finding: path:line:col: CODE [severity] message
     Concise,
+    /// The stable JSON report, for scripts
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
     Sarif,
