@@ -8,23 +8,25 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const LINUX_BINARY: &str = ".ci/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
-const NPM_BIN: &str = ".ci/node_modules/.bin/sarif-multitool";
-
-/// The validator: `$SARIF_MULTITOOL`, else what `.ci/run` installed, else `PATH`. The native
-/// binary is preferred to npm's wrapper, which passes arguments through a shell.
+/// The validator's native binary: `$SARIF_MULTITOOL`, else the one `.ci/run` installed into
+/// `.ci/node_modules`, resolved by node as the npm package resolves its platform package.
+/// npm's `sarif-multitool` wrapper is not used: it passes arguments through a shell,
+/// which splits the validator's `;`-separated lists.
 fn validator() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SARIF_MULTITOOL") {
         return Some(PathBuf::from(p));
     }
-    for p in [LINUX_BINARY, NPM_BIN] {
-        let p = repo_root().join(p);
-        if p.is_file() {
-            return Some(p);
-        }
+    let ci = repo_root().join(".ci");
+    if !ci.join("node_modules/@microsoft/sarif-multitool").is_dir() {
+        return None;
     }
-    let on_path = Command::new("sarif-multitool").arg("--version").output().is_ok_and(|o| o.status.success());
-    on_path.then(|| PathBuf::from("sarif-multitool"))
+    let out = Command::new("node")
+        .args(["-p", "require('./node_modules/@microsoft/sarif-multitool')"])
+        .current_dir(&ci)
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    (out.status.success() && path.is_file()).then_some(path)
 }
 
 fn require_validator() -> Option<PathBuf> {
