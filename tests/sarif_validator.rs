@@ -36,7 +36,9 @@ fn require_validator() -> Option<PathBuf> {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("{message}");
         }
-        eprintln!("\n!!!!! SKIPPED: {message} !!!!!\n");
+        // Straight to stderr: the test harness captures eprintln! of passing tests.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "\n!!!!! SKIPPED: {message} !!!!!\n");
     }
     found
 }
@@ -101,8 +103,11 @@ fn sarif_output_passes_microsofts_validator() {
 
     for (kind, extra) in [("SARIF rules", &[][..]), ("GitHub rules", &["--rule-kind", "Gh"][..])] {
         let counts = validate(&tool, dir.path(), extra);
-        eprintln!(
-            "{kind}: {} errors, {} warnings, {} notes",
+        // Straight to stderr, so CI logs show the validator's verdict.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SARIF validator, {kind}: {} errors, {} warnings, {} notes",
             counts.errors.len(),
             counts.warnings.len(),
             counts.notes.len()
