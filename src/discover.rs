@@ -1,6 +1,7 @@
 //! Finding the files of a workspace: the `ignore` crate walks (honouring .gitignore), and
 //! hidden entries are skipped except CI workflow locations, where credentials hide.
 
+use crate::config::FileFilter;
 use crate::frontend::FileKind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,11 @@ impl std::fmt::Display for DiscoverError {
 /// the rest of its workspace (the nearest folder up holding `.iamlint.yaml` or `.git`) is
 /// loaded too, unreported.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
+    discover_filtered(paths, &FileFilter::default())
+}
+
+/// `discover`, keeping only the files the configuration's include/exclude globs keep.
+pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<Candidate>, DiscoverError> {
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
     // Keyed by canonical path so a file named twice (or named and found) is read once.
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
@@ -63,6 +69,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
             found.insert(key, c);
         }
     }
+    found.retain(|key, _| filter.keeps(key));
     let mut files: Vec<Candidate> = found.into_values().collect();
     files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(files)

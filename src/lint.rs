@@ -1,6 +1,7 @@
 //! The pipeline: discover -> read and parse in parallel -> merge into one model ->
 //! resolve references -> run rules -> filter -> sort.
 
+use crate::config::FileFilter;
 use crate::discover::{self, Candidate};
 use crate::finding::Finding;
 use crate::frontend;
@@ -24,6 +25,8 @@ pub struct Options {
     pub suppress: suppress::Options,
     /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
     pub rules_dirs: Vec<PathBuf>,
+    /// The configuration's include/exclude globs.
+    pub filter: FileFilter,
 }
 
 impl Default for Options {
@@ -35,6 +38,7 @@ impl Default for Options {
             max_file_size: 16 * 1024 * 1024,
             suppress: suppress::Options::default(),
             rules_dirs: Vec::new(),
+            filter: FileFilter::default(),
         }
     }
 }
@@ -67,7 +71,7 @@ impl std::fmt::Display for Error {
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     // Before anything looks a rule up: policies join the catalogue for the whole run.
     crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
-    let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
+    let candidates = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
     let loaded = read_all(&candidates, options.max_file_size);
     let ws = build(&candidates, &loaded);
     let findings = analyze(&ws, options);
@@ -193,6 +197,15 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 /// them by path, line, column and code.
 pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
     let cx = Context::new(ws, settings);
+    // Each file's path relative to the configuration, for per-file-ignores.
+    let relative: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
+        Vec::new()
+    } else {
+        ws.sources.iter().map(|(_, f)| crate::config::relative_to(&selection.root, &f.path)).collect()
+    };
+    let ignored = |r: &rules::RuleEntry, f: &Finding| {
+        relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
+    };
     let mut findings: Vec<Finding> = rules::all()
         .par_iter()
         .filter(|r| selection.enabled(r))
@@ -200,6 +213,7 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
             let mut out = Vec::new();
             r.run(&cx, &mut out);
             let severity = selection.severity(r);
+            out.retain(|f| !ignored(r, f));
             out.into_iter().map(move |mut f| {
                 f.severity = severity;
                 f
