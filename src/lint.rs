@@ -3,8 +3,9 @@
 
 use crate::discover::{self, Candidate};
 use crate::finding::Finding;
-use crate::frontend;
-use crate::model::{FileModel, Workspace};
+use crate::finding::Fix;
+use crate::frontend::{self, FileKind, Parsed};
+use crate::model::Workspace;
 use crate::resolve;
 use crate::rules::{self, Context, Settings};
 use crate::select::Selection;
@@ -19,6 +20,8 @@ pub struct Options {
     pub selection: Selection,
     pub settings: Settings,
     pub max_file_size: u64,
+    /// `--var-file`: tfvars files for the root Terraform modules, in command-line order.
+    pub var_files: Vec<PathBuf>,
 }
 
 impl Default for Options {
@@ -28,6 +31,7 @@ impl Default for Options {
             selection: Selection::default(),
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
+            var_files: Vec::new(),
         }
     }
 }
@@ -42,47 +46,87 @@ pub struct Outcome {
 #[derive(Debug)]
 pub enum Error {
     Discover(discover::DiscoverError),
+    VarFile(PathBuf),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Discover(e) => e.fmt(f),
+            Error::VarFile(p) => write!(f, "--var-file `{}` is not a readable file", p.display()),
         }
     }
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
-    let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
-    let ws = load(&candidates, options.max_file_size);
+    let mut candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
+    let var_files = add_var_files(&mut candidates, &options.var_files)?;
+    let ws = load_with_var_files(&candidates, options.max_file_size, &var_files);
     let findings = check(&ws, &options.selection, &options.settings);
     let files = candidates.iter().filter(|c| c.reported).count();
     Ok(Outcome { ws, findings, files })
 }
 
+/// The candidates (by index) that `--var-file` names, adding those the walk did not find.
+/// A var file the user names is reported on, like a file named on the command line.
+fn add_var_files(candidates: &mut Vec<Candidate>, var_files: &[PathBuf]) -> Result<Vec<usize>, Error> {
+    if var_files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let canonical = |p: &std::path::Path| p.canonicalize().ok();
+    let mut wanted = Vec::new();
+    for path in var_files {
+        let key = canonical(path).filter(|k| k.is_file()).ok_or_else(|| Error::VarFile(path.clone()))?;
+        if !candidates.iter().any(|c| canonical(&c.path).as_ref() == Some(&key)) {
+            let display = path.to_string_lossy();
+            candidates.push(Candidate {
+                path: path.clone(),
+                display: display.strip_prefix("./").unwrap_or(&display).to_string(),
+                kind: FileKind::TerraformVars,
+                reported: true,
+            });
+        }
+        wanted.push(key);
+    }
+    candidates.sort_by(|a, b| a.display.cmp(&b.display));
+    let keys: Vec<Option<PathBuf>> = candidates.iter().map(|c| canonical(&c.path)).collect();
+    Ok(wanted.iter().filter_map(|w| keys.iter().position(|k| k.as_ref() == Some(w))).collect())
+}
+
 /// Reads and parses every file in parallel; merges in path order, so the model (and every
 /// output) is the same whatever the thread count.
 pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
-    let parsed: Vec<(SourceFile, FileModel)> = candidates
+    load_with_var_files(candidates, max_file_size, &[])
+}
+
+/// `load`, with the candidates (by index) that `--var-file` names.
+pub fn load_with_var_files(candidates: &[Candidate], max_file_size: u64, var_files: &[usize]) -> Workspace {
+    let parsed: Vec<(SourceFile, Parsed)> = candidates
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let id = FileId(i as u32);
             match read_text(c, max_file_size) {
                 Ok(text) => {
-                    let model = frontend::parse(c.kind, id, &text);
-                    (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), model)
+                    let parsed = frontend::parse(c.kind, id, &c.path, &text);
+                    (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), parsed)
                 }
                 Err(Unreadable { message, shown, at }) => (
                     SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported),
-                    frontend::unreadable(id, at, message),
+                    Parsed::Done(frontend::unreadable(id, at, message)),
                 ),
             }
         })
         .collect();
+    let (sources, parsed): (Vec<SourceFile>, Vec<Parsed>) = parsed.into_iter().unzip();
+    let var_files: Vec<FileId> = var_files.iter().map(|&i| FileId(i as u32)).collect();
+    let models = frontend::lower(parsed, &var_files);
     let mut ws = Workspace::default();
-    for (source, model) in parsed {
+    // Every source first: a file's model may mark secrets in another file (a tfvars value).
+    for source in sources {
         ws.sources.add(source);
+    }
+    for model in models {
         ws.merge(model);
     }
     resolve::resolve(&mut ws);
@@ -151,6 +195,9 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
             let severity = selection.severity(r);
             out.into_iter().map(move |mut f| {
                 f.severity = severity;
+                if f.fix.as_ref().is_some_and(|fix| overwrites_computed(ws, fix)) {
+                    f.fix = None;
+                }
                 f
             })
         })
@@ -159,6 +206,16 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
     sort(ws, &mut findings);
     findings.dedup();
     findings
+}
+
+/// A fix that would replace an expression iamlint evaluated (a template, a function call,
+/// a generated plan) with a literal would break the code it claims to repair.
+fn overwrites_computed(ws: &Workspace, fix: &Fix) -> bool {
+    fix.edits.iter().any(|e| {
+        ws.computed
+            .iter()
+            .any(|c| c.file == e.span.file && c.start < e.span.end.max(e.span.start + 1) && e.span.start < c.end)
+    })
 }
 
 pub fn sort(ws: &Workspace, findings: &mut [Finding]) {

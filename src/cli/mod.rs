@@ -57,6 +57,10 @@ pub struct CheckArgs {
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// A Terraform variables file for the root modules, as `terraform -var-file` (repeatable;
+    /// `terraform.tfvars` and `*.auto.tfvars` are always read)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -144,7 +148,13 @@ fn check(args: CheckArgs) -> i32 {
             return fail("cannot start worker threads");
         }
     }
-    let options = Options { paths: args.paths, selection, settings: Settings { max_token_age }, ..Options::default() };
+    let options = Options {
+        paths: args.paths,
+        selection,
+        settings: Settings { max_token_age },
+        var_files: args.var_files,
+        ..Options::default()
+    };
     let outcome = match lint::run(&options) {
         Ok(o) => o,
         Err(e) => return fail(&e.to_string()),

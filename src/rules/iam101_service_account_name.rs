@@ -23,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Some(new) => format!("rename it to `{new}`: lowercase a-z, 0-9 and '-', at most 63 characters"),
             None => "use lowercase a-z, 0-9 and '-', starting and ending with a letter or digit".into(),
         };
-        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix));
+        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix).reaching(&sa.origin));
     }
 }
 

@@ -15,6 +15,8 @@ mod iam204_invalid_duration;
 mod iam301_super_admin_service_account;
 mod iam401_service_account_missing_group;
 mod iam402_service_account_personal_info;
+mod iam601_hardcoded_credential;
+mod iam602_token_output_not_sensitive;
 
 use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
@@ -112,6 +114,8 @@ catalogue! {
     "IAM301" => iam301_super_admin_service_account,
     "IAM401" => iam401_service_account_missing_group,
     "IAM402" => iam402_service_account_personal_info,
+    "IAM601" => iam601_hardcoded_credential,
+    "IAM602" => iam602_token_output_not_sensitive,
 }
 
 static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
