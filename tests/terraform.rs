@@ -189,3 +189,15 @@ fn fixes_never_overwrite_computed_values() {
     // The template is computed: replacing it with a literal would drop the local.
     assert_eq!(fixable, [true, false]);
 }
+
+#[test]
+fn addresses_are_local_to_their_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "resource \"kestra_service_account\" \"sa\" {\n  name = \"NAME\"\n  groups {\n    id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  }\n}\n\nresource \"kestra_service_account_api_token\" \"deploy\" {\n  service_account_id = kestra_service_account.sa.id\n  name               = \"deploy\"\n  description        = \"CI\"\n  max_age            = \"P30D\"\n}\n";
+    write(dir.path(), "team-a/main.tf", &module.replace("NAME", "team-a-bot"));
+    write(dir.path(), "team-b/main.tf", &module.replace("NAME", "team-b-bot"));
+    // Each token belongs to its own module's `kestra_service_account.sa`: two owners, no
+    // duplicate token name.
+    let out = iamlint(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+}

@@ -109,16 +109,13 @@ static KESTRA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)kestra").expe
 /// Scans a CI workflow or shell script line by line. A command continued with `\` counts
 /// as one, so `kestra flow namespace update \` and `--api-token X` on the next line match.
 pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
-    let mut command_start = 0usize;
     let mut offset = 0usize;
     let mut continues = false;
+    let mut mentions_kestra = false;
     for line in text.split_inclusive('\n') {
-        if !continues {
-            command_start = offset;
-        }
         let body = line.trim_end_matches(['\n', '\r']);
-        let command = &text[command_start..offset + body.len()];
-        let mentions_kestra = KESTRA.is_match(command);
+        // Once per line, so a long continued command stays linear.
+        mentions_kestra = (continues && mentions_kestra) || KESTRA.is_match(body);
         for pattern in PATTERNS.iter() {
             if pattern.kestra_only && !mentions_kestra {
                 continue;

@@ -29,8 +29,9 @@ use value::{make_set, K, V};
 /// One parsed Terraform file, waiting for the rest of its module.
 pub struct TfFile {
     pub file: FileId,
-    /// The module: the file's directory, canonical so that a file named on the command
-    /// line and its neighbours found by the walk share one module.
+    /// The module: the file's directory, made canonical (once per directory) by
+    /// `lower_modules`, so that a file named on the command line and its neighbours found by
+    /// the walk share one module.
     dir: PathBuf,
     name: String,
     vars: bool,
@@ -73,7 +74,7 @@ pub fn parse(kind: FileKind, file: FileId, path: &Path, text: &str) -> Parsed {
     match syntax {
         Ok(syntax) => Parsed::Terraform(TfFile {
             file,
-            dir: module_dir(path),
+            dir: path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
             name,
             vars: kind == FileKind::TerraformVars,
             syntax,
@@ -106,14 +107,15 @@ fn syntax_error(file: FileId, offset: usize, message: String) -> Problem {
     Problem { code: "IAM001", span: Span::new(file, offset, offset), message, help: None }
 }
 
-fn module_dir(path: &Path) -> PathBuf {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf())
-}
-
 /// Lowers every module, in parallel. `var_files` are `--var-file` files, in order; they
 /// feed every root module (a directory no `module` block in the workspace calls).
-pub fn lower_modules(files: Vec<TfFile>, var_files: &[FileId]) -> Vec<(FileId, FileModel)> {
+pub fn lower_modules(mut files: Vec<TfFile>, var_files: &[FileId]) -> Vec<(FileId, FileModel)> {
+    let mut canonical: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for f in &mut files {
+        let dir =
+            canonical.entry(f.dir.clone()).or_insert_with(|| f.dir.canonicalize().unwrap_or_else(|_| f.dir.clone()));
+        f.dir = dir.clone();
+    }
     let (shared, files): (Vec<TfFile>, Vec<TfFile>) = files.into_iter().partition(|f| var_files.contains(&f.file));
     let mut shared_in_order: Vec<&TfFile> =
         var_files.iter().filter_map(|id| shared.iter().find(|f| f.file == *id)).collect();
@@ -124,12 +126,13 @@ pub fn lower_modules(files: Vec<TfFile>, var_files: &[FileId]) -> Vec<(FileId, F
         modules.entry(f.dir.clone()).or_default().push(f);
     }
     let modules: Vec<(PathBuf, Vec<TfFile>)> = modules.into_iter().collect();
+    // Each module's syntax trees are dropped by the worker that lowered it.
     let mut out: Vec<(FileId, FileModel)> = modules
-        .par_iter()
+        .into_par_iter()
         .flat_map_iter(|(dir, files)| {
-            let root = !called.contains(dir);
+            let root = !called.contains(&dir);
             let var_files: &[&TfFile] = if root { &shared_in_order } else { &[] };
-            lower_module(files, root, var_files)
+            lower_module(&files, root, var_files)
         })
         .collect();
     out.sort_by_key(|(f, _)| *f);
@@ -439,6 +442,26 @@ resource "kestra_group" "g" {
         let m = lower(&text);
         assert!(m.groups[0].name.as_ref().unwrap().is_unknown());
         assert!(m.groups[0].description.as_ref().unwrap().is_unknown());
+    }
+
+    #[test]
+    fn hostile_modules_stay_bounded() {
+        // 30 blocks of 10,000 instances: the module's allowance stops the expansion.
+        let mut text = String::new();
+        for i in 0..30 {
+            text.push_str(&format!("resource \"kestra_group\" \"g{i}\" {{\n  count = 10000\n  name = \"g\"\n}}\n"));
+        }
+        let m = lower(&text);
+        assert!(m.groups.len() <= 100_000 + 30, "{}", m.groups.len());
+        assert!(m.groups.len() >= 100_000);
+        // A structure that doubles at every step runs out of fuel, not of memory.
+        let mut text = String::from("locals {\n  l0 = [\"x\", \"x\"]\n");
+        for i in 1..64 {
+            text.push_str(&format!("  l{i} = concat(local.l{p}, local.l{p})\n", p = i - 1));
+        }
+        text.push_str("}\nresource \"kestra_group\" \"x\" {\n  name = join(\",\", local.l63)\n}\n");
+        let m = lower(&text);
+        assert!(m.groups[0].name.as_ref().unwrap().is_unknown());
     }
 
     #[test]

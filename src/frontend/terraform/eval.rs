@@ -35,7 +35,12 @@ pub struct Evaluator<'a> {
     cache: RefCell<HashMap<String, Option<V>>>,
     budget: Budget,
     depth: Cell<u32>,
+    /// Objects a module may still expand into (`for_each`, `count`, dynamic blocks).
+    instances: Cell<usize>,
 }
+
+/// At most this many objects and nested blocks from one module's expansions.
+const MAX_MODULE_INSTANCES: usize = 100_000;
 
 /// Names bound around an expression: `each`, `count`, a dynamic block's iterator, the
 /// variables of `for` expressions. Inner bindings shadow outer ones.
@@ -78,7 +83,25 @@ impl Loc {
 
 impl<'a> Evaluator<'a> {
     pub fn new(env: Env<'a>) -> Self {
-        Evaluator { env, cache: RefCell::new(HashMap::new()), budget: Budget::default(), depth: Cell::new(0) }
+        Evaluator {
+            env,
+            cache: RefCell::new(HashMap::new()),
+            budget: Budget::default(),
+            depth: Cell::new(0),
+            instances: Cell::new(MAX_MODULE_INSTANCES),
+        }
+    }
+
+    /// Takes `n` instances from the module's allowance; false (and nothing taken) when
+    /// that would exceed it: the block is then left unexpanded, its values unknown.
+    pub fn allow_instances(&self, n: usize) -> bool {
+        match self.instances.get().checked_sub(n) {
+            Some(left) => {
+                self.instances.set(left);
+                true
+            }
+            None => false,
+        }
     }
 
     /// An evaluator for literal-only contexts: tfvars files and variable defaults.

@@ -16,7 +16,7 @@ use std::rc::Rc;
 pub const MAX_STRING: usize = 1 << 20;
 
 /// Evaluation steps one module may spend.
-const FUEL: u64 = 2_000_000;
+const FUEL: u64 = 1_000_000;
 
 pub struct Budget {
     fuel: Cell<u64>,

@@ -146,7 +146,7 @@ impl<'a> Lowering<'_, 'a> {
                 }
                 _ => return single(),
             };
-            if pairs.len() > MAX_INSTANCES {
+            if pairs.len() > MAX_INSTANCES || !self.ev.allow_instances(pairs.len()) {
                 return single();
             }
             return pairs
@@ -161,14 +161,21 @@ impl<'a> Lowering<'_, 'a> {
         if let Some(attr) = block.body.attr("count") {
             let v = self.eval(&attr, &scope);
             return match v.kind {
-                K::Number(n) if n.fract() == 0.0 && n >= 0.0 && n as usize <= MAX_INSTANCES => (0..n as usize)
-                    .map(|i| {
-                        let index = V::computed(K::Number(i as f64), v.span);
-                        let mut m = std::collections::BTreeMap::new();
-                        m.insert("index".to_string(), super::value::Entry::new(v.span, index));
-                        (format!("[{i}]"), scope.bind("count", V::computed(K::Map(Rc::new(m)), v.span)))
-                    })
-                    .collect(),
+                K::Number(n)
+                    if n.fract() == 0.0
+                        && n >= 0.0
+                        && n as usize <= MAX_INSTANCES
+                        && self.ev.allow_instances(n as usize) =>
+                {
+                    (0..n as usize)
+                        .map(|i| {
+                            let index = V::computed(K::Number(i as f64), v.span);
+                            let mut m = std::collections::BTreeMap::new();
+                            m.insert("index".to_string(), super::value::Entry::new(v.span, index));
+                            (format!("[{i}]"), scope.bind("count", V::computed(K::Map(Rc::new(m)), v.span)))
+                        })
+                        .collect()
+                }
                 _ => single(),
             };
         }
@@ -209,7 +216,7 @@ impl<'a> Lowering<'_, 'a> {
                     continue;
                 }
             };
-            if pairs.len() > MAX_INSTANCES {
+            if pairs.len() > MAX_INSTANCES || !self.ev.allow_instances(pairs.len()) {
                 *known = false;
                 continue;
             }
