@@ -46,14 +46,15 @@ pub struct Outcome {
 #[derive(Debug)]
 pub enum Error {
     Discover(discover::DiscoverError),
-    VarFile(PathBuf),
+    /// A `--var-file` that is missing, unreadable or not a variables file.
+    VarFile(PathBuf, &'static str),
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Discover(e) => e.fmt(f),
-            Error::VarFile(p) => write!(f, "--var-file `{}` is not a readable file", p.display()),
+            Error::VarFile(p, why) => write!(f, "--var-file `{}` {why}", p.display()),
         }
     }
 }
@@ -76,7 +77,12 @@ fn add_var_files(candidates: &mut Vec<Candidate>, var_files: &[PathBuf]) -> Resu
     let canonical = |p: &std::path::Path| p.canonicalize().ok();
     let mut wanted = Vec::new();
     for path in var_files {
-        let key = canonical(path).filter(|k| k.is_file()).ok_or_else(|| Error::VarFile(path.clone()))?;
+        if FileKind::of(path) != Some(FileKind::TerraformVars) {
+            return Err(Error::VarFile(path.clone(), "is not a .tfvars or .tfvars.json file"));
+        }
+        let key = canonical(path)
+            .filter(|k| k.is_file())
+            .ok_or_else(|| Error::VarFile(path.clone(), "is not a readable file"))?;
         if !candidates.iter().any(|c| canonical(&c.path).as_ref() == Some(&key)) {
             let display = path.to_string_lossy();
             candidates.push(Candidate {

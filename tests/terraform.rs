@@ -74,7 +74,10 @@ fn var_files_feed_the_root_module_in_order() {
 
     let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "envs/missing.tfvars"]].concat());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("envs/missing.tfvars"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("envs/missing.tfvars` is not a readable file"), "{}", stderr(&out));
+    let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "main.tf"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not a .tfvars or .tfvars.json file"), "{}", stderr(&out));
 }
 
 #[test]
@@ -200,4 +203,21 @@ fn addresses_are_local_to_their_module() {
     // duplicate token name.
     let out = iamlint(dir.path(), &["check", "--format", "concise"]);
     assert_eq!(stdout(&out), "", "{}", stderr(&out));
+}
+
+#[test]
+fn ci_files_named_by_pre_commit_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/deploy.yml",
+        "jobs:\n  d:\n    steps:\n      - run: kestra flow validate f/ --api-token abcdefgh12345678\n",
+    );
+    write(dir.path(), "ci/deploy.bash", "kestra flow validate f/ --api-token=\"$KESTRA_API_TOKEN\"\n");
+    let out = iamlint(dir.path(), &["check", "--format", "concise", ".github/workflows/deploy.yml", "ci/deploy.bash"]);
+    assert_eq!(
+        stdout(&out),
+        ".github/workflows/deploy.yml:4:50: IAM601 [error] hardcoded API token `abcd…` in `--api-token` of a kestra command\n"
+    );
 }

@@ -473,6 +473,10 @@ resource "kestra_group" "g" {
       "bot": {
         "name": "${local.prefix}-Bot",
         "groups": [{"id": "${kestra_group.bots.id}"}]
+      },
+      "dynamic_bot": {
+        "name": "dyn",
+        "dynamic": {"groups": {"for_each": ["a", "b"], "iterator": "g", "content": {"id": "${g.value}"}}}
       }
     }
   }
@@ -482,5 +486,11 @@ resource "kestra_group" "g" {
         assert_eq!(known_str(&sa.name), Some("ci-Bot"));
         assert_eq!(sa.groups[0].target, Target::Address("kestra_group.bots".into()));
         assert_eq!(&json[sa.origin.span.start..sa.origin.span.end], "\"bot\": {");
+        // The template's span inside the JSON string is exact.
+        assert_eq!(&json[sa.groups[0].span.start..sa.groups[0].span.end], "kestra_group.bots.id");
+        let dynamic = &m.service_accounts[1];
+        let targets: Vec<&Target> = dynamic.groups.iter().map(|g| &g.target).collect();
+        assert_eq!(targets, [&Target::Name("a".into()), &Target::Name("b".into())]);
+        assert_eq!(&json[dynamic.groups[0].span.start..dynamic.groups[0].span.end], "\"a\"");
     }
 }
