@@ -221,3 +221,44 @@ fn ci_files_named_by_pre_commit_are_scanned() {
         ".github/workflows/deploy.yml:4:50: IAM601 [error] hardcoded API token `abcd…` in `--api-token` of a kestra command\n"
     );
 }
+
+#[test]
+fn references_resolve_to_the_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        r#"locals {
+  teams = toset(["data", "web"])
+}
+
+resource "kestra_group" "team" {
+  for_each = local.teams
+  name     = "${each.key}-bots"
+}
+
+resource "kestra_service_account" "bot" {
+  for_each = local.teams
+  name     = "${each.key}-deployer"
+  groups {
+    id = kestra_group.team[each.key].id
+  }
+  groups {
+    id = kestra_group.team["data"].id
+  }
+  groups {
+    id = kestra_group.team["missing"].id
+  }
+}
+"#,
+    );
+    let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
+    let ws = lint::run(&options).unwrap().ws;
+    let group_name = |r: &iamlint::model::Reference| match r.resolved {
+        Some(iamlint::model::ObjectRef::Group(i)) => iamlint::model::known_str(&ws.groups[i].name).map(str::to_string),
+        _ => None,
+    };
+    let web = ws.service_accounts.iter().find(|s| s.origin.address == "kestra_service_account.bot[\"web\"]").unwrap();
+    let resolved: Vec<Option<String>> = web.groups.iter().map(group_name).collect();
+    assert_eq!(resolved, [Some("web-bots".into()), Some("data-bots".into()), None]);
+}

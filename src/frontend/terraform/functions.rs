@@ -93,6 +93,10 @@ pub fn call(name: &str, args: Vec<V>, span: Span, budget: &Budget) -> V {
         ("join", n) if n >= 2 => join(&args, span),
         ("split", 2) => match (text(0), text(1)) {
             (Some(sep), Some(s)) => {
+                let parts = if sep.is_empty() { s.chars().count() } else { s.matches(sep.as_str()).count() + 1 };
+                if !budget.spend(parts as u64) {
+                    return V::unknown(span);
+                }
                 let parts: Vec<V> = if sep.is_empty() {
                     s.chars().map(|c| V::computed(K::Str(c.to_string()), span)).collect()
                 } else {
@@ -164,6 +168,8 @@ pub fn call(name: &str, args: Vec<V>, span: Span, budget: &Budget) -> V {
             }
         }
         ("distinct", 1) => match args[0].items() {
+            // Comparing every pair: only for lists small enough to be real code.
+            Some(items) if !budget.spend((items.len() * items.len()) as u64) => V::unknown(span),
             Some(items) => {
                 let mut out: Vec<V> = Vec::new();
                 for item in items {

@@ -143,12 +143,13 @@ pub fn make_set(items: &[V], span: Span) -> V {
         return V::unknown(span);
     }
     let mut out: Vec<(String, V)> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
     let all_strings = items.iter().all(|v| matches!(v.kind, K::Str(_)));
     for item in items {
         let Some(text) = item.to_text() else {
             return if matches!(item.kind, K::Null) { V::error(span) } else { V::unknown(span) };
         };
-        if out.iter().any(|(t, _)| *t == text) {
+        if !seen.insert(text.clone()) {
             continue;
         }
         let v = if all_strings { item.clone() } else { V { kind: K::Str(text.clone()), ..item.clone() } };
