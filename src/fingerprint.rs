@@ -4,29 +4,47 @@
 
 use crate::finding::Finding;
 use crate::model::{Origin, Workspace};
+use crate::source::{FileId, Span};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// The address of the innermost object whose text holds the finding, or "" at file level.
-pub fn object_address<'a>(ws: &'a Workspace, f: &Finding) -> &'a str {
-    let span = f.span;
-    ws.origins()
-        .filter(|o| {
-            o.extent.file == span.file && o.extent.start <= span.start && span.end <= o.extent.end.max(span.start)
-        })
-        .min_by_key(|o| o.extent.len())
-        .map_or("", |o| o.address.as_str())
+/// Object extents by file, to find the object a finding is about without scanning every
+/// object for every finding.
+pub struct ObjectIndex<'a> {
+    by_file: HashMap<FileId, Vec<(usize, usize, &'a str)>>,
+}
+
+impl<'a> ObjectIndex<'a> {
+    pub fn new(ws: &'a Workspace) -> Self {
+        let mut by_file: HashMap<FileId, Vec<(usize, usize, &'a str)>> = HashMap::new();
+        for o in ws.origins() {
+            by_file.entry(o.extent.file).or_default().push((o.extent.start, o.extent.end, o.address.as_str()));
+        }
+        ObjectIndex { by_file }
+    }
+
+    /// The address of the innermost object whose text holds the span, or "" at file level.
+    pub fn address_of(&self, span: Span) -> &'a str {
+        self.by_file
+            .get(&span.file)
+            .into_iter()
+            .flatten()
+            .filter(|(start, end, _)| *start <= span.start && span.end <= (*end).max(span.start))
+            .min_by_key(|(start, end, address)| (end - start, *address))
+            .map_or("", |(_, _, address)| address)
+    }
 }
 
 /// One fingerprint per finding, in order. Identical findings on one object are told apart
 /// by their rank among themselves, which also does not depend on line numbers.
 pub fn fingerprints(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
+    let index = ObjectIndex::new(ws);
     let mut seen: HashMap<String, usize> = HashMap::new();
     findings
         .iter()
         .map(|f| {
             let path = &ws.sources.get(f.span.file).display;
-            let key = format!("{}\0{}\0{}\0{}", f.code, path, object_address(ws, f), f.message);
+            let key = format!("{}\0{}\0{}\0{}", f.code, path, index.address_of(f.span), f.message);
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
             let digest = Sha256::digest(format!("{key}\0{n}").as_bytes());
@@ -46,5 +64,30 @@ impl Workspace {
             .chain(self.bindings.iter().map(|x| &x.origin))
             .chain(self.tokens.iter().map(|x| &x.origin))
             .chain(self.memberships.iter().map(|x| &x.origin))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{self, Options};
+
+    fn lint_text(dir: &std::path::Path, text: &str) -> (Workspace, Vec<Finding>) {
+        std::fs::write(dir.join("iam.yaml"), text).unwrap();
+        let outcome = lint::run(&Options { paths: vec![dir.to_path_buf()], ..Options::default() }).unwrap();
+        (outcome.ws, outcome.findings)
+    }
+
+    #[test]
+    fn fingerprints_survive_moved_lines() {
+        let body = "serviceAccounts:\n  - name: BAD_ONE\n  - name: BAD_TWO\n";
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, findings) = lint_text(dir.path(), body);
+        let before = fingerprints(&ws, &findings);
+        let (ws2, findings2) = lint_text(dir.path(), &format!("# a comment\n\n{body}"));
+        assert_eq!(before, fingerprints(&ws2, &findings2));
+        assert_eq!(ObjectIndex::new(&ws).address_of(findings[1].span), "serviceAccounts[BAD_ONE]");
+        let unique: std::collections::HashSet<_> = before.iter().collect();
+        assert_eq!(unique.len(), before.len());
     }
 }

@@ -2,14 +2,14 @@
 //! resolve references -> run rules -> filter -> sort.
 
 use crate::discover::{self, Candidate};
-use crate::finding::Finding;
-use crate::finding::Fix;
+use crate::finding::{Finding, Fix};
 use crate::frontend::{self, FileKind, Parsed};
 use crate::model::Workspace;
 use crate::resolve;
 use crate::rules::{self, Context, Settings};
 use crate::select::Selection;
 use crate::source::{FileId, SourceFile};
+use crate::suppress;
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::PathBuf;
@@ -20,6 +20,10 @@ pub struct Options {
     pub selection: Selection,
     pub settings: Settings,
     pub max_file_size: u64,
+    /// Inline suppression policy (`.iamlint.yaml`: require-suppression-reason, unsuppressible).
+    pub suppress: suppress::Options,
+    /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
+    pub rules_dirs: Vec<PathBuf>,
     /// `--var-file`: tfvars files for the root Terraform modules, in command-line order.
     pub var_files: Vec<PathBuf>,
 }
@@ -31,6 +35,8 @@ impl Default for Options {
             selection: Selection::default(),
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
+            suppress: suppress::Options::default(),
+            rules_dirs: Vec::new(),
             var_files: Vec::new(),
         }
     }
@@ -41,11 +47,15 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Files reported on (the others were read only to resolve references).
     pub files: usize,
+    /// What was read, file by file in `FileId` order: the fix loop re-lints from these.
+    pub candidates: Vec<Candidate>,
+    pub loaded: Vec<Loaded>,
 }
 
 #[derive(Debug)]
 pub enum Error {
     Discover(discover::DiscoverError),
+    Policy(crate::policy::LoadError),
     /// A `--var-file` that is missing, unreadable or not a variables file.
     VarFile(PathBuf, &'static str),
 }
@@ -54,78 +64,130 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Discover(e) => e.fmt(f),
+            Error::Policy(e) => e.fmt(f),
             Error::VarFile(p, why) => write!(f, "--var-file `{}` {why}", p.display()),
         }
     }
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
+    // Before anything looks a rule up: policies join the catalogue for the whole run.
+    crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
     let mut candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
-    let var_files = add_var_files(&mut candidates, &options.var_files)?;
-    let ws = load_with_var_files(&candidates, options.max_file_size, &var_files);
-    let findings = check(&ws, &options.selection, &options.settings);
+    add_var_files(&mut candidates, &options.var_files)?;
+    let loaded = read_all(&candidates, options.max_file_size);
+    let ws = build(&candidates, &loaded);
+    let findings = analyze(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files })
+    Ok(Outcome { ws, findings, files, candidates, loaded })
 }
 
-/// The candidates (by index) that `--var-file` names, adding those the walk did not find.
-/// A var file the user names is reported on, like a file named on the command line.
-fn add_var_files(candidates: &mut Vec<Candidate>, var_files: &[PathBuf]) -> Result<Vec<usize>, Error> {
+/// The findings of a loaded workspace: the selected rules, then inline suppressions.
+pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
+    let findings = check(ws, &options.selection, &options.settings);
+    let mut findings = suppress::apply(ws, findings, &options.selection, &options.settings, &options.suppress);
+    sort(ws, &mut findings);
+    findings
+}
+
+/// Marks the candidates that `--var-file` names, adding those the walk did not find. A var
+/// file the user names is reported on, like a file named on the command line.
+fn add_var_files(candidates: &mut Vec<Candidate>, var_files: &[PathBuf]) -> Result<(), Error> {
     if var_files.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let canonical = |p: &std::path::Path| p.canonicalize().ok();
-    let mut wanted = Vec::new();
-    for path in var_files {
+    let mut keys: Vec<Option<PathBuf>> = candidates.iter().map(|c| canonical(&c.path)).collect();
+    for (order, path) in var_files.iter().enumerate() {
         if FileKind::of(path) != Some(FileKind::TerraformVars) {
             return Err(Error::VarFile(path.clone(), "is not a .tfvars or .tfvars.json file"));
         }
         let key = canonical(path)
             .filter(|k| k.is_file())
             .ok_or_else(|| Error::VarFile(path.clone(), "is not a readable file"))?;
-        if !candidates.iter().any(|c| canonical(&c.path).as_ref() == Some(&key)) {
-            let display = path.to_string_lossy();
-            candidates.push(Candidate {
-                path: path.clone(),
-                display: display.strip_prefix("./").unwrap_or(&display).to_string(),
-                kind: FileKind::TerraformVars,
-                reported: true,
-            });
+        match keys.iter().position(|k| k.as_ref() == Some(&key)) {
+            // Named twice: the last position counts, as with terraform -var-file.
+            Some(i) => candidates[i].var_file = Some(order),
+            None => {
+                let display = path.to_string_lossy();
+                candidates.push(Candidate {
+                    path: path.clone(),
+                    display: display.strip_prefix("./").unwrap_or(&display).to_string(),
+                    kind: FileKind::TerraformVars,
+                    reported: true,
+                    var_file: Some(order),
+                });
+                keys.push(Some(key));
+            }
         }
-        wanted.push(key);
     }
     candidates.sort_by(|a, b| a.display.cmp(&b.display));
-    let keys: Vec<Option<PathBuf>> = candidates.iter().map(|c| canonical(&c.path)).collect();
-    Ok(wanted.iter().filter_map(|w| keys.iter().position(|k| k.as_ref() == Some(w))).collect())
+    Ok(())
 }
 
 /// Reads and parses every file in parallel; merges in path order, so the model (and every
 /// output) is the same whatever the thread count.
 pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
-    load_with_var_files(candidates, max_file_size, &[])
+    build(candidates, &read_all(candidates, max_file_size))
 }
 
-/// `load`, with the candidates (by index) that `--var-file` names.
-pub fn load_with_var_files(candidates: &[Candidate], max_file_size: u64, var_files: &[usize]) -> Workspace {
+/// A workspace from in-memory files `(name, text)`, through the same front ends, module
+/// evaluation and resolution as files on disk (names decide the kinds; all files form one
+/// Terraform module). For tests and tools that have no files.
+pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
+    let mut candidates = Vec::new();
+    let mut loaded = Vec::new();
+    for (name, text) in files {
+        let Some(kind) = FileKind::of(std::path::Path::new(name)) else { continue };
+        let path = PathBuf::from(name);
+        candidates.push(Candidate { path, display: name.to_string(), kind, reported: true, var_file: None });
+        loaded.push(Loaded::Text { text: Arc::from(*text), bom: false });
+    }
+    build(&candidates, &loaded)
+}
+
+/// A file's text as read (without a byte-order mark), or why it has none.
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    Text { text: Arc<str>, bom: bool },
+    Unreadable(Unreadable),
+}
+
+pub fn read_all(candidates: &[Candidate], max_file_size: u64) -> Vec<Loaded> {
+    candidates
+        .par_iter()
+        .map(|c| match read_text(c, max_file_size) {
+            Ok((text, bom)) => Loaded::Text { text, bom },
+            Err(e) => Loaded::Unreadable(e),
+        })
+        .collect()
+}
+
+/// Parses texts already read (`loaded[i]` belongs to `candidates[i]`) into one model.
+pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
     let parsed: Vec<(SourceFile, Parsed)> = candidates
         .par_iter()
+        .zip(loaded.par_iter())
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, (c, l))| {
             let id = FileId(i as u32);
-            match read_text(c, max_file_size) {
-                Ok(text) => {
-                    let parsed = frontend::parse(c.kind, id, &c.path, &text);
-                    (SourceFile::new(c.display.clone(), c.path.clone(), text, c.reported), parsed)
+            match l {
+                Loaded::Text { text, .. } => {
+                    let parsed = frontend::parse(c.kind, id, &c.path, text);
+                    (SourceFile::new(c.display.clone(), c.path.clone(), text.clone(), c.reported), parsed)
                 }
-                Err(Unreadable { message, shown, at }) => (
-                    SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported),
-                    Parsed::Done(frontend::unreadable(id, at, message)),
+                Loaded::Unreadable(Unreadable { message, shown, at }) => (
+                    SourceFile::new(c.display.clone(), c.path.clone(), shown.clone(), c.reported),
+                    Parsed::Done(frontend::unreadable(id, *at, message.clone())),
                 ),
             }
         })
         .collect();
     let (sources, parsed): (Vec<SourceFile>, Vec<Parsed>) = parsed.into_iter().unzip();
-    let var_files: Vec<FileId> = var_files.iter().map(|&i| FileId(i as u32)).collect();
+    let mut var_files: Vec<(usize, FileId)> =
+        candidates.iter().enumerate().filter_map(|(i, c)| Some((c.var_file?, FileId(i as u32)))).collect();
+    var_files.sort();
+    let var_files: Vec<FileId> = var_files.into_iter().map(|(_, id)| id).collect();
     let models = frontend::lower(parsed, &var_files);
     let mut ws = Workspace::default();
     // Every source first: a file's model may mark secrets in another file (a tfvars value).
@@ -140,7 +202,8 @@ pub fn load_with_var_files(candidates: &[Candidate], max_file_size: u64, var_fil
 }
 
 /// Why a file has no text to lint, and what may be shown of it.
-struct Unreadable {
+#[derive(Clone, Debug)]
+pub struct Unreadable {
     message: String,
     /// A lossy rendering for snippets (empty for binary or unreadable files).
     shown: Arc<str>,
@@ -153,8 +216,9 @@ impl Unreadable {
     }
 }
 
-/// The file's text, or why it has none. Never blocks on a FIFO, never reads past the limit.
-fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> {
+/// The file's text and whether a byte-order mark preceded it, or why it has none. Never
+/// blocks on a FIFO, never reads past the limit.
+fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unreadable> {
     let meta = std::fs::metadata(&c.path).map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
     if !meta.is_file() {
         return Err(Unreadable::new("not a regular file; not linted".into()));
@@ -175,7 +239,10 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> 
     }
     match String::from_utf8(bytes) {
         // A byte-order mark is not content: spans start after it.
-        Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+        Ok(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => Ok((Arc::from(rest), true)),
+            None => Ok((Arc::from(text), false)),
+        },
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
@@ -191,13 +258,13 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<Arc<str>, Unreadable> 
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
 pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
-    let cx = Context { ws, settings };
+    let cx = Context::new(ws, settings);
     let mut findings: Vec<Finding> = rules::all()
         .par_iter()
         .filter(|r| selection.enabled(r))
         .flat_map_iter(|r| {
             let mut out = Vec::new();
-            (r.check)(&cx, &mut out);
+            r.run(&cx, &mut out);
             let severity = selection.severity(r);
             out.into_iter().map(move |mut f| {
                 f.severity = severity;

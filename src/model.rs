@@ -207,6 +207,8 @@ pub enum PermissionStyle {
 pub struct Grant {
     pub resource_type: Text,
     pub actions: Vec<Text>,
+    /// The key of the action list (`permissions`/`actions`), where one is written.
+    pub actions_key: Option<Span>,
     /// The block or map entry that holds this grant.
     pub span: Span,
     pub style: PermissionStyle,

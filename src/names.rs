@@ -88,8 +88,13 @@ pub fn check(name: &str, rule: NameRule) -> Vec<NameProblem> {
 
 /// The nearest valid name: kebab-case words, only allowed characters, no edge hyphens,
 /// at most 63 characters. `None` when nothing usable is left.
+///
+/// Case changes mark word boundaries only in a name without separators (`myServiceAccount`);
+/// where the author already separated words (`GitHub_Actions`), splitting `GitHub` again
+/// would invent a word, so such names are only lowercased.
 pub fn normalize(name: &str) -> Option<String> {
-    let kebab = name.to_kebab_case();
+    let has_separators = name.chars().any(|c| !c.is_alphanumeric());
+    let kebab = if has_separators { name.to_lowercase() } else { name.to_kebab_case() };
     let mut out = String::with_capacity(kebab.len());
     for ch in kebab.chars() {
         let ch = if allowed(ch) { ch } else { '-' };
@@ -143,6 +148,8 @@ mod tests {
         assert_eq!(normalize("my-service-account-").as_deref(), Some("my-service-account"));
         assert_eq!(normalize("CI Deployer (prod)").as_deref(), Some("ci-deployer-prod"));
         assert_eq!(normalize("svc.etl_1").as_deref(), Some("svc-etl-1"));
+        assert_eq!(normalize("GitHub_Actions").as_deref(), Some("github-actions"));
+        assert_eq!(normalize("HTTPServer2").as_deref(), Some("http-server2"));
         assert_eq!(normalize("___"), None);
         let long = normalize(&"ab-".repeat(40)).unwrap();
         assert!(long.len() <= 63 && check(&long, NameRule::TokenName).is_empty());

@@ -38,8 +38,14 @@ impl Selection {
         on && !any(&self.ignore)
     }
 
+    /// The configured severity; when several selectors match (`IAM2` and `IAM201`), the
+    /// most specific wins, so the result never depends on map order.
     pub fn severity(&self, rule: &RuleEntry) -> Severity {
-        self.severities.iter().find(|(s, _)| matches(s, rule)).map_or(rule.meta.severity, |(_, sev)| *sev)
+        self.severities
+            .iter()
+            .filter(|(s, _)| matches(s, rule))
+            .max_by_key(|(s, _)| (specificity(s, rule), s.as_str()))
+            .map_or(rule.meta.severity, |(_, sev)| *sev)
     }
 }
 
@@ -50,6 +56,49 @@ fn matches(selector: &str, rule: &RuleEntry) -> bool {
         || (s.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
 }
 
+/// Exact code or name beats a prefix, a longer prefix beats a shorter one, ALL is last.
+fn specificity(selector: &str, rule: &RuleEntry) -> usize {
+    let s = selector.trim();
+    if s.eq_ignore_ascii_case(rule.code) || s.eq_ignore_ascii_case(&rule.meta.name) {
+        usize::MAX
+    } else if s.eq_ignore_ascii_case("ALL") {
+        0
+    } else {
+        s.len()
+    }
+}
+
 pub fn parse_list(value: &str) -> Vec<String> {
     value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_specific_severity_wins() {
+        let rule = rules::find("IAM201").unwrap();
+        let mut selection = Selection::default();
+        for (k, v) in [("ALL", Severity::Info), ("IAM2", Severity::Warning), ("token-never-expires", Severity::Error)] {
+            selection.severities.insert(k.into(), v);
+        }
+        assert_eq!(selection.severity(rule), Severity::Error);
+        selection.severities.remove("token-never-expires");
+        assert_eq!(selection.severity(rule), Severity::Warning);
+    }
+
+    #[test]
+    fn selectors() {
+        let rule = rules::find("IAM201").unwrap();
+        let sel = |s: &str| Selection { select: Some(vec![s.into()]), ..Selection::default() };
+        assert!(sel("IAM2").enabled(rule));
+        assert!(sel("iam201").enabled(rule));
+        assert!(sel("token-never-expires").enabled(rule));
+        assert!(!sel("IAM3").enabled(rule));
+        let ignored = Selection { ignore: vec!["IAM201".into()], ..Selection::default() };
+        assert!(!ignored.enabled(rule));
+        // No rule code starts with IAM7 (IAM9 has IAM900).
+        assert!(Selection { select: Some(vec!["IAM7".into()]), ..Selection::default() }.validate().is_err());
+    }
 }

@@ -8,6 +8,7 @@ use iamlint::select::Selection;
 fn documented_examples_behave_as_documented() {
     for rule in iamlint::rules::all() {
         for (example, should_fire) in [(&rule.meta.bad, true), (&rule.meta.good, false)] {
+            let example = example.as_ref().expect("built-in rules document a bad and a good example");
             let dir = tempfile::tempdir().unwrap();
             std::fs::write(dir.path().join(&example.file), &example.source).unwrap();
             let options = Options {

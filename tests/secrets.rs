@@ -115,4 +115,12 @@ fn the_command_line_never_prints_a_planted_secret() {
             assert_clean(&stderr(&out), &format!("`--format {name} --color {color}` stderr"));
         }
     }
+    // A diff shows whole source lines, and a baseline records findings.
+    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff"]);
+    assert!(stdout(&out).contains("-    password: \"***"), "a removed credential line, starred: {}", stdout(&out));
+    assert_clean(&stdout(&out), "`--diff` stdout");
+    assert_clean(&stderr(&out), "`--diff` stderr");
+    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--write-baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_clean(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap(), "the baseline file");
 }

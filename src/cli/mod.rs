@@ -1,9 +1,13 @@
 //! The command line (SPEC 4). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 iamlint could not do its job.
 
+mod access;
+mod access_diff;
+
 use crate::finding::Severity;
-use crate::lint::{self, Options};
+use crate::lint::Options;
 use crate::render::{self, OutputFormat, RenderOptions};
+use crate::review;
 use crate::rules::{self, FixAvailability, Settings};
 use crate::select::{parse_list, Selection};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -20,14 +24,23 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint a workspace (the default command)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: code, name, default severity, on/off, fixable
-    Rules,
+    Rules {
+        /// Also list the organisation policies in this folder or file (repeatable)
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
     /// Show a rule's documentation
     Explain {
         /// A rule code (IAM101) or name (service-account-name)
         rule: String,
+        /// Also look among the organisation policies in this folder or file (repeatable)
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
     },
+    /// Effective permissions of every service account and user, by namespace
+    Access(access::AccessArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -57,6 +70,24 @@ pub struct CheckArgs {
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Apply the fixes in place, then report what remains
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff and change nothing (exit 1 when there is a fix)
+    #[arg(long)]
+    pub diff: bool,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and report nothing)
+    #[arg(long, value_name = "FILE", conflicts_with = "diff")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings on lines changed since this git ref (commit, branch, tag)
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Organisation policies: a folder of YAML rules, or one file (repeatable)
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
     /// A Terraform variables file for the root modules, as `terraform -var-file` (repeatable;
     /// `terraform.tfvars` and `*.auto.tfvars` are always read)
     #[arg(long = "var-file", value_name = "FILE")]
@@ -102,19 +133,34 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check(args) => check(args),
-        Command::Rules => {
+        Command::Check(args) => check(*args),
+        Command::Rules { rules } => {
+            if let Err(status) = install_policies(&rules) {
+                return status;
+            }
             print(&rules_table());
             0
         }
-        Command::Explain { rule } => match rules::find(&rule) {
-            Some(entry) => {
+        Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
+            Err(status) => status,
+            Ok(Some(entry)) => {
                 print(&explain(entry));
                 0
             }
-            None => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
+            Ok(None) => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
+        Command::Access(args) => access::run(args),
     }
+}
+
+/// Policies must join the catalogue before a rule is looked up (for `--select ORG001`).
+fn install_policies(paths: &[PathBuf]) -> Result<(), i32> {
+    crate::policy::install(paths).map_err(|e| {
+        for error in &e.errors {
+            eprintln!("error: {error}");
+        }
+        2
+    })
 }
 
 fn fail(message: &str) -> i32 {
@@ -136,6 +182,9 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore,
         ..Selection::default()
     };
+    if let Err(status) = install_policies(&args.rules) {
+        return status;
+    }
     if let Err(e) = selection.validate() {
         return fail(&e);
     }
@@ -152,13 +201,31 @@ fn check(args: CheckArgs) -> i32 {
         paths: args.paths,
         selection,
         settings: Settings { max_token_age },
+        rules_dirs: args.rules,
         var_files: args.var_files,
         ..Options::default()
     };
-    let outcome = match lint::run(&options) {
-        Ok(o) => o,
-        Err(e) => return fail(&e.to_string()),
+    let plan = review::Plan {
+        fix: args.fix,
+        diff: args.diff,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        changed_since: args.changed_since,
     };
+    let report = match review::run(&options, &plan) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    for note in &report.notes {
+        eprintln!("{note}");
+    }
+    if let Some(diff) = &report.diff {
+        print(diff);
+    }
+    if let Some(status) = report.status {
+        return status;
+    }
+    let outcome = report.outcome;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -187,6 +254,11 @@ pub fn rules_table() -> String {
             FixAvailability::Always => "yes",
             FixAvailability::Sometimes => "some",
         };
+        // A policy is marked with the file that defines it.
+        let fix = match r.policy() {
+            Some(p) => format!("{fix:<4} policy {}", p.source.path),
+            None => fix.to_string(),
+        };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",
             r.code,
@@ -200,6 +272,9 @@ pub fn rules_table() -> String {
 }
 
 pub fn explain(entry: &rules::RuleEntry) -> String {
+    if let Some(policy) = entry.policy() {
+        return crate::policy::explain(entry, policy);
+    }
     let m = &entry.meta;
     let mut out = format!("# {} {}\n\n{}\n\n", m.code, m.name, m.summary);
     out.push_str(&format!(
@@ -213,8 +288,12 @@ pub fn explain(entry: &rules::RuleEntry) -> String {
         }
     ));
     out.push_str(&format!("## What it does\n\n{}\n\n## Why is this bad?\n\n{}\n\n", m.what.trim(), m.why.trim()));
-    out.push_str(&format!("## Example\n\n```{}\n{}\n```\n\n", fence(&m.bad.file), m.bad.source.trim_end()));
-    out.push_str(&format!("## Use instead\n\n```{}\n{}\n```\n", fence(&m.good.file), m.good.source.trim_end()));
+    if let Some(bad) = &m.bad {
+        out.push_str(&format!("## Example\n\n```{}\n{}\n```\n\n", fence(&bad.file), bad.source.trim_end()));
+    }
+    if let Some(good) = &m.good {
+        out.push_str(&format!("## Use instead\n\n```{}\n{}\n```\n", fence(&good.file), good.source.trim_end()));
+    }
     if let Some(notes) = &m.fix_notes {
         out.push_str(&format!("\n## Fix safety\n\n{}\n", notes.trim()));
     }

@@ -357,6 +357,7 @@ impl Lowering<'_> {
                     grants.push(Grant {
                         resource_type: self.scalar_text(k),
                         actions: self.action_list(v),
+                        actions_key: None,
                         span: Span::new(self.file, k.start(), v.end().max(k.end())),
                         style: PermissionStyle::Map,
                     });
@@ -366,14 +367,12 @@ impl Lowering<'_> {
                 for g in items {
                     self.check_keys(g, &GRANT_KEYS, "a permission");
                     let Some(t) = g.get("type") else { continue };
-                    let actions = g
-                        .get("permissions")
-                        .or_else(|| g.get("actions"))
-                        .map(|a| self.action_list(a))
-                        .unwrap_or_default();
+                    let entry = g.entry("permissions").or_else(|| g.entry("actions"));
+                    let actions = entry.map(|(_, a)| self.action_list(a)).unwrap_or_default();
                     grants.push(Grant {
                         resource_type: self.scalar_text(t),
                         actions,
+                        actions_key: entry.map(|(k, _)| self.span(k)),
                         span: self.span(g),
                         style: PermissionStyle::Map,
                     });

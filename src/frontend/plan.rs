@@ -278,8 +278,10 @@ impl Lowering {
                     Field { val, span: self.span(n), key: self.span(n) }
                 };
                 let resource_type = Field { key: self.span(tk), ..text(tv) };
-                let actions = items(block.get(actions_key)).iter().map(text).collect();
-                grants.push(Grant { resource_type, actions, span: self.span(block), style });
+                let actions_entry = block.entry(actions_key);
+                let actions = items(actions_entry.map(|(_, v)| v)).iter().map(text).collect();
+                let actions_key = actions_entry.map(|(k, _)| self.span(k));
+                grants.push(Grant { resource_type, actions, actions_key, span: self.span(block), style });
             }
         }
         (grants, seen)

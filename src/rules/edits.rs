@@ -2,8 +2,11 @@
 //! sibling field with the object's own indentation and syntax.
 
 use crate::finding::Edit;
+use crate::frontend::FileKind;
 use crate::model::{Format, Origin, Workspace};
 use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Replaces the content of a written value, keeping its quotes (`"x"` -> `"y"`).
 pub fn replace_value(ws: &Workspace, value: Span, new: &str) -> Edit {
@@ -11,6 +14,22 @@ pub fn replace_value(ws: &Workspace, value: Span, new: &str) -> Edit {
     let quoted = text.len() >= 2 && matches!(text.as_bytes()[0], b'"' | b'\'') && text.ends_with(&text[..1]);
     let span = if quoted { Span::new(value.file, value.start + 1, value.end - 1) } else { value };
     Edit { span, replacement: new.to_string() }
+}
+
+/// Replaces a name, quoting it where YAML would read the bare word as something else
+/// (`true`, `no`, `1e3`): a rename must not turn a name into a boolean or a number.
+pub fn replace_name(ws: &Workspace, value: Span, new: &str) -> Edit {
+    static NOT_A_STRING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?i:y|n|yes|no|on|off|true|false|null|~|[0-9]+(e[0-9]+)?|0x[0-9a-f]+|0o[0-7]+)$")
+            .expect("valid regex")
+    });
+    let file = ws.sources.get(value.file);
+    let yaml = matches!(FileKind::of(&file.path), Some(FileKind::Yaml));
+    let bare = !ws.sources.text(value).starts_with(['"', '\'']);
+    if yaml && bare && NOT_A_STRING.is_match(new) {
+        return Edit { span: value, replacement: format!("'{new}'") };
+    }
+    replace_value(ws, value, new)
 }
 
 /// The value as it must be written where a plain string goes, for the object's format.
@@ -45,7 +64,12 @@ pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, va
     if line_end > origin.extent.end {
         return None;
     }
-    Some(Edit { span: Span::new(anchor.file, line_end, line_end), replacement: format!("\n{indent}{entry}") })
+    // In a CRLF file the new line ends like the others, before the anchor line's `\r`.
+    let (at, newline) = match file.text[..line_end].strip_suffix('\r') {
+        Some(rest) => (rest.len(), "\r\n"),
+        None => (line_end, "\n"),
+    };
+    Some(Edit { span: Span::new(anchor.file, at, at), replacement: format!("{newline}{indent}{entry}") })
 }
 
 /// Removes whole lines holding `span`, when nothing else shares them.

@@ -12,17 +12,29 @@ mod iam201_token_never_expires;
 mod iam202_token_max_age_too_long;
 mod iam203_token_extended_expiry;
 mod iam204_invalid_duration;
+mod iam205_privileged_token;
 mod iam301_super_admin_service_account;
+mod iam302_wildcard_role;
+mod iam303_iam_escalation;
+mod iam304_tenant_wide_binding;
+mod iam305_secret_access;
+mod iam306_direct_sa_binding;
 mod iam401_service_account_missing_group;
 mod iam402_service_account_personal_info;
+mod iam501_unknown_reference;
+mod iam502_unknown_permission;
+mod iam503_legacy_permissions;
 mod iam601_hardcoded_credential;
 mod iam602_token_output_not_sensitive;
+mod iam900_unused_suppression;
+mod legacy_migration;
 
+use crate::access::AccessGraph;
 use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use serde::Deserialize;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Settings rules read; filled from the command line and (later) the config file.
 #[derive(Clone, Debug)]
@@ -39,9 +51,27 @@ impl Default for Settings {
 pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub settings: &'a Settings,
+    access: OnceLock<AccessGraph>,
 }
 
-pub type Check = fn(&Context, &mut Vec<Finding>);
+impl<'a> Context<'a> {
+    pub fn new(ws: &'a Workspace, settings: &'a Settings) -> Self {
+        Context { ws, settings, access: OnceLock::new() }
+    }
+
+    /// The access graph, built by the first rule that asks and shared by the others.
+    pub fn access(&self) -> &AccessGraph {
+        self.access.get_or_init(|| AccessGraph::build(self.ws))
+    }
+}
+
+/// How a rule finds problems: built-in rules are Rust functions over the model;
+/// organisation policies are loaded at run time from YAML (`crate::policy`).
+#[derive(Clone)]
+pub enum Check {
+    Builtin(fn(&Context, &mut Vec<Finding>)),
+    Policy(Box<crate::policy::Policy>),
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,8 +102,11 @@ pub struct RuleMeta {
     pub why: String,
     #[serde(default)]
     pub fix_notes: Option<String>,
-    pub bad: Example,
-    pub good: Example,
+    /// Every built-in rule documents both (a test checks it); policies may not.
+    #[serde(default)]
+    pub bad: Option<Example>,
+    #[serde(default)]
+    pub good: Option<Example>,
     #[serde(default)]
     pub references: Vec<String>,
 }
@@ -82,10 +115,27 @@ fn yes() -> bool {
     true
 }
 
+#[derive(Clone)]
 pub struct RuleEntry {
     pub code: &'static str,
     pub check: Check,
     pub meta: RuleMeta,
+}
+
+impl RuleEntry {
+    pub fn run(&self, cx: &Context, out: &mut Vec<Finding>) {
+        match &self.check {
+            Check::Builtin(check) => check(cx, out),
+            Check::Policy(policy) => crate::policy::check(self.code, policy, cx, out),
+        }
+    }
+
+    pub fn policy(&self) -> Option<&crate::policy::Policy> {
+        match &self.check {
+            Check::Policy(p) => Some(p),
+            Check::Builtin(_) => None,
+        }
+    }
 }
 
 macro_rules! catalogue {
@@ -95,7 +145,7 @@ macro_rules! catalogue {
                 let text = include_str!(concat!("../../rules/", $code, ".toml"));
                 let meta: RuleMeta = toml::from_str(text)
                     .unwrap_or_else(|e| panic!("rules/{}.toml is malformed: {e}", $code));
-                RuleEntry { code: $module::CODE, check: $module::check, meta }
+                RuleEntry { code: $module::CODE, check: Check::Builtin($module::check), meta }
             }),*]
         }
     };
@@ -111,17 +161,49 @@ catalogue! {
     "IAM202" => iam202_token_max_age_too_long,
     "IAM203" => iam203_token_extended_expiry,
     "IAM204" => iam204_invalid_duration,
+    "IAM205" => iam205_privileged_token,
     "IAM301" => iam301_super_admin_service_account,
+    "IAM302" => iam302_wildcard_role,
+    "IAM303" => iam303_iam_escalation,
+    "IAM304" => iam304_tenant_wide_binding,
+    "IAM305" => iam305_secret_access,
+    "IAM306" => iam306_direct_sa_binding,
     "IAM401" => iam401_service_account_missing_group,
     "IAM402" => iam402_service_account_personal_info,
+    "IAM501" => iam501_unknown_reference,
+    "IAM502" => iam502_unknown_permission,
+    "IAM503" => iam503_legacy_permissions,
     "IAM601" => iam601_hardcoded_credential,
     "IAM602" => iam602_token_output_not_sensitive,
+    "IAM900" => iam900_unused_suppression,
 }
 
-static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
+static BUILTIN: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
 
+/// Built-in rules and the installed policies. Fixed on first use, so that every stage
+/// (selection, rules, renderers, suppressions) sees one catalogue for the whole run.
+static REGISTRY: OnceLock<Vec<RuleEntry>> = OnceLock::new();
+
+/// Every rule: built-in ones, then installed organisation policies.
 pub fn all() -> &'static [RuleEntry] {
-    &REGISTRY
+    REGISTRY.get_or_init(|| BUILTIN.clone())
+}
+
+pub fn builtin() -> &'static [RuleEntry] {
+    &BUILTIN
+}
+
+/// Adds runtime rules to the catalogue, if it is not in use yet; false when it already is
+/// (then `extra` is not called). See `policy::install`.
+pub fn install(extra: impl FnOnce() -> Vec<RuleEntry>) -> bool {
+    let mut installed = false;
+    REGISTRY.get_or_init(|| {
+        installed = true;
+        let mut rules = BUILTIN.clone();
+        rules.extend(extra());
+        rules
+    });
+    installed
 }
 
 /// A rule by code (`IAM101`) or name (`service-account-name`), case-insensitively.
@@ -136,8 +218,9 @@ mod tests {
     #[test]
     fn metadata_matches_code() {
         let mut names = std::collections::HashSet::new();
-        for r in all() {
+        for r in builtin() {
             assert_eq!(r.code, r.meta.code, "rules/{}.toml names another code", r.code);
+            assert!(r.meta.bad.is_some() && r.meta.good.is_some(), "rules/{}.toml needs bad and good examples", r.code);
             assert!(names.insert(r.meta.name.clone()), "duplicate rule name {}", r.meta.name);
             assert!(
                 r.meta.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),

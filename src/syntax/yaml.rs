@@ -105,7 +105,7 @@ pub struct ParseError {
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, ParseError> {
     let offsets = CharOffsets::new(text);
-    let mut builder = Builder { limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, docs: Vec::new() };
+    let mut builder = Builder { text, limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, docs: Vec::new() };
     for event in Parser::new_from_str(text) {
         let (event, span) = event
             .map_err(|e| ParseError { message: e.info().to_string(), offset: offsets.byte(e.marker().index()) })?;
@@ -143,7 +143,8 @@ enum Open {
     Map { entries: Vec<(Node, Node)>, key: Option<Node>, start: usize, anchor: usize },
 }
 
-struct Builder {
+struct Builder<'t> {
+    text: &'t str,
     limits: Limits,
     stack: Vec<Open>,
     anchors: HashMap<usize, Node>,
@@ -151,10 +152,17 @@ struct Builder {
     docs: Vec<Node>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), ParseError> {
         match event {
             Event::Scalar(text, style, anchor, _) => {
+                let end = quoted_end(self.text, style, start).map_or(end, |e| e.min(end));
+                // saphyr puts an empty value (`maxAge:`) at the end of its key; it belongs
+                // after the colon, where a fix writes the value.
+                let (start, end) = match empty_value_at(self.text, &text, style, start, end) {
+                    Some(at) => (at, at),
+                    None => (start, end),
+                };
                 let node = Node::Scalar(Scalar {
                     text: text.into_owned(),
                     quoted: !matches!(style, ScalarStyle::Plain),
@@ -240,6 +248,41 @@ impl Builder {
     }
 }
 
+/// Where a quoted scalar's closing quote ends. saphyr's end marker for quoted scalars lies
+/// past the whitespace (and comment) that follows them, and a fix replacing the value must
+/// not swallow those.
+fn quoted_end(text: &str, style: ScalarStyle, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = match style {
+        ScalarStyle::SingleQuoted => b'\'',
+        ScalarStyle::DoubleQuoted => b'"',
+        _ => return None,
+    };
+    if bytes.get(start) != Some(&quote) {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Where an empty plain value written as `key:` really is: just after the colon.
+fn empty_value_at(text: &str, value: &str, style: ScalarStyle, start: usize, end: usize) -> Option<usize> {
+    if !value.is_empty() || style != ScalarStyle::Plain || start != end {
+        return None;
+    }
+    let rest = text.get(start..)?;
+    let colon = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (rest.as_bytes().get(colon) == Some(&b':')).then_some(start + colon + 1)
+}
+
 fn node_size(node: &Node) -> usize {
     match node {
         Node::Scalar(_) => 1,
@@ -273,6 +316,28 @@ mod tests {
         assert_eq!(&text[k.start()..k.end()], "b");
         assert_eq!(&text[v.start()..v.end()], "'x'");
         assert_eq!(v.as_str(), Some("x"));
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: 'x # y'  # one\nb: [\"p\\\"\", 'q''s' ,  \"r\"]  # c\n";
+        let doc = one(text);
+        let a = doc.get("a").unwrap();
+        assert_eq!(&text[a.start()..a.end()], "'x # y'");
+        let Node::Seq { items, .. } = doc.get("b").unwrap() else { panic!() };
+        let shown: Vec<&str> = items.iter().map(|n| &text[n.start()..n.end()]).collect();
+        assert_eq!(shown, ["\"p\\\"\"", "'q''s'", "\"r\""]);
+    }
+
+    #[test]
+    fn empty_values_sit_after_the_colon() {
+        let text = "a:\n  - name: x\n    maxAge:\n    b: 1\n";
+        let doc = one(text);
+        let Node::Seq { items, .. } = doc.get("a").unwrap() else { panic!() };
+        let v = items[0].get("maxAge").unwrap();
+        assert!(v.is_null());
+        assert_eq!((v.start(), v.end()), (26, 26));
+        assert_eq!(&text[..v.start()], "a:\n  - name: x\n    maxAge:");
     }
 
     #[test]

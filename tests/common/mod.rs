@@ -30,3 +30,20 @@ pub fn write(dir: &Path, name: &str, text: &str) {
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Applies a unified diff in `dir` with `patch -p1`, or `git apply` where patch is not
+/// installed; the error output when it does not apply.
+pub fn apply_patch(dir: &Path, patch_file: &str) -> Result<(), String> {
+    let out = match Command::new("patch").args(["-p1", "-s", "-i", patch_file]).current_dir(dir).output() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Command::new("git").args(["apply", "-p1", patch_file]).current_dir(dir).output()
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    }
+}

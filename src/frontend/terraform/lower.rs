@@ -408,7 +408,9 @@ impl<'a> Lowering<'_, 'a> {
                 let Some(type_attr) = content.attr("type") else { continue };
                 let t = self.eval(&type_attr, &inner);
                 let resource_type = self.field(&t, type_attr.key_span, text_val(&t));
-                let actions = match content.attr(actions_key) {
+                let actions_attr = content.attr(actions_key);
+                let actions_key = actions_attr.as_ref().map(|a| a.key_span);
+                let actions = match actions_attr {
                     Some(attr) => {
                         let list = self.eval(&attr, &inner);
                         match list.items() {
@@ -427,7 +429,7 @@ impl<'a> Lowering<'_, 'a> {
                     }
                     None => Vec::new(),
                 };
-                grants.push(Grant { resource_type, actions, span, style });
+                grants.push(Grant { resource_type, actions, actions_key, span, style });
             }
         }
         grants.sort_by_key(|g| (g.span, g.resource_type.span));

@@ -1,0 +1,237 @@
+//! `iamlint access [PATHS]`: the effective permissions of every service account and user,
+//! by namespace, with the roles and groups they come from and the tokens that carry them.
+//! A table for people, `--format json` for scripts; both sorted, so output is stable.
+
+use crate::access::{chain, scope::Scope, AccessGraph, Principal};
+use crate::discover;
+use crate::lint::{self, Options};
+use crate::model::{known_str, ObjectRef, Workspace};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct AccessArgs {
+    /// Files or folders to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = AccessFormat::Table)]
+    pub format: AccessFormat,
+    /// Compare with the workspace at a git revision: what each principal gains and loses
+    #[arg(long, value_name = "REF")]
+    pub diff: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AccessFormat {
+    Table,
+    Json,
+}
+
+#[derive(Serialize)]
+pub(super) struct Report {
+    pub(super) version: u32,
+    pub(super) principals: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Entry {
+    pub(super) kind: &'static str,
+    pub(super) name: String,
+    pub(super) tenant: String,
+    pub(super) path: String,
+    pub(super) line: usize,
+    pub(super) super_admin: bool,
+    pub(super) groups: Vec<String>,
+    pub(super) tokens: Vec<Token>,
+    pub(super) permissions: Vec<Row>,
+    /// What hides part of the permissions (unresolved references, expressions).
+    pub(super) unknown: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Token {
+    pub(super) name: String,
+    pub(super) path: String,
+    pub(super) line: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct Row {
+    /// `null` for tenant-wide.
+    pub(super) namespace: Option<String>,
+    #[serde(rename = "type")]
+    pub(super) resource_type: String,
+    pub(super) actions: Vec<String>,
+    pub(super) via: Vec<String>,
+}
+
+pub fn run(args: AccessArgs) -> i32 {
+    if let Some(reference) = &args.diff {
+        return super::access_diff::run(&args.paths, reference, args.format == AccessFormat::Json);
+    }
+    let candidates = match discover::discover(&args.paths) {
+        Ok(c) => c,
+        Err(e) => return super::fail(&e.to_string()),
+    };
+    let ws = lint::load(&candidates, Options::default().max_file_size);
+    let report = report(&ws);
+    let text = match args.format {
+        AccessFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&report).expect("access report serializes");
+            t.push('\n');
+            t
+        }
+        AccessFormat::Table => table(&report),
+    };
+    super::print(&text);
+    0
+}
+
+pub(super) fn report(ws: &Workspace) -> Report {
+    let graph = AccessGraph::build(ws);
+    let mut principals: Vec<Entry> =
+        graph.principals().iter().filter(|p| ws.is_reported(ws.origin(p.object).span)).map(|p| entry(ws, p)).collect();
+    principals.sort_by_cached_key(|e| {
+        (e.tenant.clone(), e.kind != "service_account", e.name.to_lowercase(), e.name.clone(), e.path.clone(), e.line)
+    });
+    Report { version: 1, principals }
+}
+
+fn location(ws: &Workspace, span: crate::source::Span) -> (String, usize) {
+    let file = ws.sources.get(span.file);
+    (file.display.clone(), file.position(span.start).line)
+}
+
+fn entry(ws: &Workspace, p: &Principal) -> Entry {
+    let origin = ws.origin(p.object);
+    let (path, line) = location(ws, origin.span);
+    let groups: BTreeSet<String> = p.groups.iter().map(|(g, _)| ws.display_name(ObjectRef::Group(*g))).collect();
+    let mut tokens: Vec<Token> = p
+        .tokens
+        .iter()
+        .map(|&t| {
+            let token = &ws.tokens[t];
+            let (path, line) = location(ws, token.origin.span);
+            Token {
+                name: known_str(&token.name).map_or_else(|| token.origin.address.clone(), str::to_string),
+                path,
+                line,
+            }
+        })
+        .collect();
+    tokens.sort_by(|a, b| (&a.name, &a.path, a.line).cmp(&(&b.name, &b.path, b.line)));
+    let mut rows: BTreeMap<(Scope, String), (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    let mut unknown: BTreeSet<String> = p.unknowns.iter().cloned().collect();
+    for path in &p.paths {
+        let how = chain::describe(ws, path);
+        let Some(scope) = &path.scope else {
+            unknown.insert(format!("{how} applies on a namespace iamlint cannot evaluate"));
+            continue;
+        };
+        for grant in &ws.roles[path.role].grants {
+            let Some(t) = grant.resource_type.known() else {
+                unknown.insert(format!("{how} grants a resource type iamlint cannot evaluate"));
+                continue;
+            };
+            let row = rows.entry((scope.clone(), t.clone())).or_default();
+            for a in &grant.actions {
+                match a.known() {
+                    Some(a) => {
+                        row.0.insert(a.clone());
+                    }
+                    None => {
+                        unknown.insert(format!("{how} grants {t} an action iamlint cannot evaluate"));
+                    }
+                }
+            }
+            row.1.insert(how.clone());
+        }
+    }
+    let permissions = rows
+        .into_iter()
+        .map(|((scope, t), (actions, via))| Row {
+            namespace: match scope {
+                Scope::Tenant => None,
+                Scope::Namespace(ns) => Some(ns),
+            },
+            resource_type: t,
+            actions: actions.into_iter().collect(),
+            via: via.into_iter().collect(),
+        })
+        .collect();
+    Entry {
+        kind: match p.object {
+            ObjectRef::User(_) => "user",
+            _ => "service_account",
+        },
+        name: ws.display_name(p.object),
+        tenant: origin.tenant.clone(),
+        path,
+        line,
+        super_admin: p.super_admin.is_some(),
+        groups: groups.into_iter().collect(),
+        tokens,
+        permissions,
+        unknown: unknown.into_iter().collect(),
+    }
+}
+
+fn table(report: &Report) -> String {
+    if report.principals.is_empty() {
+        return "No service accounts or users found.\n".to_string();
+    }
+    let mut out = String::new();
+    for e in &report.principals {
+        let kind = if e.kind == "user" { "user" } else { "service account" };
+        out.push_str(&format!("{kind} {}  (tenant {}, {}:{})\n", e.name, e.tenant, e.path, e.line));
+        let groups = if e.groups.is_empty() { "none".to_string() } else { e.groups.join(", ") };
+        out.push_str(&format!("  groups: {groups}\n"));
+        let tokens: Vec<String> = e.tokens.iter().map(|t| format!("{} ({}:{})", t.name, t.path, t.line)).collect();
+        out.push_str(&format!(
+            "  tokens: {}\n",
+            if tokens.is_empty() { "none".to_string() } else { tokens.join(", ") }
+        ));
+        if e.super_admin {
+            out.push_str("  super admin: every permission, on every tenant\n");
+        }
+        if e.permissions.is_empty() && !e.super_admin {
+            out.push_str("  no permissions\n");
+        }
+        if !e.permissions.is_empty() {
+            let cells: Vec<[String; 4]> = e
+                .permissions
+                .iter()
+                .map(|r| {
+                    [
+                        r.namespace.clone().unwrap_or_else(|| "(tenant-wide)".into()),
+                        r.resource_type.clone(),
+                        r.actions.join(", "),
+                        r.via.join("; "),
+                    ]
+                })
+                .collect();
+            let header = ["NAMESPACE", "TYPE", "ACTIONS", "VIA"].map(String::from);
+            let widths: Vec<usize> = (0..3)
+                .map(|i| cells.iter().chain([&header]).map(|c| c[i].chars().count()).max().unwrap_or(0))
+                .collect();
+            for c in [&header].into_iter().chain(&cells) {
+                out.push_str(&format!(
+                    "  {:<w0$}  {:<w1$}  {:<w2$}  {}\n",
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[3],
+                    w0 = widths[0],
+                    w1 = widths[1],
+                    w2 = widths[2]
+                ));
+            }
+        }
+        for note in &e.unknown {
+            out.push_str(&format!("  unknown: {note}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}

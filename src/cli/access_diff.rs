@@ -1,0 +1,277 @@
+//! `iamlint access --diff REF`: effective permissions at a git revision against the work
+//! tree, per service account and user: what each gains and loses. This is the view a
+//! reviewer needs on a pull request that touches IAM, where one changed binding or group
+//! membership can grant a bot rights that no single file shows.
+//!
+//! The revision's files are read with `git ls-tree` and `git cat-file --batch` (one process,
+//! no checkout, the repository is never modified) into a temporary folder, and both
+//! workspaces go through the same loading and access-graph code.
+
+use super::access::{report, Entry};
+use crate::discover;
+use crate::frontend::FileKind;
+use crate::lint::{self, Options};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// One permission as a set element: namespace (None = tenant-wide), type, action.
+type Permission = (Option<String>, String, String);
+
+#[derive(Serialize, Debug, PartialEq)]
+struct Change {
+    kind: &'static str,
+    name: String,
+    tenant: String,
+    /// `added`, `removed` or `changed`.
+    status: &'static str,
+    gained: Vec<Perm>,
+    lost: Vec<Perm>,
+    super_admin_before: bool,
+    super_admin_after: bool,
+    tokens_added: Vec<String>,
+    tokens_removed: Vec<String>,
+}
+
+#[derive(Serialize, Debug, PartialEq)]
+struct Perm {
+    namespace: Option<String>,
+    #[serde(rename = "type")]
+    resource_type: String,
+    action: String,
+}
+
+#[derive(Serialize)]
+struct DiffReport<'a> {
+    version: u32,
+    reference: &'a str,
+    changes: Vec<Change>,
+}
+
+pub fn run(paths: &[PathBuf], reference: &str, json: bool) -> i32 {
+    match diff(paths, reference) {
+        Ok(changes) => {
+            let text = if json {
+                let report = DiffReport { version: 1, reference, changes };
+                let mut t = serde_json::to_string_pretty(&report).expect("access diff serializes");
+                t.push('\n');
+                t
+            } else {
+                table(reference, &changes)
+            };
+            super::print(&text);
+            0
+        }
+        Err(e) => super::fail(&e),
+    }
+}
+
+fn diff(paths: &[PathBuf], reference: &str) -> Result<Vec<Change>, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let top = PathBuf::from(git(&cwd, &["rev-parse", "--show-toplevel"])?.trim());
+    let top = top.canonicalize().unwrap_or(top);
+    let commit = git(&cwd, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])
+        .map_err(|_| format!("`{reference}` is not a revision of this repository"))?;
+    let old_root = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    materialize(&top, commit.trim(), old_root.path())?;
+
+    let current = discover::discover(paths).map_err(|e| e.to_string())?;
+    // The same paths, as they were at the revision (a path that did not exist yet simply
+    // contributes nothing: everything under it is new).
+    let old_paths: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| {
+            let abs = cwd.join(p).canonicalize().ok()?;
+            let rel = abs.strip_prefix(&top).ok()?;
+            Some(old_root.path().join(rel))
+        })
+        .filter(|p| p.exists())
+        .collect();
+    let old =
+        if old_paths.is_empty() { Vec::new() } else { discover::discover(&old_paths).map_err(|e| e.to_string())? };
+    let max = Options::default().max_file_size;
+    let before = report(&lint::load(&old, max)).principals;
+    let after = report(&lint::load(&current, max)).principals;
+    Ok(compare(&before, &after))
+}
+
+/// Writes every file iamlint reads, as it is at `commit`, under `root`.
+fn materialize(top: &Path, commit: &str, root: &Path) -> Result<(), String> {
+    let listing = git(top, &["ls-tree", "-r", "-z", "--full-tree", commit])?;
+    let mut wanted: Vec<(String, PathBuf)> = Vec::new();
+    for entry in listing.split('\0').filter(|e| !e.is_empty()) {
+        let Some((meta, path)) = entry.split_once('\t') else { continue };
+        let mut meta = meta.split(' ');
+        let (_mode, kind, oid) = (meta.next(), meta.next(), meta.next());
+        let (Some("blob"), Some(oid)) = (kind, oid) else { continue };
+        let rel = Path::new(path);
+        // git never records `..`, but a path from outside is never trusted to stay inside.
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if safe && (FileKind::of(rel).is_some() || path.ends_with(".gitignore")) {
+            wanted.push((oid.to_string(), root.join(rel)));
+        }
+    }
+    let blobs = cat_blobs(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
+    for ((_, dest), bytes) in wanted.iter().zip(blobs) {
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        }
+        std::fs::write(dest, bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    }
+    Ok(())
+}
+
+/// Reads many blobs through one `git cat-file --batch`, in order.
+fn cat_blobs<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, String> {
+    let request: String = oids.map(|o| format!("{o}\n")).collect();
+    if request.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // Written from a thread: git answers while we still send, and a full pipe would block both.
+    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let mut out = Vec::new();
+    child.stdout.take().expect("piped stdout").read_to_end(&mut out).map_err(|e| format!("git cat-file: {e}"))?;
+    let _ = writer.join();
+    let _ = child.wait();
+    let mut blobs = Vec::new();
+    let mut rest = out.as_slice();
+    while !rest.is_empty() {
+        let newline = rest.iter().position(|b| *b == b'\n').ok_or("git cat-file: truncated answer")?;
+        let header = String::from_utf8_lossy(&rest[..newline]).to_string();
+        let size: usize = header
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("git cat-file: unexpected answer `{header}`"))?;
+        let body = rest.get(newline + 1..newline + 1 + size).ok_or("git cat-file: truncated blob")?;
+        blobs.push(body.to_vec());
+        rest = rest.get(newline + 2 + size..).unwrap_or(&[]);
+    }
+    Ok(blobs)
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(err.lines().next().unwrap_or("git failed").trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn permissions(e: &Entry) -> BTreeSet<Permission> {
+    e.permissions
+        .iter()
+        .flat_map(|r| r.actions.iter().map(|a| (r.namespace.clone(), r.resource_type.clone(), a.clone())))
+        .collect()
+}
+
+fn key(e: &Entry) -> (String, &'static str, String) {
+    (e.tenant.clone(), e.kind, e.name.clone())
+}
+
+fn compare(before: &[Entry], after: &[Entry]) -> Vec<Change> {
+    let index =
+        |entries: &[Entry]| -> BTreeMap<_, usize> { entries.iter().enumerate().map(|(i, e)| (key(e), i)).collect() };
+    let (old, new) = (index(before), index(after));
+    let keys: BTreeSet<_> = old.keys().chain(new.keys()).cloned().collect();
+    let mut changes = Vec::new();
+    for k in keys {
+        let (b, a) = (old.get(&k).map(|&i| &before[i]), new.get(&k).map(|&i| &after[i]));
+        let perms = |e: Option<&Entry>| e.map(permissions).unwrap_or_default();
+        let tokens = |e: Option<&Entry>| -> BTreeSet<String> {
+            e.map(|e| e.tokens.iter().map(|t| t.name.clone()).collect()).unwrap_or_default()
+        };
+        let (pb, pa) = (perms(b), perms(a));
+        let (tb, ta) = (tokens(b), tokens(a));
+        let admin = |e: Option<&Entry>| e.is_some_and(|e| e.super_admin);
+        let to_perm = |(namespace, resource_type, action): &Permission| Perm {
+            namespace: namespace.clone(),
+            resource_type: resource_type.clone(),
+            action: action.clone(),
+        };
+        let change = Change {
+            kind: k.1,
+            name: k.2.clone(),
+            tenant: k.0.clone(),
+            status: match (b, a) {
+                (None, _) => "added",
+                (_, None) => "removed",
+                _ => "changed",
+            },
+            gained: pa.difference(&pb).map(to_perm).collect(),
+            lost: pb.difference(&pa).map(to_perm).collect(),
+            super_admin_before: admin(b),
+            super_admin_after: admin(a),
+            tokens_added: ta.difference(&tb).cloned().collect(),
+            tokens_removed: tb.difference(&ta).cloned().collect(),
+        };
+        let changed = change.status != "changed"
+            || !change.gained.is_empty()
+            || !change.lost.is_empty()
+            || change.super_admin_before != change.super_admin_after
+            || !change.tokens_added.is_empty()
+            || !change.tokens_removed.is_empty();
+        if changed {
+            changes.push(change);
+        }
+    }
+    changes
+}
+
+fn table(reference: &str, changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return format!("No access changes since {reference}.\n");
+    }
+    let mut out = format!("Access changes since {reference} (+ gained, - lost):\n\n");
+    for c in changes {
+        let kind = if c.kind == "user" { "user" } else { "service account" };
+        let status = match c.status {
+            "added" => "  [new]",
+            "removed" => "  [removed]",
+            _ => "",
+        };
+        out.push_str(&format!("{kind} {}  (tenant {}){status}\n", c.name, c.tenant));
+        match (c.super_admin_before, c.super_admin_after) {
+            (false, true) => out.push_str("  + super admin: every permission, on every tenant\n"),
+            (true, false) => out.push_str("  - super admin\n"),
+            _ => {}
+        }
+        let width = c.gained.iter().chain(&c.lost).map(|p| namespace(p).len()).max().unwrap_or(0);
+        let type_width = c.gained.iter().chain(&c.lost).map(|p| p.resource_type.len()).max().unwrap_or(0);
+        for (sign, list) in [('+', &c.gained), ('-', &c.lost)] {
+            for p in list {
+                out.push_str(&format!(
+                    "  {sign} {:<width$}  {:<type_width$}  {}\n",
+                    namespace(p),
+                    p.resource_type,
+                    p.action
+                ));
+            }
+        }
+        for t in &c.tokens_added {
+            out.push_str(&format!("  + token {t}\n"));
+        }
+        for t in &c.tokens_removed {
+            out.push_str(&format!("  - token {t}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn namespace(p: &Perm) -> String {
+    p.namespace.clone().unwrap_or_else(|| "(tenant-wide)".into())
+}

@@ -1,0 +1,323 @@
+//! `--fix` and `--diff`: apply the fixes attached to findings, re-lint the edited texts in
+//! memory, and repeat until nothing is left to fix (at most `MAX_PASSES` times). Then either
+//! write the files atomically or print a unified diff.
+//!
+//! Fixes are byte-span edits. Within a pass, fixes are taken in finding order (path, line,
+//! column, code), and a fix whose edits overlap an edit already taken waits for the next
+//! pass, when it is recomputed against the edited text. A pass that would make a file that
+//! parsed stop parsing is undone for the fixes touching that file, which are then never
+//! tried again.
+
+use crate::finding::{Edit, Finding, Fix};
+use crate::lint::{self, Loaded, Options, Outcome};
+use crate::model::Workspace;
+use crate::source::FileId;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+pub const MAX_PASSES: usize = 10;
+
+/// Which findings are fixed (and reported): the review filters (baseline, changed lines).
+pub type Keep<'a> = &'a dyn Fn(&Workspace, Vec<Finding>) -> Vec<Finding>;
+
+pub struct Fixed {
+    /// The workspace as fixed, and its remaining findings (already kept).
+    pub outcome: Outcome,
+    /// The texts as read from disk, by `FileId`.
+    pub original: Vec<Loaded>,
+    /// How many fixes were applied, over all passes.
+    pub applied: usize,
+    /// The edits applied in each pass, against that pass's texts.
+    pub passes: Vec<Vec<Edit>>,
+    /// Credentials in the texts as read (by `FileId`), starred out of any diff.
+    secrets: Vec<Vec<String>>,
+}
+
+impl Fixed {
+    /// Files whose text differs from what was read, in path order: (id, before, after).
+    pub fn changed(&self) -> Vec<(FileId, &str, &str)> {
+        let mut out: Vec<_> = self
+            .original
+            .iter()
+            .zip(&self.outcome.loaded)
+            .enumerate()
+            .filter_map(|(i, (a, b))| match (a, b) {
+                (Loaded::Text { text: a, .. }, Loaded::Text { text: b, .. }) if a != b => {
+                    Some((FileId(i as u32), &**a, &**b))
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| self.display(a.0).cmp(self.display(b.0)));
+        out
+    }
+
+    fn display(&self, id: FileId) -> &str {
+        &self.outcome.ws.sources.get(id).display
+    }
+}
+
+/// A fix's identity across passes (spans move; its rule, description and target text do
+/// not), to remember fixes that broke a file.
+type FixKey = (&'static str, String, FileId, String);
+
+fn key(ws: &Workspace, f: &Finding, fix: &Fix) -> FixKey {
+    let first = fix.edits.first().map(|e| e.span);
+    let (file, text) = first.map_or((f.span.file, String::new()), |s| (s.file, ws.sources.text(s).to_string()));
+    (f.code, fix.description.clone(), file, text)
+}
+
+/// Applies fixes until none is left (or `MAX_PASSES`). `outcome.findings` must already be
+/// filtered by `keep`.
+pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
+    let original = outcome.loaded.clone();
+    let secrets = outcome
+        .ws
+        .sources
+        .iter()
+        .map(|(_, f)| f.secrets.iter().filter_map(|&(a, b)| f.text.get(a..b)).map(str::to_string).collect())
+        .collect();
+    let Outcome { mut ws, mut findings, files, candidates, mut loaded } = outcome;
+    let mut rejected: HashSet<FixKey> = HashSet::new();
+    let mut passes = Vec::new();
+    let mut applied = 0;
+    // Each pass either applies fixes or rejects at least one: bounded either way.
+    let mut attempts = 0;
+    while passes.len() < MAX_PASSES && attempts < 2 * MAX_PASSES {
+        attempts += 1;
+        let chosen = choose(&ws, &findings, &rejected);
+        if chosen.is_empty() {
+            break;
+        }
+        let edits: Vec<Edit> = chosen.iter().flat_map(|(_, fix)| fix.edits.iter().cloned()).collect();
+        let next_loaded = apply_all(&loaded, &edits);
+        let next_ws = lint::build(&candidates, &next_loaded);
+        let broken = newly_broken(&ws, &next_ws);
+        if !broken.is_empty() {
+            for (f, fix) in &chosen {
+                if fix.edits.iter().any(|e| broken.contains(&e.span.file)) {
+                    rejected.insert(key(&ws, f, fix));
+                }
+            }
+            continue;
+        }
+        applied += chosen.len();
+        passes.push(edits);
+        loaded = next_loaded;
+        ws = next_ws;
+        findings = keep(&ws, lint::analyze(&ws, options));
+    }
+    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded }, original, applied, passes, secrets }
+}
+
+/// The fixes to apply in one pass: in finding order, each whole or not at all, none
+/// overlapping another.
+fn choose<'a>(ws: &Workspace, findings: &'a [Finding], rejected: &HashSet<FixKey>) -> Vec<(&'a Finding, Fix)> {
+    let mut taken: Vec<Edit> = Vec::new();
+    let mut out = Vec::new();
+    for f in findings {
+        let Some(fix) = &f.fix else { continue };
+        let mut edits = fix.edits.clone();
+        edits.sort();
+        edits.dedup();
+        let valid = edits.iter().all(|e| {
+            let text = &ws.sources.get(e.span.file).text;
+            e.span.end <= text.len() && text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end)
+        });
+        let conflict = edits
+            .iter()
+            .enumerate()
+            .any(|(i, a)| edits[i + 1..].iter().any(|b| overlaps(a, b)) || taken.iter().any(|b| overlaps(a, b)));
+        let fix = Fix { description: fix.description.clone(), edits };
+        if !valid || conflict || fix.edits.is_empty() || rejected.contains(&key(ws, f, &fix)) {
+            continue;
+        }
+        taken.extend(fix.edits.iter().cloned());
+        out.push((f, fix));
+    }
+    out
+}
+
+/// Two edits conflict when their ranges intersect, or when an insertion falls inside or at
+/// an edge of the other (the order of the two results would be a guess).
+fn overlaps(a: &Edit, b: &Edit) -> bool {
+    let (a, b) = (a.span, b.span);
+    if a.file != b.file {
+        return false;
+    }
+    if a.is_empty() || b.is_empty() {
+        a.start <= b.end && b.start <= a.end
+    } else {
+        a.start < b.end && b.start < a.end
+    }
+}
+
+fn apply_all(loaded: &[Loaded], edits: &[Edit]) -> Vec<Loaded> {
+    let mut by_file: BTreeMap<FileId, Vec<&Edit>> = BTreeMap::new();
+    for e in edits {
+        by_file.entry(e.span.file).or_default().push(e);
+    }
+    let mut out = loaded.to_vec();
+    for (file, edits) in by_file {
+        if let Loaded::Text { text, bom } = &loaded[file.0 as usize] {
+            out[file.0 as usize] = Loaded::Text { text: Arc::from(apply(text, edits)), bom: *bom };
+        }
+    }
+    out
+}
+
+/// The text with non-overlapping edits applied.
+pub fn apply(text: &str, mut edits: Vec<&Edit>) -> String {
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&text[at..e.span.start]);
+        out.push_str(&e.replacement);
+        at = e.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Files that parsed before and do not after.
+fn newly_broken(before: &Workspace, after: &Workspace) -> BTreeSet<FileId> {
+    let syntax_errors = |ws: &Workspace| -> BTreeSet<FileId> {
+        ws.problems.iter().filter(|p| p.code == "IAM001").map(|p| p.span.file).collect()
+    };
+    let was = syntax_errors(before);
+    syntax_errors(after).into_iter().filter(|f| !was.contains(f)).collect()
+}
+
+/// The fixes as a unified diff, `a/PATH` and `b/PATH` headers, for `patch -p1` or
+/// `git apply` from the current directory. A credential is never printed: its characters
+/// are starred on both sides (so a hunk showing one does not apply; IAM601 comes first).
+pub fn diff(fixed: &Fixed) -> String {
+    let mut out = String::new();
+    for (id, before, after) in fixed.changed() {
+        let display = fixed.display(id);
+        let (before, after) =
+            (redact(before, &fixed.secrets[id.0 as usize]), redact(after, &fixed.secrets[id.0 as usize]));
+        let (before, after) = (before.as_str(), after.as_str());
+        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
+        let (before, after) = if bom {
+            (format!("\u{feff}{before}"), format!("\u{feff}{after}"))
+        } else {
+            (before.to_string(), after.to_string())
+        };
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        out.push_str(&format!(
+            "{}",
+            diff.unified_diff().context_radius(3).header(&format!("a/{display}"), &format!("b/{display}"))
+        ));
+    }
+    out
+}
+
+/// The text with every occurrence of a credential starred out, character for character.
+fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets.iter().filter(|s| !s.trim().is_empty()) {
+        out = out.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
+    }
+    out
+}
+
+/// Writes every changed file atomically. When any of them changed on disk since it was
+/// read, nothing is written (a rename edits several files, and half a rename is worse than
+/// none); the messages name the files.
+pub fn write(fixed: &Fixed) -> Result<usize, Vec<String>> {
+    let changed = fixed.changed();
+    let mut stale = Vec::new();
+    for (id, before, _) in &changed {
+        let file = fixed.outcome.ws.sources.get(*id);
+        let on_disk = std::fs::read(&file.path).ok();
+        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
+        let expected = if bom { format!("\u{feff}{before}") } else { before.to_string() };
+        if on_disk.as_deref() != Some(expected.as_bytes()) {
+            stale.push(format!("`{}` changed on disk since iamlint read it; not written", file.display));
+        }
+    }
+    if !stale.is_empty() {
+        stale.push("no file was written; run iamlint again".into());
+        return Err(stale);
+    }
+    let mut errors = Vec::new();
+    for (id, _, after) in &changed {
+        let file = fixed.outcome.ws.sources.get(*id);
+        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
+        let text = if bom { format!("\u{feff}{after}") } else { after.to_string() };
+        if let Err(e) = write_atomically(&file.path, text.as_bytes()) {
+            errors.push(format!("cannot write `{}`: {e}", file.display));
+        }
+    }
+    if errors.is_empty() {
+        Ok(changed.len())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Writes through a temporary file in the same folder, renamed over the target, so that a
+/// reader never sees half a file. Follows a symlink to its target and keeps the target's
+/// permissions.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let mut tmp = tempfile::Builder::new().prefix(".iamlint-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn edit(start: usize, end: usize, r: &str) -> Edit {
+        Edit { span: Span::new(FileId(0), start, end), replacement: r.into() }
+    }
+
+    #[test]
+    fn applies_edits_in_order() {
+        let (a, b, c) = (edit(0, 1, "X"), edit(3, 3, "+"), edit(4, 6, ""));
+        assert_eq!(apply("abcdefg", vec![&c, &a, &b]), "Xbc+dg");
+    }
+
+    #[test]
+    fn diffs_never_show_credentials() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "serviceAccounts:\n  - name: CI_Bot\n    password: hunter2-secret\n    groups: [bots]\n";
+        std::fs::write(dir.path().join("iam.yaml"), text).unwrap();
+        let options = Options {
+            paths: vec![dir.path().to_path_buf()],
+            selection: crate::select::Selection { select: Some(vec!["IAM101".into()]), ..Default::default() },
+            ..Options::default()
+        };
+        let mut outcome = lint::run(&options).unwrap();
+        let at = text.find("hunter2").unwrap();
+        outcome.ws.sources.get_mut(FileId(0)).secrets.push((at, at + "hunter2-secret".len()));
+        let fixed = fix(outcome, &options, &|_, f| f);
+        let diff = diff(&fixed);
+        assert!(diff.contains("+  - name: ci-bot\n"), "{diff}");
+        assert!(diff.contains("     password: **************\n"), "{diff}");
+        assert!(!diff.contains("hunter2"), "{diff}");
+    }
+
+    #[test]
+    fn overlap_rules() {
+        assert!(overlaps(&edit(0, 4, ""), &edit(3, 5, "")));
+        assert!(!overlaps(&edit(0, 3, ""), &edit(3, 5, "")));
+        assert!(overlaps(&edit(3, 3, "a"), &edit(3, 3, "b")));
+        assert!(overlaps(&edit(3, 3, "a"), &edit(0, 3, "b")));
+        assert!(!overlaps(&edit(2, 2, "a"), &edit(3, 5, "b")));
+        let other = Edit { span: Span::new(FileId(1), 0, 4), replacement: String::new() };
+        assert!(!overlaps(&edit(0, 4, ""), &other));
+    }
+}

@@ -1,0 +1,102 @@
+//! A lint run as a repository workflow: report only what is new (`--baseline`) or on
+//! changed lines (`--changed-since`), fix it (`--fix`), show the fixes (`--diff`), or record
+//! the current state (`--write-baseline`).
+
+use crate::baseline::{self, Baseline};
+use crate::changed::Changes;
+use crate::finding::Finding;
+use crate::fix;
+use crate::lint::{self, Options, Outcome};
+use crate::model::Workspace;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub fix: bool,
+    pub diff: bool,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+    pub changed_since: Option<String>,
+}
+
+pub struct Report {
+    /// The workspace (as fixed, with `--fix`) and the findings to report.
+    pub outcome: Outcome,
+    /// With `--diff`: the diff to print instead of findings.
+    pub diff: Option<String>,
+    /// Lines for standard error.
+    pub notes: Vec<String>,
+    /// The exit status when the workflow decides it (`--diff`, `--write-baseline`);
+    /// `None`: from the findings and `--fail-on`.
+    pub status: Option<i32>,
+}
+
+/// Errors are messages for an exit status of 2.
+pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
+    let mut outcome = lint::run(options).map_err(|e| e.to_string())?;
+    let baseline = plan.baseline.as_deref().map(Baseline::read).transpose()?;
+    let changes = match &plan.changed_since {
+        Some(reference) => Some(Changes::since(reference, &repository_dir(&options.paths), &outcome.ws)?),
+        None => None,
+    };
+    let keep = |ws: &Workspace, findings: Vec<Finding>| -> Vec<Finding> {
+        // Baseline fingerprints rank identical findings among all of them, so the baseline
+        // sees the whole list before lines are filtered.
+        let findings = match &baseline {
+            Some(b) => b.filter(ws, findings),
+            None => findings,
+        };
+        match &changes {
+            Some(c) => c.filter(ws, findings),
+            None => findings,
+        }
+    };
+    let mut notes = Vec::new();
+    if plan.fix || plan.diff {
+        outcome.findings = keep(&outcome.ws, outcome.findings);
+        let fixed = fix::fix(outcome, options, &keep);
+        let files = fixed.changed().len();
+        if plan.diff {
+            let diff = fix::diff(&fixed);
+            notes.push(if files == 0 {
+                "Nothing to fix.".to_string()
+            } else {
+                format!("Would fix {} in {}.", count(fixed.applied, "problem"), count(files, "file"))
+            });
+            let status = i32::from(!diff.is_empty());
+            return Ok(Report { outcome: fixed.outcome, diff: Some(diff), notes, status: Some(status) });
+        }
+        fix::write(&fixed).map_err(|messages| messages.join("\n"))?;
+        if files > 0 {
+            notes.push(format!("Fixed {} in {}.", count(fixed.applied, "problem"), count(files, "file")));
+        }
+        outcome = fixed.outcome;
+    } else {
+        outcome.findings = keep(&outcome.ws, outcome.findings);
+    }
+    if let Some(path) = &plan.write_baseline {
+        // Every current finding, whatever `--baseline` or `--changed-since` would hide.
+        let all = lint::analyze(&outcome.ws, options);
+        baseline::write(path, &outcome.ws, &all)?;
+        notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
+        outcome.findings.clear();
+        return Ok(Report { outcome, diff: None, notes, status: Some(0) });
+    }
+    Ok(Report { outcome, diff: None, notes, status: None })
+}
+
+/// The folder git is asked about: the first path's, or its parent's when it is a file.
+fn repository_dir(paths: &[PathBuf]) -> PathBuf {
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    if first.is_dir() {
+        return first.to_path_buf();
+    }
+    match first.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}

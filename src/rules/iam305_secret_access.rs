@@ -1,0 +1,34 @@
+//! IAM305 secret-access: a service account with effective SECRET or KVSTORE access on the
+//! whole tenant: one leaked token reads (or rewrites) every namespace's credentials.
+
+use super::Context;
+use crate::access::{chain, scope::Scope, vocab::vocab};
+use crate::finding::Finding;
+use crate::model::ObjectRef;
+
+pub const CODE: &str = "IAM305";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let ws = cx.ws;
+    let graph = cx.access();
+    for (i, sa) in ws.service_accounts.iter().enumerate() {
+        let object = ObjectRef::ServiceAccount(i);
+        let Some(p) = graph.principal(object) else { continue };
+        // IAM301 already reports a super admin.
+        if p.super_admin.is_some() {
+            continue;
+        }
+        let hits = graph.hits(ws, p, |path, t, _| path.scope == Some(Scope::Tenant) && vocab().is_secret_type(t));
+        let Some(first) = hits.first() else { continue };
+        let kind = ws.roles[first.path.role].grants[first.grant].resource_type.known().map_or("?", String::as_str);
+        let what = if kind == crate::access::vocab::WILDCARD { "every resource type, secrets included" } else { kind };
+        let mut finding = Finding::new(
+            CODE,
+            sa.origin.span,
+            format!("{} has {what} access on the whole tenant", chain::noun(ws, object)),
+        )
+        .help("limit the binding (or the role) to the namespaces whose secrets and KV entries the bot needs");
+        finding.labels = chain::dedup(hits.iter().flat_map(|h| chain::hit_labels(ws, object, h)).collect());
+        out.push(finding);
+    }
+}

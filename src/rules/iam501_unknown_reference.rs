@@ -1,0 +1,132 @@
+//! IAM501 unknown-reference: a reference iamlint can resolve (a Terraform resource address,
+//! or a name) that names no object of the expected kind in the workspace. Generated Kestra
+//! ids and data sources name objects managed elsewhere and are never reported.
+
+use super::Context;
+use crate::finding::Finding;
+use crate::model::*;
+use crate::resolve::kind_of;
+use crate::suggest;
+use std::collections::HashMap;
+
+pub const CODE: &str = "IAM501";
+
+const PRINCIPALS: &[Kind] = &[Kind::Group, Kind::ServiceAccount, Kind::User];
+const USERS: &[Kind] = &[Kind::ServiceAccount, Kind::User];
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let ws = cx.ws;
+    let mut refs: Vec<(&Reference, &str, &[Kind])> = Vec::new();
+    for sa in &ws.service_accounts {
+        refs.extend(sa.groups.iter().map(|r| (r, sa.origin.tenant.as_str(), &[Kind::Group][..])));
+    }
+    for u in &ws.users {
+        refs.extend(u.groups.iter().map(|r| (r, u.origin.tenant.as_str(), &[Kind::Group][..])));
+    }
+    for t in &ws.tokens {
+        let kinds: &[Kind] = match t.owner_kind {
+            OwnerKind::ServiceAccount => &[Kind::ServiceAccount],
+            OwnerKind::User => &[Kind::User],
+        };
+        refs.push((&t.owner, &t.origin.tenant, kinds));
+    }
+    for b in &ws.bindings {
+        let kinds: &[Kind] = match known_str(&b.principal_type) {
+            Some("GROUP") => &[Kind::Group],
+            Some("USER") => USERS,
+            _ => PRINCIPALS,
+        };
+        refs.push((&b.principal, &b.origin.tenant, kinds));
+        refs.push((&b.role, &b.origin.tenant, &[Kind::Role]));
+    }
+    for m in &ws.memberships {
+        refs.push((&m.user, &m.origin.tenant, USERS));
+        refs.push((&m.group, &m.origin.tenant, &[Kind::Group]));
+    }
+    let mut index: Option<Index> = None;
+    for (r, tenant, kinds) in refs {
+        if r.resolved.is_some() || !matches!(r.target, Target::Address(_) | Target::Name(_)) {
+            continue;
+        }
+        let index = index.get_or_insert_with(|| Index::build(ws));
+        let wanted = kinds.iter().map(|k| k.noun()).collect::<Vec<_>>().join(" or ");
+        let otherwise = format!(
+            "define the {wanted} in the workspace, or refer to one managed elsewhere by its Kestra id or a data source"
+        );
+        let (message, suggestion) = match &r.target {
+            Target::Address(a) => match index.object_at(a) {
+                Some(o) => {
+                    let message = format!("`{a}` is a {}, not a {wanted}", kind_of(o).noun());
+                    out.push(Finding::new(CODE, r.span, message).help(format!("refer to a {wanted} here")));
+                    continue;
+                }
+                None => (format!("`{a}` is not defined in the workspace"), index.suggest_address(a, kinds)),
+            },
+            Target::Name(n) => {
+                (format!("no {wanted} named `{n}` in tenant `{tenant}`"), index.suggest_name(n, kinds, tenant))
+            }
+            _ => continue,
+        };
+        let help = suggestion.map_or(otherwise, |s| format!("did you mean `{s}`?"));
+        out.push(Finding::new(CODE, r.span, message).help(help));
+    }
+}
+
+/// Addresses and names of the workspace's objects, for messages and suggestions; built
+/// only when some reference does not resolve.
+struct Index<'a> {
+    by_address: HashMap<&'a str, ObjectRef>,
+    /// (kind, tenant) -> names and ids
+    names: HashMap<(Kind, &'a str), Vec<&'a str>>,
+    /// (kind, Terraform resource type) -> resource names
+    addresses: HashMap<(Kind, &'a str), Vec<&'a str>>,
+}
+
+impl<'a> Index<'a> {
+    fn build(ws: &'a Workspace) -> Self {
+        let mut index = Index { by_address: HashMap::new(), names: HashMap::new(), addresses: HashMap::new() };
+        let sas = ws
+            .service_accounts
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (ObjectRef::ServiceAccount(i), &x.origin, [&x.name, &x.id]));
+        let users = ws.users.iter().enumerate().map(|(i, x)| (ObjectRef::User(i), &x.origin, [&x.name, &x.id]));
+        let groups = ws.groups.iter().enumerate().map(|(i, x)| (ObjectRef::Group(i), &x.origin, [&x.name, &x.id]));
+        let roles = ws.roles.iter().enumerate().map(|(i, x)| (ObjectRef::Role(i), &x.origin, [&x.name, &x.id]));
+        for (object, origin, keys) in sas.chain(users).chain(groups).chain(roles) {
+            let kind = kind_of(object);
+            index.by_address.entry(origin.address.as_str()).or_insert(object);
+            let names = index.names.entry((kind, origin.tenant.as_str())).or_default();
+            names.extend(keys.into_iter().filter_map(known_str));
+            if origin.format == Format::Terraform {
+                if let Some((resource_type, name)) = origin.address.split_once('.') {
+                    index.addresses.entry((kind, resource_type)).or_default().push(name);
+                }
+            }
+        }
+        for list in index.names.values_mut().chain(index.addresses.values_mut()) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        index
+    }
+
+    fn object_at(&self, address: &str) -> Option<ObjectRef> {
+        let base = address.split_once('[').map_or(address, |(b, _)| b);
+        self.by_address.get(address).or_else(|| self.by_address.get(base)).copied()
+    }
+
+    fn suggest_name(&self, name: &str, kinds: &[Kind], tenant: &str) -> Option<String> {
+        let candidates = kinds.iter().flat_map(|k| self.names.get(&(*k, tenant)).into_iter().flatten().copied());
+        suggest::closest(name, candidates).map(str::to_string)
+    }
+
+    /// The closest address of the same resource type, compared by resource name only: every
+    /// `kestra_service_account.*` shares a long prefix that would make any two look alike.
+    fn suggest_address(&self, address: &str, kinds: &[Kind]) -> Option<String> {
+        let (resource_type, name) = address.split_once('.')?;
+        let candidates =
+            kinds.iter().flat_map(|k| self.addresses.get(&(*k, resource_type)).into_iter().flatten().copied());
+        suggest::closest(name, candidates).map(|n| format!("{resource_type}.{n}"))
+    }
+}

@@ -1,0 +1,243 @@
+//! Organisation policies end to end: the example pack in `rules/examples/` on its golden
+//! fixtures (`fixtures/policies/<CODE>/bad*|good*`), and policies behaving like built-in
+//! rules in selection, severity, output formats, `rules`, `explain` and errors.
+//! `UPDATE_EXPECT=1 cargo test --test policies` rewrites the expectations for review.
+
+mod common;
+use common::*;
+use iamlint::finding::Severity;
+use iamlint::lint::{self, Options};
+use iamlint::render::{self, OutputFormat, RenderOptions};
+use iamlint::select::Selection;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const PACK: &str = "rules/examples";
+
+/// Every test of this binary uses the example pack: the catalogue is fixed per process.
+fn options(paths: Vec<PathBuf>, selection: Selection) -> Options {
+    Options { paths, selection, rules_dirs: vec![PathBuf::from(PACK)], ..Options::default() }
+}
+
+fn select(codes: &[&str]) -> Selection {
+    Selection { select: Some(codes.iter().map(|c| c.to_string()).collect()), ..Selection::default() }
+}
+
+fn pack() -> Vec<iamlint::policy::Policy> {
+    iamlint::policy::load(&[PathBuf::from(PACK)]).expect("the example pack loads")
+}
+
+fn cases() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for code in std::fs::read_dir("fixtures/policies").expect("fixtures/policies exists") {
+        let code = code.unwrap().path();
+        let name = code.file_name().unwrap().to_string_lossy().to_string();
+        for case in std::fs::read_dir(&code).unwrap() {
+            let case = case.unwrap().path();
+            if case.is_dir() {
+                out.push((name.clone(), case));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn snapshot(code: &str, case: &Path) -> (String, usize) {
+    let outcome = lint::run(&options(vec![case.to_path_buf()], select(&[code]))).expect("fixture lints");
+    let render_options = RenderOptions { color: false, files: outcome.files };
+    let concise = render::render(OutputFormat::Concise, &outcome.ws, &outcome.findings, &render_options);
+    let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
+    (format!("{concise}--- human ---\n{human}"), outcome.findings.len())
+}
+
+#[test]
+fn example_pack_fixtures_match_their_expectations() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for (code, case) in cases() {
+        let (actual, count) = snapshot(&code, &case);
+        let name = case.file_name().unwrap().to_string_lossy();
+        if name.starts_with("bad") && count == 0 {
+            failures.push(format!("{}: a bad case produced no {code} finding", case.display()));
+        }
+        if name.starts_with("good") && count != 0 {
+            failures.push(format!("{}: a good case produced findings:\n{actual}", case.display()));
+        }
+        let expected_path = case.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{}: output differs from expected.txt\n--- expected\n{expected}\n--- actual\n{actual}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_example_policy_has_fixtures_and_documentation() {
+    let cases = cases();
+    let readme = std::fs::read_to_string(Path::new(PACK).join("README.md")).unwrap();
+    let policies = pack();
+    assert!(policies.len() >= 6, "the pack has {} policies", policies.len());
+    for p in &policies {
+        let has = |prefix: &str| {
+            cases
+                .iter()
+                .any(|(c, path)| *c == p.code && path.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        };
+        assert!(
+            has("bad") && has("good"),
+            "{} needs bad and good fixtures under fixtures/policies/{}/",
+            p.code,
+            p.code
+        );
+        assert!(readme.contains(&format!("| {} | {} |", p.code, p.name)), "{PACK}/README.md has no row for {}", p.code);
+    }
+}
+
+#[test]
+fn policies_run_with_built_in_rules_and_follow_selection() {
+    let case = PathBuf::from("fixtures/policies/ORG005/bad_manifest");
+    let codes = |selection: Selection| -> Vec<&'static str> {
+        let outcome = lint::run(&options(vec![case.clone()], selection)).unwrap();
+        let codes: std::collections::BTreeSet<&str> = outcome.findings.iter().map(|f| f.code).collect();
+        codes.into_iter().collect()
+    };
+    // On by default, next to the built-in rules.
+    assert_eq!(codes(Selection::default()), ["IAM203", "IAM401", "ORG003", "ORG005", "ORG007"]);
+    assert_eq!(codes(select(&["token-not-extended"])), ["ORG005"]);
+    assert_eq!(codes(select(&["ORG"])), ["ORG003", "ORG005", "ORG007"]);
+    let ignored = Selection { ignore: vec!["ORG".into(), "IAM4".into()], ..Selection::default() };
+    assert_eq!(codes(ignored), ["IAM203"]);
+    assert!(select(&["ORG005", "sa-team-prefix"]).validate().is_ok());
+    assert!(select(&["ORG099"]).validate().is_err());
+}
+
+#[test]
+fn severity_override_and_opt_in() {
+    let mut selection = select(&["ORG005"]);
+    selection.severities.insert("token-not-extended".into(), Severity::Info);
+    let outcome = lint::run(&options(vec!["fixtures/policies/ORG005/bad_terraform".into()], selection)).unwrap();
+    assert_eq!(outcome.findings.len(), 1);
+    assert_eq!(outcome.findings[0].severity, Severity::Info);
+    // ORG008 is `enabled: false`: off by default, on with extend-select.
+    let case = PathBuf::from("fixtures/policies/ORG008/bad_manifest");
+    let outcome = lint::run(&options(vec![case.clone()], Selection::default())).unwrap();
+    assert!(outcome.findings.iter().all(|f| f.code != "ORG008"));
+    let selection = Selection { extend_select: vec!["ORG008".into()], ..Selection::default() };
+    let outcome = lint::run(&options(vec![case], selection)).unwrap();
+    assert!(outcome.findings.iter().any(|f| f.code == "ORG008"));
+}
+
+#[test]
+fn json_output_names_the_policy() {
+    let root = repo_root();
+    let out = iamlint(
+        root,
+        &["check", "--rules", PACK, "--select", "ORG002", "--format", "json", "fixtures/policies/ORG002/bad_terraform"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let f = &json["findings"][0];
+    assert_eq!(f["code"], "ORG002");
+    assert_eq!(f["name"], "prod-token-max-age");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["path"], "fixtures/policies/ORG002/bad_terraform/tokens.tf");
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(9), Some(24)));
+    assert_eq!(f["message"], "production token deploy lives longer than 30 days (max age: P31D)");
+    assert_eq!(f["help"], "set its max age to P30D or less and rotate it monthly");
+    assert_eq!(f["fixable"], true);
+}
+
+#[test]
+fn rules_and_explain_list_policies() {
+    let root = repo_root();
+    let out = iamlint(root, &["rules", "--rules", PACK]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("IAM101   service-account-name"), "{text}");
+    let row = text.lines().find(|l| l.starts_with("ORG008")).expect("ORG008 listed");
+    assert!(row.contains("user-token-short-lived"), "{row}");
+    assert!(row.contains(" off "), "{row}");
+    assert!(row.ends_with("policy rules/examples/org008-user-token-short-lived.yaml"), "{row}");
+    let out = iamlint(root, &["explain", "sa-team-prefix", "--rules", PACK]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.starts_with("# ORG001 sa-team-prefix\n"), "{text}");
+    assert!(text.contains("Organisation policy from rules/examples/org001-sa-team-prefix.yaml:3."), "{text}");
+    assert!(text.contains("Applies to service accounts.\nMust hold:\n  - `name` matches `^(ci|etl|tf)-`"), "{text}");
+    assert!(text.contains("```yaml\ncode: ORG001\n"), "{text}");
+    // Without the pack, the policy does not exist.
+    assert_eq!(iamlint(root, &["explain", "ORG001"]).status.code(), Some(2));
+    assert_eq!(iamlint(root, &["check", "--select", "ORG001", "examples"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_malformed_policy_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "iam.yaml", "serviceAccounts:\n  - name: reporter\n");
+    write(
+        dir.path(),
+        "policies/ok.yaml",
+        "code: ORG1\nname: ok\nseverity: error\napplies-to: service-account\nmessage: m\nhelp: h\nassert: {field: name, exists: true}\n",
+    );
+    write(
+        dir.path(),
+        "policies/typo.yaml",
+        "code: ORG2\nname: typo\nseverity: error\napplies-to: service-account\nmessage: m\nhelp: h\nassert: {field: name, match: '^ci-'}\n",
+    );
+    let out = iamlint(dir.path(), &["check", "--rules", "policies", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing is linted: {}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: policies/typo.yaml:7:23: unknown operator `match`\n  help: did you mean `matches`?\n"
+    );
+    let out = iamlint(dir.path(), &["check", "--rules", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "error: nowhere: policy path does not exist\n");
+    let out = iamlint(dir.path(), &["rules", "--rules", "policies"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn installing_is_once_per_process() {
+    iamlint::policy::install(&[PathBuf::from(PACK)]).unwrap();
+    // The same set again is fine (the command line and `lint::run` both install).
+    iamlint::policy::install(&[PathBuf::from(PACK)]).unwrap();
+    // Another set is refused: the catalogue is already in use.
+    let one = format!("{PACK}/org001-sa-team-prefix.yaml");
+    let e = iamlint::policy::install(&[PathBuf::from(one)]).unwrap_err();
+    assert!(e.to_string().contains("already in use"), "{e}");
+    let codes: Vec<&str> = iamlint::rules::all().iter().map(|r| r.code).filter(|c| c.starts_with("ORG")).collect();
+    assert_eq!(codes, ["ORG001", "ORG002", "ORG003", "ORG004", "ORG005", "ORG006", "ORG007", "ORG008"]);
+}
+
+#[test]
+fn the_readme_policy_loads_and_fires() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Organisation policies").expect("a policy section")..];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let yaml = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(yaml.lines().count() <= 12, "the README example should stay about ten lines");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policy.yaml", yaml);
+    let policies = iamlint::policy::load(&[dir.path().to_path_buf()]).expect("the README policy loads");
+    // Evaluated directly: this process's catalogue holds the example pack.
+    let candidates = iamlint::discover::discover(&["fixtures/policies/ORG002/bad_terraform".into()]).unwrap();
+    let ws = lint::load(&candidates, 1 << 20);
+    let settings = iamlint::rules::Settings::default();
+    let cx = iamlint::rules::Context::new(&ws, &settings);
+    let mut found = Vec::new();
+    iamlint::policy::check("ORG002", &policies[0], &cx, &mut found);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].message, "production token deploy lives longer than 30 days (P31D)");
+    assert!(found[0].fix.is_some());
+}
