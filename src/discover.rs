@@ -13,6 +13,8 @@ pub struct Candidate {
     pub kind: FileKind,
     /// False for files loaded only so that references from the named files resolve.
     pub reported: bool,
+    /// Named by `--var-file`: its position among them (a later var file wins).
+    pub var_file: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -49,7 +51,16 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<C
             let kind = FileKind::of(path);
             if let Some(kind) = kind {
                 let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-                found.insert(key, Candidate { path: path.clone(), display: display_given(path), kind, reported: true });
+                found.insert(
+                    key,
+                    Candidate {
+                        path: path.clone(),
+                        display: display_given(path),
+                        kind,
+                        reported: true,
+                        var_file: None,
+                    },
+                );
             }
             if let Some(root) = workspace_root(path) {
                 context_roots.push(root);
@@ -94,6 +105,7 @@ fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
             display: display_given(path),
             kind,
             reported,
+            var_file: None,
         });
     }
 }

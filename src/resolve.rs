@@ -1,22 +1,27 @@
 //! Reference resolution: tenants first (a Terraform resource's tenant may come from a
 //! provider block in another file), then every reference by address, name or id.
+//! Terraform addresses are local to a module (a directory): `kestra_group.bots` in two
+//! directories are two groups.
 
 use crate::model::*;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 pub fn resolve(ws: &mut Workspace) {
     resolve_tenants(ws);
-    let index = Index::build(ws);
+    let modules = modules(ws);
+    let module = |o: &Origin| modules[o.span.file.0 as usize];
+    let index = Index::build(ws, &modules);
     for sa in &mut ws.service_accounts {
-        let tenant = sa.origin.tenant.clone();
+        let (tenant, m) = (sa.origin.tenant.clone(), module(&sa.origin));
         for r in &mut sa.groups {
-            index.resolve(r, &tenant, &[Kind::Group]);
+            index.resolve(r, &tenant, m, &[Kind::Group]);
         }
     }
     for user in &mut ws.users {
-        let tenant = user.origin.tenant.clone();
+        let (tenant, m) = (user.origin.tenant.clone(), module(&user.origin));
         for r in &mut user.groups {
-            index.resolve(r, &tenant, &[Kind::Group]);
+            index.resolve(r, &tenant, m, &[Kind::Group]);
         }
     }
     for t in &mut ws.tokens {
@@ -24,7 +29,7 @@ pub fn resolve(ws: &mut Workspace) {
             OwnerKind::ServiceAccount => Kind::ServiceAccount,
             OwnerKind::User => Kind::User,
         };
-        index.resolve(&mut t.owner, &t.origin.tenant, &[kind]);
+        index.resolve(&mut t.owner, &t.origin.tenant, module(&t.origin), &[kind]);
     }
     for b in &mut ws.bindings {
         let principal_kinds: &[Kind] = match known_str(&b.principal_type) {
@@ -32,13 +37,35 @@ pub fn resolve(ws: &mut Workspace) {
             Some("USER") => &[Kind::ServiceAccount, Kind::User],
             _ => &[Kind::Group, Kind::ServiceAccount, Kind::User],
         };
-        index.resolve(&mut b.principal, &b.origin.tenant, principal_kinds);
-        index.resolve(&mut b.role, &b.origin.tenant, &[Kind::Role]);
+        let m = module(&b.origin);
+        index.resolve(&mut b.principal, &b.origin.tenant, m, principal_kinds);
+        index.resolve(&mut b.role, &b.origin.tenant, m, &[Kind::Role]);
     }
-    for m in &mut ws.memberships {
-        index.resolve(&mut m.user, &m.origin.tenant, &[Kind::ServiceAccount, Kind::User]);
-        index.resolve(&mut m.group, &m.origin.tenant, &[Kind::Group]);
+    for ms in &mut ws.memberships {
+        let m = module(&ms.origin);
+        index.resolve(&mut ms.user, &ms.origin.tenant, m, &[Kind::ServiceAccount, Kind::User]);
+        index.resolve(&mut ms.group, &ms.origin.tenant, m, &[Kind::Group]);
     }
+}
+
+/// A module number for every file (by `FileId`): files of one directory share one.
+fn modules(ws: &Workspace) -> Vec<usize> {
+    let mut canonical: HashMap<PathBuf, usize> = HashMap::new();
+    let mut ids: HashMap<PathBuf, usize> = HashMap::new();
+    ws.sources
+        .iter()
+        .map(|(_, f)| {
+            let parent = f.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if let Some(&id) = canonical.get(parent) {
+                return id;
+            }
+            let dir = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+            let next = ids.len();
+            let id = *ids.entry(dir).or_insert(next);
+            canonical.insert(parent.to_path_buf(), id);
+            id
+        })
+        .collect()
 }
 
 fn resolve_tenants(ws: &mut Workspace) {
@@ -67,16 +94,18 @@ fn resolve_tenants(ws: &mut Workspace) {
 
 #[derive(Default)]
 struct Index {
-    by_address: HashMap<String, ObjectRef>,
+    /// (module, address) -> object
+    by_address: HashMap<(usize, String), ObjectRef>,
     /// (kind, tenant, name or id) -> object
     by_name: HashMap<(Kind, String, String), ObjectRef>,
 }
 
 impl Index {
-    fn build(ws: &Workspace) -> Self {
+    fn build(ws: &Workspace, modules: &[usize]) -> Self {
         let mut index = Index::default();
         let mut add = |kind: Kind, object: ObjectRef, origin: &Origin, keys: [&Option<Text>; 2]| {
-            index.by_address.entry(origin.address.clone()).or_insert(object);
+            let module = modules[origin.span.file.0 as usize];
+            index.by_address.entry((module, origin.address.clone())).or_insert(object);
             for key in keys.into_iter().filter_map(|k| known_str(k)) {
                 index.by_name.entry((kind, origin.tenant.clone(), key.to_string())).or_insert(object);
             }
@@ -99,14 +128,14 @@ impl Index {
         index
     }
 
-    fn resolve(&self, r: &mut Reference, tenant: &str, kinds: &[Kind]) {
+    fn resolve(&self, r: &mut Reference, tenant: &str, module: usize, kinds: &[Kind]) {
         let found = match &r.target {
             Target::Direct(o) => Some(*o),
             Target::Address(a) => self
                 .by_address
-                .get(a)
-                // `kestra_group.g["x"]` where `g` is one for_each block not expanded here.
-                .or_else(|| a.split_once('[').and_then(|(base, _)| self.by_address.get(base)))
+                .get(&(module, a.clone()))
+                // `kestra_group.g["x"]` where `g` is a for_each block iamlint could not expand.
+                .or_else(|| a.split_once('[').and_then(|(base, _)| self.by_address.get(&(module, base.to_string()))))
                 .copied()
                 .filter(|o| kinds.contains(&kind_of(*o))),
             Target::Name(n) => {

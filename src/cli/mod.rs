@@ -99,6 +99,10 @@ pub struct CheckArgs {
     /// Organisation policies: a folder of YAML rules, or one file (repeatable)
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// A Terraform variables file for the root modules, as `terraform -var-file` (repeatable;
+    /// `terraform.tfvars` and `*.auto.tfvars` are always read)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -224,6 +228,7 @@ fn check(args: CheckArgs) -> i32 {
             unsuppressible: config.unsuppressible.clone(),
             today: None,
         },
+        var_files: args.var_files,
         ..Options::default()
     };
     if let Some(size) = config.max_file_size {
