@@ -340,11 +340,5 @@ pub fn explain(entry: &rules::RuleEntry) -> String {
 }
 
 fn fence(file: &str) -> &'static str {
-    if file.ends_with(".tf") {
-        "hcl"
-    } else if file.ends_with(".json") {
-        "json"
-    } else {
-        "yaml"
-    }
+    crate::render::language(file)
 }

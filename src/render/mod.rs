@@ -6,6 +6,7 @@ mod concise;
 mod github;
 mod gitlab;
 mod human;
+pub use human::language;
 mod json;
 mod junit;
 mod rdjson;
