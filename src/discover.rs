@@ -1,6 +1,7 @@
 //! Finding the files of a workspace: the `ignore` crate walks (honouring .gitignore), and
 //! hidden entries are skipped except CI workflow locations, where credentials hide.
 
+use crate::config::FileFilter;
 use crate::frontend::FileKind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ pub struct Candidate {
     pub kind: FileKind,
     /// False for files loaded only so that references from the named files resolve.
     pub reported: bool,
+    /// Named by `--var-file`: its position among them (a later var file wins).
+    pub var_file: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -33,6 +36,11 @@ impl std::fmt::Display for DiscoverError {
 /// the rest of its workspace (the nearest folder up holding `.iamlint.yaml` or `.git`) is
 /// loaded too, unreported.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
+    discover_filtered(paths, &FileFilter::default())
+}
+
+/// `discover`, keeping only the files the configuration's include/exclude globs keep.
+pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<Candidate>, DiscoverError> {
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
     // Keyed by canonical path so a file named twice (or named and found) is read once.
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
@@ -48,7 +56,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
             let kind = FileKind::of(path);
             if let Some(kind) = kind {
                 let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-                found.insert(key, Candidate { path: path.clone(), display: display_given(path), kind, reported: true });
+                found.insert(
+                    key,
+                    Candidate {
+                        path: path.clone(),
+                        display: display_given(path),
+                        kind,
+                        reported: true,
+                        var_file: None,
+                    },
+                );
             }
             if let Some(root) = workspace_root(path) {
                 context_roots.push(root);
@@ -68,6 +85,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
             found.insert(key, c);
         }
     }
+    found.retain(|key, _| filter.keeps(key));
     let mut files: Vec<Candidate> = found.into_values().collect();
     files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(files)
@@ -100,7 +118,13 @@ fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
                     (Some(canonical), Some(relative)) => canonical.join(relative),
                     _ => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
                 };
-                let candidate = Candidate { path: path.to_path_buf(), display: display_given(path), kind, reported };
+                let candidate = Candidate {
+                    path: path.to_path_buf(),
+                    display: display_given(path),
+                    kind,
+                    reported,
+                    var_file: None,
+                };
                 entries.lock().unwrap_or_else(|e| e.into_inner()).push((key, candidate));
                 ignore::WalkState::Continue
             })

@@ -1,5 +1,6 @@
 //! What a rule reports, and how a fix is expressed: byte-span edits, nothing else.
 
+use crate::model::Origin;
 use crate::source::Span;
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +85,20 @@ impl Finding {
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label { span, message: message.into() });
         self
+    }
+
+    /// When the value is written outside the object's own block (a `locals` map entry, a
+    /// tfvars value, a variable default), a secondary label at the block names the object
+    /// instance it reaches, e.g. `kestra_service_account.accounts["etl"]`.
+    pub fn reaching(self, origin: &Origin) -> Self {
+        let inside = self.span.file == origin.extent.file
+            && origin.extent.start <= self.span.start
+            && self.span.end <= origin.extent.end;
+        if inside {
+            return self;
+        }
+        let message = format!("used by `{}`", origin.address);
+        self.label(origin.span, message)
     }
 
     pub fn fix(mut self, fix: Option<Fix>) -> Self {

@@ -4,6 +4,7 @@ pub mod access;
 pub mod baseline;
 pub mod changed;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod duration;
 pub mod finding;

@@ -1,10 +1,11 @@
 //! The pipeline: discover -> read and parse in parallel -> merge into one model ->
 //! resolve references -> run rules -> filter -> sort.
 
+use crate::config::FileFilter;
 use crate::discover::{self, Candidate};
-use crate::finding::Finding;
-use crate::frontend;
-use crate::model::{FileModel, Workspace};
+use crate::finding::{Finding, Fix};
+use crate::frontend::{self, FileKind, Parsed};
+use crate::model::Workspace;
 use crate::resolve;
 use crate::rules::{self, Context, Settings};
 use crate::select::Selection;
@@ -28,6 +29,10 @@ pub struct Options {
     pub suppress: suppress::Options,
     /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
     pub rules_dirs: Vec<PathBuf>,
+    /// The configuration's include/exclude globs.
+    pub filter: FileFilter,
+    /// `--var-file`: tfvars files for the root Terraform modules, in command-line order.
+    pub var_files: Vec<PathBuf>,
 }
 
 impl Options {
@@ -47,6 +52,8 @@ impl Default for Options {
             max_yaml_depth: yaml::Limits::default().max_depth,
             suppress: suppress::Options::default(),
             rules_dirs: Vec::new(),
+            filter: FileFilter::default(),
+            var_files: Vec::new(),
         }
     }
 }
@@ -65,6 +72,8 @@ pub struct Outcome {
 pub enum Error {
     Discover(discover::DiscoverError),
     Policy(crate::policy::LoadError),
+    /// A `--var-file` that is missing, unreadable or not a variables file.
+    VarFile(PathBuf, &'static str),
 }
 
 impl std::fmt::Display for Error {
@@ -72,6 +81,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Discover(e) => e.fmt(f),
             Error::Policy(e) => e.fmt(f),
+            Error::VarFile(p, why) => write!(f, "--var-file `{}` {why}", p.display()),
         }
     }
 }
@@ -79,7 +89,8 @@ impl std::fmt::Display for Error {
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     // Before anything looks a rule up: policies join the catalogue for the whole run.
     crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
-    let candidates = discover::discover(&options.paths).map_err(Error::Discover)?;
+    let mut candidates = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
+    add_var_files(&mut candidates, &options.var_files)?;
     let loaded = read_all(&candidates, options.max_file_size);
     let ws = build_with(&candidates, &loaded, options.yaml_limits());
     let findings = analyze(&ws, options);
@@ -95,10 +106,60 @@ pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
     findings
 }
 
+/// Marks the candidates that `--var-file` names, adding those the walk did not find. A var
+/// file the user names is reported on, like a file named on the command line.
+fn add_var_files(candidates: &mut Vec<Candidate>, var_files: &[PathBuf]) -> Result<(), Error> {
+    if var_files.is_empty() {
+        return Ok(());
+    }
+    let canonical = |p: &std::path::Path| p.canonicalize().ok();
+    let mut keys: Vec<Option<PathBuf>> = candidates.iter().map(|c| canonical(&c.path)).collect();
+    for (order, path) in var_files.iter().enumerate() {
+        if FileKind::of(path) != Some(FileKind::TerraformVars) {
+            return Err(Error::VarFile(path.clone(), "is not a .tfvars or .tfvars.json file"));
+        }
+        let key = canonical(path)
+            .filter(|k| k.is_file())
+            .ok_or_else(|| Error::VarFile(path.clone(), "is not a readable file"))?;
+        match keys.iter().position(|k| k.as_ref() == Some(&key)) {
+            // Named twice: the last position counts, as with terraform -var-file.
+            Some(i) => candidates[i].var_file = Some(order),
+            None => {
+                let display = path.to_string_lossy();
+                candidates.push(Candidate {
+                    path: path.clone(),
+                    display: display.strip_prefix("./").unwrap_or(&display).to_string(),
+                    kind: FileKind::TerraformVars,
+                    reported: true,
+                    var_file: Some(order),
+                });
+                keys.push(Some(key));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(())
+}
+
 /// Reads and parses every file in parallel; merges in path order, so the model (and every
 /// output) is the same whatever the thread count.
 pub fn load(candidates: &[Candidate], max_file_size: u64) -> Workspace {
     build(candidates, &read_all(candidates, max_file_size))
+}
+
+/// A workspace from in-memory files `(name, text)`, through the same front ends, module
+/// evaluation and resolution as files on disk (names decide the kinds; all files form one
+/// Terraform module). For tests and tools that have no files.
+pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
+    let mut candidates = Vec::new();
+    let mut loaded = Vec::new();
+    for (name, text) in files {
+        let Some(kind) = FileKind::of(std::path::Path::new(name)) else { continue };
+        let path = PathBuf::from(name);
+        candidates.push(Candidate { path, display: name.to_string(), kind, reported: true, var_file: None });
+        loaded.push(Loaded::Text { text: Arc::from(*text), bom: false });
+    }
+    build(&candidates, &loaded)
 }
 
 /// A file's text as read (without a byte-order mark), or why it has none.
@@ -123,38 +184,39 @@ pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
     build_with(candidates, loaded, yaml::Limits::default())
 }
 
-/// Files parsed in parallel before their models are merged. Merging chunk by chunk keeps
-/// only one chunk of per-file models alive beside the workspace (parsing everything first
-/// held every object twice at the peak), and costs no parallelism.
-const CHUNK: usize = 512;
-
-/// `build` with the given YAML limits. Merges in path order, so the model (and every output)
-/// is the same whatever the thread count.
+/// `build` with the given YAML limits.
 pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml::Limits) -> Workspace {
-    let mut ws = Workspace::default();
-    for (n, (candidates, loaded)) in candidates.chunks(CHUNK).zip(loaded.chunks(CHUNK)).enumerate() {
-        let parsed: Vec<(SourceFile, FileModel)> = candidates
-            .par_iter()
-            .zip(loaded.par_iter())
-            .enumerate()
-            .map(|(i, (c, l))| {
-                let id = FileId((n * CHUNK + i) as u32);
-                match l {
-                    Loaded::Text { text, .. } => {
-                        let model = frontend::parse_with(c.kind, id, text, yaml_limits);
-                        (SourceFile::new(c.display.clone(), c.path.clone(), text.clone(), c.reported), model)
-                    }
-                    Loaded::Unreadable(Unreadable { message, shown, at }) => (
-                        SourceFile::new(c.display.clone(), c.path.clone(), shown.clone(), c.reported),
-                        frontend::unreadable(id, *at, message.clone()),
-                    ),
+    let parsed: Vec<(SourceFile, Parsed)> = candidates
+        .par_iter()
+        .zip(loaded.par_iter())
+        .enumerate()
+        .map(|(i, (c, l))| {
+            let id = FileId(i as u32);
+            match l {
+                Loaded::Text { text, .. } => {
+                    let parsed = frontend::parse_with(c.kind, id, &c.path, text, yaml_limits);
+                    (SourceFile::new(c.display.clone(), c.path.clone(), text.clone(), c.reported), parsed)
                 }
-            })
-            .collect();
-        for (source, model) in parsed {
-            ws.sources.add(source);
-            ws.merge(model);
-        }
+                Loaded::Unreadable(Unreadable { message, shown, at }) => (
+                    SourceFile::new(c.display.clone(), c.path.clone(), shown.clone(), c.reported),
+                    Parsed::Done(frontend::unreadable(id, *at, message.clone())),
+                ),
+            }
+        })
+        .collect();
+    let (sources, parsed): (Vec<SourceFile>, Vec<Parsed>) = parsed.into_iter().unzip();
+    let mut var_files: Vec<(usize, FileId)> =
+        candidates.iter().enumerate().filter_map(|(i, c)| Some((c.var_file?, FileId(i as u32)))).collect();
+    var_files.sort();
+    let var_files: Vec<FileId> = var_files.into_iter().map(|(_, id)| id).collect();
+    let models = frontend::lower(parsed, &var_files);
+    let mut ws = Workspace::default();
+    // Every source first: a file's model may mark secrets in another file (a tfvars value).
+    for source in sources {
+        ws.sources.add(source);
+    }
+    for model in models {
+        ws.merge(model);
     }
     resolve::resolve(&mut ws);
     ws
@@ -218,6 +280,15 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 /// them by path, line, column and code.
 pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
     let cx = Context::new(ws, settings);
+    // Each file's path relative to the configuration, for per-file-ignores.
+    let relative: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
+        Vec::new()
+    } else {
+        ws.sources.iter().map(|(_, f)| crate::config::relative_to(&selection.root, &f.path)).collect()
+    };
+    let ignored = |r: &rules::RuleEntry, f: &Finding| {
+        relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
+    };
     let mut findings: Vec<Finding> = rules::all()
         .par_iter()
         .filter(|r| selection.enabled(r))
@@ -225,8 +296,12 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
             let mut out = Vec::new();
             r.run(&cx, &mut out);
             let severity = selection.severity(r);
+            out.retain(|f| !ignored(r, f));
             out.into_iter().map(move |mut f| {
                 f.severity = severity;
+                if f.fix.as_ref().is_some_and(|fix| overwrites_computed(ws, fix)) {
+                    f.fix = None;
+                }
                 f
             })
         })
@@ -235,6 +310,16 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
     sort(ws, &mut findings);
     findings.dedup();
     findings
+}
+
+/// A fix that would replace an expression iamlint evaluated (a template, a function call,
+/// a generated plan) with a literal would break the code it claims to repair.
+fn overwrites_computed(ws: &Workspace, fix: &Fix) -> bool {
+    fix.edits.iter().any(|e| {
+        ws.computed
+            .iter()
+            .any(|c| c.file == e.span.file && c.start < e.span.end.max(e.span.start + 1) && e.span.start < c.end)
+    })
 }
 
 pub fn sort(ws: &Workspace, findings: &mut [Finding]) {

@@ -250,6 +250,57 @@ pub struct Provider {
     pub span: Span,
 }
 
+/// What a committed credential is (IAM601).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    ApiToken,
+    Password,
+    Jwt,
+}
+
+impl CredentialKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            CredentialKind::ApiToken => "API token",
+            CredentialKind::Password => "password",
+            CredentialKind::Jwt => "JWT",
+        }
+    }
+}
+
+/// A credential written as a literal (IAM601). The value itself never enters the model:
+/// only its span (starred out of every output) and a preview of at most 4 characters.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub span: Span,
+    pub kind: CredentialKind,
+    /// Where it is used, for the message: "`api_token` of provider \"kestra\"".
+    pub context: String,
+    pub preview: String,
+    /// The block that uses the value when it is written elsewhere (a variable default, a
+    /// tfvars file), so the finding can point at both.
+    pub used_by: Option<(Span, String)>,
+}
+
+/// A Terraform `output` that exposes an API token resource (IAM602).
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// Address `output.NAME`; the span is the `output "NAME" {` line.
+    pub origin: Origin,
+    pub sensitive: Option<Field<bool>>,
+    /// The whole `value = ...` attribute: a new `sensitive = true` goes on the line after
+    /// its last line.
+    pub value: Option<Span>,
+    /// Token resources the value reaches (directly or through locals).
+    pub tokens: Vec<TokenExposure>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TokenExposure {
+    pub address: String,
+    pub span: Span,
+}
+
 /// A problem found while reading a file, reported by the rule named by `code`.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -271,8 +322,14 @@ pub struct FileModel {
     pub memberships: Vec<Membership>,
     pub providers: Vec<Provider>,
     pub problems: Vec<Problem>,
-    /// Spans of literal credentials in this file, redacted from every output.
+    /// Spans of literal credentials, redacted from every output (they may lie in another
+    /// file than the objects: a tfvars value used by a provider block).
     pub secrets: Vec<Span>,
+    pub credentials: Vec<Credential>,
+    pub outputs: Vec<Output>,
+    /// Spans of expressions whose value iamlint computed (a template, a function call, a
+    /// generated plan): a fix must never overwrite them with a literal.
+    pub computed: Vec<Span>,
 }
 
 #[derive(Debug, Default)]
@@ -287,6 +344,9 @@ pub struct Workspace {
     pub memberships: Vec<Membership>,
     pub providers: Vec<Provider>,
     pub problems: Vec<Problem>,
+    pub credentials: Vec<Credential>,
+    pub outputs: Vec<Output>,
+    pub computed: Vec<Span>,
 }
 
 impl Workspace {
@@ -317,6 +377,9 @@ impl Workspace {
             providers,
             problems,
             secrets,
+            credentials,
+            outputs,
+            computed,
         } = file;
         for s in secrets {
             self.sources.get_mut(s.file).secrets.push((s.start, s.end));
@@ -341,6 +404,9 @@ impl Workspace {
         self.memberships.extend(memberships);
         self.providers.extend(providers);
         self.problems.extend(problems);
+        self.credentials.extend(credentials);
+        self.outputs.extend(outputs);
+        self.computed.extend(computed);
     }
 
     pub fn origin(&self, object: ObjectRef) -> &Origin {

@@ -1,9 +1,11 @@
 //! Which rules run, at which severity: `--select`, `--ignore` (codes, names, code
 //! prefixes such as `IAM2`, or `ALL`) over each rule's default.
 
+use crate::config::PerFileIgnore;
 use crate::finding::Severity;
 use crate::rules::{self, RuleEntry};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
@@ -12,6 +14,10 @@ pub struct Selection {
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
     pub severities: HashMap<String, Severity>,
+    /// Rules not reported in files matching a glob (the configuration's `per-file-ignores`).
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    /// The folder `per_file_ignores` globs are relative to.
+    pub root: PathBuf,
 }
 
 impl Selection {
@@ -36,6 +42,11 @@ impl Selection {
             None => rule.meta.enabled,
         } || any(&self.extend_select);
         on && !any(&self.ignore)
+    }
+
+    /// Whether `rule` is ignored in the file at `relative` (to `root`) by per-file-ignores.
+    pub fn ignored_in(&self, rule: &RuleEntry, relative: &Path) -> bool {
+        self.per_file_ignores.iter().any(|p| p.glob.is_match(relative) && p.rules.iter().any(|s| matches(s, rule)))
     }
 
     /// The configured severity; when several selectors match (`IAM2` and `IAM201`), the

@@ -91,7 +91,11 @@ fn yaml(accounts: &[Account], tenant: usize) -> String {
             s.push_str("    groups: [bots]\n");
         }
         for p in &a.personal {
-            s.push_str(&format!("    {}: someone{i}\n", PERSONAL[*p]));
+            // A literal password is a credential (IAM601): starred out of a diff, whose hunk
+            // then cannot apply. A reference still makes the field an IAM402 to remove.
+            let value =
+                if PERSONAL[*p] == "password" { format!("${{SA_PASSWORD_{i}}}") } else { format!("someone{i}") };
+            s.push_str(&format!("    {}: {value}\n", PERSONAL[*p]));
         }
         if !a.tokens.is_empty() {
             s.push_str("    apiTokens:\n");
@@ -147,7 +151,9 @@ fn terraform(accounts: &[Account], tenant: usize) -> String {
         ));
         for p in &a.personal {
             let key = ["email", "first_name", "password"][*p];
-            s.push_str(&format!("  {key} = \"x{i}\"\n"));
+            // A literal password would be a credential, starred out of the diff (see yaml()).
+            let value = if key == "password" { format!("var.sa_password_{i}") } else { format!("\"x{i}\"") };
+            s.push_str(&format!("  {key} = {value}\n"));
         }
         s.push_str("}\n\n");
         for (j, t) in a.tokens.iter().enumerate() {

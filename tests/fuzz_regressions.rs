@@ -1,7 +1,9 @@
 //! Every crash, hang or timeout the fuzz targets (`fuzz/`) found, kept as a plain test.
 //! Inputs too long to read inline are in `tests/fuzz_regressions/`.
 
-use iamlint::frontend::{manifest, terraform};
+use iamlint::frontend::manifest;
+use iamlint::lint::load_texts;
+use iamlint::model::Workspace;
 use iamlint::source::FileId;
 use std::time::{Duration, Instant};
 
@@ -21,10 +23,11 @@ fn timed<T>(f: impl FnOnce() -> T) -> T {
 #[test]
 fn terraform_exponential_backtracking_found_by_fuzzing() {
     let text = include_str!("fuzz_regressions/terraform_exponential_backtracking.tf");
-    for model in [timed(|| terraform::parse(FileId(0), text)), timed(|| terraform::parse_vars(FileId(0), text))] {
-        assert_eq!(model.problems.len(), 1);
-        assert_eq!(model.problems[0].code, "IAM001");
-        assert!(model.problems[0].message.contains("nesting deeper than 32 levels"), "{}", model.problems[0].message);
+    for name in ["main.tf", "terraform.tfvars"] {
+        let ws = timed(|| load_texts(&[(name, text)]));
+        assert_eq!(ws.problems.len(), 1);
+        assert_eq!(ws.problems[0].code, "IAM001");
+        assert!(ws.problems[0].message.contains("nesting deeper than 32 levels"), "{}", ws.problems[0].message);
     }
 }
 
@@ -32,14 +35,14 @@ fn terraform_exponential_backtracking_found_by_fuzzing() {
 #[test]
 fn terraform_exponential_backtracking_minimal() {
     let text = format!("x = {{{}\n", "a + b + {\n  c = {".repeat(30));
-    let model = timed(|| terraform::parse(FileId(0), &text));
-    assert_eq!(model.problems[0].code, "IAM001");
+    let ws: Workspace = timed(|| load_texts(&[("main.tf", &text)]));
+    assert_eq!(ws.problems[0].code, "IAM001");
     // Suppression comments are read from the same text with the same parser.
     let comments = timed(|| iamlint::suppress::comments::comments(iamlint::suppress::comments::Syntax::Hcl, &text));
     assert!(comments.is_empty());
     // Nesting under the limit still parses.
     let closed = format!("x = {}1{}\n", "{a = ".repeat(30), "}".repeat(30));
-    assert!(timed(|| terraform::parse(FileId(0), &closed)).problems.is_empty());
+    assert!(timed(|| load_texts(&[("main.tf", &closed)])).problems.is_empty());
 }
 
 /// yaml_frontend: aliases nesting copies of anchors inside each other built trees far past

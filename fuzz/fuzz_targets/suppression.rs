@@ -16,7 +16,7 @@ fuzz_target!(|text: &str| {
     let options = Options::default();
     for (name, kind) in [("main.tf", FileKind::Terraform), ("iam.yaml", FileKind::Yaml)] {
         let candidates =
-            vec![Candidate { path: name.into(), display: name.to_string(), kind, reported: true }];
+            vec![Candidate { path: name.into(), display: name.to_string(), kind, reported: true, var_file: None }];
         let loaded = vec![Loaded::Text { text: Arc::from(text), bom: false }];
         let ws = lint::build(&candidates, &loaded);
         let _ = lint::analyze(&ws, &options);

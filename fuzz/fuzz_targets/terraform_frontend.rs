@@ -1,11 +1,12 @@
-//! The Terraform front end: hcl-edit parse, evaluation and lowering to the model.
+//! The Terraform front end: hcl-edit parse, module evaluation (locals, variables, tfvars,
+//! for_each) and lowering to the model, for a `.tf` file, a tfvars file and both together.
 #![no_main]
 
-use iamlint::frontend::terraform;
-use iamlint::source::FileId;
+use iamlint::lint::load_texts;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = terraform::parse(FileId(0), text);
-    let _ = terraform::parse_vars(FileId(0), text);
+    let _ = load_texts(&[("main.tf", text)]);
+    let _ = load_texts(&[("main.tf", "variable \"x\" {}\n"), ("terraform.tfvars", text)]);
+    let _ = load_texts(&[("main.tf.json", text)]);
 });

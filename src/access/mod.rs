@@ -232,19 +232,9 @@ pub fn wildcard(role: &Role) -> Option<Wildcard> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontend::{self, FileKind};
-    use crate::source::{FileId, SourceFile};
 
     fn workspace(files: &[(&str, &str)]) -> Workspace {
-        let mut ws = Workspace::default();
-        for (i, (name, text)) in files.iter().enumerate() {
-            let kind = FileKind::of(std::path::Path::new(name)).unwrap();
-            let model = frontend::parse(kind, FileId(i as u32), text);
-            ws.sources.add(SourceFile::new(name.to_string(), name.into(), (*text).into(), true));
-            ws.merge(model);
-        }
-        crate::resolve::resolve(&mut ws);
-        ws
+        crate::lint::load_texts(files)
     }
 
     #[test]

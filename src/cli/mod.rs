@@ -3,7 +3,9 @@
 
 mod access;
 mod access_diff;
+mod tools;
 
+use crate::config::Config;
 use crate::finding::Severity;
 use crate::lint::Options;
 use crate::render::{self, OutputFormat, RenderOptions};
@@ -24,13 +26,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint a workspace (the default command)
-    Check(CheckArgs),
-    /// List every rule: code, name, default severity, on/off, fixable
-    Rules {
-        /// Also list the organisation policies in this folder or file (repeatable)
-        #[arg(long = "rules", value_name = "DIR")]
-        rules: Vec<PathBuf>,
-    },
+    Check(Box<CheckArgs>),
+    /// List every rule: code, name, severity, on/off (as configured), fixable
+    Rules(tools::RulesArgs),
     /// Show a rule's documentation
     Explain {
         /// A rule code (IAM101) or name (service-account-name)
@@ -41,6 +39,15 @@ pub enum Command {
     },
     /// Effective permissions of every service account and user, by namespace
     Access(access::AccessArgs),
+    /// Show the configuration in effect, or print the JSON Schema of .iamlint.yaml
+    Config(tools::ConfigArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
 }
 
 #[derive(clap::Args, Debug)]
@@ -50,6 +57,9 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Configuration file (default: the nearest .iamlint.yaml from the paths up to the repository root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Rules to run instead of the defaults (codes, names or code prefixes, comma separated)
     #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -62,17 +72,18 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
-    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration
-    #[arg(long, default_value = "P90D")]
-    pub max_token_age: String,
-    /// Files larger than this many bytes are reported (IAM001) without being read
-    #[arg(long, value_name = "BYTES", default_value_t = Options::default().max_file_size,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_file_size: u64,
-    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001
-    #[arg(long, value_name = "N", default_value_t = Options::default().max_yaml_depth as u64,
-          value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH))]
-    pub max_yaml_depth: u64,
+    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration [default: the
+    /// configuration's max-token-age, else P90D]
+    #[arg(long)]
+    pub max_token_age: Option<String>,
+    /// Files larger than this many bytes are reported (IAM001) without being read [default:
+    /// the configuration's max-file-size, else 16777216]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_size: Option<u64>,
+    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001 [default:
+    /// the configuration's max-yaml-depth, else 256; at most 1000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH as u64))]
+    pub max_yaml_depth: Option<u64>,
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
@@ -96,6 +107,10 @@ pub struct CheckArgs {
     /// Organisation policies: a folder of YAML rules, or one file (repeatable)
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// A Terraform variables file for the root modules, as `terraform -var-file` (repeatable;
+    /// `terraform.tfvars` and `*.auto.tfvars` are always read)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -113,10 +128,10 @@ pub enum ColorChoice {
 }
 
 /// Parsed trees are walked recursively; this bound keeps them far from any thread's stack
-/// limit whatever the option says.
-const MAX_YAML_DEPTH: u64 = 1000;
+/// limit whatever the option or configuration says.
+const MAX_YAML_DEPTH: usize = 1000;
 
-const SUBCOMMANDS: [&str; 5] = ["check", "rules", "explain", "help", "access"];
+const SUBCOMMANDS: [&str; 8] = ["check", "rules", "explain", "help", "access", "config", "completions", "man"];
 
 /// `iamlint PATHS...` means `iamlint check PATHS...`.
 fn with_default_command(mut args: Vec<String>) -> Vec<String> {
@@ -141,14 +156,11 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Check(args) => check(args),
-        Command::Rules { rules } => {
-            if let Err(status) = install_policies(&rules) {
-                return status;
-            }
-            print(&rules_table());
-            0
-        }
+        Command::Check(args) => check(*args),
+        Command::Rules(args) => tools::rules(args),
+        Command::Config(args) => tools::config(args),
+        Command::Completions { shell } => tools::completions(shell),
+        Command::Man => tools::man(),
         Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
             Err(status) => status,
             Ok(Some(entry)) => {
@@ -184,36 +196,62 @@ fn print(text: &str) {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let selection = Selection {
-        select: args.select.map(|v| v.iter().flat_map(|s| parse_list(s)).collect()),
-        extend_select: args.extend_select,
-        ignore: args.ignore,
-        ..Selection::default()
+    let config = match Config::load(args.config.as_deref(), &args.paths) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
     };
-    if let Err(status) = install_policies(&args.rules) {
+    // Policies join the rule catalogue before any selector is checked (`--select ORG001`).
+    let mut rules_dirs = args.rules.clone();
+    rules_dirs.extend(config.rules_dir.clone());
+    if let Err(status) = install_policies(&rules_dirs) {
         return status;
     }
+    // Command-line flags override the configuration: --select replaces its selection,
+    // --extend-select and --ignore add to it.
+    let mut selection = config.selection();
+    if let Some(select) = args.select {
+        selection.select = Some(select.iter().flat_map(|s| parse_list(s)).collect());
+    }
+    selection.extend_select.extend(args.extend_select);
+    selection.ignore.extend(args.ignore);
     if let Err(e) = selection.validate() {
         return fail(&e);
     }
-    let max_token_age = match crate::duration::parse(&args.max_token_age) {
-        Ok(d) if d.seconds > 0 => d,
-        _ => return fail(&format!("--max-token-age `{}` is not a positive duration such as P90D", args.max_token_age)),
+    let max_token_age = match &args.max_token_age {
+        None => config.max_token_age.unwrap_or(Settings::default().max_token_age),
+        Some(text) => match crate::duration::parse(text) {
+            Ok(d) if d.seconds > 0 => d,
+            _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
+        },
     };
     if let Some(n) = args.threads {
         if rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().is_err() {
             return fail("cannot start worker threads");
         }
     }
-    let options = Options {
+    let mut options = Options {
         paths: args.paths,
         selection,
         settings: Settings { max_token_age },
-        max_file_size: args.max_file_size,
-        max_yaml_depth: args.max_yaml_depth as usize,
-        rules_dirs: args.rules,
+        rules_dirs,
+        filter: config.file_filter(),
+        suppress: crate::suppress::Options {
+            require_reason: config.require_suppression_reason,
+            unsuppressible: config.unsuppressible.clone(),
+            today: None,
+        },
+        var_files: args.var_files,
         ..Options::default()
     };
+    if let Some(size) = args.max_file_size.or(config.max_file_size) {
+        options.max_file_size = size;
+    };
+    if let Some(depth) = args.max_yaml_depth.map(|d| d as usize).or(config.max_yaml_depth) {
+        if depth > MAX_YAML_DEPTH {
+            return fail(&format!("max-yaml-depth {depth} is above the supported maximum of {MAX_YAML_DEPTH}"));
+        }
+        options.max_yaml_depth = depth;
+    }
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
@@ -258,29 +296,33 @@ fn check(args: CheckArgs) -> i32 {
     status
 }
 
-pub fn rules_table() -> String {
+/// The rule table, with each rule's severity and on/off as `selection` sets them.
+pub fn rules_table(selection: &Selection) -> String {
     let mut out = format!("{:<8} {:<38} {:<8} {:<4} {}\n", "CODE", "NAME", "SEVERITY", "ON", "FIX");
     for r in rules::all() {
-        let fix = match r.meta.fix {
-            FixAvailability::None => "-",
-            FixAvailability::Always => "yes",
-            FixAvailability::Sometimes => "some",
-        };
         // A policy is marked with the file that defines it.
         let fix = match r.policy() {
-            Some(p) => format!("{fix:<4} policy {}", p.source.path),
-            None => fix.to_string(),
+            Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), p.source.path),
+            None => fix_word(r.meta.fix).to_string(),
         };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",
             r.code,
             r.meta.name,
-            r.meta.severity.as_str(),
-            if r.meta.enabled { "on" } else { "off" },
+            selection.severity(r).as_str(),
+            if selection.enabled(r) { "on" } else { "off" },
             fix
         ));
     }
     out
+}
+
+fn fix_word(fix: FixAvailability) -> &'static str {
+    match fix {
+        FixAvailability::None => "-",
+        FixAvailability::Always => "yes",
+        FixAvailability::Sometimes => "some",
+    }
 }
 
 pub fn explain(entry: &rules::RuleEntry) -> String {
@@ -319,11 +361,5 @@ pub fn explain(entry: &rules::RuleEntry) -> String {
 }
 
 fn fence(file: &str) -> &'static str {
-    if file.ends_with(".tf") {
-        "hcl"
-    } else if file.ends_with(".json") {
-        "json"
-    } else {
-        "yaml"
-    }
+    crate::render::language(file)
 }

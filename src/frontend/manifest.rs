@@ -1,6 +1,7 @@
 //! YAML and JSON manifests (SPEC 2.2): a mapping with at least one of the section keys.
 //! Anything else is not ours and is skipped without a word.
 
+use crate::frontend::credentials;
 use crate::model::*;
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
@@ -28,6 +29,14 @@ const GROUP_REF_KEYS: [&str; 2] = ["id", "name"];
 const ROLE_KEYS: [&str; 5] = ["id", "name", "description", "namespace", "permissions"];
 const GRANT_KEYS: [&str; 4] = ["type", "permissions", "actions", "namespace"];
 const BINDING_KEYS: [&str; 5] = ["id", "type", "externalId", "roleId", "namespace"];
+/// Keys whose scalar value is a credential wherever they appear in a manifest object.
+const CREDENTIAL_KEYS: [(&str, CredentialKind); 5] = [
+    ("password", CredentialKind::Password),
+    ("apiToken", CredentialKind::ApiToken),
+    ("token", CredentialKind::ApiToken),
+    ("fullToken", CredentialKind::ApiToken),
+    ("api_token", CredentialKind::ApiToken),
+];
 
 pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
     parse_with(file, text, json, Limits::default())
@@ -136,6 +145,50 @@ impl Lowering<'_> {
             if let Some(list) = doc.get(section) {
                 self.each_item(list, section, lower);
             }
+        }
+        for section in SECTIONS {
+            if let Some(Node::Seq { items, .. }) = doc.get(section) {
+                for (i, item) in items.iter().enumerate() {
+                    self.credentials(item, &Self::address(section, item, i), 0);
+                }
+            }
+        }
+    }
+
+    /// Literal passwords and tokens anywhere in an object (IAM601), e.g. a user's
+    /// `password` or a token's `fullToken` pasted from the API's answer.
+    fn credentials(&mut self, node: &Node, label: &str, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        match node {
+            Node::Map { entries, .. } => {
+                for (k, v) in entries {
+                    let kind = k.as_str().and_then(|key| CREDENTIAL_KEYS.iter().find(|(c, _)| *c == key));
+                    match (kind, v) {
+                        (Some((key, kind)), Node::Scalar(s)) if !v.is_null() => {
+                            let span = self.unquoted(v);
+                            let context = format!("`{key}` of `{label}`");
+                            credentials::record(self.model, span, *kind, &s.text, context, None);
+                        }
+                        _ => self.credentials(v, label, depth + 1),
+                    }
+                }
+            }
+            Node::Seq { items, .. } => items.iter().for_each(|i| self.credentials(i, label, depth + 1)),
+            Node::Scalar(_) => {}
+        }
+    }
+
+    /// A scalar's span without its quotes, so that only the value itself is starred out.
+    fn unquoted(&self, node: &Node) -> Span {
+        let (start, end) = (node.start(), node.end());
+        let text = self.text.get(start..end).unwrap_or("");
+        let quoted = text.len() >= 2 && matches!(text.as_bytes()[0], b'"' | b'\'') && text.ends_with(&text[..1]);
+        if quoted {
+            Span::new(self.file, start + 1, end - 1)
+        } else {
+            Span::new(self.file, start, end)
         }
     }
 

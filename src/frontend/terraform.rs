@@ -1,401 +1,279 @@
-//! Terraform (`*.tf`) for the `kestra` provider, read with hcl-edit, which keeps the byte
-//! span of every block, attribute and expression. Current and legacy attribute spellings
-//! are both understood (`name`/`username`, `groups {id}`/`group {group_id}`,
-//! `resources {}`/`permissions {}`).
+//! Terraform for the `kestra` provider: `*.tf` (hcl-edit), `*.tf.json` (Terraform JSON) and
+//! `*.tfvars`/`*.tfvars.json`.
 //!
-//! Only literal values are known here; anything else is `Unknown` and never reported on.
+//! Files are parsed alone, in parallel. A Terraform module is a directory, and a
+//! resource's values may come from any of its files, so lowering then runs once per
+//! module (modules in parallel): variables take their value from the root module's var
+//! files (`terraform.tfvars`, `*.auto.tfvars`, then `--var-file`, later wins) or their
+//! default; locals are evaluated on demand; each resource block expands into one object
+//! per `for_each` key or `count` index. Whatever is not literal stays unknown.
 
-use crate::frontend::manifest::looks_like_kestra_id;
-use crate::model::*;
+mod eval;
+mod exposure;
+mod functions;
+mod lower;
+mod syntax;
+mod value;
+
+use super::{FileKind, Parsed};
+use crate::model::{FileModel, Problem};
 use crate::source::{FileId, Span};
-use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
-use hcl_edit::template::Element;
-use hcl_edit::Span as _;
+use crate::syntax::yaml::{self, Limits, Node};
+use eval::{Env, Evaluator, Scope};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+use syntax::{BodyRef, ExprRef};
+use value::{make_set, K, V};
 
-pub fn parse(file: FileId, text: &str) -> FileModel {
-    let mut model = FileModel::default();
-    if let Err(p) = nesting_guard(file, text) {
-        model.problems.push(p);
-        return model;
-    }
-    match hcl_edit::parser::parse_body(text) {
-        Ok(body) => Lowering { file, model: &mut model }.body(&body),
-        Err(e) => model.problems.push(syntax_error(file, text, &e)),
-    }
-    model
+/// One parsed Terraform file, waiting for the rest of its module.
+pub struct TfFile {
+    pub file: FileId,
+    /// The module: the file's directory, made canonical (once per directory) by
+    /// `lower_modules`, so that a file named on the command line and its neighbours found by
+    /// the walk share one module.
+    dir: PathBuf,
+    name: String,
+    vars: bool,
+    syntax: Syntax,
 }
 
-pub fn parse_vars(file: FileId, text: &str) -> FileModel {
-    let mut model = FileModel::default();
-    if let Err(p) = nesting_guard(file, text) {
-        model.problems.push(p);
-        return model;
-    }
-    if let Err(e) = hcl_edit::parser::parse_body(text) {
-        model.problems.push(syntax_error(file, text, &e));
-    }
-    model
+enum Syntax {
+    Hcl(hcl_edit::structure::Body),
+    Json(Node),
 }
 
-/// Nesting hcl-edit could take exponential time over is reported, not parsed.
-fn nesting_guard(file: FileId, text: &str) -> Result<(), Problem> {
-    crate::syntax::hcl::check_nesting(text).map_err(|e| Problem {
-        code: "IAM001",
-        span: Span::new(file, e.offset, e.offset),
-        message: e.message(),
-        help: None,
+impl TfFile {
+    /// A configuration file (`.tf`, `.tf.json`), as opposed to a variables file.
+    pub fn is_config(&self) -> bool {
+        !self.vars
+    }
+
+    fn body(&self) -> BodyRef<'_> {
+        match &self.syntax {
+            Syntax::Hcl(body) => BodyRef::Hcl(body, self.file),
+            Syntax::Json(node) => BodyRef::Json(node, self.file),
+        }
+    }
+
+    /// Terraform reads these on its own in a root module, in this order.
+    fn auto_vars_rank(&self) -> Option<(u8, &str)> {
+        match self.name.as_str() {
+            "terraform.tfvars" => Some((0, "")),
+            "terraform.tfvars.json" => Some((1, "")),
+            n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => Some((2, n)),
+            _ => None,
+        }
+    }
+}
+
+pub fn parse(kind: FileKind, file: FileId, path: &Path, text: &str) -> Parsed {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let json = name.ends_with(".json");
+    let syntax = if json { parse_json(file, text) } else { parse_hcl(file, text) };
+    match syntax {
+        Ok(syntax) => Parsed::Terraform(TfFile {
+            file,
+            dir: path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
+            name,
+            vars: kind == FileKind::TerraformVars,
+            syntax,
+        }),
+        Err(problem) => Parsed::Done(FileModel { problems: vec![problem], ..FileModel::default() }),
+    }
+}
+
+fn parse_hcl(file: FileId, text: &str) -> Result<Syntax, Problem> {
+    // Nesting hcl-edit could take exponential time over is reported, not parsed.
+    crate::syntax::hcl::check_nesting(text).map_err(|e| syntax_error(file, e.offset, e.message()))?;
+    hcl_edit::parser::parse_body(text).map(Syntax::Hcl).map_err(|e| {
+        let offset = e.location().offset().min(text.len());
+        syntax_error(file, offset, format!("cannot parse Terraform: {}", e.message()))
     })
 }
 
-fn syntax_error(file: FileId, text: &str, e: &hcl_edit::parser::Error) -> Problem {
-    let offset = e.location().offset().min(text.len());
-    Problem {
-        code: "IAM001",
-        span: Span::new(file, offset, offset),
-        message: format!("cannot parse Terraform: {}", e.message()),
-        help: None,
+fn parse_json(file: FileId, text: &str) -> Result<Syntax, Problem> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let source = crate::source::SourceFile::new(String::new(), PathBuf::new(), text.into(), false);
+        let offset = source.offset(e.line(), e.column());
+        return Err(syntax_error(file, offset, format!("cannot parse Terraform JSON: {e}")));
+    }
+    match yaml::parse(text, Limits::default()) {
+        Ok(mut docs) if docs.len() == 1 && matches!(docs[0], Node::Map { .. }) => Ok(Syntax::Json(docs.remove(0))),
+        Ok(_) => Err(syntax_error(file, 0, "Terraform JSON must be one object".into())),
+        Err(e) => Err(syntax_error(file, e.offset, format!("cannot parse Terraform JSON: {}", e.message))),
     }
 }
 
-struct Lowering<'a> {
-    file: FileId,
-    model: &'a mut FileModel,
+fn syntax_error(file: FileId, offset: usize, message: String) -> Problem {
+    Problem { code: "IAM001", span: Span::new(file, offset, offset), message, help: None }
 }
 
-fn label(l: &BlockLabel) -> &str {
-    match l {
-        BlockLabel::Ident(i) => i.as_str(),
-        BlockLabel::String(s) => s.as_str(),
+/// Lowers every module, in parallel. `var_files` are `--var-file` files, in order; they
+/// feed every root module (a directory no `module` block in the workspace calls).
+pub fn lower_modules(mut files: Vec<TfFile>, var_files: &[FileId]) -> Vec<(FileId, FileModel)> {
+    let mut canonical: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for f in &mut files {
+        let dir =
+            canonical.entry(f.dir.clone()).or_insert_with(|| f.dir.canonicalize().unwrap_or_else(|_| f.dir.clone()));
+        f.dir = dir.clone();
     }
+    let (shared, files): (Vec<TfFile>, Vec<TfFile>) = files.into_iter().partition(|f| var_files.contains(&f.file));
+    let mut shared_in_order: Vec<&TfFile> =
+        var_files.iter().filter_map(|id| shared.iter().find(|f| f.file == *id)).collect();
+    shared_in_order.dedup_by_key(|f| f.file);
+    let called = called_modules(&files);
+    let mut modules: BTreeMap<PathBuf, Vec<TfFile>> = BTreeMap::new();
+    for f in files {
+        modules.entry(f.dir.clone()).or_default().push(f);
+    }
+    let modules: Vec<(PathBuf, Vec<TfFile>)> = modules.into_iter().collect();
+    // Each module's syntax trees are dropped by the worker that lowered it.
+    let mut out: Vec<(FileId, FileModel)> = modules
+        .into_par_iter()
+        .flat_map_iter(|(dir, files)| {
+            let root = !called.contains(&dir);
+            let var_files: &[&TfFile] = if root { &shared_in_order } else { &[] };
+            lower_module(&files, root, var_files)
+        })
+        .collect();
+    out.sort_by_key(|(f, _)| *f);
+    out
 }
 
-impl Lowering<'_> {
-    fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
-        let r = range.unwrap_or(0..0);
-        Span::new(self.file, r.start, r.end)
+/// Directories that a `module` block with a local `source` calls: child modules, whose
+/// inputs come from the call, not from var files.
+fn called_modules(files: &[TfFile]) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    let literal = Evaluator::literal();
+    for f in files.iter().filter(|f| f.is_config()) {
+        for block in f.body().top_blocks() {
+            if block.ident != "module" {
+                continue;
+            }
+            let Some(source) = block.body.attr("source") else { continue };
+            let v = literal.eval(source.value, &Scope::default());
+            let Some(source) = v.as_str() else { continue };
+            if source.starts_with("./") || source.starts_with("../") {
+                let dir = normalize(&f.dir.join(source));
+                out.insert(dir.canonicalize().unwrap_or(dir));
+            }
+        }
     }
+    out
+}
 
-    fn body(&mut self, body: &Body) {
-        for block in body.blocks() {
-            match (block.ident.as_str(), block.labels.as_slice()) {
-                ("resource", [kind, name]) => self.resource(block, label(kind), label(name)),
-                ("provider", [name]) if label(name) == "kestra" => self.provider(block),
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn lower_module(files: &[TfFile], root: bool, var_files: &[&TfFile]) -> Vec<(FileId, FileModel)> {
+    let configs: Vec<&TfFile> = files.iter().filter(|f| f.is_config()).collect();
+    let mut auto: Vec<&TfFile> =
+        if root { files.iter().filter(|f| f.auto_vars_rank().is_some()).collect() } else { Vec::new() };
+    auto.sort_by(|a, b| a.auto_vars_rank().cmp(&b.auto_vars_rank()));
+    let assigned = assignments(auto.iter().chain(var_files.iter()).copied());
+
+    let mut env = Env::default();
+    let literal = Evaluator::literal();
+    for f in &configs {
+        for block in f.body().top_blocks() {
+            match (block.ident, block.labels.as_slice()) {
+                ("variable", [name]) => {
+                    let value = match (assigned.get(*name), block.body.attr("default")) {
+                        (Some(v), _) => v.clone(),
+                        (None, Some(default)) => literal.eval(default.value, &Scope::default()),
+                        (None, None) => V::unknown(block.header),
+                    };
+                    let value = match block.body.attr("type") {
+                        Some(t) => convert(value, t.value),
+                        None => value,
+                    };
+                    env.vars.insert(name.to_string(), value);
+                }
+                ("locals", []) => {
+                    for attr in block.body.attrs() {
+                        env.locals.insert(attr.key.to_string(), attr.value);
+                    }
+                }
                 _ => {}
             }
         }
     }
+    let evaluator = Evaluator::new(env);
+    configs.iter().map(|f| (f.file, lower::lower_file(&evaluator, f.body()))).collect()
+}
 
-    fn provider(&mut self, block: &Block) {
-        let alias = block.body.get_attribute("alias").and_then(|a| literal_str(&a.value)).map(str::to_string);
-        let tenant = self.text(&block.body, "tenant_id");
-        self.model.providers.push(Provider { alias, tenant, span: self.header(block) });
-    }
-
-    /// The `resource "x" "y" {` line: where an object "starts".
-    fn header(&self, block: &Block) -> Span {
-        let start = block.span().map_or(0, |r| r.start);
-        let end = block.body.span().map_or(start, |r| r.start);
-        Span::new(self.file, start, end)
-    }
-
-    fn origin(&self, block: &Block, kind: &str, name: &str) -> Origin {
-        let tenant_source = match block.body.get_attribute("tenant_id") {
-            Some(a) => match literal_str(&a.value) {
-                Some(t) => TenantSource::Literal(t.to_string()),
-                None => TenantSource::Unknown,
-            },
-            None => match block.body.get_attribute("provider").map(|a| &a.value) {
-                Some(Expression::Traversal(t)) => match t.operators.first().map(|o| o.value()) {
-                    Some(TraversalOperator::GetAttr(alias)) => TenantSource::Provider(Some(alias.as_str().to_string())),
-                    _ => TenantSource::Unknown,
-                },
-                Some(_) => TenantSource::Unknown,
-                None => TenantSource::Provider(None),
-            },
-        };
-        let header = self.header(block);
-        Origin {
-            span: header,
-            extent: self.span(block.span()),
-            address: format!("{kind}.{name}"),
-            format: Format::Terraform,
-            tenant_source,
-            tenant: String::new(),
-        }
-    }
-
-    fn field<T>(&self, attr: &Attribute, val: Val<T>) -> Field<T> {
-        Field { val, span: self.span(attr.value.span()), key: self.span(attr.key.span()) }
-    }
-
-    fn text(&self, body: &Body, key: &str) -> Option<Text> {
-        let attr = body.get_attribute(key)?;
-        Some(self.field(attr, string_val(&attr.value)))
-    }
-
-    fn text_any(&self, body: &Body, keys: &[&str]) -> Option<Text> {
-        keys.iter().find_map(|k| self.text(body, k))
-    }
-
-    fn flag(&self, body: &Body, key: &str) -> Option<Field<bool>> {
-        let attr = body.get_attribute(key)?;
-        let val = match &attr.value {
-            Expression::Bool(b) => Val::Known(*b.value()),
-            Expression::Null(_) => Val::Null,
-            _ => Val::Unknown,
-        };
-        Some(self.field(attr, val))
-    }
-
-    fn reference(&self, expr: &Expression) -> Reference {
-        Reference::new(target_of(expr), self.span(expr.span()))
-    }
-
-    fn attr_reference(&self, body: &Body, key: &str, fallback: Span) -> Reference {
-        body.get_attribute(key).map_or(Reference::new(Target::Unknown, fallback), |a| self.reference(&a.value))
-    }
-
-    fn resource(&mut self, block: &Block, kind: &str, name: &str) {
-        let body = &block.body;
-        match kind {
-            "kestra_service_account" => {
-                let origin = self.origin(block, kind, name);
-                let (groups, groups_known) = self.group_references(body);
-                let personal_info = ["email", "first_name", "last_name", "password"]
-                    .iter()
-                    .filter_map(|k| body.get_attribute(k))
-                    .map(|a| PersonalField {
-                        key: a.key.as_str().to_string(),
-                        entry: self.span(a.span()),
-                        key_span: self.span(a.key.span()),
-                    })
-                    .collect();
-                self.model.service_accounts.push(ServiceAccount {
-                    origin,
-                    id: None,
-                    name: self.text_any(body, &["name", "username"]),
-                    description: self.text(body, "description"),
-                    super_admin: self.flag(body, "super_admin"),
-                    groups,
-                    groups_known,
-                    personal_info,
-                });
-            }
-            "kestra_user" => {
-                let origin = self.origin(block, kind, name);
-                let (groups, groups_known) = self.group_references(body);
-                self.model.users.push(User {
-                    origin,
-                    id: None,
-                    name: self.text(body, "username"),
-                    email: self.text(body, "email"),
-                    description: self.text(body, "description"),
-                    super_admin: self.flag(body, "super_admin"),
-                    groups,
-                    groups_known,
-                });
-            }
-            "kestra_service_account_api_token" | "kestra_user_api_token" => {
-                let origin = self.origin(block, kind, name);
-                let (owner_kind, owner_key) = if kind == "kestra_user_api_token" {
-                    (OwnerKind::User, "user_id")
-                } else {
-                    (OwnerKind::ServiceAccount, "service_account_id")
-                };
-                let owner = self.attr_reference(body, owner_key, origin.span);
-                self.model.tokens.push(ApiToken {
-                    origin,
-                    owner_kind,
-                    owner,
-                    name: self.text(body, "name"),
-                    description: self.text(body, "description"),
-                    max_age: self.text(body, "max_age"),
-                    extended: self.flag(body, "extended"),
-                });
-            }
-            "kestra_group" => {
-                let origin = self.origin(block, kind, name);
-                self.model.groups.push(Group {
-                    origin,
-                    id: None,
-                    name: self.text(body, "name"),
-                    description: self.text(body, "description"),
-                    namespace: self.text(body, "namespace"),
-                });
-            }
-            "kestra_user_group_membership" => {
-                let origin = self.origin(block, kind, name);
-                let user = self.attr_reference(body, "user_id", origin.span);
-                let group = self.attr_reference(body, "group_id", origin.span);
-                self.model.memberships.push(Membership { origin, user, group });
-            }
-            "kestra_role" => {
-                let origin = self.origin(block, kind, name);
-                let (grants, grants_known) = self.grants(body);
-                self.model.roles.push(Role {
-                    origin,
-                    id: None,
-                    name: self.text(body, "name"),
-                    description: self.text(body, "description"),
-                    namespace: self.text(body, "namespace"),
-                    grants,
-                    grants_known,
-                });
-            }
-            "kestra_binding" => {
-                let origin = self.origin(block, kind, name);
-                let principal = self.attr_reference(body, "external_id", origin.span);
-                let role = self.attr_reference(body, "role_id", origin.span);
-                self.model.bindings.push(Binding {
-                    origin,
-                    principal_type: self.text(body, "type"),
-                    principal,
-                    role,
-                    namespace: self.text(body, "namespace"),
-                });
-            }
-            _ => {}
-        }
-    }
-
-    /// Group references from `groups {id}` / `group {group_id}` blocks or a `groups` list.
-    /// The second value is false when some membership is hidden in an expression or a
-    /// `dynamic` block, so that "in no group" is never claimed on a guess.
-    fn group_references(&self, body: &Body) -> (Vec<Reference>, bool) {
-        let mut refs = Vec::new();
-        let mut known = true;
-        for block in body.blocks() {
-            match block.ident.as_str() {
-                "groups" | "group" => {
-                    match block.body.get_attribute("id").or_else(|| block.body.get_attribute("group_id")) {
-                        Some(a) => refs.push(self.reference(&a.value)),
-                        None => known = false,
-                    }
-                }
-                "dynamic" if block.labels.first().is_some_and(|l| matches!(label(l), "groups" | "group")) => {
-                    known = false
-                }
-                _ => {}
-            }
-        }
-        if let Some(attr) = body.get_attribute("groups") {
-            match &attr.value {
-                Expression::Array(items) => refs.extend(items.iter().map(|e| self.reference(e))),
-                _ => known = false,
-            }
-        }
-        (refs, known)
-    }
-
-    fn grants(&self, body: &Body) -> (Vec<Grant>, bool) {
-        let mut grants = Vec::new();
-        let mut known = true;
-        for block in body.blocks() {
-            let (style, actions_key) = match block.ident.as_str() {
-                "permissions" => (PermissionStyle::LegacyBlocks, "permissions"),
-                "resources" => (PermissionStyle::ResourceBlocks, "actions"),
-                "dynamic" if block.labels.first().is_some_and(|l| matches!(label(l), "permissions" | "resources")) => {
-                    known = false;
-                    continue;
-                }
-                _ => continue,
+/// Variable values from var files, later files winning. Values must be literal.
+fn assignments<'a>(files: impl Iterator<Item = &'a TfFile>) -> HashMap<String, V> {
+    let literal = Evaluator::literal();
+    let mut out = HashMap::new();
+    for f in files {
+        for attr in f.body().attrs() {
+            let v = match attr.value {
+                ExprRef::Json { node, file } => eval::json_data(node, file),
+                hcl => literal.eval(hcl, &Scope::default()),
             };
-            let Some(type_attr) = block.body.get_attribute("type") else { continue };
-            let resource_type = self.field(type_attr, string_val(&type_attr.value));
-            let actions_attr = block.body.get_attribute(actions_key);
-            let actions = match actions_attr.map(|a| &a.value) {
-                Some(Expression::Array(items)) => items
-                    .iter()
-                    .map(|e| Field { val: string_val(e), span: self.span(e.span()), key: self.span(e.span()) })
-                    .collect(),
-                Some(_) => {
-                    known = false;
-                    Vec::new()
-                }
-                None => Vec::new(),
-            };
-            let actions_key = actions_attr.map(|a| self.span(a.key.span()));
-            grants.push(Grant { resource_type, actions, actions_key, span: self.span(block.span()), style });
+            out.insert(attr.key.to_string(), v);
         }
-        (grants, known)
     }
+    out
 }
 
-fn literal_str(expr: &Expression) -> Option<&str> {
-    match expr {
-        Expression::String(s) => Some(s.as_str()),
-        _ => None,
-    }
-}
-
-/// A string the way Terraform would see it, when it is literal.
-fn string_val(expr: &Expression) -> Val<String> {
-    match expr {
-        Expression::String(s) => Val::Known(s.value().clone()),
-        Expression::Null(_) => Val::Null,
-        Expression::StringTemplate(t) => {
-            let mut out = String::new();
-            for element in t.iter() {
-                match element {
-                    Element::Literal(l) => out.push_str(l.value()),
-                    _ => return Val::Unknown,
-                }
-            }
-            Val::Known(out)
+/// A variable's `type` converts its value: a list given for a `set(...)` becomes a set
+/// (what `for_each` needs), a set given for a `list(...)` a list.
+fn convert(value: V, ty: ExprRef<'_>) -> V {
+    let kind = match ty {
+        ExprRef::Hcl { expr: hcl_edit::expr::Expression::FuncCall(f), .. } => f.name.name.as_str().to_string(),
+        ExprRef::Json { node, .. } => {
+            node.as_str().and_then(|s| s.split_once('(')).map(|(k, _)| k.trim().to_string()).unwrap_or_default()
         }
-        Expression::Number(n) => Val::Known(n.value().to_string()),
-        Expression::Bool(b) => Val::Known(b.value().to_string()),
-        _ => Val::Unknown,
-    }
-}
-
-/// What a reference expression names: `kestra_group.bots.id` is the group `bots`;
-/// `data.*` is managed elsewhere; a literal is a name or a Kestra id.
-fn target_of(expr: &Expression) -> Target {
-    match expr {
-        Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else { return Target::Unknown };
-            let mut parts: Vec<String> = vec![root.as_str().to_string()];
-            for op in &t.operators {
-                match op.value() {
-                    TraversalOperator::GetAttr(a) => parts.push(a.as_str().to_string()),
-                    TraversalOperator::Index(Expression::String(s)) => {
-                        let last = parts.pop().unwrap_or_default();
-                        parts.push(format!("{last}[\"{}\"]", s.as_str()));
-                    }
-                    TraversalOperator::Index(Expression::Number(n)) => {
-                        let last = parts.pop().unwrap_or_default();
-                        parts.push(format!("{last}[{}]", n.value()));
-                    }
-                    _ => return Target::Unknown,
-                }
-            }
-            if parts.first().is_some_and(|p| p == "resource") {
-                parts.remove(0);
-            }
-            match parts.first().map(String::as_str) {
-                Some("data") => Target::External(parts.join(".")),
-                Some(kind) if kind.starts_with("kestra_") && parts.len() >= 2 => {
-                    Target::Address(format!("{}.{}", parts[0], parts[1]))
-                }
-                _ => Target::Unknown,
-            }
+        ExprRef::Hcl { .. } => String::new(),
+    };
+    match (kind.as_str(), &value.kind) {
+        ("set", K::List(items) | K::Set(items)) => {
+            let set = make_set(items, value.span);
+            V { computed: value.computed, ..set }
         }
-        _ => match string_val(expr) {
-            Val::Known(s) if looks_like_kestra_id(&s) => Target::External(s),
-            Val::Known(s) => Target::Name(s),
-            _ => Target::Unknown,
-        },
+        ("list", K::Set(items)) => V { kind: K::List(items.clone()), ..value },
+        _ => value,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::*;
+
+    /// Lowers files as one module: (name, text), file ids in order.
+    pub fn module(files: &[(&str, &str)]) -> Vec<FileModel> {
+        let parsed: Vec<Parsed> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (name, text))| {
+                let kind = FileKind::of(Path::new(name)).unwrap();
+                parse(kind, FileId(i as u32), Path::new(name), text)
+            })
+            .collect();
+        crate::frontend::lower(parsed, &[])
+    }
 
     fn lower(text: &str) -> FileModel {
-        parse(FileId(0), text)
+        module(&[("main.tf", text)]).remove(0)
+    }
+
+    fn text_of(files: &[(&str, &str)], span: Span) -> String {
+        files[span.file.0 as usize].1[span.start..span.end].to_string()
     }
 
     #[test]
@@ -448,10 +326,173 @@ resource "kestra_binding" "b" {
     }
 
     #[test]
-    fn dynamic_groups_are_unknown() {
+    fn dynamic_groups_over_an_unknown_collection_are_unknown() {
         let m = lower(
             "resource \"kestra_service_account\" \"a\" {\n  name = \"a\"\n  dynamic \"groups\" {\n    for_each = var.g\n    content { id = groups.value }\n  }\n}\n",
         );
         assert!(!m.service_accounts[0].groups_known);
+    }
+
+    const LOCALS: &str = r#"locals {
+  service_accounts = {
+    etl     = { description = "ETL", groups = ["bots"] }
+    ETL_Bot = { description = "bad", groups = [] }
+  }
+  prefix = "team"
+}
+"#;
+
+    const RESOURCES: &str = r#"resource "kestra_service_account" "accounts" {
+  for_each    = local.service_accounts
+  name        = each.key
+  description = "${local.prefix}: ${each.value.description}"
+  dynamic "groups" {
+    for_each = toset(each.value.groups)
+    content {
+      id = kestra_group.g[groups.value].id
+    }
+  }
+}
+
+resource "kestra_group" "g" {
+  for_each = toset(["bots"])
+  name     = each.key
+}
+"#;
+
+    #[test]
+    fn for_each_over_locals_yields_one_object_per_key_with_written_spans() {
+        let files = [("locals.tf", LOCALS), ("main.tf", RESOURCES)];
+        let models = module(&files);
+        let sas = &models[1].service_accounts;
+        let addresses: Vec<&str> = sas.iter().map(|s| s.origin.address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            ["kestra_service_account.accounts[\"ETL_Bot\"]", "kestra_service_account.accounts[\"etl\"]"]
+        );
+        let name = sas[0].name.as_ref().unwrap();
+        assert_eq!(name.known().map(String::as_str), Some("ETL_Bot"));
+        // The name is written in locals.tf, as the map key.
+        assert_eq!(name.span.file, FileId(0));
+        assert_eq!(text_of(&files, name.span), "ETL_Bot");
+        let description = sas[1].description.as_ref().unwrap();
+        assert_eq!(description.known().map(String::as_str), Some("team: ETL"));
+        assert!(models[1].computed.contains(&description.span));
+        // The dynamic block expands over the set: one group, by instance address.
+        assert!(sas[1].groups_known);
+        assert_eq!(sas[1].groups[0].target, Target::Address("kestra_group.g[\"bots\"]".into()));
+        assert!(sas[0].groups_known && sas[0].groups.is_empty());
+        assert_eq!(models[1].groups[0].origin.address, "kestra_group.g[\"bots\"]");
+    }
+
+    #[test]
+    fn tfvars_feed_variables_and_defaults_fill_in() {
+        let files = [
+            ("variables.tf", "variable \"tokens\" {\n  type = map(string)\n}\nvariable \"age\" {\n  default = \"P30D\"\n}\nvariable \"missing\" {}\n"),
+            (
+                "main.tf",
+                "resource \"kestra_service_account_api_token\" \"t\" {\n  for_each = var.tokens\n  service_account_id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  name = each.key\n  description = var.missing\n  max_age = each.value == \"\" ? var.age : each.value\n}\n",
+            ),
+            ("terraform.tfvars", "tokens = {\n  deploy = \"P7D\"\n  report = \"\"\n}\n"),
+            ("other.tfvars", "tokens = { never = \"\" }\n"),
+        ];
+        let models = module(&files);
+        let tokens = &models[1].tokens;
+        assert_eq!(tokens.len(), 2);
+        let ages: Vec<String> = tokens.iter().map(|t| t.max_age.as_ref().unwrap().known().unwrap().clone()).collect();
+        assert_eq!(ages, ["P7D", "P30D"]);
+        assert_eq!(text_of(&files, tokens[0].max_age.as_ref().unwrap().span), "\"P7D\"");
+        assert_eq!(tokens[0].max_age.as_ref().unwrap().span.file, FileId(2));
+        assert_eq!(text_of(&files, tokens[1].max_age.as_ref().unwrap().span), "\"P30D\"");
+        assert!(tokens[0].description.as_ref().unwrap().is_unknown());
+    }
+
+    #[test]
+    fn count_and_functions() {
+        let m = lower(
+            r#"
+locals {
+  names = ["Alpha", "beta"]
+}
+resource "kestra_group" "g" {
+  count = length(local.names)
+  name  = format("%s-%02d", lower(local.names[count.index]), count.index)
+}
+"#,
+        );
+        let names: Vec<&str> = m.groups.iter().filter_map(|g| known_str(&g.name)).collect();
+        assert_eq!(names, ["alpha-00", "beta-01"]);
+        assert_eq!(m.groups[1].origin.address, "kestra_group.g[1]");
+    }
+
+    #[test]
+    fn unknown_for_each_keeps_one_unknown_object() {
+        let m = lower("resource \"kestra_service_account\" \"a\" {\n  for_each = var.accounts\n  name = each.key\n}\n");
+        assert_eq!(m.service_accounts.len(), 1);
+        assert_eq!(m.service_accounts[0].origin.address, "kestra_service_account.a");
+        assert!(m.service_accounts[0].name.as_ref().unwrap().is_unknown());
+    }
+
+    #[test]
+    fn local_cycles_and_deep_chains_stay_unknown() {
+        let mut text = String::from("locals {\n  a = local.b\n  b = local.a\n");
+        for i in 0..500 {
+            text.push_str(&format!("  l{} = local.l{}\n", i, i + 1));
+        }
+        text.push_str("  l500 = \"deep\"\n}\n");
+        text.push_str("resource \"kestra_group\" \"x\" {\n  name = local.a\n  description = local.l0\n}\n");
+        let m = lower(&text);
+        assert!(m.groups[0].name.as_ref().unwrap().is_unknown());
+        assert!(m.groups[0].description.as_ref().unwrap().is_unknown());
+    }
+
+    #[test]
+    fn hostile_modules_stay_bounded() {
+        // 30 blocks of 10,000 instances: the module's allowance stops the expansion.
+        let mut text = String::new();
+        for i in 0..30 {
+            text.push_str(&format!("resource \"kestra_group\" \"g{i}\" {{\n  count = 10000\n  name = \"g\"\n}}\n"));
+        }
+        let m = lower(&text);
+        assert!(m.groups.len() <= 100_000 + 30, "{}", m.groups.len());
+        assert!(m.groups.len() >= 100_000);
+        // A structure that doubles at every step runs out of fuel, not of memory.
+        let mut text = String::from("locals {\n  l0 = [\"x\", \"x\"]\n");
+        for i in 1..64 {
+            text.push_str(&format!("  l{i} = concat(local.l{p}, local.l{p})\n", p = i - 1));
+        }
+        text.push_str("}\nresource \"kestra_group\" \"x\" {\n  name = join(\",\", local.l63)\n}\n");
+        let m = lower(&text);
+        assert!(m.groups[0].name.as_ref().unwrap().is_unknown());
+    }
+
+    #[test]
+    fn terraform_json_is_lowered_like_hcl() {
+        let json = r#"{
+  "locals": {"prefix": "ci"},
+  "resource": {
+    "kestra_service_account": {
+      "bot": {
+        "name": "${local.prefix}-Bot",
+        "groups": [{"id": "${kestra_group.bots.id}"}]
+      },
+      "dynamic_bot": {
+        "name": "dyn",
+        "dynamic": {"groups": {"for_each": ["a", "b"], "iterator": "g", "content": {"id": "${g.value}"}}}
+      }
+    }
+  }
+}"#;
+        let m = module(&[("main.tf.json", json)]).remove(0);
+        let sa = &m.service_accounts[0];
+        assert_eq!(known_str(&sa.name), Some("ci-Bot"));
+        assert_eq!(sa.groups[0].target, Target::Address("kestra_group.bots".into()));
+        assert_eq!(&json[sa.origin.span.start..sa.origin.span.end], "\"bot\": {");
+        // The template's span inside the JSON string is exact.
+        assert_eq!(&json[sa.groups[0].span.start..sa.groups[0].span.end], "kestra_group.bots.id");
+        let dynamic = &m.service_accounts[1];
+        let targets: Vec<&Target> = dynamic.groups.iter().map(|g| &g.target).collect();
+        assert_eq!(targets, [&Target::Name("a".into()), &Target::Name("b".into())]);
+        assert_eq!(&json[dynamic.groups[0].span.start..dynamic.groups[0].span.end], "\"a\"");
     }
 }

@@ -5,22 +5,11 @@ use super::eval::check;
 use super::parse::parse_file;
 use super::Policy;
 use crate::finding::Finding;
-use crate::frontend::{self, FileKind};
 use crate::model::Workspace;
 use crate::rules::{Context, Settings};
-use crate::source::{FileId, SourceFile};
-use std::path::Path;
 
 fn workspace(files: &[(&str, &str)]) -> Workspace {
-    let mut ws = Workspace::default();
-    for (i, (name, text)) in files.iter().enumerate() {
-        let kind = FileKind::of(Path::new(name)).expect("a supported file name");
-        let model = frontend::parse(kind, FileId(i as u32), text);
-        ws.sources.add(SourceFile::new(name.to_string(), name.into(), (*text).into(), true));
-        ws.merge(model);
-    }
-    crate::resolve::resolve(&mut ws);
-    ws
+    crate::lint::load_texts(files)
 }
 
 fn policy(yaml: &str) -> Policy {

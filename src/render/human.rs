@@ -72,11 +72,14 @@ impl<'a> Report<'a> {
     }
 }
 
-fn language(path: &str) -> &'static str {
+/// The language of a file for highlighting and Markdown fences, by its name.
+pub fn language(path: &str) -> &'static str {
     if path.ends_with(".tf") || path.ends_with(".tfvars") {
         "hcl"
     } else if path.ends_with(".json") {
         "json"
+    } else if path.ends_with(".sh") || path.ends_with(".bash") {
+        "sh"
     } else {
         "yaml"
     }

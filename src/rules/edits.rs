@@ -50,6 +50,8 @@ pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, va
     let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
     let first = line.trim_start();
     let entry = match origin.format {
+        // An HCL attribute line never starts with a quote or a brace; Terraform JSON does.
+        Format::Terraform if first.starts_with('"') || first.starts_with('{') => return None,
         Format::Terraform => format!("{key} = {value}"),
         Format::Manifest if !first.starts_with('"') && !first.starts_with('{') && !first.contains('{') => {
             format!("{key}: {value}")

@@ -40,7 +40,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             (Some(new), Some(why)) => format!("rename it (`{new}` would fit, but {why})"),
             (None, _) => "use lowercase a-z, 0-9 and '-', starting and ending with a letter or digit".into(),
         };
-        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix));
+        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix).reaching(&sa.origin));
     }
 }
 

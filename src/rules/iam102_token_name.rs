@@ -37,7 +37,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             description: format!("rename `{name}` to `{new}`"),
             edits: vec![edits::replace_name(cx.ws, field.span, &new)],
         });
-        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix));
+        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix).reaching(&token.origin));
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::Context;
 use crate::finding::Finding;
-use crate::model::{Kind, ObjectRef, Text};
+use crate::model::{Kind, ObjectRef, Origin, Text};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -22,20 +22,22 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let in_tenant = |tenant: &str| format!(" in tenant `{tenant}`");
     for sa in &ws.service_accounts {
         let tenant = sa.origin.tenant.as_str();
-        seen.report(out, Kind::ServiceAccount, Scope::Tenant(tenant), &sa.name, || in_tenant(tenant));
+        seen.report(out, Kind::ServiceAccount, Scope::Tenant(tenant), &sa.name, &sa.origin, || in_tenant(tenant));
     }
     for g in &ws.groups {
         let tenant = g.origin.tenant.as_str();
-        seen.report(out, Kind::Group, Scope::Tenant(tenant), &g.name, || in_tenant(tenant));
+        seen.report(out, Kind::Group, Scope::Tenant(tenant), &g.name, &g.origin, || in_tenant(tenant));
     }
     for r in &ws.roles {
         let tenant = r.origin.tenant.as_str();
-        seen.report(out, Kind::Role, Scope::Tenant(tenant), &r.name, || in_tenant(tenant));
+        seen.report(out, Kind::Role, Scope::Tenant(tenant), &r.name, &r.origin, || in_tenant(tenant));
     }
     for t in &ws.tokens {
         // Tokens are unique per owner; an unresolved owner has no scope to compare in.
         let Some(owner) = t.owner.resolved else { continue };
-        seen.report(out, Kind::Token, Scope::Owner(owner), &t.name, || format!(" for {}", ws.display_name(owner)));
+        seen.report(out, Kind::Token, Scope::Owner(owner), &t.name, &t.origin, || {
+            format!(" for {}", ws.display_name(owner))
+        });
     }
 }
 
@@ -54,6 +56,7 @@ impl<'a> Seen<'a> {
         kind: Kind,
         scope: Scope<'a>,
         field: &'a Option<Text>,
+        origin: &Origin,
         what: impl FnOnce() -> String,
     ) {
         let Some(field) = field else { return };
@@ -62,7 +65,8 @@ impl<'a> Seen<'a> {
             Some(first) => out.push(
                 Finding::new(CODE, field.span, format!("duplicate {} name `{name}`{}", kind.noun(), what()))
                     .label(*first, "first defined here")
-                    .help("give each object its own name; Kestra would keep only one of them"),
+                    .help("give each object its own name; Kestra would keep only one of them")
+                    .reaching(origin),
             ),
             None => {
                 self.0.insert((kind, scope, name.as_str()), field.span);

@@ -52,7 +52,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(CODE, span, format!("API token {label} {why}: it never expires"))
                 .help(format!("set `{key}` to at most {limit} and rotate the token before it expires"))
-                .fix(fix),
+                .fix(fix)
+                .reaching(&token.origin),
         );
     }
 }

@@ -31,7 +31,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 ),
             )
             .help(format!("lower it to {} or less and rotate the token", limit.to_iso()))
-            .fix(Some(fix)),
+            .fix(Some(fix))
+            .reaching(&token.origin),
         );
     }
 }

@@ -23,7 +23,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "token has a sliding expiry (`extended`): a token in regular use never expires",
             )
             .help("set it to false, and rotate the token on a schedule instead")
-            .fix(Some(fix)),
+            .fix(Some(fix))
+            .reaching(&token.origin),
         );
     }
 }

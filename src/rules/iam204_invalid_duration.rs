@@ -30,6 +30,6 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             ),
             None => ("use days, hours, minutes or seconds, e.g. P30D, PT12H".to_string(), None),
         };
-        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix));
+        out.push(Finding::new(CODE, field.span, message).help(help).fix(fix).reaching(&token.origin));
     }
 }

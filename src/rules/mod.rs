@@ -24,6 +24,8 @@ mod iam402_service_account_personal_info;
 mod iam501_unknown_reference;
 mod iam502_unknown_permission;
 mod iam503_legacy_permissions;
+mod iam601_hardcoded_credential;
+mod iam602_token_output_not_sensitive;
 mod iam900_unused_suppression;
 mod legacy_migration;
 
@@ -171,6 +173,8 @@ catalogue! {
     "IAM501" => iam501_unknown_reference,
     "IAM502" => iam502_unknown_permission,
     "IAM503" => iam503_legacy_permissions,
+    "IAM601" => iam601_hardcoded_credential,
+    "IAM602" => iam602_token_output_not_sensitive,
     "IAM900" => iam900_unused_suppression,
 }
 

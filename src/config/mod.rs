@@ -1,0 +1,399 @@
+//! The configuration file, `.iamlint.yaml`: found from the linted paths upwards to the
+//! repository root (the first folder holding `.git`), or named with `--config`. It is read
+//! with iamlint's own spanned YAML tree, so every error names the file, the line and the
+//! key. Keys are kebab-case; an unknown key is an error with a "did you mean".
+//!
+//! The accepted keys are the `KEYS` table: the parser dispatches on it and the JSON Schema
+//! (`iamlint config --schema`) is built from it, so the two cannot disagree about which
+//! keys exist (a test also parses the schema's example for every key).
+
+use crate::duration::Duration;
+use crate::finding::Severity;
+use crate::select::Selection;
+use globset::{GlobBuilder, GlobMatcher};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+mod parse;
+mod schema;
+
+pub use parse::parse;
+pub use schema::schema;
+
+pub const FILE_NAME: &str = ".iamlint.yaml";
+
+/// Everything a configuration file can say. `None` and empty lists mean "not set".
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file this came from (`None`: no configuration file, all defaults).
+    pub file: Option<PathBuf>,
+    /// The folder globs are relative to: the configuration file's folder.
+    pub root: PathBuf,
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// Rule selector -> severity, in file order.
+    pub severity: Vec<(String, Severity)>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    pub max_token_age: Option<Duration>,
+    pub include: Vec<PathGlob>,
+    pub exclude: Vec<PathGlob>,
+    /// Folder of custom policy files, resolved against `root`.
+    pub rules_dir: Option<PathBuf>,
+    pub require_suppression_reason: bool,
+    pub unsuppressible: Vec<String>,
+    pub max_file_size: Option<u64>,
+    pub max_yaml_depth: Option<usize>,
+}
+
+/// A glob over paths relative to the configuration's folder. A pattern without `/`
+/// matches a file name at any depth (as in .gitignore); `*` stops at `/`, `**` does not.
+#[derive(Clone, Debug)]
+pub struct PathGlob {
+    pub pattern: String,
+    matcher: GlobMatcher,
+}
+
+impl PathGlob {
+    pub fn new(pattern: &str) -> Result<Self, globset::Error> {
+        let anchored = pattern.strip_prefix("./").unwrap_or(pattern);
+        let full = if anchored.contains('/') { anchored.to_string() } else { format!("**/{anchored}") };
+        let glob = GlobBuilder::new(&full).literal_separator(true).build()?;
+        Ok(PathGlob { pattern: pattern.to_string(), matcher: glob.compile_matcher() })
+    }
+
+    pub fn is_match(&self, relative: &Path) -> bool {
+        self.matcher.is_match(relative)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PerFileIgnore {
+    pub glob: PathGlob,
+    pub rules: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The key at fault, "" for the file as a whole.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.column)?;
+        if !self.key.is_empty() {
+            write!(f, "`{}`: ", self.key)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The kinds of value a key takes, for the parser and the schema alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Rules,
+    SeverityMap,
+    PerFileIgnores,
+    Duration,
+    Globs,
+    Path,
+    Bool,
+    PositiveInt,
+}
+
+pub struct Key {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub(crate) shape: Shape,
+    /// A valid value, as YAML, shown in the schema and parsed by a test.
+    pub example: &'static str,
+}
+
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "select",
+        description: "Rules to run instead of the defaults: codes, names, code prefixes (IAM2) or ALL.",
+        shape: Shape::Rules,
+        example: "[IAM1, IAM2]",
+    },
+    Key {
+        name: "extend-select",
+        description: "Rules to run in addition to the selected ones (e.g. opt-in rules).",
+        shape: Shape::Rules,
+        example: "[IAM402]",
+    },
+    Key { name: "ignore", description: "Rules never to run.", shape: Shape::Rules, example: "[IAM401]" },
+    Key {
+        name: "severity",
+        description: "Severity per rule, overriding the rule's default.",
+        shape: Shape::SeverityMap,
+        example: "{IAM401: error, token-extended-expiry: info}",
+    },
+    Key {
+        name: "per-file-ignores",
+        description: "Rules not reported in files matching a glob (relative to this file's folder).",
+        shape: Shape::PerFileIgnores,
+        example: "{\"legacy/**\": [IAM101, IAM102]}",
+    },
+    Key {
+        name: "max-token-age",
+        description: "The longest accepted API token lifetime, as an ISO 8601 duration Kestra reads (days, hours, minutes, seconds).",
+        shape: Shape::Duration,
+        example: "P30D",
+    },
+    Key {
+        name: "include",
+        description: "Only files matching one of these globs are linted (relative to this file's folder).",
+        shape: Shape::Globs,
+        example: "[\"iam/**\", \"*.tf\"]",
+    },
+    Key {
+        name: "exclude",
+        description: "Files matching one of these globs are never linted.",
+        shape: Shape::Globs,
+        example: "[\"vendor/**\"]",
+    },
+    Key {
+        name: "rules-dir",
+        description: "Folder of custom policy files (relative to this file's folder).",
+        shape: Shape::Path,
+        example: "policies",
+    },
+    Key {
+        name: "require-suppression-reason",
+        description: "An iamlint-ignore comment must give a reason after `--`.",
+        shape: Shape::Bool,
+        example: "true",
+    },
+    Key {
+        name: "unsuppressible",
+        description: "Rules that iamlint-ignore comments cannot silence.",
+        shape: Shape::Rules,
+        example: "[IAM301]",
+    },
+    Key {
+        name: "max-file-size",
+        description: "Files larger than this many bytes are reported (IAM001) instead of linted.",
+        shape: Shape::PositiveInt,
+        example: "1048576",
+    },
+    Key {
+        name: "max-yaml-depth",
+        description: "The deepest YAML nesting accepted before a file is reported as malformed.",
+        shape: Shape::PositiveInt,
+        example: "64",
+    },
+];
+
+impl Config {
+    /// The configuration for a run: `explicit` (`--config`) if given, else the one file
+    /// found above the paths. Paths under different configuration files are an error,
+    /// since one run applies one configuration.
+    pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
+        if let Some(file) = explicit {
+            return Config::read(file).map_err(|e| e.to_string());
+        }
+        let mut found = BTreeSet::new();
+        for path in paths {
+            if let Some(file) = find(path) {
+                found.insert(file);
+            }
+        }
+        let mut found = found.into_iter();
+        match (found.next(), found.next()) {
+            (None, _) => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
+            (Some(file), None) => Config::read(&file).map_err(|e| e.to_string()),
+            (Some(a), Some(b)) => Err(format!(
+                "the paths fall under different configuration files ({} and {}); lint them separately or pass --config",
+                a.display(),
+                b.display()
+            )),
+        }
+    }
+
+    pub fn read(file: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+            file: file.to_path_buf(),
+            line: 1,
+            column: 1,
+            key: String::new(),
+            message: format!("cannot read the configuration file: {e}"),
+        })?;
+        let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+        parse(file, &text, root)
+    }
+
+    /// The rule selection this configuration asks for, before command-line flags.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            severities: self.severity.iter().cloned().collect(),
+            per_file_ignores: self.per_file_ignores.clone(),
+            root: self.root.clone(),
+        }
+    }
+
+    pub fn file_filter(&self) -> FileFilter {
+        FileFilter { root: self.root.clone(), include: self.include.clone(), exclude: self.exclude.clone() }
+    }
+}
+
+/// Which discovered files a run keeps, by the configuration's `include` and `exclude`.
+#[derive(Clone, Debug, Default)]
+pub struct FileFilter {
+    pub root: PathBuf,
+    pub include: Vec<PathGlob>,
+    pub exclude: Vec<PathGlob>,
+}
+
+impl FileFilter {
+    /// Files outside the configuration's folder are not governed by it. Files named on
+    /// the command line are filtered too, so an excluded file stays excluded when
+    /// pre-commit passes it by name.
+    pub fn keeps(&self, path: &Path) -> bool {
+        if self.include.is_empty() && self.exclude.is_empty() {
+            return true;
+        }
+        let Some(relative) = relative_to(&self.root, path) else { return true };
+        (self.include.is_empty() || self.include.iter().any(|g| g.is_match(&relative)))
+            && !self.exclude.iter().any(|g| g.is_match(&relative))
+    }
+}
+
+/// `path` relative to `root`, both made absolute first.
+pub fn relative_to(root: &Path, path: &Path) -> Option<PathBuf> {
+    let abs = path.canonicalize().ok()?;
+    abs.strip_prefix(root).ok().map(Path::to_path_buf)
+}
+
+/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root.
+pub fn find(path: &Path) -> Option<PathBuf> {
+    let abs = path.canonicalize().ok()?;
+    let mut dir = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+        dir = dir.parent()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new(".iamlint.yaml"), text, PathBuf::from("/repo"))
+    }
+
+    #[test]
+    fn every_key_parses_its_example() {
+        for key in KEYS {
+            let text = format!("{}: {}\n", key.name, key.example);
+            parse_text(&text).unwrap_or_else(|e| panic!("{}: {e}", key.name));
+        }
+    }
+
+    #[test]
+    fn a_full_file_fills_every_field() {
+        let text = KEYS.iter().map(|k| format!("{}: {}\n", k.name, k.example)).collect::<String>();
+        let c = parse_text(&text).unwrap();
+        assert_eq!(c.select, Some(vec!["IAM1".to_string(), "IAM2".to_string()]));
+        assert_eq!(c.extend_select, vec!["IAM402"]);
+        assert_eq!(c.ignore, vec!["IAM401"]);
+        assert_eq!(
+            c.severity,
+            vec![("IAM401".into(), Severity::Error), ("token-extended-expiry".into(), Severity::Info)]
+        );
+        assert_eq!(c.per_file_ignores.len(), 1);
+        assert_eq!(c.per_file_ignores[0].rules, vec!["IAM101", "IAM102"]);
+        assert_eq!(c.max_token_age, Some(Duration::days(30)));
+        assert_eq!(c.include.iter().map(|g| g.pattern.as_str()).collect::<Vec<_>>(), ["iam/**", "*.tf"]);
+        assert_eq!(c.exclude.len(), 1);
+        assert_eq!(c.rules_dir, Some(PathBuf::from("/repo/policies")));
+        assert!(c.require_suppression_reason);
+        assert_eq!(c.unsuppressible, vec!["IAM301"]);
+        assert_eq!(c.max_file_size, Some(1_048_576));
+        assert_eq!(c.max_yaml_depth, Some(64));
+    }
+
+    #[test]
+    fn errors_name_the_line_and_key() {
+        let e = parse_text("select: [IAM101]\nmax-token-age: 30d\n").unwrap_err();
+        assert_eq!((e.line, e.column, e.key.as_str()), (2, 16, "max-token-age"));
+        assert!(e.message.contains("did you mean `P30D`"), "{e}");
+        let e = parse_text("# settings\nselct: [IAM101]\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (2, "selct"));
+        assert!(e.message.contains("did you mean `select`"), "{e}");
+        let e = parse_text("severity:\n  IAM401: fatal\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 11));
+        assert!(e.message.contains("unknown severity `fatal`"), "{e}");
+        let e = parse_text("ignore: [IAM999]\n").unwrap_err();
+        assert!(e.message.contains("unknown rule `IAM999`"), "{e}");
+        let e = parse_text("per-file-ignores:\n  \"a/[b\": [IAM101]\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (2, "per-file-ignores"));
+        let e = parse_text("max-file-size: -3\n").unwrap_err();
+        assert!(e.message.contains("positive whole number"), "{e}");
+        let e = parse_text("require-suppression-reason: yes please\n").unwrap_err();
+        assert!(e.message.contains("true or false"), "{e}");
+        let e = parse_text("rules-dir: [a]\n").unwrap_err();
+        assert!(e.message.contains("folder path"), "{e}");
+        let e = parse_text("select: IAM101\n").unwrap_err();
+        assert!(e.message.contains("list of rules"), "{e}");
+        let e = parse_text("select: [IAM101]\nselect: [IAM102]\n").unwrap_err();
+        assert!(e.message.contains("set twice"), "{e}");
+        let e = parse_text("- select\n").unwrap_err();
+        assert!(e.message.contains("mapping of settings"), "{e}");
+        let e = parse_text("select: [IAM101\n").unwrap_err();
+        assert_eq!(e.key, "");
+        assert!(e.to_string().starts_with(".iamlint.yaml:"), "{e}");
+    }
+
+    #[test]
+    fn empty_files_mean_defaults() {
+        for text in ["", "# nothing\n", "---\n", "~\n"] {
+            let c = parse_text(text).unwrap();
+            assert!(c.select.is_none() && c.ignore.is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn globs_without_a_slash_match_at_any_depth() {
+        let g = PathGlob::new("*.tf").unwrap();
+        assert!(g.is_match(Path::new("main.tf")) && g.is_match(Path::new("a/b/main.tf")));
+        let g = PathGlob::new("legacy/*.yaml").unwrap();
+        assert!(g.is_match(Path::new("legacy/iam.yaml")));
+        assert!(!g.is_match(Path::new("legacy/old/iam.yaml")) && !g.is_match(Path::new("x/legacy/iam.yaml")));
+        assert!(PathGlob::new("legacy/**").unwrap().is_match(Path::new("legacy/old/iam.yaml")));
+        assert!(PathGlob::new("./iam/*.yaml").unwrap().is_match(Path::new("iam/a.yaml")));
+    }
+
+    #[test]
+    fn schema_lists_exactly_the_accepted_keys() {
+        let schema = schema();
+        let listed: BTreeSet<&str> = schema["properties"].as_object().unwrap().keys().map(String::as_str).collect();
+        let accepted: BTreeSet<&str> = KEYS.iter().map(|k| k.name).collect();
+        assert_eq!(listed, accepted);
+        assert_eq!(schema["additionalProperties"], false);
+        // Each schema example is accepted by the parser (via its YAML form: JSON is YAML).
+        for (name, property) in schema["properties"].as_object().unwrap() {
+            let example = &property["examples"][0];
+            let text = format!("{name}: {example}\n");
+            parse_text(&text).unwrap_or_else(|e| panic!("schema example for {name} rejected: {e}"));
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Reading `.iamlint.yaml` with the spanned YAML tree: every error carries the file, the
+//! line and column, and the key at fault.
+
+use super::{Config, ConfigError, PathGlob, PerFileIgnore, Shape, KEYS};
+use crate::duration;
+use crate::finding::Severity;
+use crate::select::Selection;
+use crate::source::SourceFile;
+use crate::syntax::yaml::{self, Limits, Node};
+use globset::Glob;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+struct Parser<'a> {
+    file: &'a Path,
+    source: SourceFile,
+}
+
+impl Parser<'_> {
+    fn error(&self, at: usize, key: &str, message: impl Into<String>) -> ConfigError {
+        let p = self.source.position(at);
+        ConfigError {
+            file: self.file.to_path_buf(),
+            line: p.line,
+            column: p.column,
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn string<'n>(&self, node: &'n Node, key: &str, what: &str) -> Result<&'n str, ConfigError> {
+        match node {
+            Node::Scalar(s) if !node.is_null() || s.quoted => Ok(&s.text),
+            _ => Err(self.error(node.start(), key, format!("expected {what}, found {}", describe(node)))),
+        }
+    }
+
+    fn list<'n>(&self, node: &'n Node, key: &str, what: &str) -> Result<Vec<(&'n str, usize)>, ConfigError> {
+        match node {
+            Node::Seq { items, .. } => {
+                items.iter().map(|item| Ok((self.string(item, key, what)?, item.start()))).collect()
+            }
+            _ => Err(self.error(node.start(), key, format!("expected a list of {what}s, found {}", describe(node)))),
+        }
+    }
+
+    fn rules(&self, node: &Node, key: &str) -> Result<Vec<String>, ConfigError> {
+        let mut out = Vec::new();
+        for (rule, at) in self.list(node, key, "rule")? {
+            let probe = Selection { select: Some(vec![rule.to_string()]), ..Selection::default() };
+            probe.validate().map_err(|e| self.error(at, key, e))?;
+            out.push(rule.to_string());
+        }
+        Ok(out)
+    }
+
+    fn globs(&self, node: &Node, key: &str) -> Result<Vec<PathGlob>, ConfigError> {
+        self.list(node, key, "glob")?.into_iter().map(|(g, at)| self.glob(g, at, key)).collect()
+    }
+
+    fn glob(&self, pattern: &str, at: usize, key: &str) -> Result<PathGlob, ConfigError> {
+        // Validate the pattern as written, so the message quotes what the user wrote.
+        Glob::new(pattern).map_err(|e| self.error(at, key, format!("invalid glob `{pattern}`: {}", e.kind())))?;
+        PathGlob::new(pattern).map_err(|e| self.error(at, key, format!("invalid glob `{pattern}`: {}", e.kind())))
+    }
+
+    fn entries<'n>(&self, node: &'n Node, key: &str, what: &str) -> Result<&'n [(Node, Node)], ConfigError> {
+        match node {
+            Node::Map { entries, .. } => Ok(entries),
+            _ => Err(self.error(node.start(), key, format!("expected a mapping of {what}, found {}", describe(node)))),
+        }
+    }
+
+    fn positive(&self, node: &Node, key: &str) -> Result<u64, ConfigError> {
+        match node {
+            Node::Scalar(s) if !s.quoted => match s.text.replace('_', "").parse::<u64>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => {
+                    Err(self.error(node.start(), key, format!("expected a positive whole number, found `{}`", s.text)))
+                }
+            },
+            _ => Err(self.error(
+                node.start(),
+                key,
+                format!("expected a positive whole number, found {}", describe(node)),
+            )),
+        }
+    }
+
+    fn apply(&self, config: &mut Config, name: &'static str, shape: Shape, value: &Node) -> Result<(), ConfigError> {
+        match shape {
+            Shape::Rules => {
+                let rules = self.rules(value, name)?;
+                match name {
+                    "select" => config.select = Some(rules),
+                    "extend-select" => config.extend_select = rules,
+                    "ignore" => config.ignore = rules,
+                    "unsuppressible" => config.unsuppressible = rules,
+                    _ => unreachable!("rule-list key {name} has no field"),
+                }
+            }
+            Shape::SeverityMap => {
+                for (k, v) in self.entries(value, name, "rules to severities")? {
+                    let rule = self.string(k, name, "a rule")?;
+                    let probe = Selection { select: Some(vec![rule.to_string()]), ..Selection::default() };
+                    probe.validate().map_err(|e| self.error(k.start(), name, e))?;
+                    let text = self.string(v, name, "a severity")?;
+                    let severity = Severity::parse(text).ok_or_else(|| {
+                        self.error(v.start(), name, format!("unknown severity `{text}` (error, warning or info)"))
+                    })?;
+                    config.severity.push((rule.to_string(), severity));
+                }
+            }
+            Shape::PerFileIgnores => {
+                for (k, v) in self.entries(value, name, "globs to rules")? {
+                    let pattern = self.string(k, name, "a glob")?;
+                    let glob = self.glob(pattern, k.start(), name)?;
+                    config.per_file_ignores.push(PerFileIgnore { glob, rules: self.rules(v, name)? });
+                }
+            }
+            Shape::Duration => {
+                let text = self.string(value, name, "a duration such as P90D")?;
+                match duration::parse(text) {
+                    Ok(d) if d.seconds > 0 => config.max_token_age = Some(d),
+                    Ok(_) => return Err(self.error(value.start(), name, "the duration must be longer than zero")),
+                    Err(e) => {
+                        let hint = e.suggestion().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                        return Err(self.error(
+                            value.start(),
+                            name,
+                            format!("`{text}` is not a duration Kestra reads, such as P90D or PT12H{hint}"),
+                        ));
+                    }
+                }
+            }
+            Shape::Globs => {
+                let globs = self.globs(value, name)?;
+                match name {
+                    "include" => config.include = globs,
+                    "exclude" => config.exclude = globs,
+                    _ => unreachable!("glob-list key {name} has no field"),
+                }
+            }
+            Shape::Path => {
+                let text = self.string(value, name, "a folder path")?;
+                if text.is_empty() {
+                    return Err(self.error(value.start(), name, "expected a folder path, found an empty string"));
+                }
+                config.rules_dir = Some(config.root.join(text));
+            }
+            Shape::Bool => {
+                config.require_suppression_reason = value.as_bool().ok_or_else(|| {
+                    self.error(value.start(), name, format!("expected true or false, found {}", describe(value)))
+                })?;
+            }
+            Shape::PositiveInt => {
+                let n = self.positive(value, name)?;
+                match name {
+                    "max-file-size" => config.max_file_size = Some(n),
+                    "max-yaml-depth" => {
+                        config.max_yaml_depth = Some(usize::try_from(n).unwrap_or(usize::MAX));
+                    }
+                    _ => unreachable!("integer key {name} has no field"),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn describe(node: &Node) -> String {
+    match node {
+        Node::Scalar(s) if node.is_null() && !s.quoted => "nothing (null)".into(),
+        Node::Scalar(s) => format!("`{}`", s.text),
+        other => other.kind_name().into(),
+    }
+}
+
+/// Parses a configuration file's text; `root` is the folder relative paths start from.
+pub fn parse(file: &Path, text: &str, root: PathBuf) -> Result<Config, ConfigError> {
+    let parser = Parser { file, source: SourceFile::new(String::new(), file.to_path_buf(), text.into(), false) };
+    let docs = yaml::parse(text, Limits::default()).map_err(|e| parser.error(e.offset, "", e.message))?;
+    let mut config = Config { file: Some(file.to_path_buf()), root, ..Config::default() };
+    let doc = match docs.as_slice() {
+        [] => return Ok(config),
+        [doc] if doc.is_null() => return Ok(config),
+        [doc] => doc,
+        [_, second, ..] => return Err(parser.error(second.start(), "", "expected one YAML document, found several")),
+    };
+    let Node::Map { entries, .. } = doc else {
+        return Err(parser.error(doc.start(), "", format!("expected a mapping of settings, found {}", describe(doc))));
+    };
+    let mut seen = BTreeSet::new();
+    for (k, v) in entries {
+        let name = parser.string(k, "", "a setting name")?;
+        let Some(key) = KEYS.iter().find(|key| key.name == name) else {
+            let hint = crate::suggest::closest(name, KEYS.iter().map(|k| k.name))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(parser.error(k.start(), name, format!("unknown setting{hint}")));
+        };
+        if !seen.insert(key.name) {
+            return Err(parser.error(k.start(), name, "set twice"));
+        }
+        parser.apply(&mut config, key.name, key.shape, v)?;
+    }
+    Ok(config)
+}

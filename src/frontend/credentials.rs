@@ -1,0 +1,193 @@
+//! Committed credentials (IAM601): what counts as a literal credential rather than a
+//! reference to a secret, how little of it a message may show, and the scanner for CI
+//! workflows and shell scripts, where the Kestra CLI is called with `--api-token TOKEN` or
+//! `--user EMAIL:PASSWORD`, the API with `Authorization: Bearer TOKEN`, and actions with
+//! `apiToken: TOKEN`.
+//!
+//! Every credential found is recorded twice: as a `Credential` for the rule, and as a
+//! secret span, which every output stars out of its snippets.
+
+use crate::model::{Credential, CredentialKind, FileModel};
+use crate::source::{FileId, Span};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A value that names a secret kept elsewhere instead of holding one: `${{ secrets.X }}`,
+/// `$VAR`, `${VAR}`, `$(cmd)`, `{{ secret('X') }}`, `var.x`, or a placeholder such as
+/// `<token>`, `xxxx` or `****`.
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.is_empty()
+        || v.starts_with('$')
+        || v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.starts_with("var.")
+        || v.starts_with("local.")
+        || v.starts_with("secrets.")
+        || (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)
+        || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '…' | '-' | '_'))
+}
+
+/// What a message may show of a credential: at most its first 4 characters, fewer for
+/// short values (a quarter of it), always followed by `…`.
+pub fn preview(value: &str) -> String {
+    let n = value.chars().count();
+    let shown: String = value.chars().take((n / 4).min(4)).collect();
+    format!("{shown}…")
+}
+
+/// Records a literal credential at `span` (once per span): for IAM601, and for redaction.
+pub fn record(
+    model: &mut FileModel,
+    span: Span,
+    kind: CredentialKind,
+    value: &str,
+    context: String,
+    used_by: Option<(Span, String)>,
+) {
+    if is_reference(value) || model.credentials.iter().any(|c| c.span == span) {
+        return;
+    }
+    model.secrets.push(span);
+    model.credentials.push(Credential { span, kind, context, preview: preview(value), used_by });
+}
+
+/// One value: double-quoted (with escapes), single-quoted, or bare up to a shell or YAML
+/// delimiter. Group 1, 2 or 3 is the content.
+const VALUE: &str = r#"(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s"'`;|&)(,}\]]+))"#;
+
+struct Pattern {
+    re: Regex,
+    kind: CredentialKind,
+    /// Only inside a command that mentions kestra (`--user 1000:1000` is docker's).
+    kestra_only: bool,
+    /// The value is `EMAIL:PASSWORD`; the credential is the password.
+    user_password: bool,
+    context: &'static str,
+}
+
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    let p = |re: &str, kind, kestra_only, user_password, context| Pattern {
+        re: Regex::new(&re.replace("VALUE", VALUE)).expect("credential pattern compiles"),
+        kind,
+        kestra_only,
+        user_password,
+        context,
+    };
+    vec![
+        p(r"--api-token(?:=|[ \t]+)VALUE", CredentialKind::ApiToken, true, false, "`--api-token` of a kestra command"),
+        p(
+            r"--user(?:=|[ \t]+)VALUE",
+            CredentialKind::Password,
+            true,
+            true,
+            "`--user EMAIL:PASSWORD` of a kestra command",
+        ),
+        p(
+            r"(?i)authorization:[ \t]*bearer[ \t]+VALUE",
+            CredentialKind::ApiToken,
+            false,
+            false,
+            "an `Authorization: Bearer` header",
+        ),
+        p(
+            r#"(?i)(?:^|[\s{,"'])(?:kestra[_-]?)?api[_-]?token["']?[ \t]*:[ \t]+VALUE"#,
+            CredentialKind::ApiToken,
+            false,
+            false,
+            "an `apiToken:` setting",
+        ),
+        p(r"(?i)\b(?:kestra_)?(?:api_)?token=VALUE", CredentialKind::ApiToken, true, false, "a Kestra token variable"),
+        p(r"(?i)\bkestra_password=VALUE", CredentialKind::Password, false, false, "`KESTRA_PASSWORD`"),
+    ]
+});
+
+static KESTRA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)kestra").expect("compiles"));
+
+/// Scans a CI workflow or shell script line by line. A command continued with `\` counts
+/// as one, so `kestra flow namespace update \` and `--api-token X` on the next line match.
+pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
+    let mut offset = 0usize;
+    let mut continues = false;
+    let mut mentions_kestra = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        // Once per line, so a long continued command stays linear.
+        mentions_kestra = (continues && mentions_kestra) || KESTRA.is_match(body);
+        for pattern in PATTERNS.iter() {
+            if pattern.kestra_only && !mentions_kestra {
+                continue;
+            }
+            for caps in pattern.re.captures_iter(body) {
+                let Some(m) = caps.get(1).or_else(|| caps.get(2)).or_else(|| caps.get(3)) else { continue };
+                let (mut start, value) = (m.start(), m.as_str());
+                let value = if pattern.user_password {
+                    let Some((user, password)) = value.split_once(':') else { continue };
+                    if !(user.contains('@') || user.starts_with('$')) {
+                        continue;
+                    }
+                    start += user.len() + 1;
+                    password
+                } else {
+                    value
+                };
+                if value.starts_with('-') {
+                    continue;
+                }
+                let span = Span::new(file, offset + start, offset + start + value.len());
+                record(model, span, pattern.kind, value, pattern.context.to_string(), None);
+            }
+        }
+        continues = body.trim_end().ends_with('\\');
+        offset += line.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Vec<String> {
+        let mut model = FileModel::default();
+        scan_text(FileId(0), text, &mut model);
+        assert_eq!(model.secrets.len(), model.credentials.len());
+        model.credentials.iter().map(|c| text[c.span.start..c.span.end].to_string()).collect()
+    }
+
+    #[test]
+    fn literal_tokens_in_commands() {
+        assert_eq!(scan("kestra flow namespace update --api-token abcd1234 prod flows/\n"), ["abcd1234"]);
+        assert_eq!(scan("./kestra flow validate --api-token=\"tok en\" f.yml\n"), ["tok en"]);
+        assert_eq!(scan("kestra flow update \\\n  --api-token 'sq1'\n"), ["sq1"]);
+        assert_eq!(scan("kestra server --user admin@kestra.io:Sup3rS3cret\n"), ["Sup3rS3cret"]);
+        assert_eq!(scan("curl -H \"Authorization: Bearer eyJhbGci\" https://x\n"), ["eyJhbGci"]);
+        assert_eq!(scan("      apiToken: kst_live_123\n"), ["kst_live_123"]);
+        assert_eq!(scan("export KESTRA_API_TOKEN=abc123 # kestra\n"), ["abc123"]);
+    }
+
+    #[test]
+    fn references_are_not_credentials() {
+        assert!(scan("kestra flow update --api-token ${{ secrets.KESTRA_API_TOKEN }}\n").is_empty());
+        assert!(scan("kestra flow update --api-token \"$KESTRA_API_TOKEN\"\n").is_empty());
+        assert!(scan("kestra flow update --api-token ${TOKEN}\n").is_empty());
+        assert!(scan("kestra server --user \"$USER:$PASSWORD\"\n").is_empty());
+        assert!(scan("curl -H 'Authorization: Bearer {{ secret(\"T\") }}'\n").is_empty());
+        assert!(scan("apiToken: \"${{ secrets.T }}\"\n").is_empty());
+        assert!(scan("apiToken: <your-token>\n").is_empty());
+    }
+
+    #[test]
+    fn other_tools_flags_are_not_kestra_credentials() {
+        assert!(scan("docker run --user 1000:1000 alpine\n").is_empty());
+        assert!(scan("gh release --api-token abc\n").is_empty());
+    }
+
+    #[test]
+    fn previews_show_at_most_four_characters() {
+        assert_eq!(preview("eyJhbGciOiJIUzI1NiJ9"), "eyJh…");
+        assert_eq!(preview("hunter22"), "hu…");
+        assert_eq!(preview("abc"), "…");
+    }
+}

@@ -1,0 +1,464 @@
+//! Terraform plans (`terraform show -json plan.out`): every resource Terraform will manage,
+//! in `planned_values.root_module` and its `child_modules`, with evaluated `values`.
+//!
+//! A plan is recognised by its content (`format_version` and `planned_values`), whatever
+//! the file is called. Values a plan does not know yet (computed at apply) are simply
+//! absent from `values`, so an absent attribute is unknown here, never "not set". A plan
+//! is generated, so no fix ever edits it. And since it is the evaluated form of the
+//! configuration it was made from, objects of that configuration (same address) are taken
+//! from the plan only, not twice.
+
+use crate::frontend::credentials;
+use crate::frontend::manifest::looks_like_kestra_id;
+use crate::model::*;
+use crate::source::{FileId, Span};
+use crate::syntax::yaml::{self, Limits, Node};
+use std::collections::HashSet;
+
+const MAX_MODULE_DEPTH: usize = 64;
+
+/// A plan's model, or None when the text is not a plan.
+pub fn parse(file: FileId, text: &str) -> Option<FileModel> {
+    if !text.contains("\"planned_values\"") || !text.contains("\"format_version\"") {
+        return None;
+    }
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    let docs = yaml::parse(text, Limits::default()).ok()?;
+    let root = docs.first()?;
+    root.get("format_version")?;
+    let planned = root.get("planned_values")?;
+    let mut lowering = Lowering { file, model: FileModel::default() };
+    lowering.model.computed.push(Span::new(file, 0, text.len()));
+    if let Some(module) = planned.get("root_module") {
+        lowering.module(module, 0);
+    }
+    if let Some(Node::Map { entries, .. }) = root.get("configuration").and_then(|c| c.get("provider_config")) {
+        for (_, provider) in entries {
+            lowering.provider(provider);
+        }
+    }
+    Some(lowering.model)
+}
+
+struct Lowering {
+    file: FileId,
+    model: FileModel,
+}
+
+fn items(node: Option<&Node>) -> &[Node] {
+    match node {
+        Some(Node::Seq { items, .. }) => items,
+        _ => &[],
+    }
+}
+
+impl Lowering {
+    fn span(&self, node: &Node) -> Span {
+        Span::new(self.file, node.start(), node.end())
+    }
+
+    fn module(&mut self, module: &Node, depth: usize) {
+        if depth > MAX_MODULE_DEPTH {
+            return;
+        }
+        for resource in items(module.get("resources")) {
+            self.resource(resource);
+        }
+        for child in items(module.get("child_modules")) {
+            self.module(child, depth + 1);
+        }
+    }
+
+    /// A value written in the plan; absent means "known after apply".
+    fn text(&self, values: &Node, key: &str, origin: &Origin) -> Option<Text> {
+        let Some((k, v)) = values.entry(key) else {
+            return Some(Field { val: Val::Unknown, span: origin.span, key: origin.span });
+        };
+        let val = match v {
+            _ if v.is_null() => Val::Null,
+            Node::Scalar(s) => Val::Known(s.text.clone()),
+            _ => Val::Unknown,
+        };
+        Some(Field { val, span: self.span(v), key: self.span(k) })
+    }
+
+    fn flag(&self, values: &Node, key: &str, origin: &Origin) -> Option<Field<bool>> {
+        let Some((k, v)) = values.entry(key) else {
+            return Some(Field { val: Val::Unknown, span: origin.span, key: origin.span });
+        };
+        let val = match v.as_bool() {
+            Some(b) => Val::Known(b),
+            None if v.is_null() => Val::Null,
+            None => Val::Unknown,
+        };
+        Some(Field { val, span: self.span(v), key: self.span(k) })
+    }
+
+    fn reference(&self, values: &Node, key: &str, origin: &Origin) -> Reference {
+        match values.get(key) {
+            Some(v) => self.name_reference(v),
+            None => Reference::new(Target::Unknown, origin.span),
+        }
+    }
+
+    fn name_reference(&self, v: &Node) -> Reference {
+        let target = match v {
+            Node::Scalar(s) if !v.is_null() && looks_like_kestra_id(&s.text) => Target::External(s.text.clone()),
+            Node::Scalar(s) if !v.is_null() => Target::Name(s.text.clone()),
+            _ => Target::Unknown,
+        };
+        Reference::new(target, self.span(v))
+    }
+
+    fn resource(&mut self, r: &Node) {
+        if r.get("mode").and_then(Node::as_str).is_some_and(|m| m != "managed") {
+            return;
+        }
+        let (Some(kind), Some(address), Some(values)) =
+            (r.get("type").and_then(Node::as_str), r.get("address").and_then(Node::as_str), r.get("values"))
+        else {
+            return;
+        };
+        let tenant_source = match values.get("tenant_id") {
+            Some(Node::Scalar(s)) if !values.get("tenant_id").is_some_and(Node::is_null) => {
+                TenantSource::Literal(s.text.clone())
+            }
+            _ => TenantSource::Provider(None),
+        };
+        let origin = Origin {
+            span: Span::new(self.file, r.start(), r.start() + 1),
+            extent: self.span(r),
+            address: address.to_string(),
+            format: Format::Terraform,
+            tenant_source,
+            tenant: String::new(),
+        };
+        match kind {
+            "kestra_service_account" => {
+                let (groups, groups_known) = self.groups(values);
+                let personal_info = ["email", "first_name", "last_name", "password"]
+                    .iter()
+                    .filter_map(|k| values.entry(k))
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| PersonalField {
+                        key: k.as_str().unwrap_or_default().to_string(),
+                        entry: Span::new(self.file, k.start(), v.end()),
+                        key_span: self.span(k),
+                    })
+                    .collect();
+                self.credential(values, "password", CredentialKind::Password, &origin);
+                let name = match values.entry("name") {
+                    Some(_) => self.text(values, "name", &origin),
+                    None => self.text(values, "username", &origin),
+                };
+                let sa = ServiceAccount {
+                    id: None,
+                    name,
+                    description: self.text(values, "description", &origin),
+                    super_admin: self.flag(values, "super_admin", &origin),
+                    groups,
+                    groups_known,
+                    personal_info,
+                    origin,
+                };
+                self.model.service_accounts.push(sa);
+            }
+            "kestra_user" => {
+                let (groups, groups_known) = self.groups(values);
+                let user = User {
+                    id: None,
+                    name: self.text(values, "username", &origin),
+                    email: self.text(values, "email", &origin),
+                    description: self.text(values, "description", &origin),
+                    super_admin: self.flag(values, "super_admin", &origin),
+                    groups,
+                    groups_known,
+                    origin,
+                };
+                self.model.users.push(user);
+            }
+            "kestra_user_password" => self.credential(values, "password", CredentialKind::Password, &origin),
+            "kestra_service_account_api_token" | "kestra_user_api_token" => {
+                let (owner_kind, owner_key) = if kind == "kestra_user_api_token" {
+                    (OwnerKind::User, "user_id")
+                } else {
+                    (OwnerKind::ServiceAccount, "service_account_id")
+                };
+                let token = ApiToken {
+                    owner_kind,
+                    owner: self.reference(values, owner_key, &origin),
+                    name: self.text(values, "name", &origin),
+                    description: self.text(values, "description", &origin),
+                    max_age: self.text(values, "max_age", &origin),
+                    extended: self.flag(values, "extended", &origin),
+                    origin,
+                };
+                self.model.tokens.push(token);
+            }
+            "kestra_group" => {
+                let group = Group {
+                    id: None,
+                    name: self.text(values, "name", &origin),
+                    description: self.text(values, "description", &origin),
+                    namespace: self.text(values, "namespace", &origin),
+                    origin,
+                };
+                self.model.groups.push(group);
+            }
+            "kestra_user_group_membership" => {
+                let user = self.reference(values, "user_id", &origin);
+                let group = self.reference(values, "group_id", &origin);
+                self.model.memberships.push(Membership { origin, user, group });
+            }
+            "kestra_role" => {
+                let (grants, grants_known) = self.grants(values);
+                let role = Role {
+                    id: None,
+                    name: self.text(values, "name", &origin),
+                    description: self.text(values, "description", &origin),
+                    namespace: self.text(values, "namespace", &origin),
+                    grants,
+                    grants_known,
+                    origin,
+                };
+                self.model.roles.push(role);
+            }
+            "kestra_binding" => {
+                let binding = Binding {
+                    principal_type: self.text(values, "type", &origin),
+                    principal: self.reference(values, "external_id", &origin),
+                    role: self.reference(values, "role_id", &origin),
+                    namespace: self.text(values, "namespace", &origin),
+                    origin,
+                };
+                self.model.bindings.push(binding);
+            }
+            _ => {}
+        }
+    }
+
+    /// `groups: [{"id": ...}]` (blocks), `group: [{"group_id": ...}]` (legacy blocks) or
+    /// `groups: ["id", ...]` (a list attribute).
+    fn groups(&self, values: &Node) -> (Vec<Reference>, bool) {
+        let mut refs = Vec::new();
+        let mut seen = false;
+        for key in ["groups", "group"] {
+            let Some(v) = values.get(key) else { continue };
+            seen = true;
+            for item in items(Some(v)) {
+                match item {
+                    Node::Map { .. } => {
+                        if let Some(id) = item.get("id").or_else(|| item.get("group_id")) {
+                            refs.push(self.name_reference(id));
+                        }
+                    }
+                    _ => refs.push(self.name_reference(item)),
+                }
+            }
+        }
+        (refs, seen)
+    }
+
+    fn grants(&self, values: &Node) -> (Vec<Grant>, bool) {
+        let mut grants = Vec::new();
+        let mut seen = false;
+        for (key, actions_key, style) in [
+            ("permissions", "permissions", PermissionStyle::LegacyBlocks),
+            ("resources", "actions", PermissionStyle::ResourceBlocks),
+        ] {
+            let Some(list) = values.get(key) else { continue };
+            seen = true;
+            for block in items(Some(list)) {
+                let Some((tk, tv)) = block.entry("type") else { continue };
+                let text = |n: &Node| {
+                    let val = match n.as_str() {
+                        Some(s) if !n.is_null() => Val::Known(s.to_string()),
+                        _ => Val::Unknown,
+                    };
+                    Field { val, span: self.span(n), key: self.span(n) }
+                };
+                let resource_type = Field { key: self.span(tk), ..text(tv) };
+                let actions_entry = block.entry(actions_key);
+                let actions = items(actions_entry.map(|(_, v)| v)).iter().map(text).collect();
+                let actions_key = actions_entry.map(|(k, _)| self.span(k));
+                grants.push(Grant { resource_type, actions, actions_key, span: self.span(block), style });
+            }
+        }
+        (grants, seen)
+    }
+
+    fn credential(&mut self, values: &Node, key: &str, kind: CredentialKind, origin: &Origin) {
+        let Some(Node::Scalar(s)) = values.get(key) else { return };
+        if values.get(key).is_some_and(Node::is_null) {
+            return;
+        }
+        let v = values.get(key).expect("checked above");
+        // Inside the quotes, so that only the value is starred out.
+        let span = Span::new(self.file, v.start() + 1, v.end().saturating_sub(1).max(v.start() + 1));
+        let context = format!("`{key}` of `{}` in a Terraform plan", origin.address);
+        credentials::record(&mut self.model, span, kind, &s.text, context, None);
+    }
+
+    /// `configuration.provider_config`: the `kestra` provider's literal arguments.
+    fn provider(&mut self, provider: &Node) {
+        if provider.get("name").and_then(Node::as_str) != Some("kestra") {
+            return;
+        }
+        let alias = provider.get("alias").and_then(Node::as_str).map(str::to_string);
+        let constant =
+            |key: &str| provider.get("expressions").and_then(|e| e.get(key)).and_then(|e| e.get("constant_value"));
+        let tenant = constant("tenant_id").map(|v| {
+            let val = v.as_str().filter(|_| !v.is_null()).map_or(Val::Unknown, |s| Val::Known(s.to_string()));
+            Field { val, span: self.span(v), key: self.span(v) }
+        });
+        for (key, kind) in [
+            ("api_token", CredentialKind::ApiToken),
+            ("password", CredentialKind::Password),
+            ("jwt", CredentialKind::Jwt),
+        ] {
+            let Some(v @ Node::Scalar(s)) = constant(key) else { continue };
+            if v.is_null() {
+                continue;
+            }
+            let span = Span::new(self.file, v.start() + 1, v.end().saturating_sub(1).max(v.start() + 1));
+            let context = format!("`{key}` of provider \"kestra\" in a Terraform plan");
+            credentials::record(&mut self.model, span, kind, &s.text, context, None);
+        }
+        self.model.providers.push(Provider { alias, tenant, span: self.span(provider) });
+    }
+}
+
+/// Drops from the configuration files (`.tf`, `.tf.json`) every object a plan holds too,
+/// matched by address without `module.` prefixes (a child module's files name their
+/// resources without them). A block that could not be expanded (`x.y`) is superseded by
+/// the plan's instances (`x.y["k"]`).
+pub fn supersede_configuration(models: &mut [FileModel], plans: &[usize], config_files: &[FileId]) {
+    if plans.is_empty() {
+        return;
+    }
+    let mut planned: HashSet<String> = HashSet::new();
+    for &i in plans {
+        let m = &models[i];
+        for o in origins(m) {
+            let local = strip_modules(&o.address);
+            if let Some((base, _)) = local.split_once('[') {
+                planned.insert(base.to_string());
+            }
+            planned.insert(local.to_string());
+        }
+    }
+    let keep = |o: &Origin| !planned.contains(strip_modules(&o.address));
+    for f in config_files {
+        let m = &mut models[f.0 as usize];
+        m.service_accounts.retain(|x| keep(&x.origin));
+        m.users.retain(|x| keep(&x.origin));
+        m.groups.retain(|x| keep(&x.origin));
+        m.roles.retain(|x| keep(&x.origin));
+        m.bindings.retain(|x| keep(&x.origin));
+        m.tokens.retain(|x| keep(&x.origin));
+        m.memberships.retain(|x| keep(&x.origin));
+    }
+}
+
+fn origins(m: &FileModel) -> impl Iterator<Item = &Origin> {
+    m.service_accounts
+        .iter()
+        .map(|x| &x.origin)
+        .chain(m.users.iter().map(|x| &x.origin))
+        .chain(m.groups.iter().map(|x| &x.origin))
+        .chain(m.roles.iter().map(|x| &x.origin))
+        .chain(m.bindings.iter().map(|x| &x.origin))
+        .chain(m.tokens.iter().map(|x| &x.origin))
+        .chain(m.memberships.iter().map(|x| &x.origin))
+}
+
+/// `module.iam.module.x["a"].kestra_group.g` -> `kestra_group.g`.
+fn strip_modules(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // Skip the module name and an optional instance key, then the dot.
+        let mut depth = 0;
+        let mut cut = None;
+        for (i, c) in after.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                '.' if depth == 0 => {
+                    cut = Some(i + 1);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match cut {
+            Some(i) => rest = &after[i..],
+            None => break,
+        }
+    }
+    rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.9.0",
+  "planned_values": {
+    "root_module": {
+      "resources": [
+        {
+          "address": "kestra_service_account.accounts[\"etl\"]",
+          "mode": "managed",
+          "type": "kestra_service_account",
+          "name": "accounts",
+          "index": "etl",
+          "values": {"name": "ETL", "description": "etl", "super_admin": false, "groups": [{"id": "68xAawPfiJPkTkZJIPX6jQ"}]}
+        }
+      ],
+      "child_modules": [
+        {
+          "address": "module.tokens",
+          "resources": [
+            {
+              "address": "module.tokens.kestra_service_account_api_token.t",
+              "mode": "managed",
+              "type": "kestra_service_account_api_token",
+              "name": "t",
+              "values": {"name": "deploy", "description": "d", "extended": false}
+            }
+          ]
+        }
+      ]
+    }
+  }
+}"#;
+
+    #[test]
+    fn plans_are_recognised_by_content() {
+        assert!(parse(FileId(0), PLAN).is_some());
+        assert!(parse(FileId(0), "{\"serviceAccounts\": []}").is_none());
+        assert!(parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ").is_none());
+    }
+
+    #[test]
+    fn resources_of_every_module_with_unknown_absent_values() {
+        let m = parse(FileId(0), PLAN).unwrap();
+        assert_eq!(m.service_accounts[0].origin.address, "kestra_service_account.accounts[\"etl\"]");
+        assert_eq!(known_str(&m.service_accounts[0].name), Some("ETL"));
+        assert!(matches!(m.service_accounts[0].groups[0].target, Target::External(_)));
+        let token = &m.tokens[0];
+        assert_eq!(token.origin.address, "module.tokens.kestra_service_account_api_token.t");
+        // max_age is absent: known only after apply, so unknown (not "never expires").
+        assert!(token.max_age.as_ref().unwrap().is_unknown());
+        assert!(token.owner.target == Target::Unknown);
+        assert_eq!(m.computed, [Span::new(FileId(0), 0, PLAN.len())]);
+    }
+
+    #[test]
+    fn module_prefixes_are_stripped() {
+        assert_eq!(strip_modules("module.a.module.b[\"x.y\"].kestra_group.g"), "kestra_group.g");
+        assert_eq!(strip_modules("kestra_group.g[\"a.b\"]"), "kestra_group.g[\"a.b\"]");
+    }
+}

@@ -1,0 +1,547 @@
+//! Evaluation of Terraform expressions where every input is literal, as tflint does:
+//! variables (default, tfvars), locals, `each`/`count`, dynamic-block iterators, `for`
+//! expressions, templates, operators and common functions. Anything else is `Unknown`.
+//!
+//! Hostile input cannot make it hang or blow up: every step spends fuel from a per-module
+//! budget, nesting is bounded, strings are capped, and a local that refers to itself is
+//! unknown rather than a stack overflow.
+
+use super::functions::{self, Budget};
+use super::syntax::{hcl_span, ExprRef};
+use super::value::{Entry, K, V};
+use crate::source::{FileId, Span};
+use crate::syntax::yaml::Node;
+use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, FuncCall, TraversalOperator, UnaryOperator};
+use hcl_edit::template::Element;
+use hcl_edit::Span as _;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// Deeper expressions than this are unknown (hcl-edit bounds parse nesting separately).
+const MAX_DEPTH: u32 = 128;
+
+/// What a module's expressions can see besides their own scope.
+#[derive(Default)]
+pub struct Env<'a> {
+    /// Each variable's value: the last var file that sets it, else its default, else unknown.
+    pub vars: HashMap<String, V>,
+    pub locals: HashMap<String, ExprRef<'a>>,
+}
+
+pub struct Evaluator<'a> {
+    env: Env<'a>,
+    /// None while a local is being evaluated: a cycle is unknown, not a stack overflow.
+    cache: RefCell<HashMap<String, Option<V>>>,
+    budget: Budget,
+    depth: Cell<u32>,
+    /// Objects a module may still expand into (`for_each`, `count`, dynamic blocks).
+    instances: Cell<usize>,
+}
+
+/// At most this many objects and nested blocks from one module's expansions.
+const MAX_MODULE_INSTANCES: usize = 100_000;
+
+/// Names bound around an expression: `each`, `count`, a dynamic block's iterator, the
+/// variables of `for` expressions. Inner bindings shadow outer ones.
+#[derive(Clone, Default)]
+pub struct Scope {
+    bindings: Vec<(String, V)>,
+}
+
+impl Scope {
+    pub fn bind(&self, name: &str, value: V) -> Scope {
+        let mut bindings = self.bindings.clone();
+        bindings.push((name.to_string(), value));
+        Scope { bindings }
+    }
+
+    fn get(&self, name: &str) -> Option<&V> {
+        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// An object with `key` and `value` attributes: `each`, or a dynamic block's iterator.
+pub fn key_value(key: V, value: V, span: Span) -> V {
+    let mut m = BTreeMap::new();
+    m.insert("key".to_string(), Entry::new(key.span, key));
+    m.insert("value".to_string(), Entry::new(value.span, value));
+    V::computed(K::Map(Rc::new(m)), span)
+}
+
+#[derive(Clone, Copy)]
+struct Loc {
+    file: FileId,
+    base: usize,
+}
+
+impl Loc {
+    fn span(self, range: Option<std::ops::Range<usize>>) -> Span {
+        hcl_span(self.file, self.base, range)
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(env: Env<'a>) -> Self {
+        Evaluator {
+            env,
+            cache: RefCell::new(HashMap::new()),
+            budget: Budget::default(),
+            depth: Cell::new(0),
+            instances: Cell::new(MAX_MODULE_INSTANCES),
+        }
+    }
+
+    /// Takes `n` instances from the module's allowance; false (and nothing taken) when
+    /// that would exceed it: the block is then left unexpanded, its values unknown.
+    pub fn allow_instances(&self, n: usize) -> bool {
+        match self.instances.get().checked_sub(n) {
+            Some(left) => {
+                self.instances.set(left);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// An evaluator for literal-only contexts: tfvars files and variable defaults.
+    pub fn literal() -> Evaluator<'static> {
+        Evaluator::new(Env::default())
+    }
+
+    /// A local's expression, for searches that do not evaluate (IAM602's token exposure).
+    pub fn local_expr(&self, name: &str) -> Option<ExprRef<'a>> {
+        self.env.locals.get(name).copied()
+    }
+
+    pub fn eval(&self, e: ExprRef<'_>, scope: &Scope) -> V {
+        match e {
+            ExprRef::Hcl { expr, file, base } => self.hcl(expr, Loc { file, base }, scope),
+            ExprRef::Json { node, file } => self.json(node, file, scope),
+        }
+    }
+
+    /// Guards every step: fuel and depth.
+    fn enter(&self) -> bool {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH || !self.budget.spend(1) {
+            return false;
+        }
+        self.depth.set(depth + 1);
+        true
+    }
+
+    fn leave(&self) {
+        self.depth.set(self.depth.get() - 1);
+    }
+
+    fn hcl(&self, e: &Expression, loc: Loc, scope: &Scope) -> V {
+        let span = loc.span(e.span());
+        if !self.enter() {
+            return V::unknown(span);
+        }
+        let v = self.hcl_inner(e, span, loc, scope);
+        self.leave();
+        v
+    }
+
+    fn hcl_inner(&self, e: &Expression, span: Span, loc: Loc, scope: &Scope) -> V {
+        match e {
+            Expression::Null(_) => V::new(K::Null, span),
+            Expression::Bool(b) => V::new(K::Bool(*b.value()), span),
+            Expression::Number(n) => match n.value().as_f64() {
+                Some(f) => V::new(K::Number(f), span),
+                None => V::unknown(span),
+            },
+            Expression::String(s) => V::string(s.value().clone(), span),
+            Expression::Array(items) => {
+                let items: Vec<V> = items.iter().map(|i| self.hcl(i, loc, scope)).collect();
+                V::new(K::List(Rc::new(items)), span)
+            }
+            Expression::Object(object) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in object.iter() {
+                    let (key, key_span, key_computed) = match k {
+                        hcl_edit::expr::ObjectKey::Ident(i) => (i.as_str().to_string(), loc.span(k.span()), false),
+                        hcl_edit::expr::ObjectKey::Expression(e) => match self.hcl(e, loc, scope) {
+                            key if key.is_error() => return V::error(span),
+                            key => match key.to_text() {
+                                Some(text) => (text, key.span, key.computed),
+                                None => return V::unknown(span),
+                            },
+                        },
+                    };
+                    let value = self.hcl(v.expr(), loc, scope);
+                    map.insert(key, Entry { key: key_span, key_computed, value });
+                }
+                V::new(K::Map(Rc::new(map)), span)
+            }
+            Expression::StringTemplate(t) => self.template(t.iter(), span, loc, scope),
+            Expression::HeredocTemplate(h) => {
+                if h.indent().is_some() {
+                    let mut h = (**h).clone();
+                    h.dedent();
+                    self.template(h.template.iter(), span, loc, scope)
+                } else {
+                    self.template(h.template.iter(), span, loc, scope)
+                }
+            }
+            Expression::Parenthesis(p) => self.hcl(p.inner(), loc, scope),
+            Expression::Variable(v) => match scope.get(v.as_str()) {
+                Some(bound) => bound.clone(),
+                None => V::unknown(span),
+            },
+            Expression::Traversal(t) => {
+                let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                let (mut v, rest) = match &t.expr {
+                    Expression::Variable(root) => self.root(root.as_str(), &ops, span, scope),
+                    other => (self.hcl(other, loc, scope), &ops[..]),
+                };
+                for op in rest {
+                    v = self.step(v, op, span, loc, scope);
+                }
+                v
+            }
+            Expression::Conditional(c) => {
+                let cond = self.hcl(&c.cond_expr, loc, scope);
+                match cond.kind {
+                    K::Bool(true) => self.hcl(&c.true_expr, loc, scope),
+                    K::Bool(false) => self.hcl(&c.false_expr, loc, scope),
+                    K::Unknown | K::Ref { .. } => V::unknown(span),
+                    _ => V::error(span),
+                }
+            }
+            Expression::FuncCall(f) => self.call(f, span, loc, scope),
+            Expression::UnaryOp(op) => {
+                let v = self.hcl(&op.expr, loc, scope);
+                match (op.operator.value(), &v.kind) {
+                    (UnaryOperator::Not, K::Bool(b)) => V::computed(K::Bool(!b), span),
+                    (UnaryOperator::Neg, K::Number(n)) => V::computed(K::Number(-n), span),
+                    (_, K::Unknown | K::Ref { .. }) => V::unknown(span),
+                    _ => V::error(span),
+                }
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.hcl(&op.lhs_expr, loc, scope);
+                let rhs = self.hcl(&op.rhs_expr, loc, scope);
+                binary(*op.operator.value(), &lhs, &rhs, span)
+            }
+            Expression::ForExpr(f) => self.for_expr(f, span, loc, scope),
+        }
+    }
+
+    /// The value a traversal starts from, and the operators left to apply to it.
+    fn root<'o>(
+        &self,
+        name: &str,
+        ops: &'o [&'o TraversalOperator],
+        span: Span,
+        scope: &Scope,
+    ) -> (V, &'o [&'o TraversalOperator]) {
+        if let Some(bound) = scope.get(name) {
+            return (bound.clone(), ops);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let reference = |address: String, rest: &'o [&'o TraversalOperator]| {
+            (V::computed(K::Ref { address, attr: false }, span), rest)
+        };
+        let unknown = (V::unknown(span), &ops[ops.len()..]);
+        match name {
+            "var" => match attr(0) {
+                Some(n) => (self.env.vars.get(n).cloned().unwrap_or_else(|| V::unknown(span)), &ops[1..]),
+                None => unknown,
+            },
+            "local" => match attr(0) {
+                Some(n) => (self.local(n, span), &ops[1..]),
+                None => unknown,
+            },
+            "data" => match (attr(0), attr(1)) {
+                (Some(t), Some(n)) => reference(format!("data.{t}.{n}"), &ops[2..]),
+                _ => unknown,
+            },
+            "resource" => match (attr(0), attr(1)) {
+                (Some(t), Some(n)) => reference(format!("{t}.{n}"), &ops[2..]),
+                _ => unknown,
+            },
+            // Resource types always carry their provider's prefix (`kestra_group`).
+            kind if kind.contains('_') => match attr(0) {
+                Some(n) => reference(format!("{kind}.{n}"), &ops[1..]),
+                None => unknown,
+            },
+            // each/count outside for_each/count, path, terraform, self, module, typos.
+            _ => unknown,
+        }
+    }
+
+    fn local(&self, name: &str, span: Span) -> V {
+        if let Some(state) = self.cache.borrow().get(name) {
+            return state.clone().unwrap_or_else(|| V::unknown(span));
+        }
+        // An undeclared local may live in a file that failed to parse: unknown, not an error.
+        let Some(expr) = self.env.locals.get(name).copied() else { return V::unknown(span) };
+        self.cache.borrow_mut().insert(name.to_string(), None);
+        let v = self.eval(expr, &Scope::default());
+        self.cache.borrow_mut().insert(name.to_string(), Some(v.clone()));
+        v
+    }
+
+    fn step(&self, v: V, op: &TraversalOperator, span: Span, loc: Loc, scope: &Scope) -> V {
+        match op {
+            TraversalOperator::GetAttr(a) => match &v.kind {
+                K::Map(m) => m.get(a.as_str()).map_or_else(|| V::error(span), |e| e.value.clone()),
+                K::Ref { address, .. } => V::computed(K::Ref { address: address.clone(), attr: true }, span),
+                K::Unknown => V::unknown(span),
+                _ => V::error(span),
+            },
+            TraversalOperator::Index(e) => {
+                let key = self.hcl(e, loc, scope);
+                index(v, &key, span)
+            }
+            TraversalOperator::LegacyIndex(n) => index(v, &V::new(K::Number(*n.value() as f64), span), span),
+            TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => match v.kind {
+                K::Error => V::error(span),
+                _ => V::unknown(span),
+            },
+        }
+    }
+
+    fn call(&self, f: &FuncCall, span: Span, loc: Loc, scope: &Scope) -> V {
+        if f.name.is_namespaced() {
+            return V::unknown(span);
+        }
+        let mut args: Vec<V> = f.args.iter().map(|a| self.hcl(a, loc, scope)).collect();
+        if f.args.expand_final() {
+            let Some(last) = args.pop() else { return V::error(span) };
+            match last.items() {
+                Some(items) => args.extend(items.iter().cloned()),
+                None if last.is_error() => return V::error(span),
+                None => return V::unknown(span),
+            }
+        }
+        functions::call(f.name.name.as_str(), args, span, &self.budget)
+    }
+
+    fn for_expr(&self, f: &ForExpr, span: Span, loc: Loc, scope: &Scope) -> V {
+        if f.grouping {
+            return V::unknown(span);
+        }
+        let collection = self.hcl(&f.intro.collection_expr, loc, scope);
+        let pairs: Vec<(V, V)> = match &collection.kind {
+            K::List(items) => {
+                items.iter().enumerate().map(|(i, v)| (V::computed(K::Number(i as f64), span), v.clone())).collect()
+            }
+            K::Set(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
+            K::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
+            K::Unknown | K::Ref { .. } => return V::unknown(span),
+            _ => return V::error(span),
+        };
+        if !self.budget.spend(pairs.len() as u64) {
+            return V::unknown(span);
+        }
+        let value_var = f.intro.value_var.as_str();
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
+        let mut list = Vec::new();
+        let mut map = BTreeMap::new();
+        for (k, v) in pairs {
+            let mut inner = scope.bind(value_var, v);
+            if let Some(key_var) = key_var {
+                inner = inner.bind(key_var, k);
+            }
+            if let Some(cond) = &f.cond {
+                match self.hcl(&cond.expr, loc, &inner).kind {
+                    K::Bool(true) => {}
+                    K::Bool(false) => continue,
+                    K::Unknown | K::Ref { .. } => return V::unknown(span),
+                    _ => return V::error(span),
+                }
+            }
+            let value = self.hcl(&f.value_expr, loc, &inner);
+            match &f.key_expr {
+                Some(key_expr) => {
+                    let key = self.hcl(key_expr, loc, &inner);
+                    let Some(text) = key.to_text() else {
+                        return if key.is_error() { V::error(span) } else { V::unknown(span) };
+                    };
+                    // Without `...`, a repeated key is an error in Terraform.
+                    let entry = Entry { key: key.span, key_computed: key.computed, value };
+                    if map.insert(text, entry).is_some() {
+                        return V::error(span);
+                    }
+                }
+                None => list.push(value),
+            }
+        }
+        match f.key_expr {
+            Some(_) => V::computed(K::Map(Rc::new(map)), span),
+            None => V::computed(K::List(Rc::new(list)), span),
+        }
+    }
+
+    fn template<'t>(&self, elements: impl Iterator<Item = &'t Element>, span: Span, loc: Loc, scope: &Scope) -> V {
+        let elements: Vec<&Element> = elements.collect();
+        // "${x}" alone is x itself, unconverted, as in Terraform.
+        if let [Element::Interpolation(i)] = elements.as_slice() {
+            return self.hcl(&i.expr, loc, scope);
+        }
+        let mut out = String::new();
+        let mut computed = false;
+        for element in elements {
+            match element {
+                Element::Literal(l) => out.push_str(l.value()),
+                Element::Interpolation(i) => {
+                    computed = true;
+                    let v = self.hcl(&i.expr, loc, scope);
+                    match v.to_text() {
+                        Some(text) => out.push_str(&text),
+                        None if matches!(v.kind, K::Unknown | K::Ref { .. }) => return V::unknown(span),
+                        None => return V::error(span),
+                    }
+                }
+                Element::Directive(_) => return V::unknown(span),
+            }
+            if out.len() > functions::MAX_STRING {
+                return V::unknown(span);
+            }
+        }
+        V { kind: K::Str(out), span, computed }
+    }
+
+    /// Terraform JSON: strings are templates, everything else is literal.
+    fn json(&self, node: &Node, file: FileId, scope: &Scope) -> V {
+        let span = Span::new(file, node.start(), node.end());
+        if !self.enter() {
+            return V::unknown(span);
+        }
+        let v = match node {
+            Node::Scalar(s) if s.quoted => {
+                if s.text.contains("${") || s.text.contains("%{") {
+                    match hcl_edit::parser::parse_template(&s.text) {
+                        // Offsets inside the string are exact unless escapes precede them.
+                        Ok(t) => self.template(t.iter(), span, Loc { file, base: node.start() + 1 }, scope),
+                        Err(_) => V::error(span),
+                    }
+                } else {
+                    V::string(s.text.clone(), span)
+                }
+            }
+            Node::Scalar(_) => json_scalar(node, span),
+            Node::Seq { items, .. } => {
+                V::new(K::List(Rc::new(items.iter().map(|i| self.json(i, file, scope)).collect())), span)
+            }
+            Node::Map { entries, .. } => {
+                let mut map = BTreeMap::new();
+                for (k, v) in entries {
+                    let Some(key) = k.as_str() else { continue };
+                    let value = self.json(v, file, scope);
+                    map.insert(key.to_string(), Entry::new(Span::new(file, k.start(), k.end()), value));
+                }
+                V::new(K::Map(Rc::new(map)), span)
+            }
+        };
+        self.leave();
+        v
+    }
+}
+
+/// A JSON value as data (tfvars.json, plan values): strings are never templates.
+pub fn json_data(node: &Node, file: FileId) -> V {
+    let span = Span::new(file, node.start(), node.end());
+    match node {
+        Node::Scalar(s) if s.quoted => V::string(s.text.clone(), span),
+        Node::Scalar(_) => json_scalar(node, span),
+        Node::Seq { items, .. } => V::new(K::List(Rc::new(items.iter().map(|i| json_data(i, file)).collect())), span),
+        Node::Map { entries, .. } => {
+            let map = entries
+                .iter()
+                .filter_map(|(k, v)| {
+                    let key = k.as_str()?.to_string();
+                    Some((key, Entry::new(Span::new(file, k.start(), k.end()), json_data(v, file))))
+                })
+                .collect();
+            V::new(K::Map(Rc::new(map)), span)
+        }
+    }
+}
+
+fn json_scalar(node: &Node, span: Span) -> V {
+    if node.is_null() {
+        return V::new(K::Null, span);
+    }
+    if let Some(b) = node.as_bool() {
+        return V::new(K::Bool(b), span);
+    }
+    match node.as_str().and_then(|s| s.parse::<f64>().ok()) {
+        Some(n) if n.is_finite() => V::new(K::Number(n), span),
+        _ => V::error(span),
+    }
+}
+
+fn index(v: V, key: &V, span: Span) -> V {
+    match (&key.kind, &v.kind) {
+        (K::Error, _) | (_, K::Error) => V::error(span),
+        (K::Unknown | K::Ref { .. }, _) | (_, K::Unknown) => V::unknown(span),
+        (K::Str(k), K::Ref { address, attr: false }) => {
+            let address = format!("{address}[\"{}\"]", k.replace('\\', "\\\\").replace('"', "\\\""));
+            V::computed(K::Ref { address, attr: false }, span)
+        }
+        (K::Number(n), K::Ref { address, attr: false }) if n.fract() == 0.0 && *n >= 0.0 => {
+            V::computed(K::Ref { address: format!("{address}[{}]", *n as u64), attr: false }, span)
+        }
+        (_, K::Ref { .. }) => V::unknown(span),
+        (K::Number(n), K::List(items)) if n.fract() == 0.0 && *n >= 0.0 => {
+            items.get(*n as usize).cloned().unwrap_or_else(|| V::error(span))
+        }
+        (_, K::Map(m)) => match key.to_text() {
+            Some(k) => m.get(&k).map_or_else(|| V::error(span), |e| e.value.clone()),
+            None => V::error(span),
+        },
+        _ => V::error(span),
+    }
+}
+
+fn binary(op: BinaryOperator, lhs: &V, rhs: &V, span: Span) -> V {
+    use BinaryOperator as B;
+    if lhs.is_error() || rhs.is_error() {
+        return V::error(span);
+    }
+    match op {
+        B::Eq | B::NotEq => match functions::equal(lhs, rhs) {
+            Some(same) => V::computed(K::Bool(same == (op == B::Eq)), span),
+            None => V::unknown(span),
+        },
+        B::And | B::Or => match (&lhs.kind, &rhs.kind) {
+            (K::Bool(a), K::Bool(b)) => V::computed(K::Bool(if op == B::And { *a && *b } else { *a || *b }), span),
+            // `false && unknown` is false, `true || unknown` is true.
+            (K::Bool(false), _) | (_, K::Bool(false)) if op == B::And => V::computed(K::Bool(false), span),
+            (K::Bool(true), _) | (_, K::Bool(true)) if op == B::Or => V::computed(K::Bool(true), span),
+            _ if lhs.is_unknown() || rhs.is_unknown() => V::unknown(span),
+            _ => V::error(span),
+        },
+        _ => {
+            let number = |v: &V| match &v.kind {
+                K::Number(n) => Some(*n),
+                K::Str(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            };
+            let (Some(a), Some(b)) = (number(lhs), number(rhs)) else {
+                return if lhs.is_unknown() || rhs.is_unknown() { V::unknown(span) } else { V::error(span) };
+            };
+            let kind = match op {
+                B::Plus => K::Number(a + b),
+                B::Minus => K::Number(a - b),
+                B::Mul => K::Number(a * b),
+                B::Div if b != 0.0 => K::Number(a / b),
+                B::Mod if b != 0.0 => K::Number(a % b),
+                B::Less => K::Bool(a < b),
+                B::LessEq => K::Bool(a <= b),
+                B::Greater => K::Bool(a > b),
+                B::GreaterEq => K::Bool(a >= b),
+                _ => return V::error(span),
+            };
+            V::computed(kind, span)
+        }
+    }
+}

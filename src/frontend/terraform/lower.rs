@@ -1,0 +1,522 @@
+//! Lowering one Terraform file of an evaluated module into the model: resources of the
+//! `kestra` provider (one object per `for_each` key or `count` index), `provider "kestra"`
+//! blocks, committed credentials and outputs. Current and legacy spellings are both
+//! understood (`name`/`username`, `groups {id}`/`group {group_id}`,
+//! `resources {}`/`permissions {}`), and `dynamic` blocks expand like Terraform does.
+
+use super::eval::{key_value, Evaluator, Scope};
+use super::exposure;
+use super::syntax::{AttrRef, BlockRef, BodyRef, ExprRef};
+use super::value::{K, V};
+use crate::frontend::credentials;
+use crate::frontend::manifest::looks_like_kestra_id;
+use crate::model::*;
+use crate::source::Span;
+use hcl_edit::expr::{Expression, TraversalOperator};
+use std::rc::Rc;
+
+/// More instances than this from one block (or one dynamic block) are not expanded.
+const MAX_INSTANCES: usize = 10_000;
+
+pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
+    let mut l = Lowering { ev, model: FileModel::default() };
+    for block in body.top_blocks() {
+        match (block.ident, block.labels.as_slice()) {
+            ("resource", [kind, name]) => {
+                for (suffix, scope) in l.instances(&block) {
+                    l.resource(&block, kind, &format!("{kind}.{name}{suffix}"), &scope);
+                }
+            }
+            ("provider", [name]) if *name == "kestra" => l.provider(&block),
+            ("output", [name]) => l.output(&block, name),
+            _ => {}
+        }
+    }
+    let mut model = l.model;
+    model.computed.sort();
+    model.computed.dedup();
+    model.secrets.sort();
+    model.secrets.dedup();
+    model
+}
+
+struct Lowering<'e, 'a> {
+    ev: &'e Evaluator<'a>,
+    model: FileModel,
+}
+
+/// A value as a string field: strings, and numbers and bools converted as Terraform does.
+fn text_val(v: &V) -> Val<String> {
+    match &v.kind {
+        K::Null => Val::Null,
+        _ => v.to_text().map_or(Val::Unknown, Val::Known),
+    }
+}
+
+/// A value as a bool field; Terraform converts the strings "true" and "false".
+fn flag_val(v: &V) -> Val<bool> {
+    match &v.kind {
+        K::Bool(b) => Val::Known(*b),
+        K::Str(s) if s == "true" => Val::Known(true),
+        K::Str(s) if s == "false" => Val::Known(false),
+        K::Null => Val::Null,
+        _ => Val::Unknown,
+    }
+}
+
+/// What a value names: a resource address, a data source (managed elsewhere), a Kestra
+/// id, or a name to look up.
+fn target(v: &V) -> Target {
+    match &v.kind {
+        K::Ref { address, .. } if address.starts_with("data.") => Target::External(address.clone()),
+        K::Ref { address, .. } => Target::Address(address.clone()),
+        K::Str(s) if looks_like_kestra_id(s) => Target::External(s.clone()),
+        K::Str(s) => Target::Name(s.clone()),
+        _ => Target::Unknown,
+    }
+}
+
+/// The name a `dynamic` block's iterator goes by: its `iterator` argument, else its label.
+fn iterator_name<'b>(block: &BlockRef<'b>, label: &'b str) -> String {
+    match block.body.attr("iterator").map(|a| a.value) {
+        Some(ExprRef::Hcl { expr: Expression::Variable(v), .. }) => v.as_str().to_string(),
+        Some(ExprRef::Json { node, .. }) => node.as_str().unwrap_or(label).to_string(),
+        _ => label.to_string(),
+    }
+}
+
+impl<'a> Lowering<'_, 'a> {
+    fn eval(&self, attr: &AttrRef<'_>, scope: &Scope) -> V {
+        self.ev.eval(attr.value, scope)
+    }
+
+    fn field<T>(&mut self, v: &V, key: Span, val: Val<T>) -> Field<T> {
+        if v.computed && !v.is_opaque() {
+            self.model.computed.push(v.span);
+        }
+        Field { val, span: v.span, key }
+    }
+
+    fn text(&mut self, body: BodyRef<'_>, key: &str, scope: &Scope) -> Option<Text> {
+        let attr = body.attr(key)?;
+        let v = self.eval(&attr, scope);
+        Some(self.field(&v, attr.key_span, text_val(&v)))
+    }
+
+    fn text_any(&mut self, body: BodyRef<'_>, keys: &[&str], scope: &Scope) -> Option<Text> {
+        let key = keys.iter().find(|k| body.attr(k).is_some())?;
+        self.text(body, key, scope)
+    }
+
+    fn flag(&mut self, body: BodyRef<'_>, key: &str, scope: &Scope) -> Option<Field<bool>> {
+        let attr = body.attr(key)?;
+        let v = self.eval(&attr, scope);
+        Some(self.field(&v, attr.key_span, flag_val(&v)))
+    }
+
+    fn reference(&mut self, v: &V) -> Reference {
+        if v.computed && !v.is_opaque() {
+            self.model.computed.push(v.span);
+        }
+        Reference::new(target(v), v.span)
+    }
+
+    fn attr_reference(&mut self, body: BodyRef<'_>, key: &str, fallback: Span, scope: &Scope) -> Reference {
+        match body.attr(key) {
+            Some(attr) => {
+                let v = self.eval(&attr, scope);
+                self.reference(&v)
+            }
+            None => Reference::new(Target::Unknown, fallback),
+        }
+    }
+
+    /// One (address suffix, scope) per instance: `["key"]` with `each` for `for_each`,
+    /// `[i]` with `count` for `count`, or the block itself when it has neither or when
+    /// iamlint cannot evaluate them (then `each` and `count` stay unknown).
+    fn instances(&self, block: &BlockRef<'_>) -> Vec<(String, Scope)> {
+        let scope = Scope::default();
+        let single = || vec![(String::new(), Scope::default())];
+        if let Some(attr) = block.body.attr("for_each") {
+            let v = self.eval(&attr, &scope);
+            let pairs: Vec<(V, V)> = match &v.kind {
+                K::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
+                K::Set(items) if items.iter().all(|i| matches!(i.kind, K::Str(_))) => {
+                    items.iter().map(|i| (i.clone(), i.clone())).collect()
+                }
+                _ => return single(),
+            };
+            if pairs.len() > MAX_INSTANCES || !self.ev.allow_instances(pairs.len()) {
+                return single();
+            }
+            return pairs
+                .into_iter()
+                .map(|(k, value)| {
+                    let key = k.as_str().unwrap_or_default();
+                    let suffix = format!("[\"{}\"]", key.replace('\\', "\\\\").replace('"', "\\\""));
+                    (suffix, scope.bind("each", key_value(k, value, attr.span)))
+                })
+                .collect();
+        }
+        if let Some(attr) = block.body.attr("count") {
+            let v = self.eval(&attr, &scope);
+            return match v.kind {
+                K::Number(n)
+                    if n.fract() == 0.0
+                        && n >= 0.0
+                        && n as usize <= MAX_INSTANCES
+                        && self.ev.allow_instances(n as usize) =>
+                {
+                    (0..n as usize)
+                        .map(|i| {
+                            let index = V::computed(K::Number(i as f64), v.span);
+                            let mut m = std::collections::BTreeMap::new();
+                            m.insert("index".to_string(), super::value::Entry::new(v.span, index));
+                            (format!("[{i}]"), scope.bind("count", V::computed(K::Map(Rc::new(m)), v.span)))
+                        })
+                        .collect()
+                }
+                _ => single(),
+            };
+        }
+        single()
+    }
+
+    /// Nested blocks named `name`, static and `dynamic` alike: each content body with the
+    /// scope it is evaluated in, and the span of the block that holds it. `known` turns
+    /// false when a dynamic block's collection cannot be evaluated.
+    fn nested<'b>(
+        &self,
+        body: BodyRef<'b>,
+        name: &'b str,
+        scope: &Scope,
+        known: &mut bool,
+    ) -> Vec<(BodyRef<'b>, Span, Scope)> {
+        let mut out: Vec<(BodyRef<'b>, Span, Scope)> =
+            body.blocks(name).into_iter().map(|b| (b.body, b.span, scope.clone())).collect();
+        for d in body.dynamic_blocks(name) {
+            let iterator = iterator_name(&d, name);
+            let (Some(content), Some(for_each)) =
+                (d.body.blocks("content").into_iter().next(), d.body.attr("for_each"))
+            else {
+                *known = false;
+                continue;
+            };
+            let collection = self.eval(&for_each, scope);
+            let pairs: Vec<(V, V)> = match &collection.kind {
+                K::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
+                K::List(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (V::computed(K::Number(i as f64), collection.span), v.clone()))
+                    .collect(),
+                K::Set(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
+                _ => {
+                    *known = false;
+                    continue;
+                }
+            };
+            if pairs.len() > MAX_INSTANCES || !self.ev.allow_instances(pairs.len()) {
+                *known = false;
+                continue;
+            }
+            for (k, v) in pairs {
+                let inner = scope.bind(&iterator, key_value(k, v, for_each.span));
+                out.push((content.body, content.span, inner));
+            }
+        }
+        out
+    }
+
+    fn origin(&mut self, block: &BlockRef<'_>, address: &str, scope: &Scope) -> Origin {
+        let body = block.body;
+        let provider = || match body.attr("provider").map(|a| a.value) {
+            None => TenantSource::Provider(None),
+            Some(value) => match provider_alias(value) {
+                Some(alias) => TenantSource::Provider(alias),
+                None => TenantSource::Unknown,
+            },
+        };
+        let tenant_source = match body.attr("tenant_id") {
+            Some(attr) => match self.eval(&attr, scope).kind {
+                K::Str(t) => TenantSource::Literal(t),
+                K::Null => provider(),
+                _ => TenantSource::Unknown,
+            },
+            None => provider(),
+        };
+        Origin {
+            span: block.header,
+            extent: block.span,
+            address: address.to_string(),
+            format: Format::Terraform,
+            tenant_source,
+            tenant: String::new(),
+        }
+    }
+
+    fn resource(&mut self, block: &BlockRef<'_>, kind: &str, address: &str, scope: &Scope) {
+        let body = block.body;
+        match kind {
+            "kestra_service_account" => {
+                let origin = self.origin(block, address, scope);
+                let (groups, groups_known) = self.group_references(body, scope);
+                let personal_info = ["email", "first_name", "last_name", "password"]
+                    .iter()
+                    .filter_map(|k| body.attr(k))
+                    .map(|a| PersonalField { key: a.key.to_string(), entry: a.span, key_span: a.key_span })
+                    .collect();
+                self.credential(body, "password", CredentialKind::Password, &origin, scope);
+                let sa = ServiceAccount {
+                    id: None,
+                    name: self.text_any(body, &["name", "username"], scope),
+                    description: self.text(body, "description", scope),
+                    super_admin: self.flag(body, "super_admin", scope),
+                    groups,
+                    groups_known,
+                    personal_info,
+                    origin,
+                };
+                self.model.service_accounts.push(sa);
+            }
+            "kestra_user" => {
+                let origin = self.origin(block, address, scope);
+                let (groups, groups_known) = self.group_references(body, scope);
+                let user = User {
+                    id: None,
+                    name: self.text(body, "username", scope),
+                    email: self.text(body, "email", scope),
+                    description: self.text(body, "description", scope),
+                    super_admin: self.flag(body, "super_admin", scope),
+                    groups,
+                    groups_known,
+                    origin,
+                };
+                self.model.users.push(user);
+            }
+            "kestra_user_password" => {
+                let origin = self.origin(block, address, scope);
+                self.credential(body, "password", CredentialKind::Password, &origin, scope);
+            }
+            "kestra_service_account_api_token" | "kestra_user_api_token" => {
+                let origin = self.origin(block, address, scope);
+                let (owner_kind, owner_key) = if kind == "kestra_user_api_token" {
+                    (OwnerKind::User, "user_id")
+                } else {
+                    (OwnerKind::ServiceAccount, "service_account_id")
+                };
+                let owner = self.attr_reference(body, owner_key, origin.span, scope);
+                let token = ApiToken {
+                    owner_kind,
+                    owner,
+                    name: self.text(body, "name", scope),
+                    description: self.text(body, "description", scope),
+                    max_age: self.text(body, "max_age", scope),
+                    extended: self.flag(body, "extended", scope),
+                    origin,
+                };
+                self.model.tokens.push(token);
+            }
+            "kestra_group" => {
+                let origin = self.origin(block, address, scope);
+                let group = Group {
+                    id: None,
+                    name: self.text(body, "name", scope),
+                    description: self.text(body, "description", scope),
+                    namespace: self.text(body, "namespace", scope),
+                    origin,
+                };
+                self.model.groups.push(group);
+            }
+            "kestra_user_group_membership" => {
+                let origin = self.origin(block, address, scope);
+                let user = self.attr_reference(body, "user_id", origin.span, scope);
+                let group = self.attr_reference(body, "group_id", origin.span, scope);
+                self.model.memberships.push(Membership { origin, user, group });
+            }
+            "kestra_role" => {
+                let origin = self.origin(block, address, scope);
+                let (grants, grants_known) = self.grants(body, scope);
+                let role = Role {
+                    id: None,
+                    name: self.text(body, "name", scope),
+                    description: self.text(body, "description", scope),
+                    namespace: self.text(body, "namespace", scope),
+                    grants,
+                    grants_known,
+                    origin,
+                };
+                self.model.roles.push(role);
+            }
+            "kestra_binding" => {
+                let origin = self.origin(block, address, scope);
+                let principal = self.attr_reference(body, "external_id", origin.span, scope);
+                let role = self.attr_reference(body, "role_id", origin.span, scope);
+                let binding = Binding {
+                    principal_type: self.text(body, "type", scope),
+                    principal,
+                    role,
+                    namespace: self.text(body, "namespace", scope),
+                    origin,
+                };
+                self.model.bindings.push(binding);
+            }
+            _ => {}
+        }
+    }
+
+    /// Group references from `groups {id}` / `group {group_id}` blocks (static or
+    /// dynamic) or a `groups` list. The second value is false when some membership cannot
+    /// be evaluated, so that "in no group" is never claimed on a guess.
+    fn group_references(&mut self, body: BodyRef<'_>, scope: &Scope) -> (Vec<Reference>, bool) {
+        let mut refs = Vec::new();
+        let mut known = true;
+        let mut blocks = self.nested(body, "groups", scope, &mut known);
+        blocks.extend(self.nested(body, "group", scope, &mut known));
+        for (content, _, inner) in blocks {
+            match content.attr("id").or_else(|| content.attr("group_id")) {
+                Some(attr) => {
+                    let v = self.eval(&attr, &inner);
+                    refs.push(self.reference(&v));
+                }
+                None => known = false,
+            }
+        }
+        if let Some(attr) = body.attr("groups") {
+            let v = self.eval(&attr, scope);
+            match v.items() {
+                // In Terraform JSON, objects in this list are the `groups {}` blocks above.
+                Some(items) => {
+                    for item in items.iter().filter(|i| !matches!(i.kind, K::Map(_))) {
+                        refs.push(self.reference(item));
+                    }
+                }
+                None => known = false,
+            }
+        }
+        (refs, known)
+    }
+
+    fn grants(&mut self, body: BodyRef<'_>, scope: &Scope) -> (Vec<Grant>, bool) {
+        let mut grants = Vec::new();
+        let mut known = true;
+        for (style, block_name, actions_key) in [
+            (PermissionStyle::LegacyBlocks, "permissions", "permissions"),
+            (PermissionStyle::ResourceBlocks, "resources", "actions"),
+        ] {
+            for (content, span, inner) in self.nested(body, block_name, scope, &mut known) {
+                let Some(type_attr) = content.attr("type") else { continue };
+                let t = self.eval(&type_attr, &inner);
+                let resource_type = self.field(&t, type_attr.key_span, text_val(&t));
+                let actions_attr = content.attr(actions_key);
+                let actions_key = actions_attr.as_ref().map(|a| a.key_span);
+                let actions = match actions_attr {
+                    Some(attr) => {
+                        let list = self.eval(&attr, &inner);
+                        match list.items() {
+                            Some(items) => items
+                                .iter()
+                                .map(|a| {
+                                    let val = text_val(a);
+                                    self.field(a, a.span, val)
+                                })
+                                .collect(),
+                            None => {
+                                known = false;
+                                Vec::new()
+                            }
+                        }
+                    }
+                    None => Vec::new(),
+                };
+                grants.push(Grant { resource_type, actions, actions_key, span, style });
+            }
+        }
+        grants.sort_by_key(|g| (g.span, g.resource_type.span));
+        (grants, known)
+    }
+
+    fn provider(&mut self, block: &BlockRef<'_>) {
+        let scope = Scope::default();
+        let alias = block.body.attr("alias").and_then(|a| self.eval(&a, &scope).as_str().map(str::to_string));
+        let tenant = self.text(block.body, "tenant_id", &scope);
+        let label = match &alias {
+            Some(a) => format!("kestra.{a}"),
+            None => "kestra".to_string(),
+        };
+        let origin = Origin {
+            span: block.header,
+            extent: block.span,
+            address: format!("provider.{label}"),
+            format: Format::Terraform,
+            tenant_source: TenantSource::Unknown,
+            tenant: String::new(),
+        };
+        for (key, kind) in [
+            ("api_token", CredentialKind::ApiToken),
+            ("password", CredentialKind::Password),
+            ("jwt", CredentialKind::Jwt),
+        ] {
+            self.credential(block.body, key, kind, &origin, &scope);
+        }
+        self.model.providers.push(Provider { alias, tenant, span: block.header });
+    }
+
+    /// A literal credential in `key`, wherever its value is written (a variable default
+    /// or a tfvars value counts: it is committed too).
+    fn credential(&mut self, body: BodyRef<'_>, key: &str, kind: CredentialKind, origin: &Origin, scope: &Scope) {
+        let Some(attr) = body.attr(key) else { return };
+        let v = self.eval(&attr, scope);
+        let Some(value) = v.as_str() else { return };
+        let place = origin.address.split('[').next().unwrap_or(&origin.address);
+        let context = format!("`{key}` of `{place}`");
+        let inside =
+            v.span.file == origin.extent.file && origin.extent.start <= v.span.start && v.span.end <= origin.extent.end;
+        let used_by = (!inside).then(|| (origin.span, origin.address.clone()));
+        // A plain quoted literal: star out the value, keep the quotes.
+        let span = if !v.computed && v.span.len() == value.len() + 2 {
+            Span::new(v.span.file, v.span.start + 1, v.span.end - 1)
+        } else {
+            v.span
+        };
+        credentials::record(&mut self.model, span, kind, value, context, used_by);
+    }
+
+    fn output(&mut self, block: &BlockRef<'_>, name: &str) {
+        let scope = Scope::default();
+        let value = block.body.attr("value");
+        let tokens = value.as_ref().map(|v| exposure::tokens(v.value, self.ev)).unwrap_or_default();
+        let sensitive = self.flag(block.body, "sensitive", &scope);
+        let origin = Origin {
+            span: block.header,
+            extent: block.span,
+            address: format!("output.{name}"),
+            format: Format::Terraform,
+            tenant_source: TenantSource::Unknown,
+            tenant: String::new(),
+        };
+        self.model.outputs.push(Output { origin, sensitive, value: value.map(|v| v.span), tokens });
+    }
+}
+
+/// `provider = kestra.eu` (HCL) or `"provider": "kestra.eu"` (JSON): Some(alias), or
+/// Some(None) for the default `kestra`; None when it is neither.
+fn provider_alias(value: ExprRef<'_>) -> Option<Option<String>> {
+    match value {
+        ExprRef::Hcl { expr: Expression::Traversal(t), .. } => {
+            match (&t.expr, t.operators.first().map(|o| o.value())) {
+                (Expression::Variable(v), Some(TraversalOperator::GetAttr(alias))) if v.as_str() == "kestra" => {
+                    Some(Some(alias.as_str().to_string()))
+                }
+                _ => None,
+            }
+        }
+        ExprRef::Hcl { expr: Expression::Variable(v), .. } if v.as_str() == "kestra" => Some(None),
+        ExprRef::Json { node, .. } => match node.as_str()?.split_once('.') {
+            Some(("kestra", alias)) => Some(Some(alias.to_string())),
+            None if node.as_str() == Some("kestra") => Some(None),
+            _ => None,
+        },
+        _ => None,
+    }
+}

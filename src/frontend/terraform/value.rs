@@ -1,0 +1,162 @@
+//! Values of evaluated Terraform expressions. Every value keeps the span where it is
+//! written — a map entry in `locals`, a tfvars value, a variable default — so a finding on
+//! `name = each.key` points at the key in the map, not at `each.key`. A value iamlint
+//! computed (a template with interpolations, a function result) is marked `computed`; its
+//! span is the expression, which a fix must never overwrite.
+
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+#[derive(Clone, Debug)]
+pub struct V {
+    pub kind: K,
+    pub span: Span,
+    pub computed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum K {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    /// A list or tuple.
+    List(Rc<Vec<V>>),
+    /// A set: elements in Terraform's order (strings sort lexically), no duplicates.
+    Set(Rc<Vec<V>>),
+    /// A map or object; keys in lexical order, as Terraform iterates them.
+    Map(Rc<BTreeMap<String, Entry>>),
+    /// A managed resource or data source: its attributes are known only after apply, but
+    /// what it refers to is known (`kestra_group.bots`, `kestra_group.g["x"]`, `data.x.y`).
+    Ref {
+        address: String,
+        attr: bool,
+    },
+    /// Depends on something iamlint cannot know (a variable without a value, a function it
+    /// does not implement, a module output).
+    Unknown,
+    /// An expression Terraform itself would reject (a missing map key, a null in a
+    /// template). Never reported on; `try` and `can` look through it.
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Where the key is written.
+    pub key: Span,
+    /// The key was computed (a `for` expression's `lower(x) => ...`), not written.
+    pub key_computed: bool,
+    pub value: V,
+}
+
+impl Entry {
+    pub fn new(key: Span, value: V) -> Entry {
+        Entry { key, key_computed: false, value }
+    }
+
+    /// The key as a value of its own (`each.key`, `keys(m)`).
+    pub fn key_value(&self, key: &str) -> V {
+        V { kind: K::Str(key.to_string()), span: self.key, computed: self.key_computed }
+    }
+}
+
+impl V {
+    pub fn new(kind: K, span: Span) -> V {
+        V { kind, span, computed: false }
+    }
+
+    pub fn computed(kind: K, span: Span) -> V {
+        V { kind, span, computed: true }
+    }
+
+    pub fn unknown(span: Span) -> V {
+        V::computed(K::Unknown, span)
+    }
+
+    pub fn error(span: Span) -> V {
+        V::computed(K::Error, span)
+    }
+
+    pub fn string(s: impl Into<String>, span: Span) -> V {
+        V::new(K::Str(s.into()), span)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.kind, K::Unknown | K::Ref { .. })
+    }
+
+    pub fn is_error(&self) -> bool {
+        matches!(self.kind, K::Error)
+    }
+
+    /// Unknown or erroneous: nothing can be said about it.
+    pub fn is_opaque(&self) -> bool {
+        matches!(self.kind, K::Unknown | K::Error | K::Ref { .. })
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            K::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A primitive as Terraform converts it to a string (numbers and bools convert).
+    pub fn to_text(&self) -> Option<String> {
+        match &self.kind {
+            K::Str(s) => Some(s.clone()),
+            K::Number(n) => Some(number_text(*n)),
+            K::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> Option<&[V]> {
+        match &self.kind {
+            K::List(items) | K::Set(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn map(&self) -> Option<&BTreeMap<String, Entry>> {
+        match &self.kind {
+            K::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// Terraform prints whole numbers without a fraction.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A set of primitives, as `toset` and a `set(...)` type build it: converted to strings
+/// when mixed, sorted and without duplicates. None when an element is not a primitive.
+pub fn make_set(items: &[V], span: Span) -> V {
+    if items.iter().any(V::is_opaque) {
+        return V::unknown(span);
+    }
+    let mut out: Vec<(String, V)> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    let all_strings = items.iter().all(|v| matches!(v.kind, K::Str(_)));
+    for item in items {
+        let Some(text) = item.to_text() else {
+            return if matches!(item.kind, K::Null) { V::error(span) } else { V::unknown(span) };
+        };
+        if !seen.insert(text.clone()) {
+            continue;
+        }
+        let v = if all_strings { item.clone() } else { V { kind: K::Str(text.clone()), ..item.clone() } };
+        out.push((text, v));
+    }
+    if all_strings {
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    V::computed(K::Set(Rc::new(out.into_iter().map(|(_, v)| v).collect())), span)
+}

@@ -1,0 +1,195 @@
+//! SARIF 2.1.0 for GitHub code scanning and other SARIF viewers, built with the
+//! `serde-sarif` types (generated from the OASIS schema, so a misspelled property cannot
+//! compile). Every rule of the catalogue is listed in `tool.driver.rules`, so `ruleIndex`
+//! does not depend on which rules fired. `partialFingerprints` carry iamlint's line-free
+//! fingerprints, so code scanning keeps an alert's identity when lines move around it.
+
+use super::{help_uri, positions};
+use crate::finding::{Edit, Finding, Severity};
+use crate::fingerprint;
+use crate::model::Workspace;
+use crate::rules::{self, RuleEntry};
+use crate::source::Span;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde_sarif::sarif::{
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message, MultiformatMessageString,
+    PhysicalLocation, PropertyBag, Region, Replacement, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+use std::collections::BTreeMap;
+
+/// Relative paths are resolved by the consumer against the checkout root.
+const SRCROOT: &str = "%SRCROOT%";
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The key of iamlint's own fingerprint; versioned so a future scheme can live beside it.
+const FINGERPRINT_KEY: &str = "iamlint/v1";
+
+/// Characters a URI path segment cannot hold literally (RFC 3986 `pchar` complement).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+    let catalogue = rules::all();
+    let fingerprints = fingerprint::fingerprints(ws, findings);
+    let results: Vec<SarifResult> =
+        findings.iter().zip(&fingerprints).map(|(f, fp)| result(ws, catalogue, f, fp)).collect();
+    let driver = ToolComponent::builder()
+        .name("iamlint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://github.com/iamlint/iamlint")
+        .rules(catalogue.iter().map(descriptor).collect::<Vec<_>>())
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        // iamlint counts columns in Unicode characters, not SARIF's default UTF-16 units.
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .build();
+    let log = Sarif::builder().schema(SCHEMA).version(serde_json::json!("2.1.0")).runs(vec![run]).build();
+    let mut text = serde_json::to_string_pretty(&log).expect("SARIF serializes");
+    text.push('\n');
+    text
+}
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn descriptor(rule: &RuleEntry) -> ReportingDescriptor {
+    let m = &rule.meta;
+    let help_text = format!("{}\n\n{}", m.what.trim(), m.why.trim());
+    let properties = PropertyBag::builder().tags(vec!["security".to_string()]).build();
+    ReportingDescriptor::builder()
+        .id(rule.code)
+        .name(m.name.as_str())
+        .short_description(MultiformatMessageString::builder().text(m.summary.trim()).build())
+        .full_description(MultiformatMessageString::builder().text(m.what.trim()).build())
+        .help(MultiformatMessageString::builder().text(help_text).markdown(crate::cli::explain(rule)).build())
+        .help_uri(help_uri(rule.code))
+        .default_configuration(
+            ReportingConfiguration::builder().level(serde_json::json!(level(m.severity))).enabled(m.enabled).build(),
+        )
+        .properties(properties)
+        .build()
+}
+
+fn result(ws: &Workspace, catalogue: &[RuleEntry], f: &Finding, fingerprint: &str) -> SarifResult {
+    let (start, end) = positions(ws, f);
+    let region = Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.column as i64)
+        .end_line(end.line as i64)
+        .end_column(end.column as i64)
+        .build();
+    let location = Location::builder()
+        .physical_location(PhysicalLocation::builder().artifact_location(artifact(ws, f.span)).region(region).build())
+        .build();
+    let related: Vec<Location> = f
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Location::builder()
+                .id(i as i64 + 1)
+                .message(Message::builder().text(l.message.as_str()).build())
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(artifact(ws, l.span))
+                        .region(span_region(ws, l.span))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let text = match &f.help {
+        Some(help) => format!("{} ({help})", f.message),
+        None => f.message.clone(),
+    };
+    let builder = SarifResult::builder()
+        .rule_id(f.code)
+        .level(level(f.severity))
+        .message(Message::builder().text(text).build())
+        .locations(vec![location])
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint.to_string())]));
+    let index = catalogue.iter().position(|r| r.code == f.code);
+    let fixes = f.fix.as_ref().map(|fix| {
+        vec![Fix::builder()
+            .description(Message::builder().text(fix.description.as_str()).build())
+            .artifact_changes(changes(ws, &fix.edits))
+            .build()]
+    });
+    // typed-builder fixes the field order at compile time, so optional fields are set on
+    // the built value rather than through branches of the builder chain.
+    let mut result = builder.build();
+    result.rule_index = index.map(|i| i as i64);
+    result.related_locations = (!related.is_empty()).then_some(related);
+    result.fixes = fixes;
+    result
+}
+
+fn span_region(ws: &Workspace, span: Span) -> Region {
+    let file = ws.sources.get(span.file);
+    let (start, end) = (file.position(span.start), file.position(span.end));
+    Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.column as i64)
+        .end_line(end.line as i64)
+        .end_column(end.column as i64)
+        .build()
+}
+
+/// One change per file, edits in file order; an insertion is an empty region.
+fn changes(ws: &Workspace, edits: &[Edit]) -> Vec<ArtifactChange> {
+    let mut by_file: BTreeMap<&str, (Span, Vec<&Edit>)> = BTreeMap::new();
+    for e in edits {
+        by_file.entry(ws.sources.get(e.span.file).display.as_str()).or_insert((e.span, Vec::new())).1.push(e);
+    }
+    by_file
+        .into_values()
+        .map(|(first, mut edits)| {
+            edits.sort();
+            let replacements = edits
+                .iter()
+                .map(|e| {
+                    Replacement::builder()
+                        .deleted_region(span_region(ws, e.span))
+                        .inserted_content(ArtifactContent::builder().text(e.replacement.as_str()).build())
+                        .build()
+                })
+                .collect::<Vec<_>>();
+            ArtifactChange::builder().artifact_location(artifact(ws, first)).replacements(replacements).build()
+        })
+        .collect()
+}
+
+/// A relative path becomes a relative URI against `%SRCROOT%`; an absolute one a `file:` URI.
+fn artifact(ws: &Workspace, span: Span) -> ArtifactLocation {
+    let display = &ws.sources.get(span.file).display;
+    let encoded: Vec<String> =
+        display.split(['/', std::path::MAIN_SEPARATOR]).map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect();
+    let path = encoded.join("/");
+    if std::path::Path::new(display).is_absolute() {
+        ArtifactLocation::builder().uri(format!("file://{path}")).build()
+    } else {
+        ArtifactLocation::builder().uri(path).uri_base_id(SRCROOT).build()
+    }
+}

@@ -1,0 +1,37 @@
+//! IAM602 token-output-not-sensitive: a Terraform `output` that exposes an API token
+//! (`full_token`, or the whole token resource) without `sensitive = true` prints the token
+//! in every plan and apply log, which CI keeps.
+
+use super::{edits, Context};
+use crate::finding::{Finding, Fix};
+use crate::model::Val;
+
+pub const CODE: &str = "IAM602";
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for output in &cx.ws.outputs {
+        let Some(first) = output.tokens.first() else { continue };
+        let edit = match &output.sensitive {
+            Some(field) => match field.val {
+                Val::Known(true) | Val::Unknown => continue,
+                Val::Known(false) | Val::Null => Some(edits::replace_value(cx.ws, field.span, "true")),
+            },
+            None => output.value.and_then(|value| {
+                let last_line = crate::source::Span::new(value.file, value.end.saturating_sub(1), value.end);
+                edits::insert_after(cx.ws, &output.origin, last_line, "sensitive", "true")
+            }),
+        };
+        let fix = edit.map(|e| Fix { description: "set sensitive = true".into(), edits: vec![e] });
+        let name = output.origin.address.strip_prefix("output.").unwrap_or(&output.origin.address);
+        out.push(
+            Finding::new(
+                CODE,
+                output.origin.span,
+                format!("output `{name}` exposes the API token of `{}` without `sensitive = true`", first.address),
+            )
+            .label(first.span, "the token is read here")
+            .help("add `sensitive = true`: Terraform then hides the value in plan and apply output (read it with `terraform output -raw`)")
+            .fix(fix),
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! Real Terraform layouts end to end: `--var-file` for root modules only, plans standing in
+//! for the configuration they were made from, and fixes that keep Terraform valid.
+
+mod common;
+use common::*;
+use iamlint::lint::{self, Options};
+use iamlint::select::Selection;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const ROOT: &str = r#"variable "service_accounts" {
+  type = map(object({ description = string }))
+}
+
+resource "kestra_group" "bots" {
+  name = "bots"
+}
+
+resource "kestra_service_account" "accounts" {
+  for_each    = var.service_accounts
+  name        = each.key
+  description = each.value.description
+  groups {
+    id = kestra_group.bots.id
+  }
+}
+
+module "reporting" {
+  source           = "./modules/reporting"
+  service_accounts = { "Reporting_Bot" = { description = "not evaluated" } }
+}
+"#;
+
+const CHILD: &str = r#"variable "service_accounts" {
+  type = map(object({ description = string }))
+}
+
+resource "kestra_service_account" "this" {
+  for_each = var.service_accounts
+  name     = each.key
+}
+"#;
+
+fn layout(dir: &Path) {
+    write(dir, "main.tf", ROOT);
+    write(dir, "modules/reporting/main.tf", CHILD);
+    write(dir, "envs/prod.tfvars", "service_accounts = {\n  \"Prod_Loader\" = { description = \"loads\" }\n}\n");
+    write(dir, "envs/dev.tfvars", "service_accounts = {\n  \"dev-loader\" = { description = \"loads\" }\n}\n");
+}
+
+#[test]
+fn var_files_feed_the_root_module_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    layout(dir.path());
+    let concise = ["check", "--format", "concise", "--select", "IAM101"];
+    // Without --var-file the variable has no value: nothing is reported.
+    let out = iamlint(dir.path(), &concise);
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "envs/prod.tfvars"]].concat());
+    let text = stdout(&out);
+    assert_eq!(
+        text,
+        "envs/prod.tfvars:2:3: IAM101 [error] service account name `Prod_Loader` contains uppercase 'P' (only lowercase a-z, 0-9 and '-' are allowed)\n",
+        "the child module's same-named variable gets nothing from the var file"
+    );
+    // A later var file wins, as with terraform -var-file.
+    let out = iamlint(
+        dir.path(),
+        &[&concise[..], &["--var-file", "envs/prod.tfvars", "--var-file", "envs/dev.tfvars"]].concat(),
+    );
+    assert_eq!(stdout(&out), "");
+
+    let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "envs/missing.tfvars"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("envs/missing.tfvars` is not a readable file"), "{}", stderr(&out));
+    let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "main.tf"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not a .tfvars or .tfvars.json file"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_var_file_outside_the_linted_paths_is_read_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    layout(dir.path());
+    let out = iamlint(
+        dir.path(),
+        &["check", "main.tf", "--format", "concise", "--select", "IAM101", "--var-file", "envs/prod.tfvars"],
+    );
+    assert!(stdout(&out).contains("envs/prod.tfvars:2:3: IAM101"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_plan_stands_in_for_the_configuration_it_was_made_from() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "resource \"kestra_service_account\" \"ci\" {\n  name = \"CI_Bot\"\n  groups {\n    id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  }\n}\n",
+    );
+    write(
+        dir.path(),
+        "plan.json",
+        r#"{"format_version": "1.2", "planned_values": {"root_module": {"child_modules": [{"resources": [
+  {"address": "module.iam.kestra_service_account.ci", "mode": "managed", "type": "kestra_service_account", "name": "ci",
+   "values": {"name": "CI_Bot", "groups": [{"id": "68xAawPfiJPkTkZJIPX6jQ"}], "super_admin": false}}
+]}]}}}
+"#,
+    );
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM101,IAM103"]);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "one object, not a duplicate pair:\n{text}");
+    assert!(text.starts_with("plan.json:"), "{text}");
+}
+
+/// Applies every fix of `code` to the files of `dir`, as `--fix` would.
+fn apply_fixes(dir: &Path, code: &str) -> usize {
+    let options = Options {
+        paths: vec![dir.to_path_buf()],
+        selection: Selection { select: Some(vec![code.into()]), ..Selection::default() },
+        ..Options::default()
+    };
+    let outcome = lint::run(&options).unwrap();
+    let mut by_file: BTreeMap<_, Vec<_>> = BTreeMap::new();
+    for f in &outcome.findings {
+        for e in f.fix.iter().flat_map(|fix| &fix.edits) {
+            by_file.entry(e.span.file).or_default().push(e.clone());
+        }
+    }
+    let mut applied = 0;
+    for (file, mut edits) in by_file {
+        edits.sort_by(|a, b| b.cmp(a));
+        edits.dedup();
+        let source = outcome.ws.sources.get(file);
+        let mut text = source.text.to_string();
+        for e in &edits {
+            text.replace_range(e.span.start..e.span.end, &e.replacement);
+            applied += 1;
+        }
+        std::fs::write(&source.path, text).unwrap();
+    }
+    applied
+}
+
+fn count(dir: &Path, code: &str) -> usize {
+    let options = Options {
+        paths: vec![dir.to_path_buf()],
+        selection: Selection { select: Some(vec![code.into(), "IAM001".into()]), ..Selection::default() },
+        ..Options::default()
+    };
+    lint::run(&options).unwrap().findings.len()
+}
+
+#[test]
+fn token_output_fixes_keep_terraform_valid_and_silence_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = repo_root().join("fixtures/rules/IAM602/bad_outputs");
+    for name in ["tokens.tf", "outputs.tf"] {
+        std::fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+    }
+    assert_eq!(count(dir.path(), "IAM602"), 4);
+    assert_eq!(apply_fixes(dir.path(), "IAM602"), 4);
+    assert_eq!(
+        count(dir.path(), "IAM602"),
+        0,
+        "fixed, and no IAM001:\n{}",
+        std::fs::read_to_string(dir.path().join("outputs.tf")).unwrap()
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("outputs.tf")).unwrap();
+    assert!(fixed.contains("  value       = kestra_service_account_api_token.deployer[\"github-actions\"].full_token\n  sensitive = true\n"), "{fixed}");
+    assert!(fixed.contains("    expires = \"P7D\"\n  }\n  sensitive = true\n}"), "after the whole value: {fixed}");
+    assert_eq!(apply_fixes(dir.path(), "IAM602"), 0, "applying twice changes nothing");
+}
+
+#[test]
+fn fixes_never_overwrite_computed_values() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "locals {\n  team = \"Data\"\n}\n\nresource \"kestra_service_account\" \"a\" {\n  name = \"${local.team}_loader\"\n}\n\nresource \"kestra_service_account\" \"b\" {\n  name = local.team\n}\n",
+    );
+    let options = Options {
+        paths: vec![dir.path().to_path_buf()],
+        selection: Selection { select: Some(vec!["IAM101".into()]), ..Selection::default() },
+        ..Options::default()
+    };
+    let outcome = lint::run(&options).unwrap();
+    let fixable: Vec<bool> = outcome.findings.iter().map(|f| f.fix.is_some()).collect();
+    // `local.team` is written as a literal in locals: renaming it there is a real fix.
+    // The template is computed: replacing it with a literal would drop the local.
+    assert_eq!(fixable, [true, false]);
+}
+
+#[test]
+fn addresses_are_local_to_their_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "resource \"kestra_service_account\" \"sa\" {\n  name = \"NAME\"\n  groups {\n    id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  }\n}\n\nresource \"kestra_service_account_api_token\" \"deploy\" {\n  service_account_id = kestra_service_account.sa.id\n  name               = \"deploy\"\n  description        = \"CI\"\n  max_age            = \"P30D\"\n}\n";
+    write(dir.path(), "team-a/main.tf", &module.replace("NAME", "team-a-bot"));
+    write(dir.path(), "team-b/main.tf", &module.replace("NAME", "team-b-bot"));
+    // Each token belongs to its own module's `kestra_service_account.sa`: two owners, no
+    // duplicate token name.
+    let out = iamlint(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+}
+
+#[test]
+fn ci_files_named_by_pre_commit_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        ".github/workflows/deploy.yml",
+        "jobs:\n  d:\n    steps:\n      - run: kestra flow validate f/ --api-token abcdefgh12345678\n",
+    );
+    write(dir.path(), "ci/deploy.bash", "kestra flow validate f/ --api-token=\"$KESTRA_API_TOKEN\"\n");
+    let out = iamlint(dir.path(), &["check", "--format", "concise", ".github/workflows/deploy.yml", "ci/deploy.bash"]);
+    assert_eq!(
+        stdout(&out),
+        ".github/workflows/deploy.yml:4:50: IAM601 [error] hardcoded API token `abcd…` in `--api-token` of a kestra command\n"
+    );
+}
+
+#[test]
+fn references_resolve_to_the_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        r#"locals {
+  teams = toset(["data", "web"])
+}
+
+resource "kestra_group" "team" {
+  for_each = local.teams
+  name     = "${each.key}-bots"
+}
+
+resource "kestra_service_account" "bot" {
+  for_each = local.teams
+  name     = "${each.key}-deployer"
+  groups {
+    id = kestra_group.team[each.key].id
+  }
+  groups {
+    id = kestra_group.team["data"].id
+  }
+  groups {
+    id = kestra_group.team["missing"].id
+  }
+}
+"#,
+    );
+    let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
+    let ws = lint::run(&options).unwrap().ws;
+    let group_name = |r: &iamlint::model::Reference| match r.resolved {
+        Some(iamlint::model::ObjectRef::Group(i)) => iamlint::model::known_str(&ws.groups[i].name).map(str::to_string),
+        _ => None,
+    };
+    let web = ws.service_accounts.iter().find(|s| s.origin.address == "kestra_service_account.bot[\"web\"]").unwrap();
+    let resolved: Vec<Option<String>> = web.groups.iter().map(group_name).collect();
+    assert_eq!(resolved, [Some("web-bots".into()), Some("data-bots".into()), None]);
+}
