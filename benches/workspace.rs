@@ -1,6 +1,7 @@
 //! A synthetic IAM workspace for benchmarks: Terraform files and YAML manifests with a
 //! realistic mix of groups, roles, bindings, service accounts, API tokens and memberships,
-//! references that cross files (every file points at objects of the file before it), and
+//! references that cross files (every file points at objects of the file before it: in its
+//! folder for Terraform, where a folder is a module; anywhere for manifests), and
 //! violations planted at a known rate (a super-admin account also makes each of its tokens
 //! IAM205).
 //!
@@ -88,13 +89,20 @@ fn rng_for(seed: u64, kind: u64, index: usize) -> Rng {
 /// Token violations, each producing exactly one finding.
 const TOKEN_FAULTS: [&str; 5] = ["IAM102", "IAM201", "IAM202", "IAM203", "IAM204"];
 
+/// Files per folder, as real repositories spread them; a Terraform folder is one module.
+const FOLDER: usize = 100;
+
 /// Terraform file `index` of `count`: one group, two roles, a binding, two service accounts,
-/// three tokens (one owned by the previous file's account) and a membership.
+/// three tokens (one owned by the previous file's account in the same folder) and a
+/// membership.
 pub fn terraform(index: usize, count: usize, seed: u64, rate: f64) -> (String, Stats) {
     let mut rng = rng_for(seed, 1, index);
     let mut st = Stats { files: 1, resources: 10, ..Stats::default() };
     let t = format!("{index:05}");
-    let p = format!("{:05}", (index + count - 1) % count.max(1));
+    // A Terraform module is a folder: references stay within the file's folder of 100.
+    let first = index / FOLDER * FOLDER;
+    let size = (count - first).clamp(1, FOLDER);
+    let p = format!("{:05}", first + (index - first + size - 1) % size);
     let mut s = String::with_capacity(2048);
     let _ = write!(
         s,
@@ -306,8 +314,8 @@ pub fn generate(dir: &Path, files: usize, seed: u64, rate: f64) -> std::io::Resu
     for (count, sub, ext) in [(tf, "terraform", "tf"), (yaml, "manifests", "yaml")] {
         for i in 0..count {
             let (text, st) = if ext == "tf" { terraform(i, count, seed, rate) } else { manifest(i, count, seed, rate) };
-            let folder = dir.join(sub).join(format!("part-{:03}", i / 100));
-            if i % 100 == 0 {
+            let folder = dir.join(sub).join(format!("part-{:03}", i / FOLDER));
+            if i % FOLDER == 0 {
                 std::fs::create_dir_all(&folder)?;
             }
             std::fs::write(folder.join(format!("team-{i:05}.{ext}")), text)?;
