@@ -11,9 +11,17 @@ use iamlint::frontend::manifest;
 use iamlint::lint::{self, Options};
 use iamlint::render::{self, OutputFormat, RenderOptions};
 use iamlint::source::FileId;
-use std::sync::LazyLock;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// A 1,000-file workspace on disk for the whole-run benchmarks, written once and removed
+/// when the benchmarks end.
+static WORKSPACE: OnceLock<PathBuf> = OnceLock::new();
 
 fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    workspace::generate(dir.path(), 1000, SEED, RATE).expect("workspace written");
+    WORKSPACE.set(dir.path().to_path_buf()).expect("set once");
     divan::main();
 }
 
@@ -56,15 +64,8 @@ fn name_check(bencher: Bencher) {
     });
 }
 
-/// A 1,000-file workspace on disk, written once for all whole-run benchmarks.
-static WORKSPACE: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
-    let dir = tempfile::tempdir().expect("temp dir");
-    workspace::generate(dir.path(), 1000, SEED, RATE).expect("workspace written");
-    dir
-});
-
 fn options() -> Options {
-    Options { paths: vec![WORKSPACE.path().to_path_buf()], ..Options::default() }
+    Options { paths: vec![WORKSPACE.get().expect("workspace written").clone()], ..Options::default() }
 }
 
 /// Discover, read, parse, resolve and run every rule over 1,000 files.
