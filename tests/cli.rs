@@ -194,3 +194,21 @@ fn rules_and_explain() {
     assert!(stdout(&out).contains("## Why is this bad?"));
     assert_eq!(iamlint(dir.path(), &["explain", "IAM999"]).status.code(), Some(2));
 }
+
+#[test]
+fn opt_in_rules_run_only_when_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    // Clean but for descriptions: IAM403 is opt-in.
+    write(dir.path(), "iam.yaml", CLEAN);
+    let out = iamlint(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()));
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--extend-select", "missing-description"]);
+    assert_eq!(out.status.code(), Some(0), "info does not fail at the default --fail-on warning");
+    assert!(
+        stdout(&out).contains("iam.yaml:4:5: IAM403 [info] service account `ci` has no description"),
+        "{}",
+        stdout(&out)
+    );
+    let out = iamlint(dir.path(), &["check", "--extend-select", "IAM403", "--fail-on", "info"]);
+    assert_eq!(out.status.code(), Some(1));
+}

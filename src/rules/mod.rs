@@ -21,6 +21,7 @@ mod iam305_secret_access;
 mod iam306_direct_sa_binding;
 mod iam401_service_account_missing_group;
 mod iam402_service_account_personal_info;
+mod iam403_missing_description;
 mod iam501_unknown_reference;
 mod iam502_unknown_permission;
 mod iam503_legacy_permissions;
@@ -170,6 +171,7 @@ catalogue! {
     "IAM306" => iam306_direct_sa_binding,
     "IAM401" => iam401_service_account_missing_group,
     "IAM402" => iam402_service_account_personal_info,
+    "IAM403" => iam403_missing_description,
     "IAM501" => iam501_unknown_reference,
     "IAM502" => iam502_unknown_permission,
     "IAM503" => iam503_legacy_permissions,
