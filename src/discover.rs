@@ -20,12 +20,14 @@ pub struct Candidate {
 #[derive(Debug)]
 pub enum DiscoverError {
     Missing(PathBuf),
+    Unreadable(PathBuf, std::io::Error),
 }
 
 impl std::fmt::Display for DiscoverError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DiscoverError::Missing(p) => write!(f, "path `{}` does not exist", p.display()),
+            DiscoverError::Unreadable(p, e) => write!(f, "cannot read path `{}`: {e}", p.display()),
         }
     }
 }
@@ -44,7 +46,10 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<C
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
     let mut context_roots = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|_| DiscoverError::Missing(path.clone()))?;
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => DiscoverError::Missing(path.clone()),
+            _ => DiscoverError::Unreadable(path.clone(), e),
+        })?;
         if meta.is_dir() {
             walk(path, true, &mut found);
         } else {
@@ -86,27 +91,50 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<C
     Ok(files)
 }
 
+/// Walks `root` on every core. Keys are canonical paths: the root is canonicalized once and
+/// entries below it keep their relative path (the walk follows no symlinked folder, so no
+/// folder on the way can be a link); only symlinked files are resolved one by one.
 fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
-    let walker = ignore::WalkBuilder::new(root)
+    let canonical_root = root.canonicalize().ok();
+    let entries = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()))
-        .build();
-    for entry in walker.flatten() {
-        if !entry.file_type().is_some_and(|t| t.is_file() || t.is_symlink()) {
-            continue;
-        }
-        let path = entry.path();
-        let Some(kind) = FileKind::of(path) else { continue };
-        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        found.entry(key).or_insert_with(|| Candidate {
-            path: path.to_path_buf(),
-            display: display_given(path),
-            kind,
-            reported,
-            var_file: None,
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let Ok(entry) = entry else { return ignore::WalkState::Continue };
+                // FIFOs, sockets and devices with a lintable name are kept: reading reports
+                // them (without opening them), rather than dropping them without a word.
+                let Some(file_type) = entry.file_type().filter(|t| !t.is_dir()) else {
+                    return ignore::WalkState::Continue;
+                };
+                let path = entry.path();
+                let Some(kind) = FileKind::of(path) else { return ignore::WalkState::Continue };
+                let below_root = path.strip_prefix(root).ok().filter(|_| !file_type.is_symlink());
+                let key = match (&canonical_root, below_root) {
+                    (Some(canonical), Some(relative)) => canonical.join(relative),
+                    _ => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+                };
+                let candidate = Candidate {
+                    path: path.to_path_buf(),
+                    display: display_given(path),
+                    kind,
+                    reported,
+                    var_file: None,
+                };
+                entries.lock().unwrap_or_else(|e| e.into_inner()).push((key, candidate));
+                ignore::WalkState::Continue
+            })
         });
+    // Threads finish in any order: of several names for one file (a symlink beside its
+    // target), the first by displayed path is kept, so the outcome never varies.
+    let mut entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
+    entries.sort_by(|(ka, a), (kb, b)| (ka, &a.display).cmp(&(kb, &b.display)));
+    for (key, candidate) in entries {
+        found.entry(key).or_insert(candidate);
     }
 }
 

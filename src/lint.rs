@@ -11,6 +11,7 @@ use crate::rules::{self, Context, Settings};
 use crate::select::Selection;
 use crate::source::{FileId, SourceFile};
 use crate::suppress;
+use crate::syntax::yaml;
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::PathBuf;
@@ -20,7 +21,10 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub selection: Selection,
     pub settings: Settings,
+    /// Larger files are reported (IAM001) without being read.
     pub max_file_size: u64,
+    /// Deepest YAML/JSON nesting parsed, aliases included (`--max-yaml-depth`).
+    pub max_yaml_depth: usize,
     /// Inline suppression policy (`.iamlint.yaml`: require-suppression-reason, unsuppressible).
     pub suppress: suppress::Options,
     /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
@@ -31,6 +35,13 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
 }
 
+impl Options {
+    /// The bounds YAML/JSON parsing runs under.
+    pub fn yaml_limits(&self) -> yaml::Limits {
+        yaml::Limits { max_depth: self.max_yaml_depth, ..yaml::Limits::default() }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -38,6 +49,7 @@ impl Default for Options {
             selection: Selection::default(),
             settings: Settings::default(),
             max_file_size: 16 * 1024 * 1024,
+            max_yaml_depth: yaml::Limits::default().max_depth,
             suppress: suppress::Options::default(),
             rules_dirs: Vec::new(),
             filter: FileFilter::default(),
@@ -80,7 +92,7 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
     let mut candidates = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
     add_var_files(&mut candidates, &options.var_files)?;
     let loaded = read_all(&candidates, options.max_file_size);
-    let ws = build(&candidates, &loaded);
+    let ws = build_with(&candidates, &loaded, options.yaml_limits());
     let findings = analyze(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
     Ok(Outcome { ws, findings, files, candidates, loaded })
@@ -169,6 +181,11 @@ pub fn read_all(candidates: &[Candidate], max_file_size: u64) -> Vec<Loaded> {
 
 /// Parses texts already read (`loaded[i]` belongs to `candidates[i]`) into one model.
 pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
+    build_with(candidates, loaded, yaml::Limits::default())
+}
+
+/// `build` with the given YAML limits.
+pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml::Limits) -> Workspace {
     let parsed: Vec<(SourceFile, Parsed)> = candidates
         .par_iter()
         .zip(loaded.par_iter())
@@ -177,7 +194,7 @@ pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
             let id = FileId(i as u32);
             match l {
                 Loaded::Text { text, .. } => {
-                    let parsed = frontend::parse(c.kind, id, &c.path, text);
+                    let parsed = frontend::parse_with(c.kind, id, &c.path, text, yaml_limits);
                     (SourceFile::new(c.display.clone(), c.path.clone(), text.clone(), c.reported), parsed)
                 }
                 Loaded::Unreadable(Unreadable { message, shown, at }) => (

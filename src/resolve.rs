@@ -94,20 +94,29 @@ fn resolve_tenants(ws: &mut Workspace) {
 
 #[derive(Default)]
 struct Index {
-    /// (module, address) -> object
-    by_address: HashMap<(usize, String), ObjectRef>,
-    /// (kind, tenant, name or id) -> object
-    by_name: HashMap<(Kind, String, String), ObjectRef>,
+    // Both maps are keyed by the text alone, so that resolving a reference looks up a `&str`
+    // and allocates nothing; the few entries sharing a text are told apart by a scan.
+    /// address -> (module, object), the first object per module
+    by_address: HashMap<String, Vec<(usize, ObjectRef)>>,
+    /// name or id -> (kind, tenant, object), the first object per kind and tenant
+    by_name: HashMap<String, Vec<(Kind, String, ObjectRef)>>,
 }
 
 impl Index {
     fn build(ws: &Workspace, modules: &[usize]) -> Self {
-        let mut index = Index::default();
+        let objects = ws.service_accounts.len() + ws.users.len() + ws.groups.len() + ws.roles.len();
+        let mut index = Index { by_address: HashMap::with_capacity(objects), by_name: HashMap::with_capacity(objects) };
         let mut add = |kind: Kind, object: ObjectRef, origin: &Origin, keys: [&Option<Text>; 2]| {
             let module = modules[origin.span.file.0 as usize];
-            index.by_address.entry((module, origin.address.clone())).or_insert(object);
+            let entries = index.by_address.entry(origin.address.clone()).or_default();
+            if !entries.iter().any(|(m, _)| *m == module) {
+                entries.push((module, object));
+            }
             for key in keys.into_iter().filter_map(|k| known_str(k)) {
-                index.by_name.entry((kind, origin.tenant.clone(), key.to_string())).or_insert(object);
+                let entries = index.by_name.entry(key.to_string()).or_default();
+                if !entries.iter().any(|(k, t, _)| *k == kind && *t == origin.tenant) {
+                    entries.push((kind, origin.tenant.clone(), object));
+                }
             }
         };
         for (i, x) in ws.service_accounts.iter().enumerate() {
@@ -132,18 +141,23 @@ impl Index {
         let found = match &r.target {
             Target::Direct(o) => Some(*o),
             Target::Address(a) => self
-                .by_address
-                .get(&(module, a.clone()))
+                .address(a, module)
                 // `kestra_group.g["x"]` where `g` is a for_each block iamlint could not expand.
-                .or_else(|| a.split_once('[').and_then(|(base, _)| self.by_address.get(&(module, base.to_string()))))
-                .copied()
+                .or_else(|| a.split_once('[').and_then(|(base, _)| self.address(base, module)))
                 .filter(|o| kinds.contains(&kind_of(*o))),
             Target::Name(n) => {
-                kinds.iter().find_map(|k| self.by_name.get(&(*k, tenant.to_string(), n.clone())).copied())
+                let entries = self.by_name.get(n.as_str()).map_or(&[][..], Vec::as_slice);
+                kinds.iter().find_map(|k| entries.iter().find(|(ek, et, _)| ek == k && et == tenant).map(|e| e.2))
             }
             Target::External(_) | Target::Unknown => None,
         };
         r.resolved = found;
+    }
+}
+
+impl Index {
+    fn address(&self, address: &str, module: usize) -> Option<ObjectRef> {
+        self.by_address.get(address)?.iter().find(|(m, _)| *m == module).map(|e| e.1)
     }
 }
 

@@ -76,6 +76,14 @@ pub struct CheckArgs {
     /// configuration's max-token-age, else P90D]
     #[arg(long)]
     pub max_token_age: Option<String>,
+    /// Files larger than this many bytes are reported (IAM001) without being read [default:
+    /// the configuration's max-file-size, else 16777216]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_size: Option<u64>,
+    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001 [default:
+    /// the configuration's max-yaml-depth, else 256; at most 1000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH as u64))]
+    pub max_yaml_depth: Option<u64>,
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
@@ -118,6 +126,10 @@ pub enum ColorChoice {
     Always,
     Never,
 }
+
+/// Parsed trees are walked recursively; this bound keeps them far from any thread's stack
+/// limit whatever the option or configuration says.
+const MAX_YAML_DEPTH: usize = 1000;
 
 const SUBCOMMANDS: [&str; 8] = ["check", "rules", "explain", "help", "access", "config", "completions", "man"];
 
@@ -231,9 +243,15 @@ fn check(args: CheckArgs) -> i32 {
         var_files: args.var_files,
         ..Options::default()
     };
-    if let Some(size) = config.max_file_size {
+    if let Some(size) = args.max_file_size.or(config.max_file_size) {
         options.max_file_size = size;
     };
+    if let Some(depth) = args.max_yaml_depth.map(|d| d as usize).or(config.max_yaml_depth) {
+        if depth > MAX_YAML_DEPTH {
+            return fail(&format!("max-yaml-depth {depth} is above the supported maximum of {MAX_YAML_DEPTH}"));
+        }
+        options.max_yaml_depth = depth;
+    }
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
@@ -272,7 +290,10 @@ fn check(args: CheckArgs) -> i32 {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    i32::from(outcome.findings.iter().any(|f| f.severity >= threshold))
+    let status = i32::from(outcome.findings.iter().any(|f| f.severity >= threshold));
+    // The process exits next: freeing a large workspace object by object only costs time.
+    std::mem::forget(outcome);
+    status
 }
 
 /// The rule table, with each rule's severity and on/off as `selection` sets them.

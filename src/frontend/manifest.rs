@@ -39,6 +39,10 @@ const CREDENTIAL_KEYS: [(&str, CredentialKind); 5] = [
 ];
 
 pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
+    parse_with(file, text, json, Limits::default())
+}
+
+pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileModel {
     let mut model = FileModel::default();
     // YAML accepts JSON's supersets (trailing commas, comments): a .json file must also be
     // strict JSON, or Kestra's API and every other tool will reject it.
@@ -57,7 +61,7 @@ pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
             return model;
         }
     }
-    let docs = match yaml::parse(text, Limits::default()) {
+    let docs = match yaml::parse(text, limits) {
         Ok(docs) => docs,
         Err(e) => {
             if looks_like_manifest(text) {
@@ -115,8 +119,11 @@ struct Lowering<'a> {
 }
 
 impl Lowering<'_> {
-    fn line_of(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|b| **b == b'\n').count()
+    /// Whether two offsets lie on one line. Looks only at the bytes between them: counting
+    /// lines from the start of the file for every item made lowering quadratic in file size.
+    fn same_line(&self, a: usize, b: usize) -> bool {
+        let (from, to) = (a.min(b).min(self.text.len()), a.max(b).min(self.text.len()));
+        !self.text.as_bytes()[from..to].contains(&b'\n')
     }
 
     fn span(&self, node: &Node) -> Span {
@@ -236,9 +243,7 @@ impl Lowering<'_> {
         // The item's first line, so that the finding underlines `name: x` (or a JSON `{`).
         let first_line_end = match item {
             Node::Map { entries, .. } => entries.first().map_or(item.start(), |(k, v)| {
-                if self.line_of(v.start()) == self.line_of(k.start())
-                    && !matches!(v, Node::Map { .. } | Node::Seq { .. })
-                {
+                if self.same_line(v.start(), k.start()) && !matches!(v, Node::Map { .. } | Node::Seq { .. }) {
                     v.end()
                 } else {
                     k.end()

@@ -10,6 +10,7 @@ pub mod terraform;
 
 use crate::model::{FileModel, Problem};
 use crate::source::{FileId, Span};
+use crate::syntax::yaml;
 use std::path::Path;
 
 /// What iamlint makes of a file, judged by its name.
@@ -32,7 +33,9 @@ pub enum FileKind {
 
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        // Lossy: a name that is not UTF-8 still has a readable extension.
+        let name = path.file_name()?.to_string_lossy();
+        let name = name.as_ref();
         if name == ".gitlab-ci.yml" {
             return Some(FileKind::Workflow);
         }
@@ -69,17 +72,22 @@ pub enum Parsed {
 }
 
 pub fn parse(kind: FileKind, file: FileId, path: &Path, text: &str) -> Parsed {
+    parse_with(kind, file, path, text, yaml::Limits::default())
+}
+
+/// `parse` with the given bounds on YAML nesting and alias expansion.
+pub fn parse_with(kind: FileKind, file: FileId, path: &Path, text: &str, yaml_limits: yaml::Limits) -> Parsed {
     match kind {
         FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => {
             terraform::parse(kind, file, path, text)
         }
-        FileKind::Yaml => Parsed::Done(manifest::parse(file, text, false)),
+        FileKind::Yaml => Parsed::Done(manifest::parse_with(file, text, false, yaml_limits)),
         FileKind::Json => match plan::parse(file, text) {
             Some(model) => Parsed::Plan(model),
-            None => Parsed::Done(manifest::parse(file, text, true)),
+            None => Parsed::Done(manifest::parse_with(file, text, true, yaml_limits)),
         },
         FileKind::Workflow => {
-            let mut model = manifest::parse(file, text, false);
+            let mut model = manifest::parse_with(file, text, false, yaml_limits);
             credentials::scan_text(file, text, &mut model);
             Parsed::Done(model)
         }

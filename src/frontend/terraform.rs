@@ -84,6 +84,8 @@ pub fn parse(kind: FileKind, file: FileId, path: &Path, text: &str) -> Parsed {
 }
 
 fn parse_hcl(file: FileId, text: &str) -> Result<Syntax, Problem> {
+    // Nesting hcl-edit could take exponential time over is reported, not parsed.
+    crate::syntax::hcl::check_nesting(text).map_err(|e| syntax_error(file, e.offset, e.message()))?;
     hcl_edit::parser::parse_body(text).map(Syntax::Hcl).map_err(|e| {
         let offset = e.location().offset().min(text.len());
         syntax_error(file, offset, format!("cannot parse Terraform: {}", e.message()))

@@ -4,10 +4,16 @@ use super::{edits, Context};
 use crate::finding::{Finding, Fix};
 use crate::model::{known_str, ObjectRef, Target};
 use crate::names::{self, NameRule};
+use crate::source::Span;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 pub const CODE: &str = "IAM101";
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    // Built on the first bad name only: scanning every account and reference once per
+    // finding is quadratic on a large workspace.
+    let index = OnceLock::new();
     for (i, sa) in cx.ws.service_accounts.iter().enumerate() {
         let Some(field) = &sa.name else { continue };
         let Some(name) = field.known() else { continue };
@@ -18,9 +24,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let reasons: Vec<String> = problems.iter().map(|p| p.describe()).collect();
         let message = format!("service account name `{name}` {}", reasons.join("; "));
         let normalized = names::normalize(name);
-        let blocker = normalized.as_ref().and_then(|new| rename_blocker(cx, i, name, new));
+        let blocker = normalized.as_ref().and_then(|new| {
+            let index = index.get_or_init(|| Index::build(cx));
+            rename_blocker(cx, index, i, name, new)
+        });
         let fix = match (&normalized, &blocker) {
-            (Some(new), None) => Some(rename(cx, ObjectRef::ServiceAccount(i), field.span, name, new)),
+            (Some(new), None) => {
+                let index = index.get_or_init(|| Index::build(cx));
+                Some(rename(cx, index, ObjectRef::ServiceAccount(i), field.span, name, new))
+            }
             _ => None,
         };
         let help = match (&normalized, blocker) {
@@ -32,59 +44,96 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// What renames look up, built once: who holds or would take each name in each tenant, and
+/// every reference naming an account by a literal name.
+struct Index<'a> {
+    /// (tenant, id or name) -> accounts holding it, in account order.
+    taken: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// (tenant, normalized name) -> accounts whose invalid name normalizes to it.
+    renamed: HashMap<(&'a str, String), Vec<(usize, &'a str)>>,
+    /// (tenant, id, name or email) of every user.
+    users: HashSet<(&'a str, &'a str)>,
+    /// account -> (name written, span) of references by name, in the order the fix edits
+    /// them: bindings, then memberships, then tokens.
+    references: HashMap<ObjectRef, Vec<(&'a str, Span)>>,
+}
+
+impl<'a> Index<'a> {
+    fn build(cx: &Context<'a>) -> Self {
+        let ws = cx.ws;
+        let mut taken: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut renamed: HashMap<(&str, String), Vec<(usize, &str)>> = HashMap::new();
+        for (j, sa) in ws.service_accounts.iter().enumerate() {
+            let tenant = sa.origin.tenant.as_str();
+            for held in [known_str(&sa.id), known_str(&sa.name)].into_iter().flatten() {
+                taken.entry((tenant, held)).or_default().push(j);
+            }
+            let Some(name) = known_str(&sa.name) else { continue };
+            if names::check(name, NameRule::DnsLabel).is_empty() {
+                continue;
+            }
+            if let Some(new) = names::normalize(name) {
+                renamed.entry((tenant, new)).or_default().push((j, name));
+            }
+        }
+        let users = ws
+            .users
+            .iter()
+            .flat_map(|u| {
+                let tenant = u.origin.tenant.as_str();
+                [&u.id, &u.name, &u.email].into_iter().filter_map(move |f| known_str(f).map(|n| (tenant, n)))
+            })
+            .collect();
+        let mut references: HashMap<ObjectRef, Vec<(&str, Span)>> = HashMap::new();
+        let refs = ws
+            .bindings
+            .iter()
+            .map(|b| &b.principal)
+            .chain(ws.memberships.iter().map(|m| &m.user))
+            .chain(ws.tokens.iter().map(|t| &t.owner));
+        for r in refs {
+            if let (Some(object), Target::Name(name)) = (r.resolved, &r.target) {
+                references.entry(object).or_default().push((name.as_str(), r.span));
+            }
+        }
+        Index { taken, renamed, users, references }
+    }
+}
+
 /// Why renaming service account `i` from `old` to `new` would not be safe: the new name is
 /// taken in its tenant (service accounts and users share one namespace for bindings and
 /// memberships), another account would be renamed to it too, or its id is the old name (so
-/// references by that name may mean the id).
-fn rename_blocker(cx: &Context, i: usize, old: &str, new: &str) -> Option<String> {
+/// references by that name may mean the id). Of several reasons, the one from the first
+/// account in workspace order is given.
+fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -> Option<String> {
     let ws = cx.ws;
     let sa = &ws.service_accounts[i];
-    let tenant = &sa.origin.tenant;
+    let tenant = sa.origin.tenant.as_str();
     if known_str(&sa.id) == Some(old) {
         return Some(format!("its id is also `{old}`, and references by that name may mean the id"));
     }
     let taken = format!("`{new}` is already taken in tenant `{tenant}`");
-    for (j, other) in ws.service_accounts.iter().enumerate() {
-        if j == i || &other.origin.tenant != tenant {
-            continue;
-        }
-        if known_str(&other.id) == Some(new) || known_str(&other.name) == Some(new) {
-            return Some(taken);
-        }
-        if let Some(other_name) = known_str(&other.name) {
-            if !names::check(other_name, NameRule::DnsLabel).is_empty()
-                && names::normalize(other_name).as_deref() == Some(new)
-            {
-                return Some(format!("`{other_name}` would be renamed to `{new}` too"));
-            }
-        }
+    let holder = index.taken.get(&(tenant, new)).and_then(|js| js.iter().copied().find(|&j| j != i));
+    let renamer =
+        index.renamed.get(&(tenant, new.to_string())).and_then(|js| js.iter().copied().find(|&(j, _)| j != i));
+    match (holder, renamer) {
+        // One account can hold `new` as its id and rename to it: holding is checked first.
+        (Some(h), Some((r, _))) if h <= r => return Some(taken),
+        (Some(_), None) => return Some(taken),
+        (_, Some((_, other_name))) => return Some(format!("`{other_name}` would be renamed to `{new}` too")),
+        (None, None) => {}
     }
-    let user_taken = ws
-        .users
-        .iter()
-        .any(|u| &u.origin.tenant == tenant && [&u.id, &u.name, &u.email].iter().any(|f| known_str(f) == Some(new)));
-    user_taken.then_some(taken)
+    index.users.contains(&(tenant, new)).then_some(taken)
 }
 
 /// Renames the object and every reference that names it by its old name (references by
 /// Terraform address or by id do not change).
-fn rename(cx: &Context, object: ObjectRef, span: crate::source::Span, old: &str, new: &str) -> Fix {
+fn rename(cx: &Context, index: &Index, object: ObjectRef, span: Span, old: &str, new: &str) -> Fix {
     let ws = cx.ws;
     let mut edits = vec![edits::replace_name(ws, span, new)];
-    let by_name = |r: &crate::model::Reference| r.resolved == Some(object) && r.target == Target::Name(old.to_string());
-    for b in &ws.bindings {
-        if by_name(&b.principal) {
-            edits.push(edits::replace_name(ws, b.principal.span, new));
-        }
-    }
-    for m in &ws.memberships {
-        if by_name(&m.user) {
-            edits.push(edits::replace_name(ws, m.user.span, new));
-        }
-    }
-    for t in &ws.tokens {
-        if by_name(&t.owner) {
-            edits.push(edits::replace_name(ws, t.owner.span, new));
+    for &(name, at) in index.references.get(&object).into_iter().flatten() {
+        if name == old {
+            edits.push(edits::replace_name(ws, at, new));
         }
     }
     Fix { description: format!("rename `{old}` to `{new}`"), edits }

@@ -3,12 +3,17 @@
 
 use super::{edits, Context};
 use crate::finding::{Finding, Fix};
-use crate::model::{known_str, Reference, Target};
+use crate::model::{known_str, ObjectRef, Reference, Target};
 use crate::names::{self, NameRule};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 pub const CODE: &str = "IAM102";
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    // Built on the first bad name only: scanning every token once per finding is quadratic
+    // on a large workspace.
+    let owners = OnceLock::new();
     for (i, token) in cx.ws.tokens.iter().enumerate() {
         let Some(field) = &token.name else { continue };
         let Some(name) = field.known() else { continue };
@@ -19,7 +24,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let reasons: Vec<String> = problems.iter().map(|p| p.describe()).collect();
         let message = format!("API token name `{name}` {}", reasons.join("; "));
         let normalized = names::normalize(name);
-        let blocker = normalized.as_ref().and_then(|new| rename_blocker(cx, i, new));
+        let blocker =
+            normalized.as_ref().and_then(|new| rename_blocker(cx, owners.get_or_init(|| Owners::build(cx)), i, new));
         let help = match (&normalized, &blocker) {
             (Some(new), None) => {
                 format!("rename it to `{new}`: lowercase words joined by single hyphens, at most 63 characters")
@@ -35,16 +41,71 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// An owner reference as written, for grouping tokens whose owner did not resolve.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Written<'a> {
+    Address(&'a str),
+    Name(&'a str),
+    External(&'a str),
+    Direct(ObjectRef),
+}
+
+fn written(target: &Target) -> Option<Written<'_>> {
+    match target {
+        Target::Address(a) => Some(Written::Address(a)),
+        Target::Name(n) => Some(Written::Name(n)),
+        Target::External(e) => Some(Written::External(e)),
+        Target::Direct(o) => Some(Written::Direct(*o)),
+        Target::Unknown => None,
+    }
+}
+
+/// Tokens grouped by owner, each group in token order.
+struct Owners<'a> {
+    by_resolved: HashMap<ObjectRef, Vec<usize>>,
+    by_written: HashMap<Written<'a>, Vec<usize>>,
+}
+
+impl<'a> Owners<'a> {
+    fn build(cx: &Context<'a>) -> Self {
+        let mut by_resolved: HashMap<ObjectRef, Vec<usize>> = HashMap::new();
+        let mut by_written: HashMap<Written, Vec<usize>> = HashMap::new();
+        for (j, t) in cx.ws.tokens.iter().enumerate() {
+            if let Some(o) = t.owner.resolved {
+                by_resolved.entry(o).or_default().push(j);
+            }
+            if let Some(w) = written(&t.owner.target) {
+                by_written.entry(w).or_default().push(j);
+            }
+        }
+        Owners { by_resolved, by_written }
+    }
+
+    /// The tokens `same_owner` below accepts for `owner`, in token order: those resolved to
+    /// the same object, and (where either side did not resolve) those written the same way.
+    fn candidates(&self, cx: &Context, owner: &Reference) -> Vec<usize> {
+        let tokens = &cx.ws.tokens;
+        let resolved = owner.resolved.and_then(|o| self.by_resolved.get(&o)).map_or(&[][..], Vec::as_slice);
+        let same_text = written(&owner.target).and_then(|w| self.by_written.get(&w)).map_or(&[][..], Vec::as_slice);
+        let mut out: Vec<usize> = resolved.to_vec();
+        out.extend(same_text.iter().filter(|&&j| owner.resolved.is_none() || tokens[j].owner.resolved.is_none()));
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// Why renaming token `i` to `new` would clash: its owner already has a token by that name,
 /// or another of its tokens would be renamed to it too.
-fn rename_blocker(cx: &Context, i: usize, new: &str) -> Option<String> {
+fn rename_blocker(cx: &Context, owners: &Owners, i: usize, new: &str) -> Option<String> {
     let tokens = &cx.ws.tokens;
     let owner = &tokens[i].owner;
     let same_owner = |other: &Reference| match (owner.resolved, other.resolved) {
         (Some(a), Some(b)) => a == b,
         _ => owner.target == other.target && owner.target != Target::Unknown,
     };
-    for (j, other) in tokens.iter().enumerate() {
+    for j in owners.candidates(cx, owner) {
+        let other = &tokens[j];
         if j == i || !same_owner(&other.owner) {
             continue;
         }

@@ -62,6 +62,7 @@ fn string_spans(syntax: Syntax, text: &str) -> Option<Vec<Range<usize>>> {
             spans
         }
         Syntax::Hcl => {
+            crate::syntax::hcl::check_nesting(text).ok()?;
             let body = hcl_edit::parser::parse_body(text).ok()?;
             let mut strings = HclStrings::default();
             strings.visit_body(&body);

@@ -147,7 +147,9 @@ struct Builder<'t> {
     text: &'t str,
     limits: Limits,
     stack: Vec<Open>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their height (nested collection levels), so that an alias
+    /// cannot nest a copy deeper than the limit allows.
+    anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
     docs: Vec<Node>,
 }
@@ -197,11 +199,20 @@ impl Builder<'_> {
                 }
             }
             Event::Alias(id) => {
-                let node = self
+                let (node, height) = self
                     .anchors
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| ParseError { message: "alias to an unknown anchor".into(), offset: start })?;
+                // Aliases nest copies inside copies: without this check a chain of them
+                // builds trees far deeper than any written nesting (and recursion over them
+                // could exhaust the stack).
+                if self.stack.len() + height > self.limits.max_depth {
+                    return Err(ParseError {
+                        message: format!("nesting deeper than {} levels (through an alias)", self.limits.max_depth),
+                        offset: start,
+                    });
+                }
                 // An alias copies its anchor's whole subtree: count it, so that a
                 // "billion laughs" document stops at the node limit instead of the memory limit.
                 self.count(node_size(&node), start)?;
@@ -234,7 +245,7 @@ impl Builder<'_> {
 
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), height(&node)));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -245,6 +256,16 @@ impl Builder<'_> {
             },
         }
         Ok(())
+    }
+}
+
+/// Nested collection levels: 0 for a scalar, 1 for `[a]`. Trees never exceed the depth
+/// limit, so the recursion is bounded.
+fn height(node: &Node) -> usize {
+    match node {
+        Node::Scalar(_) => 0,
+        Node::Seq { items, .. } => 1 + items.iter().map(height).max().unwrap_or(0),
+        Node::Map { entries, .. } => 1 + entries.iter().map(|(k, v)| height(k).max(height(v))).max().unwrap_or(0),
     }
 }
 
@@ -372,6 +393,20 @@ mod tests {
         let err = parse(&text, Limits::default()).unwrap_err();
         // saphyr has its own recursion limit, which may trip before ours.
         assert!(err.message.contains("nest") || err.message.contains("recursion"), "{}", err.message);
+    }
+
+    #[test]
+    fn aliases_cannot_nest_past_the_depth_limit() {
+        // Each anchor nests the previous one 10 levels deeper: 30 anchors would build a
+        // 300-level tree from text that never nests more than 11 levels.
+        let mut text = String::from("a0: &a0 x\n");
+        for i in 1..30 {
+            text.push_str(&format!("a{i}: &a{i} {}*a{} {}\n", "[".repeat(10), i - 1, "]".repeat(10)));
+        }
+        let err = parse(&text, Limits::default()).unwrap_err();
+        assert!(err.message.contains("through an alias"), "{}", err.message);
+        let shallow = Limits { max_depth: 400, ..Limits::default() };
+        assert!(parse(&text, shallow).is_ok());
     }
 
     #[test]

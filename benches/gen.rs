@@ -1,0 +1,79 @@
+//! `iamlint-gen`: the benchmark's workspace generator and read-only baseline.
+//!
+//! ```text
+//! iamlint-gen generate DIR --files N [--seed S] [--rate R]   write a workspace, print its stats as JSON
+//! iamlint-gen read DIR                                       read every file under DIR in parallel
+//! ```
+//!
+//! `read` is the floor a linter cannot beat: walk the tree and read every byte, on all
+//! cores, doing nothing with it. `benches/run.sh` prints iamlint's time as a multiple of it.
+
+#[path = "workspace.rs"]
+mod workspace;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("generate") => generate(&args[1..]),
+        Some("read") => read(&args[1..]),
+        _ => usage(),
+    }
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: iamlint-gen generate DIR --files N [--seed S] [--rate R] | iamlint-gen read DIR");
+    ExitCode::from(2)
+}
+
+fn generate(args: &[String]) -> ExitCode {
+    let Some(dir) = args.first().map(PathBuf::from) else { return usage() };
+    let (mut files, mut seed, mut rate) = (1000usize, 42u64, 0.05f64);
+    let mut rest = args[1..].iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next();
+        let ok = match (flag.as_str(), value) {
+            ("--files", Some(v)) => v.parse().map(|v| files = v).is_ok(),
+            ("--seed", Some(v)) => v.parse().map(|v| seed = v).is_ok(),
+            ("--rate", Some(v)) => v.parse().map(|v| rate = v).is_ok(),
+            _ => false,
+        };
+        if !ok {
+            return usage();
+        }
+    }
+    match workspace::generate(&dir, files, seed, rate) {
+        Ok(stats) => {
+            println!("{}", stats.to_json());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("iamlint-gen: cannot write {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(args: &[String]) -> ExitCode {
+    let Some(dir) = args.first() else { return usage() };
+    let files = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    ignore::WalkBuilder::new(dir).standard_filters(false).build_parallel().run(|| {
+        Box::new(|entry| {
+            if let Ok(entry) = entry {
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    if let Ok(data) = std::fs::read(entry.path()) {
+                        files.fetch_add(1, Ordering::Relaxed);
+                        bytes.fetch_add(data.len(), Ordering::Relaxed);
+                    }
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    println!("{{\"files\": {}, \"bytes\": {}}}", files.into_inner(), bytes.into_inner());
+    ExitCode::SUCCESS
+}

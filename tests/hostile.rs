@@ -1,0 +1,278 @@
+//! Hostile input (SPEC 5): every case runs the real binary on a workspace holding one bad
+//! file beside a good one, under a 10-second guard. Each must end with a diagnostic naming
+//! the bad file, status 1 (a finding, SPEC 4), no panic, and the good file still linted.
+
+mod common;
+use common::*;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const GUARD: Duration = Duration::from_secs(10);
+
+/// A manifest with one known finding: proof that the other files are still linted.
+const GOOD: &str = "serviceAccounts:\n  - name: CI_Bot\n    groups: [bots]\n    apiTokens:\n      - name: deploy\n        maxAge: P30D\ngroups:\n  - name: bots\n";
+const GOOD_FINDING: &str = "ok.yaml:2:11: IAM101 [error]";
+
+struct Run {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs iamlint, killing it and failing the test if it outlives the guard.
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("iamlint starts");
+    // Drain both pipes while waiting, so a large output cannot block the child.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("iamlint {args:?} did not finish within {GUARD:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        status: status.code(),
+        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+    }
+}
+
+/// Lints `dir` (which holds `ok.yaml` and one hostile file) and checks the common contract:
+/// status 1, no panic, the good file's finding, and an IAM001 on `bad` whose message
+/// contains `why`.
+fn assert_reported(dir: &Path, bad: &str, why: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["check", "--format", "concise", "."];
+    args.extend_from_slice(extra);
+    let r = run(dir, &args);
+    assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
+    assert_eq!(r.status, Some(1), "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains(GOOD_FINDING), "the good file was not linted:\n{}", r.stdout);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{bad}:")) && l.contains("IAM001"))
+        .unwrap_or_else(|| panic!("no IAM001 naming `{bad}`:\n{}", r.stdout));
+    assert!(line.contains(why), "expected `{why}` in: {line}");
+    r
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.yaml", GOOD);
+    dir
+}
+
+#[test]
+fn yaml_alias_bomb() {
+    let dir = workspace();
+    // "Billion laughs": nine levels of ten aliases each expand to 10^9 nodes.
+    let mut text = String::from("lol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let p = format!("*lol{}", i - 1);
+        text.push_str(&format!("lol{i}: &lol{i} [{}]\n", [p.as_str(); 10].join(", ")));
+    }
+    text.push_str("roles: *lol9\n");
+    write(dir.path(), "bomb.yaml", &text);
+    assert_reported(dir.path(), "bomb.yaml", "more than 1000000 nodes", &[]);
+}
+
+#[test]
+fn yaml_alias_chain_cannot_nest_past_the_limit() {
+    let dir = workspace();
+    let mut text = String::from("a0: &a0 x\n");
+    for i in 1..100 {
+        text.push_str(&format!("a{i}: &a{i} {}*a{} {}\n", "[".repeat(50), i - 1, "]".repeat(50)));
+    }
+    text.push_str("roles: []\n");
+    write(dir.path(), "chain.yaml", &text);
+    assert_reported(dir.path(), "chain.yaml", "nesting deeper than 256 levels (through an alias)", &[]);
+}
+
+#[test]
+fn yaml_nested_ten_thousand_deep() {
+    let dir = workspace();
+    write(dir.path(), "block.yaml", &format!("serviceAccounts:\n{}x\n", "- ".repeat(10_000)));
+    write(dir.path(), "flow.yaml", &format!("roles: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)));
+    write(dir.path(), "flow.json", &format!("{{\"roles\": {}{}}}\n", "[".repeat(10_000), "]".repeat(10_000)));
+    let r = assert_reported(dir.path(), "block.yaml", "nesting deeper than 256 levels", &[]);
+    for f in ["flow.yaml", "flow.json"] {
+        assert!(r.stdout.lines().any(|l| l.starts_with(f) && l.contains("IAM001")), "{f}:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn yaml_depth_limit_is_configurable() {
+    let dir = workspace();
+    let ten_deep = format!("roles:\n  - name: r\n    description: {}x{}\n", "[".repeat(8), "]".repeat(8));
+    write(dir.path(), "roles.yaml", &ten_deep);
+    let r = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert!(!r.stdout.contains("roles.yaml"), "{}", r.stdout);
+    assert_reported(dir.path(), "roles.yaml", "nesting deeper than 8 levels", &["--max-yaml-depth", "8"]);
+    for bad in ["0", "1001", "deep"] {
+        let r = run(dir.path(), &["check", "--max-yaml-depth", bad]);
+        assert_eq!(r.status, Some(2), "--max-yaml-depth {bad}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn hcl_nested_ten_thousand_deep() {
+    let dir = workspace();
+    write(dir.path(), "expr.tf", &format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(10_000), "]".repeat(10_000)));
+    write(dir.path(), "blocks.tf", &format!("{}{}", "a {\n".repeat(10_000), "}\n".repeat(10_000)));
+    let r = assert_reported(dir.path(), "expr.tf", "nesting deeper than 32 levels", &[]);
+    assert!(r.stdout.lines().any(|l| l.starts_with("blocks.tf") && l.contains("nesting deeper")), "{}", r.stdout);
+}
+
+#[test]
+fn hundred_megabyte_file_is_rejected_unread() {
+    let dir = workspace();
+    // Sparse: the test writes no 100 MB, and iamlint must not read them either.
+    let f = std::fs::File::create(dir.path().join("huge.tf")).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    let start = Instant::now();
+    assert_reported(dir.path(), "huge.tf", "larger than the 16777216-byte limit", &[]);
+    assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn file_size_limit_is_configurable() {
+    let dir = workspace();
+    let description = "Bots of the platform team. ".repeat(10);
+    write(
+        dir.path(),
+        "groups.tf",
+        &format!("resource \"kestra_group\" \"g\" {{\n  description = \"{description}\"\n}}\n"),
+    );
+    assert!(GOOD.len() < 200);
+    let r = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert!(!r.stdout.contains("groups.tf"), "{}", r.stdout);
+    assert_reported(dir.path(), "groups.tf", "larger than the 200-byte limit", &["--max-file-size", "200"]);
+    for bad in ["0", "-1", "1MB"] {
+        let r = run(dir.path(), &["check", "--max-file-size", bad]);
+        assert_eq!(r.status, Some(2), "--max-file-size {bad}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn binary_file_named_tf() {
+    let dir = workspace();
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(dir.path().join("image.tf"), [b"\x7fELF\x02\x01\x01\x00".as_slice(), &bytes].concat()).unwrap();
+    assert_reported(dir.path(), "image.tf", "binary file", &[]);
+}
+
+#[test]
+fn invalid_utf8() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("latin1.yaml"), b"serviceAccounts:\n  - name: caf\xe9\n").unwrap();
+    std::fs::write(dir.path().join("latin1.tf"), b"resource \"kestra_group\" \"g\" {\n  name = \"\xff\"\n}\n").unwrap();
+    let r = assert_reported(dir.path(), "latin1.yaml", "not valid UTF-8 (byte 0xE9)", &[]);
+    assert!(r.stdout.contains("latin1.tf:2:11: IAM001 [error] file is not valid UTF-8 (byte 0xFF)"), "{}", r.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops() {
+    use std::os::unix::fs::symlink;
+    let dir = workspace();
+    symlink("loop.tf", dir.path().join("loop.tf")).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    symlink("..", dir.path().join("sub/up")).unwrap();
+    let r = assert_reported(dir.path(), "loop.tf", "symbolic links", &[]);
+    // The folder loop is not followed: the good file is read once, from one place.
+    assert_eq!(r.stdout.matches("IAM101").count(), 1, "{}", r.stdout);
+    // Named on the command line, the loop is a path iamlint cannot read: status 2.
+    let r = run(dir.path(), &["check", "loop.tf"]);
+    assert_eq!(r.status, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("cannot read path `loop.tf`"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let dir = workspace();
+    symlink("nowhere.tf", dir.path().join("dangling.tf")).unwrap();
+    let locked = dir.path().join("locked.tf");
+    std::fs::write(&locked, "resource \"kestra_group\" \"g\" {\n  name = \"Locked Group\"\n}\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let r = assert_reported(dir.path(), "dangling.tf", "cannot read file", &[]);
+    // Mode 000 stops everyone but root, and tests may run as root: expect whichever
+    // this process itself sees.
+    if std::fs::File::open(&locked).is_err() {
+        assert!(
+            r.stdout.lines().any(|l| l.starts_with("locked.tf") && l.contains("Permission denied")),
+            "{}",
+            r.stdout
+        );
+    } else {
+        assert!(!r.stdout.lines().any(|l| l.starts_with("locked.tf") && l.contains("IAM001")), "{}", r.stdout);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_does_not_hang() {
+    let dir = workspace();
+    let made = Command::new("mkfifo").arg(dir.path().join("pipe.yaml")).status().expect("mkfifo runs");
+    assert!(made.success());
+    assert_reported(dir.path(), "pipe.yaml", "not a regular file", &[]);
+    // Named directly, too.
+    let r = run(dir.path(), &["check", "--format", "concise", "pipe.yaml", "ok.yaml"]);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    assert!(r.stdout.contains("pipe.yaml:1:1: IAM001 [error] not a regular file"), "{}", r.stdout);
+}
+
+#[test]
+fn paths_with_spaces_and_non_ascii() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "team folder/sérvice äccounts ✓.yaml";
+    write(dir.path(), name, GOOD);
+    let r = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    assert!(r.stdout.contains(&format!("{name}:2:11: IAM101")), "{}", r.stdout);
+    let r = run(dir.path(), &["check", "--format", "json", name]);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(json["findings"][0]["path"], name);
+}
+
+#[cfg(unix)]
+#[test]
+fn file_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = workspace();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.tf");
+    std::fs::write(dir.path().join(name), "resource \"kestra_service_account\" \"a\" {\n  name = \"Bad_Name\"\n}\n")
+        .unwrap();
+    let r = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    assert!(r.stdout.contains("caf\u{fffd}.tf:2:10: IAM101"), "{}", r.stdout);
+    assert!(r.stdout.contains(GOOD_FINDING), "{}", r.stdout);
+}
