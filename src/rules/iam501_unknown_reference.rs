@@ -55,6 +55,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         );
         let (message, suggestion) = match &r.target {
             Target::Address(a) => match index.object_at(a) {
+                // The address names an object of the right kind, but in another folder:
+                // Terraform addresses only resolve within their own module.
+                Some(o) if kinds.contains(&kind_of(o)) => {
+                    let elsewhere = &ws.sources.get(ws.origin(o).span.file).display;
+                    let message = format!("`{a}` is not defined in this module (it is defined in `{elsewhere}`)");
+                    let help = "a resource address only resolves within its own folder: pass the id in through a variable or a module output, or refer to it with a data source";
+                    out.push(Finding::new(CODE, r.span, message).help(help));
+                    continue;
+                }
                 Some(o) => {
                     let message = format!("`{a}` is a {}, not a {wanted}", kind_of(o).noun());
                     out.push(Finding::new(CODE, r.span, message).help(format!("refer to a {wanted} here")));
