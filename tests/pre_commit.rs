@@ -184,3 +184,34 @@ fn published_hook_builds_from_this_repository() {
     let target: PathBuf = Path::new(root).join("target/pre-commit-hook");
     bad_then_good(&Sandbox::new(tool, &config, vec![("CARGO_TARGET_DIR", target)]));
 }
+
+/// The `iamlint-fix` hook: a fixable commit is stopped because the hook rewrote the file
+/// (pre-commit's rule for hooks that modify files), the file holds the fix, and committing
+/// the fixed file goes through.
+#[test]
+fn fix_hook_rewrites_the_file_and_the_retried_commit_passes() {
+    let Some(tool) = require_pre_commit() else { return };
+    let (_, hook) = published_hook("iamlint-fix");
+    let field = |k: &str| hook.get(k).and_then(Node::as_str).unwrap_or_else(|| panic!("hook has no {k}")).to_string();
+    let entry = field("entry");
+    let args = entry.strip_prefix("iamlint").expect("entry runs iamlint");
+    assert!(args.contains("--fix"), "{entry}");
+    let binary = env!("CARGO_BIN_EXE_iamlint");
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: iamlint-fix\n        name: iamlint-fix\n        language: system\n        entry: {}\n        files: {}\n        require_serial: true\n",
+        quoted(&format!("{binary}{args}")),
+        quoted(&field("files")),
+    );
+    let sandbox = Sandbox::new(tool, &config, Vec::new());
+    let fixable = "groups:\n  - name: bots\nserviceAccounts:\n  - name: CI_Bot\n    groups: [bots]\n";
+    let out = sandbox.commit(&[("iam/sa.yaml", fixable)], "fixable");
+    let log = text(&out);
+    assert!(!out.status.success(), "the commit went through unfixed:\n{log}");
+    assert!(log.contains("files were modified by this hook"), "{log}");
+    assert_eq!(sandbox.commits(), 0);
+    let fixed = std::fs::read_to_string(sandbox.repo().join("iam/sa.yaml")).unwrap();
+    assert_eq!(fixed, fixable.replace("CI_Bot", "ci-bot"));
+    let out = sandbox.commit(&[], "fixed");
+    assert!(out.status.success(), "the fixed commit was stopped:\n{}", text(&out));
+    assert_eq!(sandbox.commits(), 1);
+}
