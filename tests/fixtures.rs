@@ -3,6 +3,8 @@
 //! `bad*` must produce findings, cases named `good*` none.
 //! `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expectations for review.
 
+mod common;
+use common::check_golden_cases;
 use iamlint::lint::{self, Options};
 use iamlint::render::{self, OutputFormat, RenderOptions};
 use iamlint::select::Selection;
@@ -40,33 +42,9 @@ pub fn snapshot(code: &str, case: &Path) -> (String, usize) {
 
 #[test]
 fn rule_fixtures_match_their_expectations() {
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut failures = Vec::new();
     let cases = cases();
     assert!(cases.len() >= 20, "expected the fixture corpus, found {} cases", cases.len());
-    for (code, case) in &cases {
-        let (actual, count) = snapshot(code, case);
-        let name = case.file_name().unwrap().to_string_lossy();
-        if name.starts_with("bad") && count == 0 {
-            failures.push(format!("{}: a bad case produced no {code} finding", case.display()));
-        }
-        if name.starts_with("good") && count != 0 {
-            failures.push(format!("{}: a good case produced findings:\n{actual}", case.display()));
-        }
-        let expected_path = case.join("expected.txt");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "{}: output differs from expected.txt\n--- expected\n{expected}\n--- actual\n{actual}",
-                case.display()
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    check_golden_cases(&cases, snapshot);
 }
 
 #[test]

@@ -47,3 +47,34 @@ pub fn apply_patch(dir: &Path, patch_file: &str) -> Result<(), String> {
         Err(format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
     }
 }
+
+/// Golden cases: each case folder's `expected.txt` must equal `snapshot`'s output; cases
+/// named `bad*` must produce findings and `good*` none. With `UPDATE_EXPECT` set, the
+/// expectations are rewritten instead, for review.
+pub fn check_golden_cases(cases: &[(String, std::path::PathBuf)], snapshot: impl Fn(&str, &Path) -> (String, usize)) {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for (code, case) in cases {
+        let (actual, count) = snapshot(code, case);
+        let name = case.file_name().unwrap().to_string_lossy();
+        if name.starts_with("bad") && count == 0 {
+            failures.push(format!("{}: a bad case produced no {code} finding", case.display()));
+        }
+        if name.starts_with("good") && count != 0 {
+            failures.push(format!("{}: a good case produced findings:\n{actual}", case.display()));
+        }
+        let expected_path = case.join("expected.txt");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "{}: output differs from expected.txt\n--- expected\n{expected}\n--- actual\n{actual}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
