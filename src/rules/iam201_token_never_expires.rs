@@ -12,6 +12,7 @@ pub const CODE: &str = "IAM201";
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.settings.max_token_age.to_iso();
+    let misspelled = misspelled_max_age_keys(cx);
     for token in &cx.ws.tokens {
         let key = if token.origin.format == Format::Terraform { "max_age" } else { "maxAge" };
         let label = token
@@ -19,7 +20,22 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             .as_ref()
             .and_then(|n| n.known())
             .map_or_else(|| token.origin.address.clone(), |n| format!("`{n}`"));
-        let (span, why, fix) = match &token.max_age {
+        let (span, why, fix, help) = match &token.max_age {
+            // A misspelled key (`max_age` in a manifest, reported by IAM002) holds the value
+            // the author meant: inserting another would leave two, so the fix is to correct it.
+            None if misspelled.iter().any(|k| {
+                token.origin.extent.file == k.file
+                    && token.origin.extent.start <= k.start
+                    && k.end <= token.origin.extent.end
+            }) =>
+            {
+                (
+                    token.origin.span,
+                    "has no max age (its key is misspelled)",
+                    None,
+                    Some(format!("spell the key `{key}` (see IAM002); Kestra ignores the misspelled one")),
+                )
+            }
             None => {
                 let anchor = token.name.as_ref().or(token.description.as_ref()).map(|f| f.key);
                 let fix = anchor.and_then(|a| {
@@ -31,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         &edits::string_literal(token.origin.format, &limit),
                     )
                 });
-                (token.origin.span, "has no max age", fix)
+                (token.origin.span, "has no max age", fix, None)
             }
             Some(field) => {
                 let never = match &field.val {
@@ -45,13 +61,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     Val::Null => Some(replace_null(token.origin.format, field.span, &limit)),
                     _ => Some(edits::replace_value(cx.ws, field.span, &limit)),
                 };
-                (field.span, why, fix)
+                (field.span, why, fix, None)
             }
         };
         let fix = fix.map(|e| Fix { description: format!("set {key} to {limit}"), edits: vec![e] });
         out.push(
             Finding::new(CODE, span, format!("API token {label} {why}: it never expires"))
-                .help(format!("set `{key}` to at most {limit} and rotate the token before it expires"))
+                .help(help.unwrap_or_else(|| {
+                    format!("set `{key}` to at most {limit} and rotate the token before it expires")
+                }))
                 .fix(fix)
                 .reaching(&token.origin),
         );
@@ -66,4 +84,15 @@ fn replace_null(format: Format, span: Span, limit: &str) -> Edit {
         Format::Manifest => limit.to_string(),
     };
     Edit { span, replacement }
+}
+
+/// Keys IAM002 reported that mean `maxAge` but are spelled otherwise (`max_age`, `MaxAge`).
+fn misspelled_max_age_keys(cx: &Context) -> Vec<Span> {
+    let fold = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+    cx.ws
+        .problems
+        .iter()
+        .filter(|p| p.code == "IAM002" && fold(cx.ws.sources.text(p.span)) == "maxage")
+        .map(|p| p.span)
+        .collect()
 }
