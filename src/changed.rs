@@ -159,6 +159,12 @@ fn lines(file: &SourceFile, span: Span) -> (usize, usize) {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    String::from_utf8(git_bytes(dir, args)?).map_err(|_| "git printed something that is not UTF-8".to_string())
+}
+
+/// Runs git in `dir` and returns what it printed; the error is git's first line of
+/// complaint. Paths are printed unquoted (`core.quotePath=false`).
+pub(crate) fn git_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -170,7 +176,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(err.lines().next().unwrap_or("git failed").trim().to_string());
     }
-    String::from_utf8(out.stdout).map_err(|_| "git printed something that is not UTF-8".to_string())
+    Ok(out.stdout)
 }
 
 /// Changed lines per path (relative to the repository root) from `git diff --unified=0`.

@@ -163,12 +163,7 @@ fn cat_blobs<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        return Err(err.lines().next().unwrap_or("git failed").trim().to_string());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    crate::changed::git_bytes(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
 }
 
 fn permissions(e: &Entry) -> BTreeSet<Permission> {
