@@ -2,23 +2,17 @@
 //! with findings, one `<error>` per finding. Written with quick-xml, which escapes
 //! attribute values.
 
-use super::{positions, xml_safe};
+use super::{positions, xml_document, xml_safe};
 use crate::finding::Finding;
 use crate::model::Workspace;
-use quick_xml::events::{BytesDecl, Event};
 use quick_xml::Writer;
 use std::io;
 
 pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write(&mut writer, ws, findings).expect("writing to memory cannot fail");
-    let mut text = String::from_utf8(writer.into_inner()).expect("the XML writer emits UTF-8");
-    text.push('\n');
-    text
+    xml_document(|w| write(w, ws, findings))
 }
 
 fn write(w: &mut Writer<Vec<u8>>, ws: &Workspace, findings: &[Finding]) -> io::Result<()> {
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let element = w.create_element("checkstyle").with_attribute(("version", "4.3"));
     if findings.is_empty() {
         element.write_empty()?;

@@ -2,24 +2,19 @@
 //! per finding. A clean run is one passing test case, so viewers show a green check
 //! rather than "no tests". Written with quick-xml, which escapes attributes and text.
 
-use super::{positions, xml_safe};
+use super::{positions, xml_document, xml_safe};
 use crate::finding::Finding;
 use crate::model::Workspace;
 use quick_xml::escape::partial_escape;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::BytesText;
 use quick_xml::Writer;
 use std::io;
 
 pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write(&mut writer, ws, findings).expect("writing to memory cannot fail");
-    let mut text = String::from_utf8(writer.into_inner()).expect("the XML writer emits UTF-8");
-    text.push('\n');
-    text
+    xml_document(|w| write(w, ws, findings))
 }
 
 fn write(w: &mut Writer<Vec<u8>>, ws: &Workspace, findings: &[Finding]) -> io::Result<()> {
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let total = findings.len().max(1).to_string();
     let failures = findings.len().to_string();
     w.create_element("testsuites")

@@ -112,6 +112,19 @@ fn plural(n: usize) -> &'static str {
 /// Text that XML 1.0 can carry: characters it forbids outright (most C0 controls,
 /// U+FFFE, U+FFFF) become U+FFFD, and line breaks in attribute values would be folded
 /// to spaces by any parser, so they are spaces already.
+/// An indented UTF-8 XML document: the declaration, then what `body` writes.
+fn xml_document(body: impl FnOnce(&mut quick_xml::Writer<Vec<u8>>) -> std::io::Result<()>) -> String {
+    use quick_xml::events::{BytesDecl, Event};
+    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
+    writer
+        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .and_then(|()| body(&mut writer))
+        .expect("writing to memory cannot fail");
+    let mut text = String::from_utf8(writer.into_inner()).expect("the XML writer emits UTF-8");
+    text.push('\n');
+    text
+}
+
 fn xml_safe(s: &str) -> String {
     s.chars()
         .map(|c| match c {
