@@ -4,8 +4,9 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -13,14 +14,26 @@ pub fn render(ws: &Workspace, findings: &[Finding], color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut out = String::new();
+    let mut shown = ShownTexts::default();
     for f in findings {
-        let report = Report::new(ws, f);
+        let report = Report::new(ws, f, &mut shown);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", f.code, f.message));
         }
         out.push('\n');
     }
     out
+}
+
+/// Each file's text with secrets starred out, made once per file rather than once per
+/// finding (a file with a secret is copied to redact it).
+#[derive(Default)]
+struct ShownTexts(HashMap<FileId, Arc<str>>);
+
+impl ShownTexts {
+    fn get(&mut self, ws: &Workspace, file: FileId) -> Arc<str> {
+        self.0.entry(file).or_insert_with(|| ws.sources.get(file).shown_text()).clone()
+    }
 }
 
 struct Report<'a> {
@@ -34,7 +47,7 @@ struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(ws: &'a Workspace, f: &'a Finding) -> Self {
+    fn new(ws: &'a Workspace, f: &'a Finding, shown: &mut ShownTexts) -> Self {
         let file = ws.sources.get(f.span.file);
         let help = match (&f.help, &f.fix) {
             (Some(h), Some(fix)) => Some(format!("{h}\nfix: {} (`--fix`)", fix.description)),
@@ -54,7 +67,7 @@ impl<'a> Report<'a> {
                     severity: Severity::Info,
                     message: l.message.clone(),
                     help: None,
-                    source: NamedSource::new(other.display.clone(), other.shown_text()),
+                    source: NamedSource::new(other.display.clone(), shown.get(ws, l.span.file)),
                     labels: vec![(l.span, Some(l.message.clone()), true)],
                     related: Vec::new(),
                 });
@@ -65,7 +78,8 @@ impl<'a> Report<'a> {
             severity: f.severity,
             message: f.message.clone(),
             help,
-            source: NamedSource::new(file.display.clone(), file.shown_text()).with_language(language(&file.display)),
+            source: NamedSource::new(file.display.clone(), shown.get(ws, f.span.file))
+                .with_language(language(&file.display)),
             labels,
             related,
         }
