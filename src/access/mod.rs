@@ -164,6 +164,19 @@ impl AccessGraph {
         self.by_object.get(&object).map(|&i| &self.principals[i])
     }
 
+    /// Service accounts that are not super admins, with their principal: IAM301 reports a
+    /// super admin, which can do everything the relation rules (IAM303-IAM305) look for.
+    pub fn ordinary_service_accounts<'w>(
+        &'w self,
+        ws: &'w Workspace,
+    ) -> impl Iterator<Item = (ObjectRef, &'w ServiceAccount, &'w Principal)> + 'w {
+        ws.service_accounts.iter().enumerate().filter_map(move |(i, sa)| {
+            let object = ObjectRef::ServiceAccount(i);
+            let p = self.principal(object)?;
+            p.super_admin.is_none().then_some((object, sa, p))
+        })
+    }
+
     /// Grants with a known scope whose actions satisfy `pick(type, action)`.
     pub fn hits<'a>(
         &self,

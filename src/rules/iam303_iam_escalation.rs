@@ -5,20 +5,13 @@
 use super::Context;
 use crate::access::chain;
 use crate::finding::Finding;
-use crate::model::ObjectRef;
 
 pub const CODE: &str = "IAM303";
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;
     let graph = cx.access();
-    for (i, sa) in ws.service_accounts.iter().enumerate() {
-        let object = ObjectRef::ServiceAccount(i);
-        let Some(p) = graph.principal(object) else { continue };
-        // IAM301 already reports a super admin, which can do this and more.
-        if p.super_admin.is_some() {
-            continue;
-        }
+    for (object, sa, p) in graph.ordinary_service_accounts(ws) {
         let hits = graph.escalations(ws, p);
         let Some(first) = hits.first() else { continue };
         let grant = &ws.roles[first.path.role].grants[first.grant];

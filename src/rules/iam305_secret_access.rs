@@ -4,20 +4,13 @@
 use super::Context;
 use crate::access::{chain, scope::Scope, vocab::vocab};
 use crate::finding::Finding;
-use crate::model::ObjectRef;
 
 pub const CODE: &str = "IAM305";
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;
     let graph = cx.access();
-    for (i, sa) in ws.service_accounts.iter().enumerate() {
-        let object = ObjectRef::ServiceAccount(i);
-        let Some(p) = graph.principal(object) else { continue };
-        // IAM301 already reports a super admin.
-        if p.super_admin.is_some() {
-            continue;
-        }
+    for (object, sa, p) in graph.ordinary_service_accounts(ws) {
         let hits = graph.hits(ws, p, |path, t, _| path.scope == Some(Scope::Tenant) && vocab().is_secret_type(t));
         let Some(first) = hits.first() else { continue };
         let kind = ws.roles[first.path.role].grants[first.grant].resource_type.known().map_or("?", String::as_str);
