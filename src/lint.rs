@@ -4,7 +4,7 @@
 use crate::config::FileFilter;
 use crate::discover::{self, Candidate};
 use crate::finding::{Finding, Fix};
-use crate::frontend::{self, FileKind, Parsed};
+use crate::frontend::{self, FileKind};
 use crate::model::Workspace;
 use crate::resolve;
 use crate::rules::{self, Context, Settings};
@@ -186,38 +186,29 @@ pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
 
 /// `build` with the given YAML limits.
 pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml::Limits) -> Workspace {
-    let parsed: Vec<(SourceFile, Parsed)> = candidates
-        .par_iter()
-        .zip(loaded.par_iter())
-        .enumerate()
-        .map(|(i, (c, l))| {
-            let id = FileId(i as u32);
-            match l {
-                Loaded::Text { text, .. } => {
-                    let parsed = frontend::parse_with(c.kind, id, &c.path, text, yaml_limits);
-                    (SourceFile::new(c.display.clone(), c.path.clone(), text.clone(), c.reported), parsed)
-                }
-                Loaded::Unreadable(Unreadable { message, shown, at }) => (
-                    SourceFile::new(c.display.clone(), c.path.clone(), shown.clone(), c.reported),
-                    Parsed::Done(frontend::unreadable(id, *at, message.clone())),
-                ),
+    let mut inputs = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut ws = Workspace::default();
+    // Every source first: a file's model may mark secrets in another file (a tfvars value).
+    for (i, (c, l)) in candidates.iter().zip(loaded).enumerate() {
+        let id = FileId(i as u32);
+        let shown = match l {
+            Loaded::Text { text, .. } => {
+                inputs.push(frontend::Input { kind: c.kind, file: id, path: &c.path, text });
+                text.clone()
             }
-        })
-        .collect();
-    let (sources, parsed): (Vec<SourceFile>, Vec<Parsed>) = parsed.into_iter().unzip();
+            Loaded::Unreadable(Unreadable { message, shown, at }) => {
+                unreadable.push((id, frontend::unreadable(id, *at, message.clone())));
+                shown.clone()
+            }
+        };
+        ws.sources.add(SourceFile::new(c.display.clone(), c.path.clone(), shown, c.reported));
+    }
     let mut var_files: Vec<(usize, FileId)> =
         candidates.iter().enumerate().filter_map(|(i, c)| Some((c.var_file?, FileId(i as u32)))).collect();
     var_files.sort();
     let var_files: Vec<FileId> = var_files.into_iter().map(|(_, id)| id).collect();
-    let models = frontend::lower(parsed, &var_files);
-    let mut ws = Workspace::default();
-    // Every source first: a file's model may mark secrets in another file (a tfvars value).
-    for source in sources {
-        ws.sources.add(source);
-    }
-    for model in models {
-        ws.merge(model);
-    }
+    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, |_, model| ws.merge(model));
     resolve::resolve(&mut ws);
     ws
 }

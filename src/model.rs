@@ -332,6 +332,50 @@ pub struct FileModel {
     pub computed: Vec<Span>,
 }
 
+impl FileModel {
+    /// Moves references to objects of this file (`Target::Direct`) to where the file's
+    /// objects start in the workspace.
+    fn shift_references(&mut self, offsets: &Offsets) {
+        let shift = |r: &mut Reference| {
+            if let Target::Direct(o) = r.target {
+                let moved = offsets.shift(o);
+                r.target = Target::Direct(moved);
+                r.resolved = Some(moved);
+            }
+        };
+        for t in &mut self.tokens {
+            shift(&mut t.owner);
+        }
+        for b in &mut self.bindings {
+            shift(&mut b.principal);
+            shift(&mut b.role);
+        }
+        for m in &mut self.memberships {
+            shift(&mut m.user);
+            shift(&mut m.group);
+        }
+    }
+
+    /// Gives back the room lists grew into. Thousands of file models wait at once to be
+    /// merged, each list a few objects of several hundred bytes long: without this, spare
+    /// capacity was a third of the peak heap.
+    pub fn shrink_to_fit(&mut self) {
+        self.service_accounts.shrink_to_fit();
+        self.users.shrink_to_fit();
+        self.groups.shrink_to_fit();
+        self.roles.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.tokens.shrink_to_fit();
+        self.memberships.shrink_to_fit();
+        self.providers.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        self.secrets.shrink_to_fit();
+        self.credentials.shrink_to_fit();
+        self.outputs.shrink_to_fit();
+        self.computed.shrink_to_fit();
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub sources: SourceMap,
@@ -352,61 +396,28 @@ pub struct Workspace {
 impl Workspace {
     /// Appends one file's objects, shifting the indices of references that point inside
     /// the same file (a manifest's nested tokens) to their place in the workspace.
-    pub fn merge(&mut self, file: FileModel) {
-        let offsets = Offsets {
+    pub fn merge(&mut self, mut file: FileModel) {
+        file.shift_references(&Offsets {
             service_accounts: self.service_accounts.len(),
             users: self.users.len(),
             groups: self.groups.len(),
             roles: self.roles.len(),
-        };
-        let shift = |r: &mut Reference| {
-            if let Target::Direct(o) = r.target {
-                let moved = offsets.shift(o);
-                r.target = Target::Direct(moved);
-                r.resolved = Some(moved);
-            }
-        };
-        let FileModel {
-            service_accounts,
-            users,
-            groups,
-            roles,
-            mut bindings,
-            mut tokens,
-            mut memberships,
-            providers,
-            problems,
-            secrets,
-            credentials,
-            outputs,
-            computed,
-        } = file;
-        for s in secrets {
+        });
+        for s in std::mem::take(&mut file.secrets) {
             self.sources.get_mut(s.file).secrets.push((s.start, s.end));
         }
-        for t in &mut tokens {
-            shift(&mut t.owner);
-        }
-        for b in &mut bindings {
-            shift(&mut b.principal);
-            shift(&mut b.role);
-        }
-        for m in &mut memberships {
-            shift(&mut m.user);
-            shift(&mut m.group);
-        }
-        self.service_accounts.extend(service_accounts);
-        self.users.extend(users);
-        self.groups.extend(groups);
-        self.roles.extend(roles);
-        self.bindings.extend(bindings);
-        self.tokens.extend(tokens);
-        self.memberships.extend(memberships);
-        self.providers.extend(providers);
-        self.problems.extend(problems);
-        self.credentials.extend(credentials);
-        self.outputs.extend(outputs);
-        self.computed.extend(computed);
+        self.service_accounts.append(&mut file.service_accounts);
+        self.users.append(&mut file.users);
+        self.groups.append(&mut file.groups);
+        self.roles.append(&mut file.roles);
+        self.bindings.append(&mut file.bindings);
+        self.tokens.append(&mut file.tokens);
+        self.memberships.append(&mut file.memberships);
+        self.providers.append(&mut file.providers);
+        self.problems.append(&mut file.problems);
+        self.credentials.append(&mut file.credentials);
+        self.outputs.append(&mut file.outputs);
+        self.computed.append(&mut file.computed);
     }
 
     pub fn origin(&self, object: ObjectRef) -> &Origin {

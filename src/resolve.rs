@@ -10,42 +10,65 @@ use std::path::{Path, PathBuf};
 pub fn resolve(ws: &mut Workspace) {
     resolve_tenants(ws);
     let modules = modules(ws);
+    // The index borrows its keys from the workspace, so references are looked up first and
+    // written after, in the same order: copying 100,000 names and addresses into the index
+    // cost more memory than any rule.
+    let found = {
+        let index = Index::build(ws, &modules);
+        let mut found = Vec::new();
+        for_each_reference(ws, &modules, |r, tenant, module, kinds| found.push(index.find(r, tenant, module, kinds)));
+        found
+    };
+    let mut found = found.into_iter();
+    for r in references_mut(ws) {
+        r.resolved = found.next().flatten();
+    }
+}
+
+/// Every reference with the tenant and module it is resolved in and the kinds it may name,
+/// in the order of `references_mut`.
+fn for_each_reference(ws: &Workspace, modules: &[usize], mut visit: impl FnMut(&Reference, &str, usize, &[Kind])) {
     let module = |o: &Origin| modules[o.span.file.0 as usize];
-    let index = Index::build(ws, &modules);
-    for sa in &mut ws.service_accounts {
-        let (tenant, m) = (sa.origin.tenant.clone(), module(&sa.origin));
-        for r in &mut sa.groups {
-            index.resolve(r, &tenant, m, &[Kind::Group]);
+    for sa in &ws.service_accounts {
+        for r in &sa.groups {
+            visit(r, &sa.origin.tenant, module(&sa.origin), &[Kind::Group]);
         }
     }
-    for user in &mut ws.users {
-        let (tenant, m) = (user.origin.tenant.clone(), module(&user.origin));
-        for r in &mut user.groups {
-            index.resolve(r, &tenant, m, &[Kind::Group]);
+    for user in &ws.users {
+        for r in &user.groups {
+            visit(r, &user.origin.tenant, module(&user.origin), &[Kind::Group]);
         }
     }
-    for t in &mut ws.tokens {
+    for t in &ws.tokens {
         let kind = match t.owner_kind {
             OwnerKind::ServiceAccount => Kind::ServiceAccount,
             OwnerKind::User => Kind::User,
         };
-        index.resolve(&mut t.owner, &t.origin.tenant, module(&t.origin), &[kind]);
+        visit(&t.owner, &t.origin.tenant, module(&t.origin), &[kind]);
     }
-    for b in &mut ws.bindings {
+    for b in &ws.bindings {
         let principal_kinds: &[Kind] = match known_str(&b.principal_type) {
             Some("GROUP") => &[Kind::Group],
             Some("USER") => &[Kind::ServiceAccount, Kind::User],
             _ => &[Kind::Group, Kind::ServiceAccount, Kind::User],
         };
-        let m = module(&b.origin);
-        index.resolve(&mut b.principal, &b.origin.tenant, m, principal_kinds);
-        index.resolve(&mut b.role, &b.origin.tenant, m, &[Kind::Role]);
+        visit(&b.principal, &b.origin.tenant, module(&b.origin), principal_kinds);
+        visit(&b.role, &b.origin.tenant, module(&b.origin), &[Kind::Role]);
     }
-    for ms in &mut ws.memberships {
-        let m = module(&ms.origin);
-        index.resolve(&mut ms.user, &ms.origin.tenant, m, &[Kind::ServiceAccount, Kind::User]);
-        index.resolve(&mut ms.group, &ms.origin.tenant, m, &[Kind::Group]);
+    for ms in &ws.memberships {
+        visit(&ms.user, &ms.origin.tenant, module(&ms.origin), &[Kind::ServiceAccount, Kind::User]);
+        visit(&ms.group, &ms.origin.tenant, module(&ms.origin), &[Kind::Group]);
     }
+}
+
+/// Every reference, in the order of `for_each_reference`.
+fn references_mut(ws: &mut Workspace) -> impl Iterator<Item = &mut Reference> {
+    let accounts = ws.service_accounts.iter_mut().flat_map(|x| x.groups.iter_mut());
+    let users = ws.users.iter_mut().flat_map(|x| x.groups.iter_mut());
+    let tokens = ws.tokens.iter_mut().map(|t| &mut t.owner);
+    let bindings = ws.bindings.iter_mut().flat_map(|b| [&mut b.principal, &mut b.role]);
+    let memberships = ws.memberships.iter_mut().flat_map(|m| [&mut m.user, &mut m.group]);
+    accounts.chain(users).chain(tokens).chain(bindings).chain(memberships)
 }
 
 /// A module number for every file (by `FileId`): files of one directory share one.
@@ -92,30 +115,29 @@ fn resolve_tenants(ws: &mut Workspace) {
     ws.memberships.iter_mut().for_each(|x| tenant_of(&mut x.origin));
 }
 
-#[derive(Default)]
-struct Index {
-    // Both maps are keyed by the text alone, so that resolving a reference looks up a `&str`
-    // and allocates nothing; the few entries sharing a text are told apart by a scan.
+struct Index<'w> {
+    // Both maps are keyed by text borrowed from the workspace; the few entries sharing a
+    // text are told apart by a scan.
     /// address -> (module, object), the first object per module
-    by_address: HashMap<String, Vec<(usize, ObjectRef)>>,
+    by_address: HashMap<&'w str, Vec<(usize, ObjectRef)>>,
     /// name or id -> (kind, tenant, object), the first object per kind and tenant
-    by_name: HashMap<String, Vec<(Kind, String, ObjectRef)>>,
+    by_name: HashMap<&'w str, Vec<(Kind, &'w str, ObjectRef)>>,
 }
 
-impl Index {
-    fn build(ws: &Workspace, modules: &[usize]) -> Self {
+impl<'w> Index<'w> {
+    fn build(ws: &'w Workspace, modules: &[usize]) -> Self {
         let objects = ws.service_accounts.len() + ws.users.len() + ws.groups.len() + ws.roles.len();
         let mut index = Index { by_address: HashMap::with_capacity(objects), by_name: HashMap::with_capacity(objects) };
-        let mut add = |kind: Kind, object: ObjectRef, origin: &Origin, keys: [&Option<Text>; 2]| {
+        let mut add = |kind: Kind, object: ObjectRef, origin: &'w Origin, keys: [&'w Option<Text>; 2]| {
             let module = modules[origin.span.file.0 as usize];
-            let entries = index.by_address.entry(origin.address.clone()).or_default();
+            let entries = index.by_address.entry(origin.address.as_str()).or_default();
             if !entries.iter().any(|(m, _)| *m == module) {
                 entries.push((module, object));
             }
             for key in keys.into_iter().filter_map(|k| known_str(k)) {
-                let entries = index.by_name.entry(key.to_string()).or_default();
+                let entries = index.by_name.entry(key).or_default();
                 if !entries.iter().any(|(k, t, _)| *k == kind && *t == origin.tenant) {
-                    entries.push((kind, origin.tenant.clone(), object));
+                    entries.push((kind, origin.tenant.as_str(), object));
                 }
             }
         };
@@ -137,8 +159,8 @@ impl Index {
         index
     }
 
-    fn resolve(&self, r: &mut Reference, tenant: &str, module: usize, kinds: &[Kind]) {
-        let found = match &r.target {
+    fn find(&self, r: &Reference, tenant: &str, module: usize, kinds: &[Kind]) -> Option<ObjectRef> {
+        match &r.target {
             Target::Direct(o) => Some(*o),
             Target::Address(a) => self
                 .address(a, module)
@@ -147,15 +169,12 @@ impl Index {
                 .filter(|o| kinds.contains(&kind_of(*o))),
             Target::Name(n) => {
                 let entries = self.by_name.get(n.as_str()).map_or(&[][..], Vec::as_slice);
-                kinds.iter().find_map(|k| entries.iter().find(|(ek, et, _)| ek == k && et == tenant).map(|e| e.2))
+                kinds.iter().find_map(|k| entries.iter().find(|(ek, et, _)| ek == k && *et == tenant).map(|e| e.2))
             }
             Target::External(_) | Target::Unknown => None,
-        };
-        r.resolved = found;
+        }
     }
-}
 
-impl Index {
     fn address(&self, address: &str, module: usize) -> Option<ObjectRef> {
         self.by_address.get(address)?.iter().find(|(m, _)| *m == module).map(|e| e.1)
     }

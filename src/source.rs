@@ -42,7 +42,8 @@ pub struct SourceFile {
     pub display: String,
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Made on first use: most files of a large workspace have no finding to place.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Whether the user named this file (or a folder holding it); others are loaded
     /// only so that references resolve.
     pub reported: bool,
@@ -52,22 +53,28 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(display: String, path: PathBuf, text: Arc<str>, reported: bool) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { display, path, text, line_starts, reported, secrets: Vec::new() }
+        SourceFile { display, path, text, line_starts: Default::default(), reported, secrets: Vec::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     pub fn position(&self, byte: usize) -> Position {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
-        let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_starts().partition_point(|&s| s <= byte) - 1;
+        let start = self.line_starts()[line];
         let column = self.text[start..byte].chars().count() + 1;
         Position { line: line + 1, column }
     }
 
     /// Byte offset of a 1-based line and character column, clamped to the text.
     pub fn offset(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let rest = &self.text[start..];
@@ -76,7 +83,7 @@ impl SourceFile {
     }
 
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return "";
         };
         let rest = &self.text[start..];
@@ -105,7 +112,7 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

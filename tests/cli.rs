@@ -212,3 +212,46 @@ fn opt_in_rules_run_only_when_selected() {
     let out = iamlint(dir.path(), &["check", "--extend-select", "IAM403", "--fail-on", "info"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// More files than one lowering batch, and a Terraform module whose files lie on both sides
+/// of them in path order: the module is evaluated whole (a local from its first file names
+/// the account in its last), every manifest's nested tokens keep their own owner after the
+/// merge, and the output is the same whatever the thread count.
+#[test]
+fn workspace_larger_than_a_lowering_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(dir.path(), "iam/a.tf", "locals {\n  prefix = \"CI\"\n}\n");
+    const MANIFESTS: usize = 1_500;
+    for i in 0..MANIFESTS {
+        let yaml = format!(
+            "serviceAccounts:\n  - name: sa-{i}\n    apiTokens:\n      - name: deploy\n        maxAge: P7D\n      - name: deploy\n        maxAge: P7D\n"
+        );
+        write(dir.path(), &format!("iam/m/sa-{i:04}.yaml"), &yaml);
+    }
+    write(
+        dir.path(),
+        "iam/z.tf",
+        "resource \"kestra_service_account\" \"bot\" {\n  name = \"${local.prefix}-bot\"\n}\n",
+    );
+
+    let run = |threads: &str| iamlint(dir.path(), &["check", "--threads", threads, "--format", "json", "iam"]);
+    let (one, eight) = (run("1"), run("8"));
+    assert_eq!(one.stdout, eight.stdout, "output differs between thread counts");
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).expect("valid JSON");
+    let findings = json["findings"].as_array().unwrap();
+    let of = |code: &'static str| findings.iter().filter(move |f| f["code"] == code);
+
+    let duplicates: Vec<_> = of("IAM103").collect();
+    assert_eq!(duplicates.len(), MANIFESTS);
+    for f in duplicates {
+        // The owner named in the message is the account of the file the token is in.
+        let path = f["path"].as_str().unwrap();
+        let i: usize = path.trim_start_matches("iam/m/sa-").trim_end_matches(".yaml").parse().unwrap();
+        assert_eq!(f["message"], format!("duplicate API token name `deploy` for sa-{i}"), "{path}");
+    }
+    let names: Vec<_> = of("IAM101").map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap())).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names[0].0, "iam/z.tf");
+    assert!(names[0].1.contains("`CI-bot`"), "{}", names[0].1);
+}

@@ -328,28 +328,35 @@ impl Lowering {
     }
 }
 
-/// Drops from the configuration files (`.tf`, `.tf.json`) every object a plan holds too,
-/// matched by address without `module.` prefixes (a child module's files name their
-/// resources without them). A block that could not be expanded (`x.y`) is superseded by
-/// the plan's instances (`x.y["k"]`).
-pub fn supersede_configuration(models: &mut [FileModel], plans: &[usize], config_files: &[FileId]) {
-    if plans.is_empty() {
-        return;
-    }
-    let mut planned: HashSet<String> = HashSet::new();
-    for &i in plans {
-        let m = &models[i];
-        for o in origins(m) {
-            let local = strip_modules(&o.address);
-            if let Some((base, _)) = local.split_once('[') {
-                planned.insert(base.to_string());
+/// The addresses that Terraform plans in the workspace hold. A configuration file's
+/// (`.tf`, `.tf.json`) object with one of them is superseded by the plan's: matched by
+/// address without `module.` prefixes (a child module's files name their resources without
+/// them); a block that could not be expanded (`x.y`) is superseded by the plan's instances
+/// (`x.y["k"]`).
+#[derive(Default)]
+pub struct Planned(HashSet<String>);
+
+impl Planned {
+    pub fn new<'a>(plans: impl Iterator<Item = &'a FileModel>) -> Self {
+        let mut planned: HashSet<String> = HashSet::new();
+        for m in plans {
+            for o in origins(m) {
+                let local = strip_modules(&o.address);
+                if let Some((base, _)) = local.split_once('[') {
+                    planned.insert(base.to_string());
+                }
+                planned.insert(local.to_string());
             }
-            planned.insert(local.to_string());
         }
+        Planned(planned)
     }
-    let keep = |o: &Origin| !planned.contains(strip_modules(&o.address));
-    for f in config_files {
-        let m = &mut models[f.0 as usize];
+
+    /// Drops from a configuration file's model every object a plan holds too.
+    pub fn supersede(&self, m: &mut FileModel) {
+        if self.0.is_empty() {
+            return;
+        }
+        let keep = |o: &Origin| !self.0.contains(strip_modules(&o.address));
         m.service_accounts.retain(|x| keep(&x.origin));
         m.users.retain(|x| keep(&x.origin));
         m.groups.retain(|x| keep(&x.origin));

@@ -1,12 +1,12 @@
 //! Terraform for the `kestra` provider: `*.tf` (hcl-edit), `*.tf.json` (Terraform JSON) and
 //! `*.tfvars`/`*.tfvars.json`.
 //!
-//! Files are parsed alone, in parallel. A Terraform module is a directory, and a
-//! resource's values may come from any of its files, so lowering then runs once per
-//! module (modules in parallel): variables take their value from the root module's var
-//! files (`terraform.tfvars`, `*.auto.tfvars`, then `--var-file`, later wins) or their
-//! default; locals are evaluated on demand; each resource block expands into one object
-//! per `for_each` key or `count` index. Whatever is not literal stays unknown.
+//! A Terraform module is a directory, and a resource's values may come from any of its
+//! files, so a module is parsed and lowered in one piece (modules in parallel): variables
+//! take their value from the root module's var files (`terraform.tfvars`, `*.auto.tfvars`,
+//! then `--var-file`, later wins) or their default; locals are evaluated on demand; each
+//! resource block expands into one object per `for_each` key or `count` index. Whatever is
+//! not literal stays unknown.
 
 mod eval;
 mod exposure;
@@ -15,7 +15,7 @@ mod lower;
 mod syntax;
 mod value;
 
-use super::{FileKind, Parsed};
+use super::{FileKind, Input};
 use crate::model::{FileModel, Problem};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
@@ -27,12 +27,8 @@ use syntax::{BodyRef, ExprRef};
 use value::{make_set, K, V};
 
 /// One parsed Terraform file, waiting for the rest of its module.
-pub struct TfFile {
-    pub file: FileId,
-    /// The module: the file's directory, made canonical (once per directory) by
-    /// `lower_modules`, so that a file named on the command line and its neighbours found by
-    /// the walk share one module.
-    dir: PathBuf,
+struct TfFile {
+    file: FileId,
     name: String,
     vars: bool,
     syntax: Syntax,
@@ -45,7 +41,7 @@ enum Syntax {
 
 impl TfFile {
     /// A configuration file (`.tf`, `.tf.json`), as opposed to a variables file.
-    pub fn is_config(&self) -> bool {
+    fn is_config(&self) -> bool {
         !self.vars
     }
 
@@ -67,20 +63,20 @@ impl TfFile {
     }
 }
 
-pub fn parse(kind: FileKind, file: FileId, path: &Path, text: &str) -> Parsed {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+/// Parses one file, or says why it does not parse.
+fn parse(input: &Input<'_>) -> Result<TfFile, Problem> {
+    let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let json = name.ends_with(".json");
-    let syntax = if json { parse_json(file, text) } else { parse_hcl(file, text) };
+    let syntax = if json { parse_json(input.file, input.text) } else { parse_hcl(input.file, input.text) };
     match syntax {
-        Ok(syntax) => Parsed::Terraform(TfFile {
-            file,
-            dir: path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
-            name,
-            vars: kind == FileKind::TerraformVars,
-            syntax,
-        }),
-        Err(problem) => Parsed::Done(FileModel { problems: vec![problem], ..FileModel::default() }),
+        Ok(syntax) => Ok(TfFile { file: input.file, name, vars: input.kind == FileKind::TerraformVars, syntax }),
+        Err(problem) => Err(problem),
     }
+}
+
+/// The model of a file that does not parse: its syntax error.
+fn unparsed(problem: Problem) -> (FileId, FileModel) {
+    (problem.span.file, FileModel { problems: vec![problem], ..FileModel::default() })
 }
 
 fn parse_hcl(file: FileId, text: &str) -> Result<Syntax, Problem> {
@@ -109,44 +105,79 @@ fn syntax_error(file: FileId, offset: usize, message: String) -> Problem {
     Problem { code: "IAM001", span: Span::new(file, offset, offset), message, help: None }
 }
 
-/// Lowers every module, in parallel. `var_files` are `--var-file` files, in order; they
-/// feed every root module (a directory no `module` block in the workspace calls).
-pub fn lower_modules(mut files: Vec<TfFile>, var_files: &[FileId]) -> Vec<(FileId, FileModel)> {
-    let mut canonical: HashMap<PathBuf, PathBuf> = HashMap::new();
-    for f in &mut files {
-        let dir =
-            canonical.entry(f.dir.clone()).or_insert_with(|| f.dir.canonicalize().unwrap_or_else(|_| f.dir.clone()));
-        f.dir = dir.clone();
-    }
-    let (shared, files): (Vec<TfFile>, Vec<TfFile>) = files.into_iter().partition(|f| var_files.contains(&f.file));
-    let mut shared_in_order: Vec<&TfFile> =
-        var_files.iter().filter_map(|id| shared.iter().find(|f| f.file == *id)).collect();
-    shared_in_order.dedup_by_key(|f| f.file);
-    let called = called_modules(&files);
-    let mut modules: BTreeMap<PathBuf, Vec<TfFile>> = BTreeMap::new();
-    for f in files {
-        modules.entry(f.dir.clone()).or_default().push(f);
-    }
-    let modules: Vec<(PathBuf, Vec<TfFile>)> = modules.into_iter().collect();
-    // Each module's syntax trees are dropped by the worker that lowered it.
-    let mut out: Vec<(FileId, FileModel)> = modules
-        .into_par_iter()
-        .flat_map_iter(|(dir, files)| {
-            let root = !called.contains(&dir);
-            let var_files: &[&TfFile] = if root { &shared_in_order } else { &[] };
-            lower_module(&files, root, var_files)
-        })
-        .collect();
-    out.sort_by_key(|(f, _)| *f);
-    out
+/// The workspace's Terraform grouped into modules (directories), each to be parsed,
+/// evaluated and lowered on its own: a module's syntax trees live only while it is lowered
+/// (holding every tree of a large workspace at once cost more memory than all else).
+pub struct Modules<'i> {
+    /// `--var-file` files, in order; they feed every root module (a directory no `module`
+    /// block in the workspace calls).
+    shared: Vec<TfFile>,
+    /// Models of var files that did not parse.
+    pub failed: Vec<(FileId, FileModel)>,
+    called: BTreeSet<PathBuf>,
+    pub modules: Vec<Module<'i>>,
 }
 
-/// Directories that a `module` block with a local `source` calls: child modules, whose
-/// inputs come from the call, not from var files.
-fn called_modules(files: &[TfFile]) -> BTreeSet<PathBuf> {
-    let mut out = BTreeSet::new();
+pub struct Module<'i> {
+    dir: PathBuf,
+    pub inputs: Vec<&'i Input<'i>>,
+}
+
+impl<'i> Modules<'i> {
+    pub fn new(inputs: &[&'i Input<'i>], var_files: &[FileId]) -> Self {
+        let mut failed = Vec::new();
+        let mut shared: Vec<TfFile> = Vec::new();
+        for id in var_files {
+            if shared.iter().any(|f| f.file == *id) || failed.iter().any(|(f, _)| f == id) {
+                continue;
+            }
+            if let Some(input) = inputs.iter().find(|i| i.file == *id) {
+                match parse(input) {
+                    Ok(f) => shared.push(f),
+                    Err(problem) => failed.push(unparsed(problem)),
+                }
+            }
+        }
+        let mut by_dir: BTreeMap<PathBuf, Vec<&Input<'_>>> = BTreeMap::new();
+        let mut canonical: HashMap<&Path, PathBuf> = HashMap::new();
+        for input in inputs.iter().filter(|i| !var_files.contains(&i.file)) {
+            let dir = input.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            // Canonical, so that a file named on the command line and its neighbours found
+            // by the walk share one module.
+            let dir = canonical.entry(dir).or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
+            by_dir.entry(dir.clone()).or_default().push(input);
+        }
+        let modules: Vec<Module<'i>> = by_dir.into_iter().map(|(dir, inputs)| Module { dir, inputs }).collect();
+        let called = modules.par_iter().flat_map_iter(called_modules).collect();
+        Modules { shared, failed, called, modules }
+    }
+
+    /// Parses, evaluates and lowers one module: a model for each configuration file and
+    /// for each file that does not parse.
+    pub fn lower(&self, module: &Module<'_>) -> Vec<(FileId, FileModel)> {
+        let mut out = Vec::new();
+        let mut files = Vec::new();
+        for input in &module.inputs {
+            match parse(input) {
+                Ok(f) => files.push(f),
+                Err(problem) => out.push(unparsed(problem)),
+            }
+        }
+        let root = !self.called.contains(&module.dir);
+        let shared: Vec<&TfFile> = if root { self.shared.iter().collect() } else { Vec::new() };
+        out.extend(lower_module(&files, root, &shared));
+        out
+    }
+}
+
+/// Directories that a module's `module` blocks with a local `source` call: child modules,
+/// whose inputs come from the call, not from var files. Only files that mention `module`
+/// are parsed for this, ahead of lowering.
+fn called_modules(module: &Module<'_>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     let literal = Evaluator::literal();
-    for f in files.iter().filter(|f| f.is_config()) {
+    let callers = module.inputs.iter().filter(|i| i.kind != FileKind::TerraformVars && i.text.contains("module"));
+    for f in callers.filter_map(|i| parse(i).ok()) {
         for block in f.body().top_blocks() {
             if block.ident != "module" {
                 continue;
@@ -155,8 +186,8 @@ fn called_modules(files: &[TfFile]) -> BTreeSet<PathBuf> {
             let v = literal.eval(source.value, &Scope::default());
             let Some(source) = v.as_str() else { continue };
             if source.starts_with("./") || source.starts_with("../") {
-                let dir = normalize(&f.dir.join(source));
-                out.insert(dir.canonicalize().unwrap_or(dir));
+                let dir = normalize(&module.dir.join(source));
+                out.push(dir.canonicalize().unwrap_or(dir));
             }
         }
     }
@@ -257,15 +288,19 @@ mod tests {
 
     /// Lowers files as one module: (name, text), file ids in order.
     pub fn module(files: &[(&str, &str)]) -> Vec<FileModel> {
-        let parsed: Vec<Parsed> = files
+        let inputs: Vec<Input<'_>> = files
             .iter()
             .enumerate()
-            .map(|(i, (name, text))| {
-                let kind = FileKind::of(Path::new(name)).unwrap();
-                parse(kind, FileId(i as u32), Path::new(name), text)
+            .map(|(i, (name, text))| Input {
+                kind: FileKind::of(Path::new(name)).unwrap(),
+                file: FileId(i as u32),
+                path: Path::new(name),
+                text,
             })
             .collect();
-        crate::frontend::lower(parsed, &[])
+        let mut models: Vec<FileModel> = files.iter().map(|_| FileModel::default()).collect();
+        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), |f, m| models[f.0 as usize] = m);
+        models
     }
 
     fn lower(text: &str) -> FileModel {
