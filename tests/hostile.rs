@@ -276,3 +276,31 @@ fn file_name_that_is_not_utf8() {
     assert!(r.stdout.contains("caf\u{fffd}.tf:2:10: IAM101"), "{}", r.stdout);
     assert!(r.stdout.contains(GOOD_FINDING), "{}", r.stdout);
 }
+
+/// Thousands of unresolved references against thousands of names: "did you mean" compares
+/// each with each, which took minutes here before the comparisons had a budget. The first
+/// references still get their suggestion, and a case-only typo gets one at any point.
+#[test]
+fn many_unresolved_references_against_many_names() {
+    let dir = workspace();
+    let mut yaml = String::from("groups:\n");
+    for i in 0..10_000 {
+        yaml.push_str(&format!("  - name: team-{i:05}-platform-engineering\n"));
+    }
+    yaml.push_str("serviceAccounts:\n");
+    for i in 0..2_000 {
+        yaml.push_str(&format!("  - name: sa-{i}\n    groups: [tem-{i:05}-platform-engineerin]\n"));
+    }
+    yaml.push_str("  - name: last\n    groups: [TEAM-09999-PLATFORM-ENGINEERING]\n");
+    write(dir.path(), "teams.yaml", &yaml);
+    let r = run(dir.path(), &["check", "--format", "json", "--select", "IAM501", "."]);
+    assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
+    assert_eq!(r.status, Some(1));
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2_001);
+    assert_eq!(findings[0]["help"], "did you mean `team-00000-platform-engineering`?");
+    let last = findings.last().unwrap();
+    assert_eq!(last["message"], "no group named `TEAM-09999-PLATFORM-ENGINEERING` in tenant `main`");
+    assert_eq!(last["help"], "did you mean `team-09999-platform-engineering`?");
+}

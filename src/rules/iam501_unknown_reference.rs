@@ -6,7 +6,7 @@ use super::Context;
 use crate::finding::Finding;
 use crate::model::*;
 use crate::resolve::kind_of;
-use crate::suggest;
+use crate::suggest::{self, Dictionary};
 use std::collections::HashMap;
 
 pub const CODE: &str = "IAM501";
@@ -44,6 +44,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         refs.push((&m.group, &m.origin.tenant, &[Kind::Group]));
     }
     let mut index: Option<Index> = None;
+    let mut budget = suggest::COMPARISON_BUDGET;
     for (r, tenant, kinds) in refs {
         if r.resolved.is_some() || !matches!(r.target, Target::Address(_) | Target::Name(_)) {
             continue;
@@ -69,11 +70,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     out.push(Finding::new(CODE, r.span, message).help(format!("refer to a {wanted} here")));
                     continue;
                 }
-                None => (format!("`{a}` is not defined in the workspace"), index.suggest_address(a, kinds)),
+                None => {
+                    (format!("`{a}` is not defined in the workspace"), index.suggest_address(a, kinds, &mut budget))
+                }
             },
-            Target::Name(n) => {
-                (format!("no {wanted} named `{n}` in tenant `{tenant}`"), index.suggest_name(n, kinds, tenant))
-            }
+            Target::Name(n) => (
+                format!("no {wanted} named `{n}` in tenant `{tenant}`"),
+                index.suggest_name(n, kinds, tenant, &mut budget),
+            ),
             _ => continue,
         };
         let help = suggestion.map_or(otherwise, |s| format!("did you mean `{s}`?"));
@@ -86,14 +90,16 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 struct Index<'a> {
     by_address: HashMap<&'a str, ObjectRef>,
     /// (kind, tenant) -> names and ids
-    names: HashMap<(Kind, &'a str), Vec<&'a str>>,
+    names: HashMap<(Kind, &'a str), Dictionary<'a>>,
     /// (kind, Terraform resource type) -> resource names
-    addresses: HashMap<(Kind, &'a str), Vec<&'a str>>,
+    addresses: HashMap<(Kind, &'a str), Dictionary<'a>>,
 }
 
 impl<'a> Index<'a> {
     fn build(ws: &'a Workspace) -> Self {
-        let mut index = Index { by_address: HashMap::new(), names: HashMap::new(), addresses: HashMap::new() };
+        let mut by_address = HashMap::new();
+        let mut names: HashMap<(Kind, &str), Vec<&str>> = HashMap::new();
+        let mut addresses: HashMap<(Kind, &str), Vec<&str>> = HashMap::new();
         let sas = ws
             .service_accounts
             .iter()
@@ -104,20 +110,25 @@ impl<'a> Index<'a> {
         let roles = ws.roles.iter().enumerate().map(|(i, x)| (ObjectRef::Role(i), &x.origin, [&x.name, &x.id]));
         for (object, origin, keys) in sas.chain(users).chain(groups).chain(roles) {
             let kind = kind_of(object);
-            index.by_address.entry(origin.address.as_str()).or_insert(object);
-            let names = index.names.entry((kind, origin.tenant.as_str())).or_default();
-            names.extend(keys.into_iter().filter_map(known_str));
+            by_address.entry(origin.address.as_str()).or_insert(object);
+            names.entry((kind, origin.tenant.as_str())).or_default().extend(keys.into_iter().filter_map(known_str));
             if origin.format == Format::Terraform {
                 if let Some((resource_type, name)) = origin.address.split_once('.') {
-                    index.addresses.entry((kind, resource_type)).or_default().push(name);
+                    addresses.entry((kind, resource_type)).or_default().push(name);
                 }
             }
         }
-        for list in index.names.values_mut().chain(index.addresses.values_mut()) {
-            list.sort_unstable();
-            list.dedup();
-        }
-        index
+        let dictionaries = |lists: HashMap<(Kind, &'a str), Vec<&'a str>>| {
+            lists
+                .into_iter()
+                .map(|(key, mut list)| {
+                    list.sort_unstable();
+                    list.dedup();
+                    (key, Dictionary::new(list))
+                })
+                .collect()
+        };
+        Index { by_address, names: dictionaries(names), addresses: dictionaries(addresses) }
     }
 
     fn object_at(&self, address: &str) -> Option<ObjectRef> {
@@ -125,17 +136,17 @@ impl<'a> Index<'a> {
         self.by_address.get(address).or_else(|| self.by_address.get(base)).copied()
     }
 
-    fn suggest_name(&self, name: &str, kinds: &[Kind], tenant: &str) -> Option<String> {
-        let candidates = kinds.iter().flat_map(|k| self.names.get(&(*k, tenant)).into_iter().flatten().copied());
-        suggest::closest(name, candidates).map(str::to_string)
+    fn suggest_name(&self, name: &str, kinds: &[Kind], tenant: &str, budget: &mut usize) -> Option<String> {
+        let dictionaries: Vec<&Dictionary> = kinds.iter().filter_map(|k| self.names.get(&(*k, tenant))).collect();
+        Dictionary::closest_in(&dictionaries, name, budget).map(str::to_string)
     }
 
     /// The closest address of the same resource type, compared by resource name only: every
     /// `kestra_service_account.*` shares a long prefix that would make any two look alike.
-    fn suggest_address(&self, address: &str, kinds: &[Kind]) -> Option<String> {
+    fn suggest_address(&self, address: &str, kinds: &[Kind], budget: &mut usize) -> Option<String> {
         let (resource_type, name) = address.split_once('.')?;
-        let candidates =
-            kinds.iter().flat_map(|k| self.addresses.get(&(*k, resource_type)).into_iter().flatten().copied());
-        suggest::closest(name, candidates).map(|n| format!("{resource_type}.{n}"))
+        let dictionaries: Vec<&Dictionary> =
+            kinds.iter().filter_map(|k| self.addresses.get(&(*k, resource_type))).collect();
+        Dictionary::closest_in(&dictionaries, name, budget).map(|n| format!("{resource_type}.{n}"))
     }
 }
