@@ -3,10 +3,13 @@
 //! ```text
 //! iamlint-gen generate DIR --files N [--seed S] [--rate R]   write a workspace, print its stats as JSON
 //! iamlint-gen read DIR                                       read every file under DIR in parallel
+//! iamlint-gen parse DIR                                      read, and parse with iamlint's parsers
 //! ```
 //!
 //! `read` is the floor a linter cannot beat: walk the tree and read every byte, on all
-//! cores, doing nothing with it. `benches/run.sh` prints iamlint's time as a multiple of it.
+//! cores, doing nothing with it. `parse` is the floor of any linter built on iamlint's
+//! parsers: read every file and run hcl-edit (`.tf`) or the YAML event parser (`.yaml`) over
+//! it, building nothing else. `benches/run.sh` prints iamlint's time as a multiple of both.
 
 #[path = "workspace.rs"]
 mod workspace;
@@ -19,13 +22,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
-        Some("read") => read(&args[1..]),
+        Some("read") => read(&args[1..], false),
+        Some("parse") => read(&args[1..], true),
         _ => usage(),
     }
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: iamlint-gen generate DIR --files N [--seed S] [--rate R] | iamlint-gen read DIR");
+    eprintln!("usage: iamlint-gen generate DIR --files N [--seed S] [--rate R] | iamlint-gen read|parse DIR");
     ExitCode::from(2)
 }
 
@@ -57,7 +61,21 @@ fn generate(args: &[String]) -> ExitCode {
     }
 }
 
-fn read(args: &[String]) -> ExitCode {
+/// Parses a file as iamlint's front ends first do, and throws the result away.
+fn parse_text(path: &std::path::Path, data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("tf") => {
+            std::hint::black_box(hcl_edit::parser::parse_body(text).is_ok());
+        }
+        Some("yaml" | "yml") => {
+            std::hint::black_box(saphyr_parser::Parser::new_from_str(text).count());
+        }
+        _ => {}
+    }
+}
+
+fn read(args: &[String], parse: bool) -> ExitCode {
     let Some(dir) = args.first() else { return usage() };
     let files = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -66,6 +84,9 @@ fn read(args: &[String]) -> ExitCode {
             if let Ok(entry) = entry {
                 if entry.file_type().is_some_and(|t| t.is_file()) {
                     if let Ok(data) = std::fs::read(entry.path()) {
+                        if parse {
+                            parse_text(entry.path(), &data);
+                        }
                         files.fetch_add(1, Ordering::Relaxed);
                         bytes.fetch_add(data.len(), Ordering::Relaxed);
                     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-run benchmark: the release binary on generated workspaces (default 1,000 and 10,000
 # files, half Terraform, half YAML, ~10 resources a file), beside the time to merely read
-# the same files, so the ratio to that floor is visible.
+# the same files, and to read and parse them with iamlint's parsers (hcl-edit, the YAML
+# event parser) building nothing, so the ratio to both floors is visible.
 #
 #   benches/run.sh                      # SIZES="1000 10000" RUNS=10 FORMAT=human
 #   SIZES="1000 10000 20000" FORMAT=json benches/run.sh
@@ -58,8 +59,8 @@ check_counts() {
 
 echo "iamlint $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)," \
     "format $FORMAT, median wall (CPU) of $RUNS runs"
-printf '%-6s %-9s %-5s | %-15s %-15s | %-15s %-8s %-6s %-8s | %s\n' \
-    files resources MB read cat iamlint files/s MB/s peak-RSS 'iamlint/read (CPU)'
+printf '%-6s %-9s %-5s | %-15s %-15s %-15s | %-15s %-8s %-6s %-8s | %-18s | %s\n' \
+    files resources MB read cat parse iamlint files/s MB/s peak-RSS 'iamlint/read (CPU)' 'iamlint/parse (CPU)'
 for n in $SIZES; do
     dir=$WORK/ws-$n
     "$GEN" generate "$dir" --files "$n" --seed "$SEED" > "$WORK/stats-$n.json"
@@ -68,11 +69,12 @@ for n in $SIZES; do
     resources=$(grep -o '"resources": [0-9]*' "$WORK/stats-$n.json" | awk '{ print $2 }')
     read_t=$(timing "$GEN read $dir")
     cat_t=$(timing "sh -c 'find $dir -type f -print0 | xargs -0 cat > /dev/null'")
+    parse_t=$(timing "$GEN parse $dir")
     lint_t=$(timing "$BIN check --format $FORMAT $dir")
     rss=$(peak_mb "$BIN check --format $FORMAT $dir")
-    echo "$n $resources $bytes $read_t $cat_t $lint_t $rss" | awk '{
+    echo "$n $resources $bytes $read_t $cat_t $parse_t $lint_t $rss" | awk '{
         ms = "%4.0fms (%4.0f)"
-        printf "%-6d %-9d %-5.1f | " ms "   " ms "   | " ms "   %-8d %-6.1f %-8s | %.1fx (%.1fx)\n",
-            $1, $2, $3 / 1e6, $4 * 1000, $5 * 1000, $6 * 1000, $7 * 1000, $8 * 1000, $9 * 1000,
-            $1 / $8, $3 / 1e6 / $8, $10, $8 / $4, $9 / $5 }'
+        printf "%-6d %-9d %-5.1f | " ms "   " ms "   " ms "   | " ms "   %-8d %-6.1f %-8s | %5.1fx (%5.1fx)     | %.1fx (%.1fx)\n",
+            $1, $2, $3 / 1e6, $4 * 1000, $5 * 1000, $6 * 1000, $7 * 1000, $8 * 1000, $9 * 1000, $10 * 1000, $11 * 1000,
+            $1 / $10, $3 / 1e6 / $10, $12, $10 / $4, $11 / $5, $10 / $8, $11 / $9 }'
 done
