@@ -89,13 +89,20 @@ impl std::fmt::Display for Error {
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     // Before anything looks a rule up: policies join the catalogue for the whole run.
     crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
+    let (candidates, loaded, ws) = load_workspace(options)?;
+    let findings = analyze(&ws, options);
+    let files = candidates.iter().filter(|c| c.reported).count();
+    Ok(Outcome { ws, findings, files, candidates, loaded })
+}
+
+/// The workspace `options` describe, and what was read for it: the files found under its
+/// paths that the configuration keeps, `--var-file` files, each read within the size limit.
+pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>, Workspace), Error> {
     let mut candidates = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
     add_var_files(&mut candidates, &options.var_files)?;
     let loaded = read_all(&candidates, options.max_file_size);
     let ws = build_with(&candidates, &loaded, options.yaml_limits());
-    let findings = analyze(&ws, options);
-    let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files, candidates, loaded })
+    Ok((candidates, loaded, ws))
 }
 
 /// The findings of a loaded workspace: the selected rules, then inline suppressions.

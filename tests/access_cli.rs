@@ -143,3 +143,37 @@ fn named_files_list_only_their_principals_and_missing_paths_fail() {
     let empty = tempfile::tempdir().unwrap();
     assert_eq!(stdout(&iamlint(empty.path(), &["access"])), "No service accounts or users found.\n");
 }
+
+/// `access` reads the workspace `check` reads: the configuration's exclude, and var files.
+#[test]
+fn honours_the_configuration_and_var_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(d, ".iamlint.yaml", "exclude: [\"vendor/**\"]\n");
+    write(d, "vendor/other.yaml", "serviceAccounts:\n  - name: vendored\n");
+    write(
+        d,
+        "iam/main.tf",
+        "variable \"admin\" {\n  default = false\n}\n\nresource \"kestra_service_account\" \"ci\" {\n  name        = \"ci\"\n  super_admin = var.admin\n}\n",
+    );
+    write(d, "prod.tfvars", "admin = true\n");
+    let principals = |args: &[&str]| {
+        let out = iamlint(d, &[&["access", "--format", "json"], args].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        json["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["name"].to_string(), p["super_admin"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(principals(&["."]), [("\"ci\"".to_string(), Value::Bool(false))]);
+    assert_eq!(principals(&["--var-file", "prod.tfvars", "iam"]), [("\"ci\"".to_string(), Value::Bool(true))]);
+    // Without the configuration's exclude the vendored account is there.
+    write(d, ".iamlint.yaml", "exclude: []\n");
+    assert_eq!(principals(&["."]).len(), 2);
+    let out = iamlint(d, &["access", "--max-file-size", "10", "--format", "json", "iam"]);
+    assert_eq!(stdout(&out), "{\n  \"version\": 1,\n  \"principals\": []\n}\n");
+}

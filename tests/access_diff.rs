@@ -98,3 +98,23 @@ fn bad_reference_and_no_repository_are_status_two() {
     let out = iamlint(plain.path(), &["access", "--diff", "HEAD"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Both sides are read as `check` reads them: a change in a file the configuration
+/// excludes is no access change.
+#[test]
+fn excluded_files_are_excluded_at_the_revision_too() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, ".iamlint.yaml", "exclude: [\"iam/vendor/**\"]\n");
+    write(d, "iam/vendor/old.yaml", "serviceAccounts:\n  - name: vendored\n");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "vendored"]);
+    std::fs::remove_file(d.join("iam/vendor/old.yaml")).unwrap();
+    write(d, "iam/vendor/new.yaml", "serviceAccounts:\n  - name: vendored-too\n");
+    let out = iamlint(d, &["access", "--diff", "HEAD", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "{\n  \"version\": 1,\n  \"reference\": \"HEAD\",\n  \"changes\": []\n}\n");
+    write(d, ".iamlint.yaml", "exclude: []\n");
+    let out = iamlint(d, &["access", "--diff", "HEAD", "--format", "json", "."]);
+    assert!(stdout(&out).contains("vendored-too"), "{}", stdout(&out));
+}

@@ -3,8 +3,7 @@
 //! A table for people, `--format json` for scripts; both sorted, so output is stable.
 
 use crate::access::{chain, scope::Scope, AccessGraph, Principal};
-use crate::discover;
-use crate::lint::{self, Options};
+use crate::lint;
 use crate::model::{known_str, ObjectRef, Workspace};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +19,8 @@ pub struct AccessArgs {
     /// Compare with the workspace at a git revision: what each principal gains and loses
     #[arg(long, value_name = "REF")]
     pub diff: Option<String>,
+    #[command(flatten)]
+    pub input: super::InputArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -67,14 +68,19 @@ pub(super) struct Row {
 }
 
 pub fn run(args: AccessArgs) -> i32 {
+    // The workspace `check` would read: the same configuration, include/exclude, limits
+    // and var files.
+    let options = match args.input.config(&args.paths).and_then(|c| args.input.options(&c, args.paths.clone())) {
+        Ok(o) => o,
+        Err(status) => return status,
+    };
     if let Some(reference) = &args.diff {
-        return super::access_diff::run(&args.paths, reference, args.format == AccessFormat::Json);
+        return super::access_diff::run(&options, reference, args.format == AccessFormat::Json);
     }
-    let candidates = match discover::discover(&args.paths) {
-        Ok(c) => c,
+    let ws = match lint::load_workspace(&options) {
+        Ok((_, _, ws)) => ws,
         Err(e) => return super::fail(&e.to_string()),
     };
-    let ws = lint::load(&candidates, Options::default().max_file_size);
     let report = report(&ws);
     let text = match args.format {
         AccessFormat::Json => {

@@ -8,7 +8,7 @@
 //! workspaces go through the same loading and access-graph code.
 
 use super::access::{report, Entry};
-use crate::discover;
+use crate::config::FileFilter;
 use crate::frontend::FileKind;
 use crate::lint::{self, Options};
 use serde::Serialize;
@@ -50,8 +50,8 @@ struct DiffReport<'a> {
     changes: Vec<Change>,
 }
 
-pub fn run(paths: &[PathBuf], reference: &str, json: bool) -> i32 {
-    match diff(paths, reference) {
+pub fn run(options: &Options, reference: &str, json: bool) -> i32 {
+    match diff(options, reference) {
         Ok(changes) => {
             let text = if json {
                 let report = DiffReport { version: 1, reference, changes };
@@ -68,7 +68,9 @@ pub fn run(paths: &[PathBuf], reference: &str, json: bool) -> i32 {
     }
 }
 
-fn diff(paths: &[PathBuf], reference: &str) -> Result<Vec<Change>, String> {
+/// Both workspaces are read with the same options: the revision's paths, configuration
+/// root and var files are the current ones moved into the folder the revision is written to.
+fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let top = PathBuf::from(git(&cwd, &["rev-parse", "--show-toplevel"])?.trim());
     let top = top.canonicalize().unwrap_or(top);
@@ -76,25 +78,44 @@ fn diff(paths: &[PathBuf], reference: &str) -> Result<Vec<Change>, String> {
         .map_err(|_| format!("`{reference}` is not a revision of this repository"))?;
     let old_root = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     materialize(&top, commit.trim(), old_root.path())?;
+    // Canonical, as the configuration's root is: include/exclude compare paths below it.
+    let old_top = old_root.path().canonicalize().unwrap_or_else(|_| old_root.path().to_path_buf());
+    // A path as it was at the revision (none if it is outside the repository: then it is
+    // the same file in both).
+    let at_revision = |p: &Path| {
+        let abs = cwd.join(p).canonicalize().ok()?;
+        let rel = abs.strip_prefix(&top).ok()?;
+        Some(old_top.join(rel))
+    };
 
-    let current = discover::discover(paths).map_err(|e| e.to_string())?;
-    // The same paths, as they were at the revision (a path that did not exist yet simply
-    // contributes nothing: everything under it is new).
-    let old_paths: Vec<PathBuf> = paths
-        .iter()
-        .filter_map(|p| {
-            let abs = cwd.join(p).canonicalize().ok()?;
-            let rel = abs.strip_prefix(&top).ok()?;
-            Some(old_root.path().join(rel))
-        })
-        .filter(|p| p.exists())
-        .collect();
-    let old =
-        if old_paths.is_empty() { Vec::new() } else { discover::discover(&old_paths).map_err(|e| e.to_string())? };
-    let max = Options::default().max_file_size;
-    let before = report(&lint::load(&old, max)).principals;
-    let after = report(&lint::load(&current, max)).principals;
-    Ok(compare(&before, &after))
+    let (_, _, current) = lint::load_workspace(options).map_err(|e| e.to_string())?;
+    // A path that did not exist yet contributes nothing: everything under it is new.
+    let old_paths: Vec<PathBuf> = options.paths.iter().filter_map(|p| at_revision(p)).filter(|p| p.exists()).collect();
+    let before = if old_paths.is_empty() {
+        Vec::new()
+    } else {
+        let old_options = Options {
+            paths: old_paths,
+            filter: FileFilter {
+                root: old_top.join(options.filter.root.strip_prefix(&top).unwrap_or(Path::new(""))),
+                ..options.filter.clone()
+            },
+            var_files: options
+                .var_files
+                .iter()
+                .filter_map(|p| match at_revision(p) {
+                    Some(old) => old.exists().then_some(old),
+                    None => Some(p.clone()),
+                })
+                .collect(),
+            max_file_size: options.max_file_size,
+            max_yaml_depth: options.max_yaml_depth,
+            ..Options::default()
+        };
+        let (_, _, old) = lint::load_workspace(&old_options).map_err(|e| e.to_string())?;
+        report(&old).principals
+    };
+    Ok(compare(&before, &report(&current).principals))
 }
 
 /// Writes every file iamlint reads, as it is at `commit`, under `root`.

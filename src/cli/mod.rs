@@ -57,9 +57,8 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Configuration file (default: the nearest .iamlint.yaml from the paths up to the repository root)
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Rules to run instead of the defaults (codes, names or code prefixes, comma separated)
     #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
@@ -76,17 +75,6 @@ pub struct CheckArgs {
     /// configuration's max-token-age, else P90D]
     #[arg(long)]
     pub max_token_age: Option<String>,
-    /// Files larger than this many bytes are reported (IAM001) without being read [default:
-    /// the configuration's max-file-size, else 16777216]
-    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_file_size: Option<u64>,
-    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001 [default:
-    /// the configuration's max-yaml-depth, else 256; at most 1000]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH as u64))]
-    pub max_yaml_depth: Option<u64>,
-    /// Worker threads (default: one per core)
-    #[arg(long, short = 'j')]
-    pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Apply the fixes in place, then report what remains
@@ -107,10 +95,61 @@ pub struct CheckArgs {
     /// Organisation policies: a folder of YAML rules, or one file (repeatable)
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+}
+
+/// What to read and within which limits: shared by `check` and `access`, so that both see
+/// one workspace.
+#[derive(clap::Args, Debug)]
+pub struct InputArgs {
+    /// Configuration file (default: the nearest .iamlint.yaml from the paths up to the repository root)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Files larger than this many bytes are reported (IAM001) without being read [default:
+    /// the configuration's max-file-size, else 16777216]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_size: Option<u64>,
+    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001 [default:
+    /// the configuration's max-yaml-depth, else 256; at most 1000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH as u64))]
+    pub max_yaml_depth: Option<u64>,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
     /// A Terraform variables file for the root modules, as `terraform -var-file` (repeatable;
     /// `terraform.tfvars` and `*.auto.tfvars` are always read)
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+}
+
+impl InputArgs {
+    /// The configuration in effect for `paths`: `--config`, else the nearest one.
+    fn config(&self, paths: &[PathBuf]) -> Result<Config, i32> {
+        Config::load(self.config.as_deref(), paths).map_err(|e| fail(&e))
+    }
+
+    /// Options that read `paths` as these flags and `config` say (flags win), and starts
+    /// the worker threads.
+    fn options(&self, config: &Config, paths: Vec<PathBuf>) -> Result<Options, i32> {
+        if let Some(n) = self.threads {
+            if rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().is_err() {
+                return Err(fail("cannot start worker threads"));
+            }
+        }
+        let mut options =
+            Options { paths, filter: config.file_filter(), var_files: self.var_files.clone(), ..Options::default() };
+        if let Some(size) = self.max_file_size.or(config.max_file_size) {
+            options.max_file_size = size;
+        };
+        if let Some(depth) = self.max_yaml_depth.map(|d| d as usize).or(config.max_yaml_depth) {
+            if depth > MAX_YAML_DEPTH {
+                return Err(fail(&format!(
+                    "max-yaml-depth {depth} is above the supported maximum of {MAX_YAML_DEPTH}"
+                )));
+            }
+            options.max_yaml_depth = depth;
+        }
+        Ok(options)
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -196,9 +235,9 @@ fn print(text: &str) {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let config = match Config::load(args.config.as_deref(), &args.paths) {
+    let config = match args.input.config(&args.paths) {
         Ok(c) => c,
-        Err(e) => return fail(&e),
+        Err(status) => return status,
     };
     // Policies join the rule catalogue before any selector is checked (`--select ORG001`).
     let mut rules_dirs = args.rules.clone();
@@ -224,34 +263,21 @@ fn check(args: CheckArgs) -> i32 {
             _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
         },
     };
-    if let Some(n) = args.threads {
-        if rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().is_err() {
-            return fail("cannot start worker threads");
-        }
-    }
-    let mut options = Options {
-        paths: args.paths,
+    let options = match args.input.options(&config, args.paths) {
+        Ok(o) => o,
+        Err(status) => return status,
+    };
+    let options = Options {
         selection,
         settings: Settings { max_token_age },
         rules_dirs,
-        filter: config.file_filter(),
         suppress: crate::suppress::Options {
             require_reason: config.require_suppression_reason,
             unsuppressible: config.unsuppressible.clone(),
             today: None,
         },
-        var_files: args.var_files,
-        ..Options::default()
+        ..options
     };
-    if let Some(size) = args.max_file_size.or(config.max_file_size) {
-        options.max_file_size = size;
-    };
-    if let Some(depth) = args.max_yaml_depth.map(|d| d as usize).or(config.max_yaml_depth) {
-        if depth > MAX_YAML_DEPTH {
-            return fail(&format!("max-yaml-depth {depth} is above the supported maximum of {MAX_YAML_DEPTH}"));
-        }
-        options.max_yaml_depth = depth;
-    }
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
