@@ -308,6 +308,8 @@ pub struct Problem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// A fix the front end is sure of (a key spelled with another case or separator).
+    pub fix: Option<Box<crate::finding::Fix>>,
 }
 
 /// Everything one file contributes; files are parsed in parallel and merged in path order.

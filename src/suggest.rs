@@ -85,7 +85,8 @@ pub fn near<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Ve
     scored.into_iter().take_while(|(d, _)| Some(*d) == best).map(|(_, c)| c).collect()
 }
 
-fn fold(s: &str) -> String {
+/// A word without case, `_` or `-`: what typos of one key have in common.
+pub fn fold(s: &str) -> String {
     s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
 }
 

@@ -1,6 +1,7 @@
 //! YAML and JSON manifests (SPEC 2.2): a mapping with at least one of the section keys.
 //! Anything else is not ours and is skipped without a word.
 
+use crate::finding::{Edit, Fix};
 use crate::frontend::credentials;
 use crate::model::*;
 use crate::source::{FileId, Span};
@@ -56,6 +57,7 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
                     span: Span::new(file, offset, offset),
                     message: format!("cannot parse JSON manifest: {e}"),
                     help: None,
+                    fix: None,
                 });
             }
             return model;
@@ -70,6 +72,7 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
                     span: Span::new(file, e.offset, e.offset),
                     message: format!("cannot parse manifest: {}", e.message),
                     help: None,
+                    fix: None,
                 });
             }
             return model;
@@ -220,7 +223,7 @@ impl Lowering<'_> {
 
     fn problem(&mut self, code: &'static str, node: &Node, message: String, help: Option<String>) {
         let span = self.span(node);
-        self.model.problems.push(Problem { code, span, message, help });
+        self.model.problems.push(Problem { code, span, message, help, fix: None });
     }
 
     fn check_keys(&mut self, map: &Node, known: &[&str], what: &str) {
@@ -236,7 +239,33 @@ impl Lowering<'_> {
             }
             let help = crate::suggest::closest(name, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
             self.problem("IAM002", key, format!("unknown key `{name}` in {what}"), help);
+            let fix = self.respell(key, name, known, entries);
+            if let Some(problem) = self.model.problems.last_mut() {
+                problem.fix = fix.map(Box::new);
+            }
         }
+    }
+
+    /// Renames a key that differs from a known one only in case and separators (`max_age`,
+    /// `MaxAge` for `maxAge`), when exactly one known key matches and the map does not
+    /// have it already. Anything further off is a guess, left to the "did you mean".
+    fn respell(&self, key: &Node, name: &str, known: &[&str], entries: &[(Node, Node)]) -> Option<Fix> {
+        let fold = crate::suggest::fold;
+        let folded = fold(name);
+        let mut matches = known.iter().filter(|k| fold(k) == folded);
+        let (right, None) = (matches.next()?, matches.next()) else { return None };
+        if entries.iter().any(|(k, _)| k.as_str() == Some(right)) {
+            return None;
+        }
+        // The key as written, without its quotes; a key written with escapes is left alone.
+        let written = &self.text[key.start()..key.end()];
+        let quoted = written.len() >= 2 && (written.starts_with('"') || written.starts_with('\''));
+        let (start, end) = if quoted { (key.start() + 1, key.end() - 1) } else { (key.start(), key.end()) };
+        if &self.text[start..end] != name {
+            return None;
+        }
+        let edit = Edit { span: Span::new(self.file, start, end), replacement: right.to_string() };
+        Some(Fix { description: format!("rename `{name}` to `{right}`"), edits: vec![edit] })
     }
 
     fn origin(&self, item: &Node, address: String) -> Origin {

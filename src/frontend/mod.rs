@@ -225,7 +225,7 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
 /// A file that could not be read as text at all.
 pub fn unreadable(file: FileId, at: usize, message: String) -> FileModel {
     FileModel {
-        problems: vec![Problem { code: "IAM001", span: Span::new(file, at, at), message, help: None }],
+        problems: vec![Problem { code: "IAM001", span: Span::new(file, at, at), message, help: None, fix: None }],
         ..FileModel::default()
     }
 }

@@ -102,7 +102,7 @@ fn parse_json(file: FileId, text: &str) -> Result<Syntax, Problem> {
 }
 
 fn syntax_error(file: FileId, offset: usize, message: String) -> Problem {
-    Problem { code: "IAM001", span: Span::new(file, offset, offset), message, help: None }
+    Problem { code: "IAM001", span: Span::new(file, offset, offset), message, help: None, fix: None }
 }
 
 /// The workspace's Terraform grouped into modules (directories), each to be parsed,
