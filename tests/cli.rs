@@ -214,9 +214,10 @@ fn opt_in_rules_run_only_when_selected() {
 }
 
 /// More files than one lowering batch, and a Terraform module whose files lie on both sides
-/// of them in path order: the module is evaluated whole (a local from its first file names
-/// the account in its last), every manifest's nested tokens keep their own owner after the
-/// merge, and the output is the same whatever the thread count.
+/// of them in path order and outnumber a parse wave: the module is evaluated whole (a local
+/// from its first file names the accounts in all others), every manifest's nested tokens
+/// keep their own owner after the merge, and the output is the same whatever the thread
+/// count.
 #[test]
 fn workspace_larger_than_a_lowering_batch() {
     let dir = tempfile::tempdir().unwrap();
@@ -234,6 +235,13 @@ fn workspace_larger_than_a_lowering_batch() {
         "iam/z.tf",
         "resource \"kestra_service_account\" \"bot\" {\n  name = \"${local.prefix}-bot\"\n}\n",
     );
+    // More files in the module than are parsed in one wave: each still sees the local.
+    const BOTS: usize = 150;
+    for i in 0..BOTS {
+        let tf =
+            format!("resource \"kestra_service_account\" \"bot_{i}\" {{\n  name = \"${{local.prefix}}-bot-{i}\"\n}}\n");
+        write(dir.path(), &format!("iam/bot-{i:03}.tf"), &tf);
+    }
 
     let run = |threads: &str| iamlint(dir.path(), &["check", "--threads", threads, "--format", "json", "iam"]);
     let (one, eight) = (run("1"), run("8"));
@@ -251,7 +259,11 @@ fn workspace_larger_than_a_lowering_batch() {
         assert_eq!(f["message"], format!("duplicate API token name `deploy` for sa-{i}"), "{path}");
     }
     let names: Vec<_> = of("IAM101").map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap())).collect();
-    assert_eq!(names.len(), 1, "{names:?}");
-    assert_eq!(names[0].0, "iam/z.tf");
-    assert!(names[0].1.contains("`CI-bot`"), "{}", names[0].1);
+    assert_eq!(names.len(), BOTS + 1, "{names:?}");
+    for (i, (path, message)) in names.iter().take(BOTS).enumerate() {
+        assert_eq!(*path, format!("iam/bot-{i:03}.tf"));
+        assert!(message.contains(&format!("`CI-bot-{i}`")), "{message}");
+    }
+    assert_eq!(names[BOTS].0, "iam/z.tf");
+    assert!(names[BOTS].1.contains("`CI-bot`"), "{}", names[BOTS].1);
 }

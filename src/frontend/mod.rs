@@ -12,7 +12,7 @@ use crate::model::{FileModel, Problem};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// What iamlint makes of a file, judged by its name.
@@ -79,9 +79,9 @@ impl Input<'_> {
     }
 }
 
-/// Files lowered together: enough to keep every core busy, few enough that their models
-/// are a small part of the workspace they are merged into (on 10,000 files: 256 cost 15%
-/// more time, 4,096 20 MB more memory).
+/// Files lowered together: enough to keep every core busy, few enough that the models
+/// waiting for an earlier file are a small part of the workspace (on 10,000 files: 256
+/// cost 15% more time, 4,096 20 MB more memory).
 const BATCH_FILES: usize = 1024;
 
 /// What is lowered in one piece: a file, or a Terraform module.
@@ -104,15 +104,23 @@ impl Unit<'_, '_> {
             Unit::Module(m) => m.inputs.len(),
         }
     }
+
+    fn inputs(&self) -> Vec<FileId> {
+        match self {
+            Unit::File(i) => vec![i.file],
+            Unit::Module(m) => m.inputs.iter().map(|i| i.file).collect(),
+        }
+    }
 }
 
-/// Lowers every file and hands the models to `merge` in file order (a file that adds
-/// nothing, like a tfvars file, may have none); `ready` are models
-/// made already (unreadable files). Files are parsed in parallel, a batch at a time, and
-/// each batch's models are merged before the next is made, so that at no time does every
-/// file's model wait beside the workspace. A Terraform module (directory) is lowered in one
-/// piece, with its own variables, tfvars and locals. `var_files` are the files named by
+/// Lowers every file and hands the models to `merge` in file order; `ready` are models
+/// made already (unreadable files). A Terraform module (directory) is lowered in one piece,
+/// with its own variables, tfvars and locals; `var_files` are the files named by
 /// `--var-file`, in command-line order.
+///
+/// Files are lowered in parallel, a batch of units at a time, and each model is merged as
+/// soon as every file before it is: at no time does every file's model (or syntax tree)
+/// wait beside the workspace, even for one module of thousands of files.
 pub fn lower<'i>(
     inputs: &'i [Input<'i>],
     ready: Vec<(FileId, FileModel)>,
@@ -140,9 +148,10 @@ pub fn lower<'i>(
     let mut units: Vec<Unit<'_, '_>> = others.into_iter().map(Unit::File).collect();
     units.extend(modules.modules.iter().map(Unit::Module));
     units.sort_by_key(Unit::first);
+    // Files whose model has not arrived: a model is merged once it is before all of them.
+    let mut outstanding: BTreeSet<FileId> = units.iter().flat_map(Unit::inputs).collect();
 
-    // Batches of whole units in file order, each with the first file after it.
-    let mut batches: Vec<(&[Unit<'_, '_>], FileId)> = Vec::new();
+    let mut batches: Vec<&[Unit<'_, '_>]> = Vec::new();
     let mut rest = units.as_slice();
     while !rest.is_empty() {
         let mut take = 0;
@@ -152,42 +161,37 @@ pub fn lower<'i>(
             take += 1;
         }
         let (batch, after) = rest.split_at(take);
-        batches.push((batch, after.first().map_or(FileId(u32::MAX), Unit::first)));
+        batches.push(batch);
         rest = after;
     }
-    // One batch is merged while the next is lowered; the channel holds at most one more.
-    let (lowered_tx, lowered_rx) = std::sync::mpsc::sync_channel(1);
+    let (lowered_tx, lowered_rx) = std::sync::mpsc::sync_channel::<Vec<(FileId, FileModel)>>(256);
     std::thread::scope(|scope| {
         let (modules, planned) = (&modules, &planned);
         scope.spawn(move || {
-            for (batch, next) in batches {
-                let lowered: Vec<(FileId, FileModel)> = batch
-                    .par_iter()
-                    // A module may be a hundred files: one unit per task keeps cores even.
-                    .with_max_len(1)
-                    .flat_map_iter(|unit| match unit {
-                        Unit::File(i) => vec![(i.file, lower_alone(i, yaml_limits).0)],
-                        Unit::Module(m) => {
-                            let mut lowered = modules.lower(m);
-                            for (_, model) in &mut lowered {
-                                planned.supersede(model);
-                            }
-                            lowered
-                        }
-                    })
-                    .map(|(file, mut model)| {
+            for batch in batches {
+                // A module may be a hundred files: one unit per task keeps cores even.
+                batch.par_iter().with_max_len(1).for_each_with(lowered_tx.clone(), |tx, unit| match unit {
+                    Unit::File(i) => {
+                        let mut model = lower_alone(i, yaml_limits).0;
                         model.shrink_to_fit();
-                        (file, model)
-                    })
-                    .collect();
-                if lowered_tx.send((lowered, next)).is_err() {
-                    return;
-                }
+                        let _ = tx.send(vec![(i.file, model)]);
+                    }
+                    Unit::Module(m) => modules.lower(m, &mut |mut lowered| {
+                        for (_, model) in &mut lowered {
+                            planned.supersede(model);
+                            model.shrink_to_fit();
+                        }
+                        let _ = tx.send(lowered);
+                    }),
+                });
             }
         });
-        for (lowered, next) in lowered_rx {
-            pending.extend(lowered);
-            // Every file before the next batch's first is lowered: later units hold later files.
+        for lowered in lowered_rx {
+            for (file, model) in lowered {
+                outstanding.remove(&file);
+                pending.insert(file, model);
+            }
+            let next = outstanding.first().copied().unwrap_or(FileId(u32::MAX));
             while pending.first_key_value().is_some_and(|(file, _)| *file < next) {
                 if let Some((file, model)) = pending.pop_first() {
                     merge(file, model);

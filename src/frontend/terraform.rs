@@ -154,20 +154,54 @@ impl<'i> Modules<'i> {
 
     /// Parses, evaluates and lowers one module: a model for each configuration file and
     /// for each file that does not parse.
-    pub fn lower(&self, module: &Module<'_>) -> Vec<(FileId, FileModel)> {
+    ///
+    /// Only the files that can define what expressions see (variables, locals, var files)
+    /// are parsed up front and kept while the module is lowered; the others are parsed a
+    /// wave at a time, in parallel, and dropped once lowered. A module of thousands of
+    /// files in one folder so needs neither all their trees at once nor a single core to
+    /// parse them.
+    pub fn lower(&self, module: &Module<'_>, emit: &mut dyn FnMut(Vec<(FileId, FileModel)>)) {
         let mut out = Vec::new();
+        let (defining, plain): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+            module.inputs.iter().partition(|i| i.kind == FileKind::TerraformVars || may_define(i.text));
         let mut files = Vec::new();
-        for input in &module.inputs {
-            match parse(input) {
+        for parsed in defining.par_iter().map(|i| parse(i)).collect::<Vec<_>>() {
+            match parsed {
                 Ok(f) => files.push(f),
                 Err(problem) => out.push(unparsed(problem)),
             }
         }
         let root = !self.called.contains(&module.dir);
         let shared: Vec<&TfFile> = if root { self.shared.iter().collect() } else { Vec::new() };
-        out.extend(lower_module(&files, root, &shared));
-        out
+        let evaluator = module_evaluator(&files, root, &shared);
+        for f in &files {
+            // A var file adds no objects of its own: an empty model says it is done.
+            let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { FileModel::default() };
+            out.push((f.file, model));
+        }
+        emit(out);
+        for wave in plain.chunks(PARSE_WAVE) {
+            let parsed: Vec<Result<TfFile, Problem>> = wave.par_iter().map(|i| parse(i)).collect();
+            emit(
+                parsed
+                    .into_iter()
+                    .map(|p| match p {
+                        Ok(f) => (f.file, lower::lower_file(&evaluator, f.body())),
+                        Err(problem) => unparsed(problem),
+                    })
+                    .collect(),
+            );
+        }
     }
+}
+
+/// Files of one module parsed together, beyond those kept for the whole module.
+const PARSE_WAVE: usize = 64;
+
+/// Whether a file may hold `variable` or `locals` blocks, which every file of its module
+/// can see. A file that does not even spell them cannot.
+fn may_define(text: &str) -> bool {
+    text.contains("variable") || text.contains("locals")
 }
 
 /// Directories that a module's `module` blocks with a local `source` call: child modules,
@@ -208,8 +242,9 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn lower_module(files: &[TfFile], root: bool, var_files: &[&TfFile]) -> Vec<(FileId, FileModel)> {
-    let configs: Vec<&TfFile> = files.iter().filter(|f| f.is_config()).collect();
+/// What a module's expressions see: its variables (from var files if it is a root, else
+/// their defaults) and locals, from `files`, every file of the module that defines any.
+fn module_evaluator<'a>(files: &'a [TfFile], root: bool, var_files: &[&TfFile]) -> Evaluator<'a> {
     let mut auto: Vec<&TfFile> =
         if root { files.iter().filter(|f| f.auto_vars_rank().is_some()).collect() } else { Vec::new() };
     auto.sort_by(|a, b| a.auto_vars_rank().cmp(&b.auto_vars_rank()));
@@ -217,7 +252,7 @@ fn lower_module(files: &[TfFile], root: bool, var_files: &[&TfFile]) -> Vec<(Fil
 
     let mut env = Env::default();
     let literal = Evaluator::literal();
-    for f in &configs {
+    for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
             match (block.ident, block.labels.as_slice()) {
                 ("variable", [name]) => {
@@ -241,8 +276,7 @@ fn lower_module(files: &[TfFile], root: bool, var_files: &[&TfFile]) -> Vec<(Fil
             }
         }
     }
-    let evaluator = Evaluator::new(env);
-    configs.iter().map(|f| (f.file, lower::lower_file(&evaluator, f.body()))).collect()
+    Evaluator::new(env)
 }
 
 /// Variable values from var files, later files winning. Values must be literal.
