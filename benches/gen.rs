@@ -1,7 +1,8 @@
 //! `iamlint-gen`: the benchmark's workspace generator and read-only baseline.
 //!
 //! ```text
-//! iamlint-gen generate DIR --files N [--seed S] [--rate R]   write a workspace, print its stats as JSON
+//! iamlint-gen generate DIR --files N [--folder F] [--seed S] [--rate R]
+//!                                                            write a workspace, print its stats as JSON
 //! iamlint-gen read DIR                                       read every file under DIR in parallel
 //! iamlint-gen parse DIR                                      read, and parse with iamlint's parsers
 //! ```
@@ -29,18 +30,21 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: iamlint-gen generate DIR --files N [--seed S] [--rate R] | iamlint-gen read|parse DIR");
+    eprintln!(
+        "usage: iamlint-gen generate DIR --files N [--folder F] [--seed S] [--rate R] | iamlint-gen read|parse DIR"
+    );
     ExitCode::from(2)
 }
 
 fn generate(args: &[String]) -> ExitCode {
     let Some(dir) = args.first().map(PathBuf::from) else { return usage() };
-    let (mut files, mut seed, mut rate) = (1000usize, 42u64, 0.05f64);
+    let (mut files, mut folder, mut seed, mut rate) = (1000usize, workspace::FOLDER, 42u64, 0.05f64);
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
         let value = rest.next();
         let ok = match (flag.as_str(), value) {
             ("--files", Some(v)) => v.parse().map(|v| files = v).is_ok(),
+            ("--folder", Some(v)) => v.parse().map(|v| folder = v).is_ok(),
             ("--seed", Some(v)) => v.parse().map(|v| seed = v).is_ok(),
             ("--rate", Some(v)) => v.parse().map(|v| rate = v).is_ok(),
             _ => false,
@@ -49,7 +53,7 @@ fn generate(args: &[String]) -> ExitCode {
             return usage();
         }
     }
-    match workspace::generate(&dir, files, seed, rate) {
+    match workspace::generate(&dir, files, folder, seed, rate) {
         Ok(stats) => {
             println!("{}", stats.to_json());
             ExitCode::SUCCESS

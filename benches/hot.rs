@@ -20,7 +20,7 @@ static WORKSPACE: OnceLock<PathBuf> = OnceLock::new();
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    workspace::generate(dir.path(), 1000, SEED, RATE).expect("workspace written");
+    workspace::generate(dir.path(), 1000, workspace::FOLDER, SEED, RATE).expect("workspace written");
     WORKSPACE.set(dir.path().to_path_buf()).expect("set once");
     divan::main();
 }
@@ -36,7 +36,7 @@ fn yaml_frontend(bencher: Bencher) {
 
 #[divan::bench]
 fn terraform_frontend(bencher: Bencher) {
-    let (text, _) = workspace::terraform(7, 100, SEED, RATE);
+    let (text, _) = workspace::terraform(7, 100, workspace::FOLDER, SEED, RATE);
     // Parsing and module evaluation, as one file makes one module.
     bencher.counter(BytesCount::new(text.len())).bench(|| iamlint::lint::load_texts(&[("main.tf", black_box(&text))]));
 }

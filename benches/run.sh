@@ -4,8 +4,9 @@
 # the same files, and to read and parse them with iamlint's parsers (hcl-edit, the YAML
 # event parser) building nothing, so the ratio to both floors is visible.
 #
-#   benches/run.sh                      # SIZES="1000 10000" RUNS=10 FORMAT=human
+#   benches/run.sh                      # SIZES="1000 10000" RUNS=10 FORMAT=human FOLDER=100
 #   SIZES="1000 10000 20000" FORMAT=json benches/run.sh
+#   FOLDER=100000 benches/run.sh        # all Terraform in one folder: one module
 #
 # Timing uses hyperfine when it is installed (apt-get install hyperfine), else a loop over
 # GNU time; peak memory is GNU time's maximum resident set size. Each run is also checked:
@@ -17,6 +18,7 @@ SIZES=${SIZES:-"1000 10000"}
 RUNS=${RUNS:-10}
 FORMAT=${FORMAT:-human}
 SEED=${SEED:-42}
+FOLDER=${FOLDER:-100}
 
 cargo build --release --quiet --bin iamlint --example iamlint-gen
 BIN=$PWD/target/release/iamlint
@@ -58,12 +60,12 @@ check_counts() {
 }
 
 echo "iamlint $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)," \
-    "format $FORMAT, median wall (CPU) of $RUNS runs"
+    "format $FORMAT, $FOLDER files a folder, median wall (CPU) of $RUNS runs"
 printf '%-6s %-9s %-5s | %-15s %-15s %-15s | %-15s %-8s %-6s %-8s | %-18s | %s\n' \
     files resources MB read cat parse iamlint files/s MB/s peak-RSS 'iamlint/read (CPU)' 'iamlint/parse (CPU)'
 for n in $SIZES; do
     dir=$WORK/ws-$n
-    "$GEN" generate "$dir" --files "$n" --seed "$SEED" > "$WORK/stats-$n.json"
+    "$GEN" generate "$dir" --files "$n" --folder "$FOLDER" --seed "$SEED" > "$WORK/stats-$n.json"
     check_counts "$WORK/stats-$n.json" "$dir"
     bytes=$(grep -o '"bytes": [0-9]*' "$WORK/stats-$n.json" | awk '{ print $2 }')
     resources=$(grep -o '"resources": [0-9]*' "$WORK/stats-$n.json" | awk '{ print $2 }')

@@ -90,18 +90,18 @@ fn rng_for(seed: u64, kind: u64, index: usize) -> Rng {
 const TOKEN_FAULTS: [&str; 5] = ["IAM102", "IAM201", "IAM202", "IAM203", "IAM204"];
 
 /// Files per folder, as real repositories spread them; a Terraform folder is one module.
-const FOLDER: usize = 100;
+pub const FOLDER: usize = 100;
 
-/// Terraform file `index` of `count`: one group, two roles, a binding, two service accounts,
-/// three tokens (one owned by the previous file's account in the same folder) and a
-/// membership.
-pub fn terraform(index: usize, count: usize, seed: u64, rate: f64) -> (String, Stats) {
+/// Terraform file `index` of `count`, in folders of `folder` files: one group, two roles, a
+/// binding, two service accounts, three tokens (one owned by the previous file's account in
+/// the same folder) and a membership.
+pub fn terraform(index: usize, count: usize, folder: usize, seed: u64, rate: f64) -> (String, Stats) {
     let mut rng = rng_for(seed, 1, index);
     let mut st = Stats { files: 1, resources: 10, ..Stats::default() };
     let t = format!("{index:05}");
-    // A Terraform module is a folder: references stay within the file's folder of 100.
-    let first = index / FOLDER * FOLDER;
-    let size = (count - first).clamp(1, FOLDER);
+    // A Terraform module is a folder: references stay within the file's folder.
+    let first = index / folder * folder;
+    let size = (count - first).clamp(1, folder);
     let p = format!("{:05}", first + (index - first + size - 1) % size);
     let mut s = String::with_capacity(2048);
     let _ = write!(
@@ -305,20 +305,22 @@ serviceAccounts:
 }
 
 /// Writes `files` files under `dir` (half Terraform under `terraform/`, half manifests under
-/// `manifests/`, 100 files a folder as real repositories spread them) and returns what it
-/// wrote.
-pub fn generate(dir: &Path, files: usize, seed: u64, rate: f64) -> std::io::Result<Stats> {
+/// `manifests/`, `folder` files a folder: `FOLDER` as real repositories spread them, or all
+/// in one to make one Terraform module of thousands of files) and returns what it wrote.
+pub fn generate(dir: &Path, files: usize, folder: usize, seed: u64, rate: f64) -> std::io::Result<Stats> {
+    let folder = folder.max(1);
     let tf = files.div_ceil(2);
     let yaml = files - tf;
     let mut total = Stats::default();
     for (count, sub, ext) in [(tf, "terraform", "tf"), (yaml, "manifests", "yaml")] {
         for i in 0..count {
-            let (text, st) = if ext == "tf" { terraform(i, count, seed, rate) } else { manifest(i, count, seed, rate) };
-            let folder = dir.join(sub).join(format!("part-{:03}", i / FOLDER));
-            if i % FOLDER == 0 {
-                std::fs::create_dir_all(&folder)?;
+            let (text, st) =
+                if ext == "tf" { terraform(i, count, folder, seed, rate) } else { manifest(i, count, seed, rate) };
+            let part = dir.join(sub).join(format!("part-{:03}", i / folder));
+            if i % folder == 0 {
+                std::fs::create_dir_all(&part)?;
             }
-            std::fs::write(folder.join(format!("team-{i:05}.{ext}")), text)?;
+            std::fs::write(part.join(format!("team-{i:05}.{ext}")), text)?;
             total.add(&st);
         }
     }
