@@ -104,12 +104,12 @@ pub struct InputArgs {
     /// Configuration file (default: the nearest .iamlint.yaml from the paths up to the repository root)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Files larger than this many bytes are reported (IAM001) without being read [default:
+    /// Files larger than this many bytes are skipped unread (check reports each, IAM001) [default:
     /// the configuration's max-file-size, else 16777216]
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_size: Option<u64>,
-    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are IAM001 [default:
-    /// the configuration's max-yaml-depth, else 256; at most 1000]
+    /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are skipped (check
+    /// reports each, IAM001) [default: the configuration's max-yaml-depth, else 256; at most 1000]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH as u64))]
     pub max_yaml_depth: Option<u64>,
     /// Worker threads (default: one per core)
