@@ -258,10 +258,11 @@ impl Lowering<'_> {
             return None;
         }
         // The key as written, without its quotes; a key written with escapes is left alone.
-        let written = &self.text[key.start()..key.end()];
+        // (An alias used as a key points elsewhere: its text is not the key, and is left.)
+        let written = self.text.get(key.start()..key.end())?;
         let quoted = written.len() >= 2 && (written.starts_with('"') || written.starts_with('\''));
         let (start, end) = if quoted { (key.start() + 1, key.end() - 1) } else { (key.start(), key.end()) };
-        if &self.text[start..end] != name {
+        if self.text.get(start..end)? != name {
             return None;
         }
         let edit = Edit { span: Span::new(self.file, start, end), replacement: right.to_string() };
@@ -534,6 +535,21 @@ mod tests {
 
     fn parse_yaml(text: &str) -> FileModel {
         parse(FileId(0), text, false)
+    }
+
+    #[test]
+    fn respelled_keys_are_renamed_only_where_written() {
+        let renames = |text: &str| -> Vec<String> {
+            let m = parse_yaml(text);
+            m.problems.iter().filter_map(|p| p.fix.as_ref()).map(|f| f.edits[0].replacement.clone()).collect()
+        };
+        let token = "serviceAccounts:\n  - name: ci\n    apiTokens:\n      - name: t\n";
+        assert_eq!(renames(&format!("{token}        Max_Age: P7D\n")), ["maxAge"]);
+        // An alias used as a key is written elsewhere; a known key already there wins.
+        assert!(renames(&format!("k: &a max_age\n{token}        *a : P7D\n")).is_empty());
+        assert!(renames(&format!("{token}        maxAge: P7D\n        max_age: P7D\n")).is_empty());
+        // Anything further off than case and separators is only a suggestion.
+        assert!(renames(&format!("{token}        maxAg: P7D\n")).is_empty());
     }
 
     #[test]
