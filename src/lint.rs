@@ -306,9 +306,24 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
         .filter(|f| ws.is_reported(f.span))
         .collect();
     sort(ws, &mut findings);
-    findings.dedup();
+    // One value seen by several objects (a literal in a child module called many times) is
+    // one finding, labelled with some of the objects that use it.
+    findings.dedup_by(|later, kept| {
+        let same = later.code == kept.code && later.span == kept.span && later.message == kept.message;
+        if same {
+            for label in later.labels.drain(..) {
+                if kept.labels.len() < MAX_MERGED_LABELS && !kept.labels.contains(&label) {
+                    kept.labels.push(label);
+                }
+            }
+        }
+        same
+    });
     findings
 }
+
+/// Labels a finding keeps when the same finding comes from several objects.
+const MAX_MERGED_LABELS: usize = 5;
 
 /// A fix that would replace an expression iamlint evaluated (a template, a function call,
 /// a generated plan) with a literal would break the code it claims to repair.

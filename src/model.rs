@@ -335,6 +335,23 @@ pub struct FileModel {
 }
 
 impl FileModel {
+    /// Adds another model of the same file (an instance of its module called once more).
+    pub fn append(&mut self, mut other: FileModel) {
+        self.service_accounts.append(&mut other.service_accounts);
+        self.users.append(&mut other.users);
+        self.groups.append(&mut other.groups);
+        self.roles.append(&mut other.roles);
+        self.bindings.append(&mut other.bindings);
+        self.tokens.append(&mut other.tokens);
+        self.memberships.append(&mut other.memberships);
+        self.providers.append(&mut other.providers);
+        self.problems.append(&mut other.problems);
+        self.secrets.append(&mut other.secrets);
+        self.credentials.append(&mut other.credentials);
+        self.outputs.append(&mut other.outputs);
+        self.computed.append(&mut other.computed);
+    }
+
     /// Moves references to objects of this file (`Target::Direct`) to where the file's
     /// objects start in the workspace.
     fn shift_references(&mut self, offsets: &Offsets) {

@@ -27,7 +27,7 @@ resource "kestra_service_account" "accounts" {
 
 module "reporting" {
   source           = "./modules/reporting"
-  service_accounts = { "Reporting_Bot" = { description = "not evaluated" } }
+  service_accounts = { "Reporting_Bot" = { description = "from the call" } }
 }
 "#;
 
@@ -53,16 +53,17 @@ fn var_files_feed_the_root_module_in_order() {
     let dir = tempfile::tempdir().unwrap();
     layout(dir.path());
     let concise = ["check", "--format", "concise", "--select", "IAM101"];
-    // Without --var-file the variable has no value: nothing is reported.
+    // The child module's variable comes from the call; the root's has no value without
+    // --var-file, so nothing else is reported.
+    let from_call = "main.tf:20:24: IAM101 [error] service account name `Reporting_Bot` contains uppercase 'R' (only lowercase a-z, 0-9 and '-' are allowed)\n";
     let out = iamlint(dir.path(), &concise);
-    assert_eq!(stdout(&out), "", "{}", stderr(&out));
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), from_call, "{}", stderr(&out));
 
     let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "envs/prod.tfvars"]].concat());
     let text = stdout(&out);
     assert_eq!(
         text,
-        "envs/prod.tfvars:2:3: IAM101 [error] service account name `Prod_Loader` contains uppercase 'P' (only lowercase a-z, 0-9 and '-' are allowed)\n",
+        format!("envs/prod.tfvars:2:3: IAM101 [error] service account name `Prod_Loader` contains uppercase 'P' (only lowercase a-z, 0-9 and '-' are allowed)\n{from_call}"),
         "the child module's same-named variable gets nothing from the var file"
     );
     // A later var file wins, as with terraform -var-file.
@@ -70,7 +71,7 @@ fn var_files_feed_the_root_module_in_order() {
         dir.path(),
         &[&concise[..], &["--var-file", "envs/prod.tfvars", "--var-file", "envs/dev.tfvars"]].concat(),
     );
-    assert_eq!(stdout(&out), "");
+    assert_eq!(stdout(&out), from_call);
 
     let out = iamlint(dir.path(), &[&concise[..], &["--var-file", "envs/missing.tfvars"]].concat());
     assert_eq!(out.status.code(), Some(2));
@@ -261,4 +262,113 @@ resource "kestra_service_account" "bot" {
     let web = ws.service_accounts.iter().find(|s| s.origin.address == "kestra_service_account.bot[\"web\"]").unwrap();
     let resolved: Vec<Option<String>> = web.groups.iter().map(group_name).collect();
     assert_eq!(resolved, [Some("web-bots".into()), Some("data-bots".into()), None]);
+}
+
+/// A child module called once per bot, through `for_each`, and once more directly: each
+/// call is an instance with the call's arguments as its variables and its own addresses
+/// (`module.bots["ci-bot"].kestra_service_account.this`), so references inside an instance
+/// resolve within it, and a bad name is reported where the caller wrote it.
+#[test]
+fn child_modules_are_instantiated_per_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(
+        d,
+        "main.tf",
+        r#"locals {
+  bots = { "ci-bot" = "deploys", "Report_Bot" = "reports" }
+}
+
+module "bots" {
+  for_each    = local.bots
+  source      = "./modules/bot"
+  name        = each.key
+  description = each.value
+}
+
+module "admin" {
+  source = "./modules/bot"
+  name   = "admin-bot"
+}
+"#,
+    );
+    write(
+        d,
+        "modules/bot/main.tf",
+        r#"variable "name" {}
+
+variable "description" {
+  default = "a bot"
+}
+
+resource "kestra_group" "own" {
+  name = "${var.name}-group"
+}
+
+resource "kestra_service_account" "this" {
+  name        = var.name
+  description = var.description
+  groups {
+    id = kestra_group.own.id
+  }
+}
+
+resource "kestra_service_account_api_token" "deploy" {
+  service_account_id = kestra_service_account.this.id
+  name               = "deploy"
+  max_age            = "P30D"
+}
+"#,
+    );
+    let out = iamlint(d, &["check", "--format", "concise", "."]);
+    assert_eq!(
+        stdout(&out),
+        "main.tf:2:34: IAM101 [error] service account name `Report_Bot` contains uppercase 'R' (only lowercase a-z, 0-9 and '-' are allowed)\n",
+        "{}",
+        stderr(&out)
+    );
+    let out = iamlint(d, &["access", "--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let accounts: Vec<(String, String, String)> = json["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (p["name"].as_str().unwrap().into(), p["groups"][0].as_str().unwrap().into(), p["description"].to_string())
+        })
+        .collect();
+    let names: Vec<&str> = accounts.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, ["admin-bot", "ci-bot", "Report_Bot"]);
+    for (name, group, _) in &accounts {
+        assert_eq!(group, &format!("{name}-group"));
+    }
+    for p in json["principals"].as_array().unwrap() {
+        assert_eq!(p["tokens"][0]["name"], "deploy", "{p}");
+        assert_eq!(p["tokens"].as_array().unwrap().len(), 1, "{p}");
+    }
+}
+
+/// Calls that cannot be followed stay bounded: a module that calls itself, and a child that
+/// two roots call (lowered once, on its own, its variables at their defaults).
+#[test]
+fn module_cycles_and_shared_children_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    let call = |source: &str| format!("module \"m\" {{\n  source = \"{source}\"\n  name   = \"Called\"\n}}\n");
+    let account = "variable \"name\" {\n  default = \"Default_Name\"\n}\n\nresource \"kestra_service_account\" \"this\" {\n  name = var.name\n}\n";
+    write(d, "a/main.tf", &call("../b"));
+    write(d, "b/main.tf", &format!("{account}\n{}", call("../a")));
+    write(d, "root/main.tf", &call("../a"));
+    write(d, "one/main.tf", &call("../shared"));
+    write(d, "two/main.tf", &call("../shared"));
+    write(d, "shared/main.tf", account);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM101", "."]);
+    let text = stdout(&out);
+    // root -> a -> b -> a ...: b's account once per level, up to the depth limit.
+    let called = text.lines().filter(|l| l.contains("`Called`")).count();
+    assert!((1..=8).contains(&called), "{text}");
+    assert!(text.contains("shared/main.tf:2:13: IAM101"), "{text}");
+    assert!(!text.contains("panicked"));
 }

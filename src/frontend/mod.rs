@@ -87,28 +87,28 @@ const BATCH_FILES: usize = 1024;
 /// What is lowered in one piece: a file, or a Terraform module.
 enum Unit<'m, 'i> {
     File(&'i Input<'i>),
-    Module(&'m terraform::Module<'i>),
+    Module(&'m terraform::ModuleUnit),
 }
 
 impl Unit<'_, '_> {
     fn first(&self) -> FileId {
         match self {
             Unit::File(i) => i.file,
-            Unit::Module(m) => m.inputs.iter().map(|i| i.file).min().unwrap_or(FileId(u32::MAX)),
+            Unit::Module(m) => m.files.iter().copied().min().unwrap_or(FileId(u32::MAX)),
         }
     }
 
     fn files(&self) -> usize {
         match self {
             Unit::File(_) => 1,
-            Unit::Module(m) => m.inputs.len(),
+            Unit::Module(m) => m.files.len(),
         }
     }
 
     fn inputs(&self) -> Vec<FileId> {
         match self {
             Unit::File(i) => vec![i.file],
-            Unit::Module(m) => m.inputs.iter().map(|i| i.file).collect(),
+            Unit::Module(m) => m.files.clone(),
         }
     }
 }
@@ -146,7 +146,7 @@ pub fn lower<'i>(
     pending.extend(json.into_iter().map(|(file, model, _)| (file, model)));
     pending.extend(std::mem::take(&mut modules.failed));
     let mut units: Vec<Unit<'_, '_>> = others.into_iter().map(Unit::File).collect();
-    units.extend(modules.modules.iter().map(Unit::Module));
+    units.extend(modules.units.iter().map(Unit::Module));
     units.sort_by_key(Unit::first);
     // Files whose model has not arrived: a model is merged once it is before all of them.
     let mut outstanding: BTreeSet<FileId> = units.iter().flat_map(Unit::inputs).collect();

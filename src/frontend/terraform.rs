@@ -5,8 +5,10 @@
 //! files, so a module is parsed and lowered in one piece (modules in parallel): variables
 //! take their value from the root module's var files (`terraform.tfvars`, `*.auto.tfvars`,
 //! then `--var-file`, later wins) or their default; locals are evaluated on demand; each
-//! resource block expands into one object per `for_each` key or `count` index. Whatever is
-//! not literal stays unknown.
+//! resource block expands into one object per `for_each` key or `count` index. A child
+//! module (a folder a `module` block calls with a local `source`) is lowered once per call,
+//! in its root's task, with the call's arguments as its variables and `module.NAME[KEY].` in
+//! front of its addresses. Whatever is not literal stays unknown.
 
 mod eval;
 mod exposure;
@@ -23,7 +25,7 @@ use eval::{Env, Evaluator, Scope};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use syntax::{BodyRef, ExprRef};
+use syntax::{BlockRef, BodyRef, ExprRef};
 use value::{make_set, K, V};
 
 /// One parsed Terraform file, waiting for the rest of its module.
@@ -114,14 +116,34 @@ pub struct Modules<'i> {
     shared: Vec<TfFile>,
     /// Models of var files that did not parse.
     pub failed: Vec<(FileId, FileModel)>,
-    called: BTreeSet<PathBuf>,
-    pub modules: Vec<Module<'i>>,
+    modules: Vec<Module<'i>>,
+    /// What is lowered in one piece, in directory order.
+    pub units: Vec<ModuleUnit>,
 }
 
-pub struct Module<'i> {
+struct Module<'i> {
     dir: PathBuf,
-    pub inputs: Vec<&'i Input<'i>>,
+    inputs: Vec<&'i Input<'i>>,
+    /// No `module` block of the workspace calls it.
+    root: bool,
 }
+
+/// A root module with the child modules only it calls (each lowered once per call, with
+/// the call's arguments as its variables), or a module lowered on its own: a child that
+/// several roots call, or one no root reaches (a cycle), with its variables' defaults.
+pub struct ModuleUnit {
+    head: usize,
+    /// Every module of the unit, `head` first.
+    members: Vec<usize>,
+    /// Every file of its modules.
+    pub files: Vec<FileId>,
+}
+
+/// Child-module calls deeper than this are not followed (a module that calls itself).
+const MAX_MODULE_DEPTH: usize = 8;
+
+/// Arguments of a `module` block that are not inputs of the child module.
+const META_ARGUMENTS: [&str; 6] = ["source", "version", "providers", "depends_on", "for_each", "count"];
 
 impl<'i> Modules<'i> {
     pub fn new(inputs: &[&'i Input<'i>], var_files: &[FileId]) -> Self {
@@ -147,23 +169,33 @@ impl<'i> Modules<'i> {
             let dir = canonical.entry(dir).or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()));
             by_dir.entry(dir.clone()).or_default().push(input);
         }
-        let modules: Vec<Module<'i>> = by_dir.into_iter().map(|(dir, inputs)| Module { dir, inputs }).collect();
-        let called = modules.par_iter().flat_map_iter(called_modules).collect();
-        Modules { shared, failed, called, modules }
+        let mut modules: Vec<Module<'i>> =
+            by_dir.into_iter().map(|(dir, inputs)| Module { dir, inputs, root: true }).collect();
+        let index: HashMap<&Path, usize> = modules.iter().enumerate().map(|(i, m)| (m.dir.as_path(), i)).collect();
+        let calls: Vec<Vec<usize>> = modules
+            .par_iter()
+            .map(|m| called_modules(&m.dir, &m.inputs).iter().filter_map(|d| index.get(d.as_path()).copied()).collect())
+            .collect();
+        for &child in calls.iter().flatten() {
+            modules[child].root = false;
+        }
+        let units = units(&modules, &calls);
+        Modules { shared, failed, modules, units }
     }
 
-    /// Parses, evaluates and lowers one module: a model for each configuration file and
-    /// for each file that does not parse.
+    /// Parses, evaluates and lowers one unit: a model for each configuration file (holding
+    /// the objects of every instance of its module) and for each file that does not parse.
     ///
     /// Only the files that can define what expressions see (variables, locals, var files)
-    /// are parsed up front and kept while the module is lowered; the others are parsed a
-    /// wave at a time, in parallel, and dropped once lowered. A module of thousands of
-    /// files in one folder so needs neither all their trees at once nor a single core to
-    /// parse them.
-    pub fn lower(&self, module: &Module<'_>, emit: &mut dyn FnMut(Vec<(FileId, FileModel)>)) {
+    /// or call child modules are parsed up front and kept while the head module is lowered;
+    /// the others are parsed a wave at a time, in parallel, and dropped once lowered. A
+    /// module of thousands of files in one folder so needs neither all their trees at once
+    /// nor a single core to parse them.
+    pub fn lower(&self, unit: &ModuleUnit, emit: &mut dyn FnMut(Vec<(FileId, FileModel)>)) {
+        let head = &self.modules[unit.head];
         let mut out = Vec::new();
         let (defining, plain): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
-            module.inputs.iter().partition(|i| i.kind == FileKind::TerraformVars || may_define(i.text));
+            head.inputs.iter().partition(|i| i.kind == FileKind::TerraformVars || may_define(i.text));
         let mut files = Vec::new();
         for parsed in defining.par_iter().map(|i| parse(i)).collect::<Vec<_>>() {
             match parsed {
@@ -171,9 +203,8 @@ impl<'i> Modules<'i> {
                 Err(problem) => out.push(unparsed(problem)),
             }
         }
-        let root = !self.called.contains(&module.dir);
-        let shared: Vec<&TfFile> = if root { self.shared.iter().collect() } else { Vec::new() };
-        let evaluator = module_evaluator(&files, root, &shared);
+        let assigned = if head.root { root_assignments(&files, &self.shared) } else { HashMap::new() };
+        let evaluator = Evaluator::new(module_env(&files, assigned));
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
             let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { FileModel::default() };
@@ -192,40 +223,160 @@ impl<'i> Modules<'i> {
                     .collect(),
             );
         }
+        // Child modules: every file gets one model, whatever number of instances it has.
+        let mut children = Instances { unit, models: BTreeMap::new() };
+        for &member in &unit.members[1..] {
+            for input in &self.modules[member].inputs {
+                children.models.insert(input.file, FileModel::default());
+            }
+        }
+        self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
+        emit(children.models.into_iter().collect());
     }
+
+    /// Lowers an instance of each child module that `files` (of the module in `dir`, under
+    /// `caller`) call, per `for_each` key or `count` index.
+    fn lower_calls(&self, caller: &Evaluator<'_>, dir: &Path, files: &[TfFile], depth: usize, out: &mut Instances<'_>) {
+        if depth >= MAX_MODULE_DEPTH {
+            return;
+        }
+        for f in files.iter().filter(|f| f.is_config()) {
+            for block in f.body().top_blocks() {
+                let ("module", [name]) = (block.ident, block.labels.as_slice()) else { continue };
+                let Some(child) = local_source(dir, &block).and_then(|d| self.module_at(&d)) else { continue };
+                if !out.unit.members.contains(&child) {
+                    continue;
+                }
+                for (suffix, scope) in lower::block_instances(caller, &block) {
+                    let arguments: HashMap<String, V> = block
+                        .body
+                        .attrs()
+                        .into_iter()
+                        .filter(|a| !META_ARGUMENTS.contains(&a.key))
+                        .map(|a| (a.key.to_string(), caller.eval(a.value, &scope)))
+                        .collect();
+                    let prefix = format!("{}module.{name}{suffix}.", caller.prefix());
+                    self.lower_instance(caller, child, arguments, prefix, depth + 1, out);
+                }
+            }
+        }
+    }
+
+    fn lower_instance(
+        &self,
+        caller: &Evaluator<'_>,
+        module: usize,
+        arguments: HashMap<String, V>,
+        prefix: String,
+        depth: usize,
+        out: &mut Instances<'_>,
+    ) {
+        let module = &self.modules[module];
+        let mut files = Vec::new();
+        for input in &module.inputs {
+            match parse(input) {
+                Ok(f) => files.push(f),
+                // Reported once, however many instances the module has.
+                Err(problem) => {
+                    let (file, model) = unparsed(problem);
+                    out.models.insert(file, model);
+                }
+            }
+        }
+        let evaluator = caller.nested(module_env(&files, arguments), prefix);
+        for f in files.iter().filter(|f| f.is_config()) {
+            let model = lower::lower_file(&evaluator, f.body());
+            out.models.entry(f.file).or_default().append(model);
+        }
+        self.lower_calls(&evaluator, &module.dir, &files, depth, out);
+    }
+
+    fn module_at(&self, dir: &Path) -> Option<usize> {
+        self.modules.binary_search_by(|m| m.dir.as_path().cmp(dir)).ok()
+    }
+}
+
+/// The models of a unit's child modules, per file, as their instances are lowered.
+struct Instances<'u> {
+    unit: &'u ModuleUnit,
+    models: BTreeMap<FileId, FileModel>,
+}
+
+/// Groups modules into units: each root with the children only it reaches, then every
+/// module left, on its own.
+fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
+    let roots: Vec<usize> = (0..modules.len()).filter(|&i| modules[i].root).collect();
+    let reach: Vec<BTreeSet<usize>> = roots
+        .iter()
+        .map(|&root| {
+            let mut seen = BTreeSet::new();
+            let mut todo: Vec<usize> = calls[root].clone();
+            while let Some(m) = todo.pop() {
+                if m != root && seen.insert(m) {
+                    todo.extend(&calls[m]);
+                }
+            }
+            seen
+        })
+        .collect();
+    let owner = |m: usize| {
+        let mut owners = roots.iter().zip(&reach).filter(|(_, r)| r.contains(&m)).map(|(&root, _)| root);
+        match (owners.next(), owners.next()) {
+            (Some(root), None) => Some(root),
+            _ => None,
+        }
+    };
+    let mut members: Vec<Vec<usize>> = (0..modules.len()).map(|i| vec![i]).collect();
+    let mut owned = vec![false; modules.len()];
+    for m in (0..modules.len()).filter(|&m| !modules[m].root) {
+        if let Some(root) = owner(m) {
+            members[root].push(m);
+            owned[m] = true;
+        }
+    }
+    (0..modules.len())
+        .filter(|&m| !owned[m])
+        .map(|head| {
+            let members = std::mem::take(&mut members[head]);
+            let files = members.iter().flat_map(|&m| modules[m].inputs.iter().map(|i| i.file)).collect();
+            ModuleUnit { head, members, files }
+        })
+        .collect()
 }
 
 /// Files of one module parsed together, beyond those kept for the whole module.
 const PARSE_WAVE: usize = 64;
 
 /// Whether a file may hold `variable` or `locals` blocks, which every file of its module
-/// can see. A file that does not even spell them cannot.
+/// can see, or `module` blocks, evaluated once the module is. A file that does not even
+/// spell them cannot.
 fn may_define(text: &str) -> bool {
-    text.contains("variable") || text.contains("locals")
+    text.contains("variable") || text.contains("locals") || text.contains("module")
 }
 
 /// Directories that a module's `module` blocks with a local `source` call: child modules,
 /// whose inputs come from the call, not from var files. Only files that mention `module`
 /// are parsed for this, ahead of lowering.
-fn called_modules(module: &Module<'_>) -> Vec<PathBuf> {
+fn called_modules(dir: &Path, inputs: &[&Input<'_>]) -> Vec<PathBuf> {
+    let callers = inputs.iter().filter(|i| i.kind != FileKind::TerraformVars && i.text.contains("module"));
     let mut out = Vec::new();
-    let literal = Evaluator::literal();
-    let callers = module.inputs.iter().filter(|i| i.kind != FileKind::TerraformVars && i.text.contains("module"));
     for f in callers.filter_map(|i| parse(i).ok()) {
         for block in f.body().top_blocks() {
-            if block.ident != "module" {
-                continue;
-            }
-            let Some(source) = block.body.attr("source") else { continue };
-            let v = literal.eval(source.value, &Scope::default());
-            let Some(source) = v.as_str() else { continue };
-            if source.starts_with("./") || source.starts_with("../") {
-                let dir = normalize(&module.dir.join(source));
-                out.push(dir.canonicalize().unwrap_or(dir));
+            if block.ident == "module" {
+                out.extend(local_source(dir, &block));
             }
         }
     }
     out
+}
+
+/// The directory a `module` block's literal, local `source` (`./x`, `../x`) names.
+fn local_source(dir: &Path, block: &BlockRef<'_>) -> Option<PathBuf> {
+    let source = block.body.attr("source")?;
+    let v = Evaluator::literal().eval(source.value, &Scope::default());
+    let source = v.as_str().filter(|s| s.starts_with("./") || s.starts_with("../"))?;
+    let dir = normalize(&dir.join(source));
+    Some(dir.canonicalize().unwrap_or(dir))
 }
 
 fn normalize(path: &Path) -> PathBuf {
@@ -242,14 +393,10 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// What a module's expressions see: its variables (from var files if it is a root, else
-/// their defaults) and locals, from `files`, every file of the module that defines any.
-fn module_evaluator<'a>(files: &'a [TfFile], root: bool, var_files: &[&TfFile]) -> Evaluator<'a> {
-    let mut auto: Vec<&TfFile> =
-        if root { files.iter().filter(|f| f.auto_vars_rank().is_some()).collect() } else { Vec::new() };
-    auto.sort_by(|a, b| a.auto_vars_rank().cmp(&b.auto_vars_rank()));
-    let assigned = assignments(auto.iter().chain(var_files.iter()).copied());
-
+/// What a module's expressions see: its variables (`assigned`: from var files in a root
+/// module, from the call in an instance of a child module; else their default) and locals,
+/// from `files`, every file of the module that defines any.
+fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, V>) -> Env<'a> {
     let mut env = Env::default();
     let literal = Evaluator::literal();
     for f in files.iter().filter(|f| f.is_config()) {
@@ -257,9 +404,10 @@ fn module_evaluator<'a>(files: &'a [TfFile], root: bool, var_files: &[&TfFile]) 
             match (block.ident, block.labels.as_slice()) {
                 ("variable", [name]) => {
                     let value = match (assigned.get(*name), block.body.attr("default")) {
-                        (Some(v), _) => v.clone(),
-                        (None, Some(default)) => literal.eval(default.value, &Scope::default()),
-                        (None, None) => V::unknown(block.header),
+                        // An argument the caller passes as null means the default.
+                        (Some(v), default) if !(matches!(v.kind, K::Null) && default.is_some()) => v.clone(),
+                        (_, Some(default)) => literal.eval(default.value, &Scope::default()),
+                        (_, None) => V::unknown(block.header),
                     };
                     let value = match block.body.attr("type") {
                         Some(t) => convert(value, t.value),
@@ -276,7 +424,14 @@ fn module_evaluator<'a>(files: &'a [TfFile], root: bool, var_files: &[&TfFile]) 
             }
         }
     }
-    Evaluator::new(env)
+    env
+}
+
+/// A root module's variable values: `terraform.tfvars`, `*.auto.tfvars`, then `--var-file`.
+fn root_assignments(files: &[TfFile], var_files: &[TfFile]) -> HashMap<String, V> {
+    let mut auto: Vec<&TfFile> = files.iter().filter(|f| f.auto_vars_rank().is_some()).collect();
+    auto.sort_by(|a, b| a.auto_vars_rank().cmp(&b.auto_vars_rank()));
+    assignments(auto.into_iter().chain(var_files))
 }
 
 /// Variable values from var files, later files winning. Values must be literal.

@@ -33,10 +33,16 @@ pub struct Evaluator<'a> {
     env: Env<'a>,
     /// None while a local is being evaluated: a cycle is unknown, not a stack overflow.
     cache: RefCell<HashMap<String, Option<V>>>,
-    budget: Budget,
+    /// Shared with the evaluators of the module's child-module instances, as is `instances`:
+    /// a module's calls spend its allowance, not fresh ones.
+    budget: Rc<Budget>,
     depth: Cell<u32>,
-    /// Objects a module may still expand into (`for_each`, `count`, dynamic blocks).
-    instances: Cell<usize>,
+    /// Objects a module may still expand into (`for_each`, `count`, dynamic blocks, calls
+    /// of child modules).
+    instances: Rc<Cell<usize>>,
+    /// What resource addresses start with: `module.NAME.` (and the caller's prefix) in an
+    /// instance of a child module, nothing in a root module.
+    prefix: String,
 }
 
 /// At most this many objects and nested blocks from one module's expansions.
@@ -86,10 +92,29 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             env,
             cache: RefCell::new(HashMap::new()),
-            budget: Budget::default(),
+            budget: Rc::new(Budget::default()),
             depth: Cell::new(0),
-            instances: Cell::new(MAX_MODULE_INSTANCES),
+            instances: Rc::new(Cell::new(MAX_MODULE_INSTANCES)),
+            prefix: String::new(),
         }
+    }
+
+    /// The evaluator of an instance of a child module that `self`'s module calls: its own
+    /// variables and locals, addresses under `prefix`, and `self`'s allowances.
+    pub fn nested<'b>(&self, env: Env<'b>, prefix: String) -> Evaluator<'b> {
+        Evaluator {
+            env,
+            cache: RefCell::new(HashMap::new()),
+            budget: Rc::clone(&self.budget),
+            depth: Cell::new(0),
+            instances: Rc::clone(&self.instances),
+            prefix,
+        }
+    }
+
+    /// What this module's resource addresses start with (`module.bots["ci"].`, or nothing).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     /// Takes `n` instances from the module's allowance; false (and nothing taken) when
@@ -263,12 +288,12 @@ impl<'a> Evaluator<'a> {
                 _ => unknown,
             },
             "resource" => match (attr(0), attr(1)) {
-                (Some(t), Some(n)) => reference(format!("{t}.{n}"), &ops[2..]),
+                (Some(t), Some(n)) => reference(format!("{}{t}.{n}", self.prefix), &ops[2..]),
                 _ => unknown,
             },
             // Resource types always carry their provider's prefix (`kestra_group`).
             kind if kind.contains('_') => match attr(0) {
-                Some(n) => reference(format!("{kind}.{n}"), &ops[1..]),
+                Some(n) => reference(format!("{}{kind}.{n}", self.prefix), &ops[1..]),
                 None => unknown,
             },
             // each/count outside for_each/count, path, terraform, self, module, typos.

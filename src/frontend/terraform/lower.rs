@@ -24,7 +24,8 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => {
                 for (suffix, scope) in l.instances(&block) {
-                    l.resource(&block, kind, &format!("{kind}.{name}{suffix}"), &scope);
+                    let address = format!("{}{kind}.{name}{suffix}", ev.prefix());
+                    l.resource(&block, kind, &address, &scope);
                 }
             }
             ("provider", [name]) if *name == "kestra" => l.provider(&block),
@@ -38,6 +39,13 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
     model.secrets.sort();
     model.secrets.dedup();
     model
+}
+
+/// The instances a block with `for_each` or `count` expands into: the address suffix
+/// (`["key"]`, `[0]`) and the scope binding `each` or `count`; one unsuffixed instance when
+/// the block has neither or they cannot be evaluated.
+pub fn block_instances(ev: &Evaluator<'_>, block: &BlockRef<'_>) -> Vec<(String, Scope)> {
+    Lowering { ev, model: FileModel::default() }.instances(block)
 }
 
 struct Lowering<'e, 'a> {
