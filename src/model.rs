@@ -481,3 +481,30 @@ impl Offsets {
         }
     }
 }
+
+/// An address without its `module.` prefixes, as the module's own files write it:
+/// `module.iam.module.x["a"].kestra_group.g` -> `kestra_group.g`.
+pub fn local_address(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // Skip the module name and an optional instance key, then the dot.
+        let mut depth = 0;
+        let mut cut = None;
+        for (i, c) in after.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                '.' if depth == 0 => {
+                    cut = Some(i + 1);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match cut {
+            Some(i) => rest = &after[i..],
+            None => break,
+        }
+    }
+    rest
+}

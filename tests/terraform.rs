@@ -372,3 +372,27 @@ fn module_cycles_and_shared_children_stay_bounded() {
     assert!(text.contains("shared/main.tf:2:13: IAM101"), "{text}");
     assert!(!text.contains("panicked"));
 }
+
+/// A reference a child module cannot resolve is one finding, however many instances the
+/// module has, named as its file writes it.
+#[test]
+fn an_unresolved_reference_in_a_child_module_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(
+        d,
+        "main.tf",
+        "module \"bots\" {\n  source = \"./bot\"\n  count  = 3\n}\n\nresource \"kestra_group\" \"shared\" {\n  name = \"shared\"\n}\n",
+    );
+    write(
+        d,
+        "bot/main.tf",
+        "resource \"kestra_service_account\" \"this\" {\n  name = \"bot\"\n  groups {\n    id = kestra_group.shared.id\n  }\n}\n",
+    );
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM501", "."]);
+    assert_eq!(
+        stdout(&out),
+        "bot/main.tf:4:10: IAM501 [warning] `kestra_group.shared` is not defined in this module (it is defined in `main.tf`)\n"
+    );
+}

@@ -341,7 +341,7 @@ impl Planned {
         let mut planned: HashSet<String> = HashSet::new();
         for m in plans {
             for o in origins(m) {
-                let local = strip_modules(&o.address);
+                let local = crate::model::local_address(&o.address);
                 if let Some((base, _)) = local.split_once('[') {
                     planned.insert(base.to_string());
                 }
@@ -356,7 +356,7 @@ impl Planned {
         if self.0.is_empty() {
             return;
         }
-        let keep = |o: &Origin| !self.0.contains(strip_modules(&o.address));
+        let keep = |o: &Origin| !self.0.contains(crate::model::local_address(&o.address));
         m.service_accounts.retain(|x| keep(&x.origin));
         m.users.retain(|x| keep(&x.origin));
         m.groups.retain(|x| keep(&x.origin));
@@ -377,32 +377,6 @@ fn origins(m: &FileModel) -> impl Iterator<Item = &Origin> {
         .chain(m.bindings.iter().map(|x| &x.origin))
         .chain(m.tokens.iter().map(|x| &x.origin))
         .chain(m.memberships.iter().map(|x| &x.origin))
-}
-
-/// `module.iam.module.x["a"].kestra_group.g` -> `kestra_group.g`.
-fn strip_modules(address: &str) -> &str {
-    let mut rest = address;
-    while let Some(after) = rest.strip_prefix("module.") {
-        // Skip the module name and an optional instance key, then the dot.
-        let mut depth = 0;
-        let mut cut = None;
-        for (i, c) in after.char_indices() {
-            match c {
-                '[' => depth += 1,
-                ']' => depth -= 1,
-                '.' if depth == 0 => {
-                    cut = Some(i + 1);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        match cut {
-            Some(i) => rest = &after[i..],
-            None => break,
-        }
-    }
-    rest
 }
 
 #[cfg(test)]
@@ -465,7 +439,7 @@ mod tests {
 
     #[test]
     fn module_prefixes_are_stripped() {
-        assert_eq!(strip_modules("module.a.module.b[\"x.y\"].kestra_group.g"), "kestra_group.g");
-        assert_eq!(strip_modules("kestra_group.g[\"a.b\"]"), "kestra_group.g[\"a.b\"]");
+        assert_eq!(crate::model::local_address("module.a.module.b[\"x.y\"].kestra_group.g"), "kestra_group.g");
+        assert_eq!(crate::model::local_address("kestra_group.g[\"a.b\"]"), "kestra_group.g[\"a.b\"]");
     }
 }

@@ -4,6 +4,7 @@
 
 use super::Context;
 use crate::finding::Finding;
+use crate::model::local_address;
 use crate::model::*;
 use crate::resolve::kind_of;
 use crate::suggest::{self, Dictionary};
@@ -55,10 +56,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             "define the {wanted} in the workspace, or refer to one managed elsewhere by its Kestra id or a data source"
         );
         let (message, suggestion) = match &r.target {
-            Target::Address(a) => match index.object_at(a) {
+            // Named as the module's files write it: the same in every instance of a child
+            // module, so that its instances make one finding.
+            Target::Address(a) => match index.object_at(a).or_else(|| index.object_at(local_address(a))) {
                 // The address names an object of the right kind, but in another folder:
                 // Terraform addresses only resolve within their own module.
                 Some(o) if kinds.contains(&kind_of(o)) => {
+                    let a = local_address(a);
                     let elsewhere = &ws.sources.get(ws.origin(o).span.file).display;
                     let message = format!("`{a}` is not defined in this module (it is defined in `{elsewhere}`)");
                     let help = "a resource address only resolves within its own folder: pass the id in through a variable or a module output, or refer to it with a data source";
@@ -66,11 +70,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     continue;
                 }
                 Some(o) => {
+                    let a = local_address(a);
                     let message = format!("`{a}` is a {}, not a {wanted}", kind_of(o).noun());
                     out.push(Finding::new(CODE, r.span, message).help(format!("refer to a {wanted} here")));
                     continue;
                 }
                 None => {
+                    let a = local_address(a);
                     (format!("`{a}` is not defined in the workspace"), index.suggest_address(a, kinds, &mut budget))
                 }
             },
@@ -113,7 +119,7 @@ impl<'a> Index<'a> {
             by_address.entry(origin.address.as_str()).or_insert(object);
             names.entry((kind, origin.tenant.as_str())).or_default().extend(keys.into_iter().filter_map(known_str));
             if origin.format == Format::Terraform {
-                if let Some((resource_type, name)) = origin.address.split_once('.') {
+                if let Some((resource_type, name)) = local_address(&origin.address).split_once('.') {
                     addresses.entry((kind, resource_type)).or_default().push(name);
                 }
             }
