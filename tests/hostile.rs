@@ -304,3 +304,22 @@ fn many_unresolved_references_against_many_names() {
     assert_eq!(last["message"], "no group named `TEAM-09999-PLATFORM-ENGINEERING` in tenant `main`");
     assert_eq!(last["help"], "did you mean `team-09999-platform-engineering`?");
 }
+
+/// A module that calls itself ten thousand times at every level: instances spend the root's
+/// allowance, so it ends quickly with a bounded model.
+#[test]
+fn module_calls_that_multiply_stay_bounded() {
+    let dir = workspace();
+    let d = dir.path();
+    write(d, "main.tf", "module \"m\" {\n  source = \"./m\"\n  count  = 10000\n}\n");
+    write(
+        d,
+        "m/main.tf",
+        "module \"n\" {\n  source = \"../m\"\n  count  = 10000\n}\n\nresource \"kestra_group\" \"g\" {\n  count = 10000\n  name  = \"g\"\n}\n",
+    );
+    let r = run(d, &["check", "--format", "concise", "--select", "IAM103", "."]);
+    assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    // Every group is named `g`: one finding, at the name.
+    assert_eq!(r.stdout, "m/main.tf:8:11: IAM103 [error] duplicate group name `g` in tenant `main`\n");
+}

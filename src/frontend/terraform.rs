@@ -25,6 +25,7 @@ use eval::{Env, Evaluator, Scope};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 use syntax::{BlockRef, BodyRef, ExprRef};
 use value::{make_set, K, V};
 
@@ -224,7 +225,7 @@ impl<'i> Modules<'i> {
             );
         }
         // Child modules: every file gets one model, whatever number of instances it has.
-        let mut children = Instances { unit, models: BTreeMap::new() };
+        let mut children = Instances { unit, models: BTreeMap::new(), parsed: HashMap::new() };
         for &member in &unit.members[1..] {
             for input in &self.modules[member].inputs {
                 children.models.insert(input.file, FileModel::default());
@@ -248,6 +249,11 @@ impl<'i> Modules<'i> {
                     continue;
                 }
                 for (suffix, scope) in lower::block_instances(caller, &block) {
+                    // Every instance spends the root's allowance: a call of a call of ...
+                    // stops with it, whether or not its `count` could be expanded.
+                    if !caller.allow_instances(1) {
+                        return;
+                    }
                     let arguments: HashMap<String, V> = block
                         .body
                         .attrs()
@@ -271,24 +277,32 @@ impl<'i> Modules<'i> {
         depth: usize,
         out: &mut Instances<'_>,
     ) {
-        let module = &self.modules[module];
-        let mut files = Vec::new();
-        for input in &module.inputs {
-            match parse(input) {
-                Ok(f) => files.push(f),
-                // Reported once, however many instances the module has.
-                Err(problem) => {
-                    let (file, model) = unparsed(problem);
-                    out.models.insert(file, model);
+        let files = match out.parsed.get(&module) {
+            Some(files) => Rc::clone(files),
+            None => {
+                let mut files = Vec::new();
+                for input in &self.modules[module].inputs {
+                    match parse(input) {
+                        Ok(f) => files.push(f),
+                        // Reported once, however many instances the module has.
+                        Err(problem) => {
+                            let (file, model) = unparsed(problem);
+                            out.models.insert(file, model);
+                        }
+                    }
                 }
+                let files = Rc::new(files);
+                out.parsed.insert(module, Rc::clone(&files));
+                files
             }
-        }
+        };
+        let dir = &self.modules[module].dir;
         let evaluator = caller.nested(module_env(&files, arguments), prefix);
         for f in files.iter().filter(|f| f.is_config()) {
             let model = lower::lower_file(&evaluator, f.body());
             out.models.entry(f.file).or_default().append(model);
         }
-        self.lower_calls(&evaluator, &module.dir, &files, depth, out);
+        self.lower_calls(&evaluator, dir, &files, depth, out);
     }
 
     fn module_at(&self, dir: &Path) -> Option<usize> {
@@ -296,10 +310,12 @@ impl<'i> Modules<'i> {
     }
 }
 
-/// The models of a unit's child modules, per file, as their instances are lowered.
+/// The models of a unit's child modules, per file, as their instances are lowered, and
+/// their files, parsed once for all instances.
 struct Instances<'u> {
     unit: &'u ModuleUnit,
     models: BTreeMap<FileId, FileModel>,
+    parsed: HashMap<usize, Rc<Vec<TfFile>>>,
 }
 
 /// Groups modules into units: each root with the children only it reaches, then every
