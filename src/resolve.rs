@@ -176,7 +176,13 @@ impl<'w> Index<'w> {
     }
 
     fn address(&self, address: &str, module: usize) -> Option<ObjectRef> {
-        self.by_address.get(address)?.iter().find(|(m, _)| *m == module).map(|e| e.1)
+        let entries = self.by_address.get(address)?;
+        entries.iter().find(|(m, _)| *m == module).map(|e| e.1).or_else(|| match entries.as_slice() {
+            // An object of a child module's instance, reached through the call's outputs: it
+            // lives in the child's folder; taken when only one folder has the address.
+            [(_, object)] if address.starts_with("module.") => Some(*object),
+            _ => None,
+        })
     }
 }
 

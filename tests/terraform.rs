@@ -396,3 +396,73 @@ fn an_unresolved_reference_in_a_child_module_is_one_finding() {
         "bot/main.tf:4:10: IAM501 [warning] `kestra_group.shared` is not defined in this module (it is defined in `main.tf`)\n"
     );
 }
+
+/// A root binding that names a child module's account through the call's outputs
+/// (`module.bots["ci-bot"].id`) grants that instance's account, and no other.
+#[test]
+fn module_outputs_reach_the_instance_they_come_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(
+        d,
+        "main.tf",
+        r#"module "bots" {
+  for_each = toset(["ci-bot", "etl-bot"])
+  source   = "./bot"
+  name     = each.key
+}
+
+module "solo" {
+  source = "./bot"
+  name   = "solo-bot"
+}
+
+resource "kestra_role" "deployer" {
+  name = "deployer"
+  resources {
+    type    = "FLOW"
+    actions = ["VIEW", "CREATE"]
+  }
+}
+
+resource "kestra_binding" "ci" {
+  type        = "USER"
+  external_id = module.bots["ci-bot"].id
+  role_id     = kestra_role.deployer.id
+  namespace   = "company"
+}
+
+resource "kestra_binding" "solo" {
+  type        = "USER"
+  external_id = module.solo.id
+  role_id     = kestra_role.deployer.id
+  namespace   = "company.solo"
+}
+"#,
+    );
+    write(
+        d,
+        "bot/main.tf",
+        "variable \"name\" {}\n\nresource \"kestra_service_account\" \"this\" {\n  name = var.name\n}\n\noutput \"id\" {\n  value = kestra_service_account.this.id\n}\n",
+    );
+    let out = iamlint(d, &["access", "--format", "json", "."]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let granted: Vec<(String, Vec<String>)> = json["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let namespaces = p["permissions"].as_array().unwrap().iter().map(|r| r["namespace"].to_string()).collect();
+            (p["name"].as_str().unwrap().to_string(), namespaces)
+        })
+        .collect();
+    assert_eq!(
+        granted,
+        [
+            ("ci-bot".to_string(), vec!["\"company\"".to_string()]),
+            ("etl-bot".to_string(), vec![]),
+            ("solo-bot".to_string(), vec!["\"company.solo\"".to_string()]),
+        ]
+    );
+}

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use syntax::{BlockRef, BodyRef, ExprRef};
-use value::{make_set, K, V};
+use value::{make_set, Entry, K, V};
 
 /// One parsed Terraform file, waiting for the rest of its module.
 struct TfFile {
@@ -206,6 +206,15 @@ impl<'i> Modules<'i> {
         }
         let assigned = if head.root { root_assignments(&files, &self.shared) } else { HashMap::new() };
         let evaluator = Evaluator::new(module_env(&files, assigned));
+        // Child modules first, so that this module's files see their outputs: every child
+        // file gets one model, whatever number of instances it has.
+        let mut children = Instances { unit, models: BTreeMap::new(), parsed: HashMap::new() };
+        for &member in &unit.members[1..] {
+            for input in &self.modules[member].inputs {
+                children.models.insert(input.file, FileModel::default());
+            }
+        }
+        self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
             let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { FileModel::default() };
@@ -224,14 +233,6 @@ impl<'i> Modules<'i> {
                     .collect(),
             );
         }
-        // Child modules: every file gets one model, whatever number of instances it has.
-        let mut children = Instances { unit, models: BTreeMap::new(), parsed: HashMap::new() };
-        for &member in &unit.members[1..] {
-            for input in &self.modules[member].inputs {
-                children.models.insert(input.file, FileModel::default());
-            }
-        }
-        self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
         emit(children.models.into_iter().collect());
     }
 
@@ -248,6 +249,7 @@ impl<'i> Modules<'i> {
                 if !out.unit.members.contains(&child) {
                     continue;
                 }
+                let mut outputs: Vec<(String, V)> = Vec::new();
                 for (suffix, scope) in lower::block_instances(caller, &block) {
                     // Every instance spends the root's allowance: a call of a call of ...
                     // stops with it, whether or not its `count` could be expanded.
@@ -262,7 +264,10 @@ impl<'i> Modules<'i> {
                         .map(|a| (a.key.to_string(), caller.eval(a.value, &scope)))
                         .collect();
                     let prefix = format!("{}module.{name}{suffix}.", caller.prefix());
-                    self.lower_instance(caller, child, arguments, prefix, depth + 1, out);
+                    outputs.push((suffix, self.lower_instance(caller, child, arguments, prefix, depth + 1, out)));
+                }
+                if let Some(value) = call_value(&block, outputs) {
+                    caller.set_module(name, value);
                 }
             }
         }
@@ -276,7 +281,7 @@ impl<'i> Modules<'i> {
         prefix: String,
         depth: usize,
         out: &mut Instances<'_>,
-    ) {
+    ) -> V {
         let files = match out.parsed.get(&module) {
             Some(files) => Rc::clone(files),
             None => {
@@ -298,16 +303,58 @@ impl<'i> Modules<'i> {
         };
         let dir = &self.modules[module].dir;
         let evaluator = caller.nested(module_env(&files, arguments), prefix);
+        // Calls first: this module's files may use their outputs.
+        self.lower_calls(&evaluator, dir, &files, depth, out);
         for f in files.iter().filter(|f| f.is_config()) {
             let model = lower::lower_file(&evaluator, f.body());
             out.models.entry(f.file).or_default().append(model);
         }
-        self.lower_calls(&evaluator, dir, &files, depth, out);
+        outputs(&evaluator, &files)
     }
 
     fn module_at(&self, dir: &Path) -> Option<usize> {
         self.modules.binary_search_by(|m| m.dir.as_path().cmp(dir)).ok()
     }
+}
+
+/// A module instance's outputs, as an object: `module.NAME.OUTPUT`.
+fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile]) -> V {
+    let mut map = BTreeMap::new();
+    let mut span = None;
+    for f in files.iter().filter(|f| f.is_config()) {
+        for block in f.body().top_blocks() {
+            let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
+            let value = match block.body.attr("value") {
+                Some(v) => evaluator.eval(v.value, &Scope::default()),
+                None => V::unknown(block.header),
+            };
+            span.get_or_insert(block.header);
+            map.insert(name.to_string(), Entry::new(block.header, value));
+        }
+    }
+    let span = span.unwrap_or_else(|| files.first().map_or(Span::new(FileId(0), 0, 0), |f| Span::new(f.file, 0, 0)));
+    V::computed(K::Map(Rc::new(map)), span)
+}
+
+/// What `module.NAME` is for a call: its instance's outputs, or for a call with `for_each`
+/// a map and with `count` a list of them. None when the instances are not known.
+fn call_value(block: &BlockRef<'_>, outputs: Vec<(String, V)>) -> Option<V> {
+    let span = block.header;
+    if block.body.attr("for_each").is_some() {
+        let mut map = BTreeMap::new();
+        for (suffix, value) in outputs {
+            let key = suffix.strip_prefix("[\"")?.strip_suffix("\"]")?.replace("\\\"", "\"").replace("\\\\", "\\");
+            map.insert(key, Entry::new(span, value));
+        }
+        return Some(V::computed(K::Map(Rc::new(map)), span));
+    }
+    if block.body.attr("count").is_some() {
+        if outputs.first().is_some_and(|(suffix, _)| suffix.is_empty()) {
+            return None;
+        }
+        return Some(V::computed(K::List(Rc::new(outputs.into_iter().map(|(_, v)| v).collect())), span));
+    }
+    outputs.into_iter().next().map(|(_, v)| v)
 }
 
 /// The models of a unit's child modules, per file, as their instances are lowered, and

@@ -43,6 +43,9 @@ pub struct Evaluator<'a> {
     /// What resource addresses start with: `module.NAME.` (and the caller's prefix) in an
     /// instance of a child module, nothing in a root module.
     prefix: String,
+    /// `module.NAME`: the outputs of the calls lowered so far (an object, or a map or list of
+    /// them for a call with `for_each` or `count`).
+    modules: RefCell<HashMap<String, V>>,
 }
 
 /// At most this many objects and nested blocks from one module's expansions.
@@ -96,6 +99,7 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             instances: Rc::new(Cell::new(MAX_MODULE_INSTANCES)),
             prefix: String::new(),
+            modules: RefCell::new(HashMap::new()),
         }
     }
 
@@ -109,7 +113,13 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             instances: Rc::clone(&self.instances),
             prefix,
+            modules: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Makes a call's outputs visible as `module.NAME`.
+    pub fn set_module(&self, name: &str, outputs: V) {
+        self.modules.borrow_mut().insert(name.to_string(), outputs);
     }
 
     /// What this module's resource addresses start with (`module.bots["ci"].`, or nothing).
@@ -296,7 +306,11 @@ impl<'a> Evaluator<'a> {
                 Some(n) => reference(format!("{}{kind}.{n}", self.prefix), &ops[1..]),
                 None => unknown,
             },
-            // each/count outside for_each/count, path, terraform, self, module, typos.
+            "module" => match attr(0).and_then(|n| self.modules.borrow().get(n).cloned()) {
+                Some(outputs) => (outputs, &ops[1..]),
+                None => unknown,
+            },
+            // each/count outside for_each/count, path, terraform, self, typos.
             _ => unknown,
         }
     }
