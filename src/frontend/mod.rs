@@ -147,7 +147,7 @@ pub fn lower<'i>(
     pending.extend(std::mem::take(&mut modules.failed));
     let mut units: Vec<Unit<'_, '_>> = others.into_iter().map(Unit::File).collect();
     units.extend(modules.units.iter().map(Unit::Module));
-    units.sort_by_key(Unit::first);
+    units.sort_by_cached_key(Unit::first);
     // Files whose model has not arrived: a model is merged once it is before all of them.
     let mut outstanding: BTreeSet<FileId> = units.iter().flat_map(Unit::inputs).collect();
 

@@ -249,8 +249,8 @@ impl<'i> Modules<'i> {
                 if !out.unit.members.contains(&child) {
                     continue;
                 }
-                let mut outputs: Vec<(String, V)> = Vec::new();
-                for (suffix, scope) in lower::block_instances(caller, &block) {
+                let mut outputs: Vec<(lower::InstanceKey, V)> = Vec::new();
+                for instance in lower::block_instances(caller, &block) {
                     // Every instance spends the root's allowance: a call of a call of ...
                     // stops with it, whether or not its `count` could be expanded.
                     if !caller.allow_instances(1) {
@@ -261,10 +261,11 @@ impl<'i> Modules<'i> {
                         .attrs()
                         .into_iter()
                         .filter(|a| !META_ARGUMENTS.contains(&a.key))
-                        .map(|a| (a.key.to_string(), caller.eval(a.value, &scope)))
+                        .map(|a| (a.key.to_string(), caller.eval(a.value, &instance.scope)))
                         .collect();
-                    let prefix = format!("{}module.{name}{suffix}.", caller.prefix());
-                    outputs.push((suffix, self.lower_instance(caller, child, arguments, prefix, depth + 1, out)));
+                    let prefix = format!("{}module.{name}{}.", caller.prefix(), instance.suffix());
+                    let call = Call { module: child, arguments, prefix, header: block.header };
+                    outputs.push((instance.key, self.lower_instance(caller, call, depth + 1, out)));
                 }
                 if let Some(value) = call_value(&block, outputs) {
                     caller.set_module(name, value);
@@ -273,15 +274,9 @@ impl<'i> Modules<'i> {
         }
     }
 
-    fn lower_instance(
-        &self,
-        caller: &Evaluator<'_>,
-        module: usize,
-        arguments: HashMap<String, V>,
-        prefix: String,
-        depth: usize,
-        out: &mut Instances<'_>,
-    ) -> V {
+    /// Lowers one instance of a child module; returns its outputs.
+    fn lower_instance(&self, caller: &Evaluator<'_>, call: Call, depth: usize, out: &mut Instances<'_>) -> V {
+        let module = call.module;
         let files = match out.parsed.get(&module) {
             Some(files) => Rc::clone(files),
             None => {
@@ -302,14 +297,14 @@ impl<'i> Modules<'i> {
             }
         };
         let dir = &self.modules[module].dir;
-        let evaluator = caller.nested(module_env(&files, arguments), prefix);
+        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix);
         // Calls first: this module's files may use their outputs.
         self.lower_calls(&evaluator, dir, &files, depth, out);
         for f in files.iter().filter(|f| f.is_config()) {
             let model = lower::lower_file(&evaluator, f.body());
             out.models.entry(f.file).or_default().append(model);
         }
-        outputs(&evaluator, &files)
+        outputs(&evaluator, &files, call.header)
     }
 
     fn module_at(&self, dir: &Path) -> Option<usize> {
@@ -317,10 +312,10 @@ impl<'i> Modules<'i> {
     }
 }
 
-/// A module instance's outputs, as an object: `module.NAME.OUTPUT`.
-fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile]) -> V {
+/// A module instance's outputs, as an object: `module.NAME.OUTPUT`; `call` is the
+/// `module` block's header.
+fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> V {
     let mut map = BTreeMap::new();
-    let mut span = None;
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
             let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
@@ -328,33 +323,49 @@ fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile]) -> V {
                 Some(v) => evaluator.eval(v.value, &Scope::default()),
                 None => V::unknown(block.header),
             };
-            span.get_or_insert(block.header);
             map.insert(name.to_string(), Entry::new(block.header, value));
         }
     }
-    let span = span.unwrap_or_else(|| files.first().map_or(Span::new(FileId(0), 0, 0), |f| Span::new(f.file, 0, 0)));
-    V::computed(K::Map(Rc::new(map)), span)
+    V::computed(K::Map(Rc::new(map)), call)
 }
 
 /// What `module.NAME` is for a call: its instance's outputs, or for a call with `for_each`
 /// a map and with `count` a list of them. None when the instances are not known.
-fn call_value(block: &BlockRef<'_>, outputs: Vec<(String, V)>) -> Option<V> {
+fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, V)>) -> Option<V> {
+    use lower::InstanceKey;
     let span = block.header;
-    if block.body.attr("for_each").is_some() {
-        let mut map = BTreeMap::new();
-        for (suffix, value) in outputs {
-            let key = suffix.strip_prefix("[\"")?.strip_suffix("\"]")?.replace("\\\"", "\"").replace("\\\\", "\\");
-            map.insert(key, Entry::new(span, value));
+    let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
+    match outputs.first() {
+        Some((InstanceKey::None, _)) if expanded => None,
+        Some((InstanceKey::Key(_), _)) => {
+            let map = outputs
+                .into_iter()
+                .filter_map(|(key, v)| match key {
+                    InstanceKey::Key(key) => Some((key, Entry::new(span, v))),
+                    _ => None,
+                })
+                .collect();
+            Some(V::computed(K::Map(Rc::new(map)), span))
         }
-        return Some(V::computed(K::Map(Rc::new(map)), span));
-    }
-    if block.body.attr("count").is_some() {
-        if outputs.first().is_some_and(|(suffix, _)| suffix.is_empty()) {
-            return None;
+        Some((InstanceKey::Index(_), _)) => {
+            Some(V::computed(K::List(Rc::new(outputs.into_iter().map(|(_, v)| v).collect())), span))
         }
-        return Some(V::computed(K::List(Rc::new(outputs.into_iter().map(|(_, v)| v).collect())), span));
+        // No instance at all: an empty `for_each` or a `count` of 0.
+        None if block.body.attr("for_each").is_some() => Some(V::computed(K::Map(Rc::default()), span)),
+        None if block.body.attr("count").is_some() => Some(V::computed(K::List(Rc::default()), span)),
+        _ => outputs.into_iter().next().map(|(_, v)| v),
     }
-    outputs.into_iter().next().map(|(_, v)| v)
+}
+
+/// One instance of a child module, as its call makes it.
+struct Call {
+    module: usize,
+    /// The call's arguments: the instance's variables.
+    arguments: HashMap<String, V>,
+    /// `module.NAME[KEY].` after the caller's own prefix.
+    prefix: String,
+    /// The `module` block's header.
+    header: Span,
 }
 
 /// The models of a unit's child modules, per file, as their instances are lowered, and

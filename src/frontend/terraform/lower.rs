@@ -23,9 +23,9 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
     for block in body.top_blocks() {
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => {
-                for (suffix, scope) in l.instances(&block) {
-                    let address = format!("{}{kind}.{name}{suffix}", ev.prefix());
-                    l.resource(&block, kind, &address, &scope);
+                for instance in l.instances(&block) {
+                    let address = format!("{}{kind}.{name}{}", ev.prefix(), instance.suffix());
+                    l.resource(&block, kind, &address, &instance.scope);
                 }
             }
             ("provider", [name]) if *name == "kestra" => l.provider(&block),
@@ -41,10 +41,33 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
     model
 }
 
-/// The instances a block with `for_each` or `count` expands into: the address suffix
-/// (`["key"]`, `[0]`) and the scope binding `each` or `count`; one unsuffixed instance when
-/// the block has neither or they cannot be evaluated.
-pub fn block_instances(ev: &Evaluator<'_>, block: &BlockRef<'_>) -> Vec<(String, Scope)> {
+/// One instance of a block with `for_each` or `count`: its key and the scope binding `each`
+/// or `count`. A block with neither, or whose `for_each` or `count` cannot be evaluated, is
+/// one instance without a key.
+pub struct Instance {
+    pub key: InstanceKey,
+    pub scope: Scope,
+}
+
+pub enum InstanceKey {
+    None,
+    Key(String),
+    Index(usize),
+}
+
+impl Instance {
+    /// What the instance adds to its block's address: `["key"]`, `[0]` or nothing.
+    pub fn suffix(&self) -> String {
+        match &self.key {
+            InstanceKey::None => String::new(),
+            InstanceKey::Key(key) => format!("[\"{}\"]", key.replace('\\', "\\\\").replace('"', "\\\"")),
+            InstanceKey::Index(i) => format!("[{i}]"),
+        }
+    }
+}
+
+/// The instances a block expands into.
+pub fn block_instances(ev: &Evaluator<'_>, block: &BlockRef<'_>) -> Vec<Instance> {
     Lowering { ev, model: FileModel::default() }.instances(block)
 }
 
@@ -142,9 +165,9 @@ impl<'a> Lowering<'_, 'a> {
     /// One (address suffix, scope) per instance: `["key"]` with `each` for `for_each`,
     /// `[i]` with `count` for `count`, or the block itself when it has neither or when
     /// iamlint cannot evaluate them (then `each` and `count` stay unknown).
-    fn instances(&self, block: &BlockRef<'_>) -> Vec<(String, Scope)> {
+    fn instances(&self, block: &BlockRef<'_>) -> Vec<Instance> {
         let scope = Scope::default();
-        let single = || vec![(String::new(), Scope::default())];
+        let single = || vec![Instance { key: InstanceKey::None, scope: Scope::default() }];
         if let Some(attr) = block.body.attr("for_each") {
             let v = self.eval(&attr, &scope);
             let pairs: Vec<(V, V)> = match &v.kind {
@@ -160,9 +183,8 @@ impl<'a> Lowering<'_, 'a> {
             return pairs
                 .into_iter()
                 .map(|(k, value)| {
-                    let key = k.as_str().unwrap_or_default();
-                    let suffix = format!("[\"{}\"]", key.replace('\\', "\\\\").replace('"', "\\\""));
-                    (suffix, scope.bind("each", key_value(k, value, attr.span)))
+                    let key = InstanceKey::Key(k.as_str().unwrap_or_default().to_string());
+                    Instance { key, scope: scope.bind("each", key_value(k, value, attr.span)) }
                 })
                 .collect();
         }
@@ -180,7 +202,8 @@ impl<'a> Lowering<'_, 'a> {
                             let index = V::computed(K::Number(i as f64), v.span);
                             let mut m = std::collections::BTreeMap::new();
                             m.insert("index".to_string(), super::value::Entry::new(v.span, index));
-                            (format!("[{i}]"), scope.bind("count", V::computed(K::Map(Rc::new(m)), v.span)))
+                            let scope = scope.bind("count", V::computed(K::Map(Rc::new(m)), v.span));
+                            Instance { key: InstanceKey::Index(i), scope }
                         })
                         .collect()
                 }
