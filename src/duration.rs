@@ -104,15 +104,17 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     if caps.get(7).is_some_and(|f| !f.as_str().trim_matches('0').is_empty()) {
         return Err(DurationError::Fractional);
     }
+    let out_of_range = || DurationError::Invalid { reason: "is out of range".into(), suggestion: None };
+    // Digits enough to fit i128 can still overflow once multiplied into seconds.
     let part = |i: usize, unit: i128| -> Result<i128, DurationError> {
         caps.get(i).map_or(Ok(0), |m| {
-            m.as_str()
-                .parse::<i128>()
-                .map(|n| n * unit)
-                .map_err(|_| DurationError::Invalid { reason: "is out of range".into(), suggestion: None })
+            m.as_str().parse::<i128>().ok().and_then(|n| n.checked_mul(unit)).ok_or_else(out_of_range)
         })
     };
-    let total = part(2, 86_400)? + part(4, 3600)? + part(5, 60)? + part(6, 1)?;
+    let total = [part(2, 86_400)?, part(4, 3600)?, part(5, 60)?, part(6, 1)?]
+        .into_iter()
+        .try_fold(0i128, i128::checked_add)
+        .ok_or_else(out_of_range)?;
     let total = if &caps[1] == "-" { -total } else { total };
     if total < 0 {
         return Err(DurationError::Negative);
@@ -123,25 +125,25 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
 fn explain_invalid(text: &str) -> DurationError {
     let trimmed = text.trim();
     if let Some(c) = CASUAL.captures(trimmed) {
-        let n: i128 = c[1].parse().unwrap_or(0);
-        let unit = c[2].to_ascii_lowercase();
-        let seconds = match unit.chars().next() {
-            Some('w') => n * 7 * 86_400,
-            Some('d') => n * 86_400,
-            Some('h') => n * 3600,
-            Some('m') => n * 60,
-            _ => n,
+        let unit = match c[2].to_ascii_lowercase().chars().next() {
+            Some('w') => 7 * 86_400,
+            Some('d') => 86_400,
+            Some('h') => 3600,
+            Some('m') => 60,
+            _ => 1,
         };
+        // No suggestion for an amount too large to be one.
+        let seconds = c[1].parse::<i128>().ok().and_then(|n| n.checked_mul(unit));
         return DurationError::Invalid {
             reason: "is not an ISO 8601 duration".into(),
-            suggestion: Some(Duration { seconds }.to_iso()),
+            suggestion: seconds.map(|seconds| Duration { seconds }.to_iso()),
         };
     }
     if let Some(c) = ISO_WEEKS.captures(trimmed) {
-        let weeks: i128 = c[1].parse().unwrap_or(0);
+        let seconds = c[1].parse::<i128>().ok().and_then(|weeks| weeks.checked_mul(7 * 86_400));
         return DurationError::Invalid {
             reason: "uses weeks, which Kestra does not accept".into(),
-            suggestion: Some(Duration::days(weeks * 7).to_iso()),
+            suggestion: seconds.map(|seconds| Duration { seconds }.to_iso()),
         };
     }
     if ISO_CALENDAR.is_match(trimmed) && trimmed.len() > 1 {
@@ -186,6 +188,14 @@ mod tests {
     #[test]
     fn canonical_spelling() {
         assert_eq!(Duration::days(90).to_iso(), "P90D");
+        // Amounts that fit i128 but not once in seconds: refused, not wrapped or a panic.
+        let huge = "9".repeat(38);
+        assert!(matches!(parse(&format!("P{huge}D")), Err(DurationError::Invalid { .. })));
+        assert!(parse(&format!("PT{huge}S")).is_ok());
+        assert!(matches!(parse(&format!("P{huge}DT{huge}S")), Err(DurationError::Invalid { .. })));
+        assert!(matches!(parse(&format!("{huge}d")), Err(DurationError::Invalid { suggestion: None, .. })));
+        assert!(matches!(parse(&format!("P{huge}W")), Err(DurationError::Invalid { suggestion: None, .. })));
+        assert!(matches!(parse(&format!("{}d", "9".repeat(60))), Err(DurationError::Invalid { suggestion: None, .. })));
         assert_eq!(Duration { seconds: 5400 }.to_iso(), "PT1H30M");
     }
 }

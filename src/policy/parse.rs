@@ -581,17 +581,17 @@ fn applies(op: &str, ty: FieldType) -> bool {
 /// in weeks (`P2W` is 14 days): it is only compared, never sent to Kestra. Years and months
 /// have no fixed length and are refused.
 pub fn threshold(text: &str) -> Result<Duration, String> {
-    let weeks = text
+    let weeks_in_seconds = text
         .strip_prefix(['P', 'p'])
         .and_then(|r| r.strip_suffix(['W', 'w']))
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|n| n.parse::<i128>().ok());
+        .and_then(|n| n.parse::<i128>().ok()?.checked_mul(7 * 86_400));
     let date_part = text.split(['T', 't']).next().unwrap_or_default();
     if text.starts_with(['P', 'p']) && date_part.contains(['Y', 'y', 'M', 'm']) {
         return Err("uses years or months, whose length varies".into());
     }
-    let d = match (weeks, duration::parse(text)) {
-        (Some(w), _) => Duration::days(w * 7),
+    let d = match (weeks_in_seconds, duration::parse(text)) {
+        (Some(seconds), _) => Duration { seconds },
         (None, Ok(d)) => d,
         (None, Err(duration::DurationError::Invalid { reason, .. })) => return Err(reason),
         (None, Err(duration::DurationError::Negative)) => return Err("is negative".into()),
