@@ -16,7 +16,9 @@ pub fn resolve(ws: &mut Workspace) {
     let found = {
         let index = Index::build(ws, &modules);
         let mut found = Vec::new();
-        for_each_reference(ws, &modules, |r, tenant, module, kinds| found.push(index.find(r, tenant, module, kinds)));
+        for_each_reference(ws, |r, origin, kinds| {
+            found.push(index.find(r, &origin.tenant, modules[origin.span.file.0 as usize], kinds))
+        });
         found
     };
     let mut found = found.into_iter();
@@ -25,26 +27,26 @@ pub fn resolve(ws: &mut Workspace) {
     }
 }
 
-/// Every reference with the tenant and module it is resolved in and the kinds it may name,
-/// in the order of `references_mut`.
-fn for_each_reference(ws: &Workspace, modules: &[usize], mut visit: impl FnMut(&Reference, &str, usize, &[Kind])) {
-    let module = |o: &Origin| modules[o.span.file.0 as usize];
+/// Every reference with the origin of the object that holds it (its tenant and folder are
+/// where it is resolved) and the kinds of object it may name, in the order of
+/// `references_mut`.
+pub fn for_each_reference<'w>(ws: &'w Workspace, mut visit: impl FnMut(&'w Reference, &'w Origin, &'static [Kind])) {
     for sa in &ws.service_accounts {
         for r in &sa.groups {
-            visit(r, &sa.origin.tenant, module(&sa.origin), &[Kind::Group]);
+            visit(r, &sa.origin, &[Kind::Group]);
         }
     }
     for user in &ws.users {
         for r in &user.groups {
-            visit(r, &user.origin.tenant, module(&user.origin), &[Kind::Group]);
+            visit(r, &user.origin, &[Kind::Group]);
         }
     }
     for t in &ws.tokens {
-        let kind = match t.owner_kind {
-            OwnerKind::ServiceAccount => Kind::ServiceAccount,
-            OwnerKind::User => Kind::User,
+        let kinds: &[Kind] = match t.owner_kind {
+            OwnerKind::ServiceAccount => &[Kind::ServiceAccount],
+            OwnerKind::User => &[Kind::User],
         };
-        visit(&t.owner, &t.origin.tenant, module(&t.origin), &[kind]);
+        visit(&t.owner, &t.origin, kinds);
     }
     for b in &ws.bindings {
         let principal_kinds: &[Kind] = match known_str(&b.principal_type) {
@@ -52,12 +54,12 @@ fn for_each_reference(ws: &Workspace, modules: &[usize], mut visit: impl FnMut(&
             Some("USER") => &[Kind::ServiceAccount, Kind::User],
             _ => &[Kind::Group, Kind::ServiceAccount, Kind::User],
         };
-        visit(&b.principal, &b.origin.tenant, module(&b.origin), principal_kinds);
-        visit(&b.role, &b.origin.tenant, module(&b.origin), &[Kind::Role]);
+        visit(&b.principal, &b.origin, principal_kinds);
+        visit(&b.role, &b.origin, &[Kind::Role]);
     }
     for ms in &ws.memberships {
-        visit(&ms.user, &ms.origin.tenant, module(&ms.origin), &[Kind::ServiceAccount, Kind::User]);
-        visit(&ms.group, &ms.origin.tenant, module(&ms.origin), &[Kind::Group]);
+        visit(&ms.user, &ms.origin, &[Kind::ServiceAccount, Kind::User]);
+        visit(&ms.group, &ms.origin, &[Kind::Group]);
     }
 }
 

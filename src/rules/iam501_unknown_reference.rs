@@ -4,7 +4,6 @@
 
 use super::Context;
 use crate::finding::Finding;
-use crate::model::local_address;
 use crate::model::*;
 use crate::resolve::kind_of;
 use crate::suggest::{self, Dictionary};
@@ -12,38 +11,10 @@ use std::collections::HashMap;
 
 pub const CODE: &str = "IAM501";
 
-const PRINCIPALS: &[Kind] = &[Kind::Group, Kind::ServiceAccount, Kind::User];
-const USERS: &[Kind] = &[Kind::ServiceAccount, Kind::User];
-
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;
     let mut refs: Vec<(&Reference, &str, &[Kind])> = Vec::new();
-    for sa in &ws.service_accounts {
-        refs.extend(sa.groups.iter().map(|r| (r, sa.origin.tenant.as_str(), &[Kind::Group][..])));
-    }
-    for u in &ws.users {
-        refs.extend(u.groups.iter().map(|r| (r, u.origin.tenant.as_str(), &[Kind::Group][..])));
-    }
-    for t in &ws.tokens {
-        let kinds: &[Kind] = match t.owner_kind {
-            OwnerKind::ServiceAccount => &[Kind::ServiceAccount],
-            OwnerKind::User => &[Kind::User],
-        };
-        refs.push((&t.owner, &t.origin.tenant, kinds));
-    }
-    for b in &ws.bindings {
-        let kinds: &[Kind] = match known_str(&b.principal_type) {
-            Some("GROUP") => &[Kind::Group],
-            Some("USER") => USERS,
-            _ => PRINCIPALS,
-        };
-        refs.push((&b.principal, &b.origin.tenant, kinds));
-        refs.push((&b.role, &b.origin.tenant, &[Kind::Role]));
-    }
-    for m in &ws.memberships {
-        refs.push((&m.user, &m.origin.tenant, USERS));
-        refs.push((&m.group, &m.origin.tenant, &[Kind::Group]));
-    }
+    crate::resolve::for_each_reference(ws, |r, origin, kinds| refs.push((r, origin.tenant.as_str(), kinds)));
     let mut index: Option<Index> = None;
     let mut budget = suggest::COMPARISON_BUDGET;
     for (r, tenant, kinds) in refs {
