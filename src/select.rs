@@ -21,12 +21,17 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Checks every selector names at least one rule.
+    /// Checks every selector names at least one rule of the catalogue.
     pub fn validate(&self) -> Result<(), String> {
+        self.validate_in(rules::all())
+    }
+
+    /// Checks every selector names at least one rule of `catalogue`.
+    pub fn validate_in(&self, catalogue: &[RuleEntry]) -> Result<(), String> {
         let all = self.select.iter().flatten().chain(&self.extend_select).chain(&self.ignore);
         for s in all.chain(self.severities.keys()) {
-            if !rules::all().iter().any(|r| matches(s, r)) {
-                let names = rules::all().iter().flat_map(|r| [r.code, r.meta.name.as_str()]);
+            if !catalogue.iter().any(|r| matches(s, r)) {
+                let names = catalogue.iter().flat_map(|r| [r.code, r.meta.name.as_str()]);
                 let hint =
                     crate::suggest::closest(s, names).map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default();
                 return Err(format!("unknown rule `{s}`{hint}"));

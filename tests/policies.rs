@@ -217,3 +217,26 @@ fn the_readme_policy_loads_and_fires() {
     assert_eq!(found[0].message, "production token deploy lives longer than 30 days (P31D)");
     assert!(found[0].fix.is_some());
 }
+
+/// A configuration that names rules (built-in or a policy's) beside its `rules-dir`: the
+/// names are checked once the policies are in the catalogue, so that neither stops them
+/// from joining it; a name nothing answers to still fails, at its line.
+#[test]
+fn a_configuration_naming_rules_and_policies_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    let pack = repo_root().join(PACK).join("org001-sa-team-prefix.yaml");
+    write(d, "policies/org001.yaml", &std::fs::read_to_string(pack).unwrap());
+    write(d, "iam.yaml", "serviceAccounts:\n  - name: ci\n");
+    write(d, ".iamlint.yaml", "rules-dir: policies\nignore: [IAM401]\nseverity:\n  ORG001: warning\n");
+    let out = iamlint(d, &["check", "--format", "concise", "."]);
+    assert_eq!(stdout(&out), "iam.yaml:2:11: ORG001 [warning] service account ci must start with a team prefix\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(iamlint(d, &["rules"]).status.code(), Some(0));
+    assert_eq!(iamlint(d, &["config"]).status.code(), Some(0));
+    write(d, ".iamlint.yaml", "rules-dir: policies\nignore: [ORG0001]\n");
+    let out = iamlint(d, &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(".iamlint.yaml:2:10: `ignore`: unknown rule `ORG0001`"), "{}", stderr(&out));
+}

@@ -245,6 +245,9 @@ fn check(args: CheckArgs) -> i32 {
     if let Err(status) = install_policies(&rules_dirs) {
         return status;
     }
+    if let Err(e) = config.verify_rules() {
+        return fail(&e);
+    }
     // Command-line flags override the configuration: --select replaces its selection,
     // --extend-select and --ignore add to it.
     let mut selection = config.selection();

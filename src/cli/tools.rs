@@ -49,6 +49,9 @@ pub fn rules(args: RulesArgs) -> i32 {
     if let Err(status) = install_policies(&policies) {
         return status;
     }
+    if let Err(e) = config.verify_rules() {
+        return fail(&e);
+    }
     let selection = config.selection();
     match args.format {
         RulesFormat::Table => print(&rules_table(&selection)),
@@ -84,6 +87,15 @@ pub fn config(args: ConfigArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
+    // Policies are read only to tell whether a rule name is one of theirs.
+    if !config.unverified_rules.is_empty() {
+        if let Err(status) = install_policies(config.rules_dir.as_slice()) {
+            return status;
+        }
+        if let Err(e) = config.verify_rules() {
+            return fail(&e);
+        }
+    }
     let globs = |g: &[crate::config::PathGlob]| g.iter().map(|g| g.pattern.clone()).collect::<Vec<_>>();
     let shown = json!({
         "file": config.file.as_ref().map(|f| f.display().to_string()),

@@ -45,6 +45,9 @@ pub struct Config {
     pub unsuppressible: Vec<String>,
     pub max_file_size: Option<u64>,
     pub max_yaml_depth: Option<usize>,
+    /// Rule names no built-in rule answers to, with the error to report unless an installed
+    /// policy does (`verify_rules`).
+    pub unverified_rules: Vec<(String, ConfigError)>,
 }
 
 /// A glob over paths relative to the configuration's folder. A pattern without `/`
@@ -194,6 +197,18 @@ pub const KEYS: &[Key] = &[
 ];
 
 impl Config {
+    /// Fails on the first rule name that neither a built-in rule nor an installed policy
+    /// answers to. Call once policies are installed.
+    pub fn verify_rules(&self) -> Result<(), String> {
+        for (rule, error) in &self.unverified_rules {
+            let probe = crate::select::Selection { select: Some(vec![rule.clone()]), ..Default::default() };
+            if probe.validate().is_err() {
+                return Err(error.to_string());
+            }
+        }
+        Ok(())
+    }
+
     /// The configuration for a run: `explicit` (`--config`) if given, else the one file
     /// found above the paths. Paths under different configuration files are an error,
     /// since one run applies one configuration.
@@ -342,8 +357,9 @@ mod tests {
         let e = parse_text("severity:\n  IAM401: fatal\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 11));
         assert!(e.message.contains("unknown severity `fatal`"), "{e}");
-        let e = parse_text("ignore: [IAM999]\n").unwrap_err();
-        assert!(e.message.contains("unknown rule `IAM999`"), "{e}");
+        // Known only once policies are installed: reported then, still naming line and key.
+        let e = parse_text("ignore: [IAM999]\n").unwrap().verify_rules().unwrap_err();
+        assert!(e.contains("unknown rule `IAM999`") && e.contains(":1:10: `ignore`"), "{e}");
         let e = parse_text("per-file-ignores:\n  \"a/[b\": [IAM101]\n").unwrap_err();
         assert_eq!((e.line, e.key.as_str()), (2, "per-file-ignores"));
         let e = parse_text("max-file-size: -3\n").unwrap_err();

@@ -44,14 +44,24 @@ impl Parser<'_> {
         }
     }
 
-    fn rules(&self, node: &Node, key: &str) -> Result<Vec<String>, ConfigError> {
+    fn rules(&self, config: &mut Config, node: &Node, key: &str) -> Result<Vec<String>, ConfigError> {
         let mut out = Vec::new();
         for (rule, at) in self.list(node, key, "rule")? {
-            let probe = Selection { select: Some(vec![rule.to_string()]), ..Selection::default() };
-            probe.validate().map_err(|e| self.error(at, key, e))?;
+            self.check_rule(config, rule, at, key);
             out.push(rule.to_string());
         }
         Ok(out)
+    }
+
+    /// A rule name no built-in rule answers to may be an organisation policy's, known only
+    /// once policies are installed: it is kept, with the error to report if it is not one
+    /// (`Config::verify_rules`). Looking at the full catalogue here would fix it before the
+    /// policies could join.
+    fn check_rule(&self, config: &mut Config, rule: &str, at: usize, key: &str) {
+        let probe = Selection { select: Some(vec![rule.to_string()]), ..Selection::default() };
+        if let Err(e) = probe.validate_in(crate::rules::builtin()) {
+            config.unverified_rules.push((rule.to_string(), self.error(at, key, e)));
+        }
     }
 
     fn globs(&self, node: &Node, key: &str) -> Result<Vec<PathGlob>, ConfigError> {
@@ -90,7 +100,7 @@ impl Parser<'_> {
     fn apply(&self, config: &mut Config, name: &'static str, shape: Shape, value: &Node) -> Result<(), ConfigError> {
         match shape {
             Shape::Rules => {
-                let rules = self.rules(value, name)?;
+                let rules = self.rules(config, value, name)?;
                 match name {
                     "select" => config.select = Some(rules),
                     "extend-select" => config.extend_select = rules,
@@ -102,8 +112,7 @@ impl Parser<'_> {
             Shape::SeverityMap => {
                 for (k, v) in self.entries(value, name, "rules to severities")? {
                     let rule = self.string(k, name, "a rule")?;
-                    let probe = Selection { select: Some(vec![rule.to_string()]), ..Selection::default() };
-                    probe.validate().map_err(|e| self.error(k.start(), name, e))?;
+                    self.check_rule(config, rule, k.start(), name);
                     let text = self.string(v, name, "a severity")?;
                     let severity = Severity::parse(text).ok_or_else(|| {
                         self.error(v.start(), name, format!("unknown severity `{text}` (error, warning or info)"))
@@ -115,7 +124,8 @@ impl Parser<'_> {
                 for (k, v) in self.entries(value, name, "globs to rules")? {
                     let pattern = self.string(k, name, "a glob")?;
                     let glob = self.glob(pattern, k.start(), name)?;
-                    config.per_file_ignores.push(PerFileIgnore { glob, rules: self.rules(v, name)? });
+                    let rules = self.rules(config, v, name)?;
+                    config.per_file_ignores.push(PerFileIgnore { glob, rules });
                 }
             }
             Shape::Duration => {
