@@ -65,13 +65,11 @@ pub fn parse(text: &str, comment: &Comment, resolve: &dyn Fn(&str) -> Option<&'s
         Some(i) => (&list[..i], Some(list[i + 2..].trim())),
         None => (list, None),
     };
-    let mut offset = 0;
-    for token in names.split(|c: char| c == ',' || c.is_whitespace()) {
-        if !token.is_empty() {
-            let at = list_start + offset;
-            d.names.push(Name { text: token.to_string(), span: at..at + token.len(), code: resolve(token) });
-        }
-        offset += token.len() + 1;
+    // Offsets from the tokens themselves: a separator may be wider than a byte (a
+    // non-breaking space), and counting one byte each shifted every later name's span.
+    for token in names.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        let at = list_start + (token.as_ptr() as usize - names.as_ptr() as usize);
+        d.names.push(Name { text: token.to_string(), span: at..at + token.len(), code: resolve(token) });
     }
     d.reason = reason.filter(|r| !r.is_empty()).map(str::to_string);
     if d.names.is_empty() {
@@ -109,6 +107,14 @@ mod tests {
         assert_eq!(d.reason.as_deref(), Some("migration window, until 2027-03-31"));
         assert_eq!(d.until, Some(Date { year: 2027, month: 3, day: 31 }));
         assert_eq!(d.malformed, None);
+    }
+
+    #[test]
+    fn name_spans_survive_wide_separators() {
+        let text = "a: 1  # iamlint-ignore: IAM999\u{a0}IAM401,\u{3000}token-name\n";
+        let d = one(text).unwrap();
+        let names: Vec<_> = d.names.iter().map(|n| &text[n.span.clone()]).collect();
+        assert_eq!(names, ["IAM999", "IAM401", "token-name"]);
     }
 
     #[test]
