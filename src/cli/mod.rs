@@ -216,15 +216,21 @@ pub fn main() -> i32 {
 fn install_policies(paths: &[PathBuf]) -> Result<(), i32> {
     crate::policy::install(paths).map_err(|e| {
         for error in &e.errors {
-            eprintln!("error: {error}");
+            note(&format!("error: {error}"));
         }
         2
     })
 }
 
 fn fail(message: &str) -> i32 {
-    eprintln!("error: {message}");
+    note(&format!("error: {message}"));
     2
+}
+
+/// A line on standard error; a closed pipe (`iamlint ... 2>&1 | head`) is no reason to
+/// panic, as `eprintln!` would.
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn print(text: &str) {
@@ -293,7 +299,7 @@ fn check(args: CheckArgs) -> i32 {
         Err(e) => return fail(&e),
     };
     for note in &report.notes {
-        eprintln!("{note}");
+        self::note(note);
     }
     if let Some(diff) = &report.diff {
         print(diff);
@@ -312,7 +318,7 @@ fn check(args: CheckArgs) -> i32 {
     let render_options = RenderOptions { color, files: outcome.files };
     print(&render::render(args.format, &outcome.ws, &outcome.findings, &render_options));
     if args.format == OutputFormat::Human {
-        eprintln!("{}", render::summary(&outcome.findings, outcome.files));
+        note(&render::summary(&outcome.findings, outcome.files));
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
