@@ -323,3 +323,17 @@ fn module_calls_that_multiply_stay_bounded() {
     // Every group is named `g`: one finding, at the name.
     assert_eq!(r.stdout, "m/main.tf:8:11: IAM103 [error] duplicate group name `g` in tenant `main`\n");
 }
+
+/// A script of fifty thousand literal tokens: each is recorded once, without comparing it
+/// with every earlier one (that took minutes for 200,000).
+#[test]
+fn many_credentials_in_one_script() {
+    let dir = workspace();
+    let script: String = (0..50_000).map(|i| format!("kestra flow update --api-token tok{i:07}abcdef\n")).collect();
+    write(dir.path(), "deploy.sh", &script);
+    let r = run(dir.path(), &["check", "--format", "concise", "--select", "IAM601", "."]);
+    assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
+    assert_eq!(r.status, Some(1));
+    assert_eq!(r.stdout.lines().count(), 50_000);
+    assert!(r.stdout.lines().all(|l| l.contains("IAM601") && l.contains("`tok0…`")), "{}", &r.stdout[..200]);
+}

@@ -38,7 +38,9 @@ pub fn preview(value: &str) -> String {
     format!("{shown}…")
 }
 
-/// Records a literal credential at `span` (once per span): for IAM601, and for redaction.
+/// Records a literal credential at `span`: for IAM601 (which reports a span once, however
+/// many blocks use it), and for redaction. Not checked for duplicates here: a script of
+/// many thousands of credentials made that check quadratic.
 pub fn record(
     model: &mut FileModel,
     span: Span,
@@ -47,7 +49,7 @@ pub fn record(
     context: String,
     used_by: Option<(Span, String)>,
 ) {
-    if is_reference(value) || model.credentials.iter().any(|c| c.span == span) {
+    if is_reference(value) {
         return;
     }
     model.secrets.push(span);
@@ -116,6 +118,8 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         let body = line.trim_end_matches(['\n', '\r']);
         // Once per line, so a long continued command stays linear.
         mentions_kestra = (continues && mentions_kestra) || KESTRA.is_match(body);
+        // Several patterns may match one value; it is recorded once.
+        let line_first = model.credentials.len();
         for pattern in PATTERNS.iter() {
             if pattern.kestra_only && !mentions_kestra {
                 continue;
@@ -137,6 +141,9 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
                     continue;
                 }
                 let span = Span::new(file, offset + start, offset + start + value.len());
+                if model.credentials[line_first..].iter().any(|c| c.span == span) {
+                    continue;
+                }
                 record(model, span, pattern.kind, value, pattern.context.to_string(), None);
             }
         }
