@@ -55,14 +55,6 @@ impl Baseline {
         let prints = fingerprint::fingerprints(ws, &findings);
         findings.into_iter().zip(prints).filter(|(_, p)| !self.fingerprints.contains(p)).map(|(f, _)| f).collect()
     }
-
-    pub fn len(&self) -> usize {
-        self.fingerprints.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.fingerprints.is_empty()
-    }
 }
 
 /// The baseline file for these findings, sorted so that it diffs well under version control.

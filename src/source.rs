@@ -153,14 +153,6 @@ impl SourceMap {
         self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     pub fn text(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;
         text.get(span.start..span.end).unwrap_or("")

@@ -333,7 +333,6 @@ impl Lowering {
 /// address without `module.` prefixes (a child module's files name their resources without
 /// them); a block that could not be expanded (`x.y`) is superseded by the plan's instances
 /// (`x.y["k"]`).
-#[derive(Default)]
 pub struct Planned(HashSet<String>);
 
 impl Planned {
