@@ -466,3 +466,19 @@ resource "kestra_binding" "solo" {
         ]
     );
 }
+
+/// A literal credential in a child module called twice is one finding, named as the
+/// module's file writes the resource.
+#[test]
+fn a_credential_in_a_child_module_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    write(d, "main.tf", "module \"users\" {\n  source   = \"./user\"\n  for_each = toset([\"a\", \"b\"])\n}\n");
+    write(d, "user/main.tf", "resource \"kestra_user_password\" \"p\" {\n  password = \"hunter2hunter2\"\n}\n");
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM601", "."]);
+    assert_eq!(
+        stdout(&out),
+        "user/main.tf:2:15: IAM601 [error] hardcoded password `hun…` in `password` of `kestra_user_password.p`\n"
+    );
+}

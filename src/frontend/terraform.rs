@@ -233,6 +233,13 @@ impl<'i> Modules<'i> {
                     .collect(),
             );
         }
+        // Instances repeat the same computed and secret spans.
+        for model in children.models.values_mut() {
+            model.computed.sort();
+            model.computed.dedup();
+            model.secrets.sort();
+            model.secrets.dedup();
+        }
         emit(children.models.into_iter().collect());
     }
 

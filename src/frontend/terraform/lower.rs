@@ -499,7 +499,9 @@ impl<'a> Lowering<'_, 'a> {
         let Some(attr) = body.attr(key) else { return };
         let v = self.eval(&attr, scope);
         let Some(value) = v.as_str() else { return };
-        let place = origin.address.split('[').next().unwrap_or(&origin.address);
+        // As the file writes it: the same for every instance of a child module.
+        let address = local_address(&origin.address);
+        let place = address.split('[').next().unwrap_or(address);
         let context = format!("`{key}` of `{place}`");
         let inside =
             v.span.file == origin.extent.file && origin.extent.start <= v.span.start && v.span.end <= origin.extent.end;
