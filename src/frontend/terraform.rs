@@ -752,6 +752,22 @@ resource "kestra_group" "g" {
     }
 
     #[test]
+    fn locals_wrapping_locals_stop_at_the_nesting_limit() {
+        // Evaluated in order (through `all`), each local wraps the cached one before it: no
+        // expression is deep, but the values would be, past what a recursive walk survives.
+        let mut text = String::from("locals {\n  l0 = \"x\"\n");
+        for k in 1..=70 {
+            text.push_str(&format!("  l{k} = [local.l{}]\n", k - 1));
+        }
+        let all: Vec<String> = (1..=70).map(|k| format!("local.l{k}")).collect();
+        text.push_str(&format!("  all = [{}]\n}}\n", all.join(", ")));
+        text.push_str("resource \"kestra_group\" \"x\" {\n  name = [local.all, length(local.l64)][1]\n  description = [local.all, length(local.l65)][1]\n}\n");
+        let m = lower(&text);
+        assert_eq!(known_str(&m.groups[0].name), Some("1"));
+        assert!(m.groups[0].description.as_ref().unwrap().is_unknown());
+    }
+
+    #[test]
     fn hostile_modules_stay_bounded() {
         // 30 blocks of 10,000 instances: the module's allowance stops the expansion.
         let mut text = String::new();

@@ -323,6 +323,7 @@ impl<'a> Evaluator<'a> {
         let Some(expr) = self.env.locals.get(name).copied() else { return V::unknown(span) };
         self.cache.borrow_mut().insert(name.to_string(), None);
         let v = self.eval(expr, &Scope::default());
+        let v = if v.nesting() > super::value::MAX_NESTING { V::unknown(v.span) } else { v };
         self.cache.borrow_mut().insert(name.to_string(), Some(v.clone()));
         v
     }

@@ -61,7 +61,38 @@ impl Entry {
     }
 }
 
+/// A local whose value nests lists, sets and maps deeper than this is unknown. A chain of
+/// locals each wrapping the one before (`l2 = [local.l1]`) builds arbitrarily deep values
+/// without any one expression being deep, and walking or dropping one recursively would
+/// overflow the stack. Every cached local stays within it, so a new value is at most this
+/// plus one expression's nesting deep, and measuring it recursively is safe.
+pub const MAX_NESTING: usize = 64;
+
 impl V {
+    /// How many lists, sets and maps deep the value nests. Shared parts are measured once:
+    /// a value that doubles at every level costs no more than its distinct parts.
+    pub fn nesting(&self) -> usize {
+        fn depth(v: &V, memo: &mut std::collections::HashMap<*const (), usize>) -> usize {
+            let ptr = match &v.kind {
+                K::List(items) | K::Set(items) => Rc::as_ptr(items) as *const (),
+                K::Map(m) => Rc::as_ptr(m) as *const (),
+                _ => return 0,
+            };
+            if let Some(&d) = memo.get(&ptr) {
+                return d;
+            }
+            let inner = match &v.kind {
+                K::List(items) | K::Set(items) => items.iter().map(|i| depth(i, memo)).max(),
+                K::Map(m) => m.values().map(|e| depth(&e.value, memo)).max(),
+                _ => None,
+            };
+            let d = 1 + inner.unwrap_or(0);
+            memo.insert(ptr, d);
+            d
+        }
+        depth(self, &mut std::collections::HashMap::new())
+    }
+
     pub fn new(kind: K, span: Span) -> V {
         V { kind, span, computed: false }
     }
