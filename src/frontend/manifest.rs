@@ -48,10 +48,8 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
     // YAML accepts JSON's supersets (trailing commas, comments): a .json file must also be
     // strict JSON, or Kestra's API and every other tool will reject it.
     if json {
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        if let Err((offset, e)) = yaml::check_strict_json(text) {
             if looks_like_manifest(text) {
-                let source = crate::source::SourceFile::new(String::new(), Default::default(), text.into(), false);
-                let offset = source.offset(e.line(), e.column());
                 model.problems.push(Problem {
                     code: "IAM001",
                     span: Span::new(file, offset, offset),

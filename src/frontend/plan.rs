@@ -22,7 +22,7 @@ pub fn parse(file: FileId, text: &str) -> Option<FileModel> {
     if !text.contains("\"planned_values\"") || !text.contains("\"format_version\"") {
         return None;
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    yaml::check_strict_json(text).ok()?;
     let docs = yaml::parse(text, Limits::default()).ok()?;
     let root = docs.first()?;
     root.get("format_version")?;

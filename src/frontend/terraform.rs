@@ -92,9 +92,7 @@ fn parse_hcl(file: FileId, text: &str) -> Result<Syntax, Problem> {
 }
 
 fn parse_json(file: FileId, text: &str) -> Result<Syntax, Problem> {
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        let source = crate::source::SourceFile::new(String::new(), PathBuf::new(), text.into(), false);
-        let offset = source.offset(e.line(), e.column());
+    if let Err((offset, e)) = yaml::check_strict_json(text) {
         return Err(syntax_error(file, offset, format!("cannot parse Terraform JSON: {e}")));
     }
     match yaml::parse(text, Limits::default()) {

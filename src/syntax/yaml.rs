@@ -321,8 +321,33 @@ fn relocate(node: Node, start: usize, end: usize) -> Node {
     }
 }
 
+/// Checks that a `.json` text is strict JSON (YAML, whose parser reads JSON here, forgives
+/// trailing commas and comments); on error, the byte offset it points at, and the error.
+pub fn check_strict_json(text: &str) -> Result<(), (usize, serde_json::Error)> {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| ()).map_err(|e| (json_error_offset(text, &e), e))
+}
+
+/// serde_json counts lines from 1 and columns in bytes from 1.
+fn json_error_offset(text: &str, e: &serde_json::Error) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(e.line().saturating_sub(1)).map(str::len).sum();
+    let mut at = (line_start + e.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn strict_json_errors_point_at_the_byte_serde_json_names() {
+        // Multi-byte characters before the error: serde_json's columns count bytes.
+        let text = "{\"a\": \"ééé\",\n \"b\": 1,}";
+        let (at, _) = super::check_strict_json(text).unwrap_err();
+        assert_eq!(&text[at..], "}");
+        assert!(super::check_strict_json("{\"a\": [1]}").is_ok());
+    }
+
     use super::*;
 
     fn one(text: &str) -> Node {
