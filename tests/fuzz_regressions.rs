@@ -38,7 +38,9 @@ fn terraform_exponential_backtracking_minimal() {
     let ws: Workspace = timed(|| load_texts(&[("main.tf", &text)]));
     assert_eq!(ws.problems[0].code, "IAM001");
     // Suppression comments are read from the same text with the same parser.
-    let comments = timed(|| iamlint::suppress::comments::comments(iamlint::suppress::comments::Syntax::Hcl, &text));
+    let comments = timed(|| {
+        iamlint::suppress::comments::comments(iamlint::suppress::comments::Syntax::Hcl, &text, Default::default())
+    });
     assert!(comments.is_empty());
     // Nesting under the limit still parses.
     let closed = format!("x = {}1{}\n", "{a = ".repeat(30), "}".repeat(30));

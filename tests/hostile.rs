@@ -337,3 +337,18 @@ fn many_credentials_in_one_script() {
     assert_eq!(r.stdout.lines().count(), 50_000);
     assert!(r.stdout.lines().all(|l| l.contains("IAM601") && l.contains("`tok0…`")), "{}", &r.stdout[..200]);
 }
+
+/// The YAML depth limit also bounds Terraform JSON, which goes through the same tree.
+#[test]
+fn yaml_depth_limit_bounds_terraform_json() {
+    let dir = workspace();
+    let deep = format!(
+        "{{\"locals\": {{\"x\": {}1{}}}, \"resource\": {{\"kestra_group\": {{\"g\": {{\"name\": \"g\"}}}}}}}}",
+        "[".repeat(8),
+        "]".repeat(8)
+    );
+    write(dir.path(), "main.tf.json", &deep);
+    let r = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert!(!r.stdout.contains("main.tf.json:1:1: IAM001"), "{}", r.stdout);
+    assert_reported(dir.path(), "main.tf.json", "nesting deeper than 8 levels", &["--max-yaml-depth", "8"]);
+}

@@ -7,12 +7,13 @@ use iamlint::discover::Candidate;
 use iamlint::frontend::FileKind;
 use iamlint::lint::{self, Loaded, Options};
 use iamlint::suppress::comments::{comments, Syntax};
+use iamlint::syntax::yaml::Limits;
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 
 fuzz_target!(|text: &str| {
-    let _ = comments(Syntax::Hcl, text);
-    let _ = comments(Syntax::Yaml, text);
+    let _ = comments(Syntax::Hcl, text, Limits::default());
+    let _ = comments(Syntax::Yaml, text, Limits::default());
     let options = Options::default();
     for (name, kind) in [("main.tf", FileKind::Terraform), ("iam.yaml", FileKind::Yaml)] {
         let candidates =

@@ -284,6 +284,7 @@ fn check(args: CheckArgs) -> i32 {
             require_reason: config.require_suppression_reason,
             unsuppressible: config.unsuppressible.clone(),
             today: None,
+            yaml_limits: options.yaml_limits(),
         },
         ..options
     };

@@ -140,7 +140,7 @@ pub fn lower<'i>(
         })
         .collect();
     let planned = plan::Planned::new(json.iter().filter(|(_, _, plan)| *plan).map(|(_, m, _)| m));
-    let mut modules = terraform::Modules::new(&terraform, var_files);
+    let mut modules = terraform::Modules::new(&terraform, var_files, yaml_limits);
 
     let mut pending: BTreeMap<FileId, FileModel> = ready.into_iter().collect();
     pending.extend(json.into_iter().map(|(file, model, _)| (file, model)));
@@ -208,7 +208,7 @@ pub fn lower<'i>(
 fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool) {
     let (file, text) = (input.file, input.text);
     match input.kind {
-        FileKind::Json => match plan::parse(file, text) {
+        FileKind::Json => match plan::parse(file, text, yaml_limits) {
             Some(model) => (model, true),
             None => (manifest::parse_with(file, text, true, yaml_limits), false),
         },

@@ -18,12 +18,12 @@ use std::collections::HashSet;
 const MAX_MODULE_DEPTH: usize = 64;
 
 /// A plan's model, or None when the text is not a plan.
-pub fn parse(file: FileId, text: &str) -> Option<FileModel> {
+pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
     if !text.contains("\"planned_values\"") || !text.contains("\"format_version\"") {
         return None;
     }
     yaml::check_strict_json(text).ok()?;
-    let docs = yaml::parse(text, Limits::default()).ok()?;
+    let docs = yaml::parse(text, limits).ok()?;
     let root = docs.first()?;
     root.get("format_version")?;
     let planned = root.get("planned_values")?;
@@ -417,14 +417,14 @@ mod tests {
 
     #[test]
     fn plans_are_recognised_by_content() {
-        assert!(parse(FileId(0), PLAN).is_some());
-        assert!(parse(FileId(0), "{\"serviceAccounts\": []}").is_none());
-        assert!(parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ").is_none());
+        assert!(parse(FileId(0), PLAN, Limits::default()).is_some());
+        assert!(parse(FileId(0), "{\"serviceAccounts\": []}", Limits::default()).is_none());
+        assert!(parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ", Limits::default()).is_none());
     }
 
     #[test]
     fn resources_of_every_module_with_unknown_absent_values() {
-        let m = parse(FileId(0), PLAN).unwrap();
+        let m = parse(FileId(0), PLAN, Limits::default()).unwrap();
         assert_eq!(m.service_accounts[0].origin.address, "kestra_service_account.accounts[\"etl\"]");
         assert_eq!(known_str(&m.service_accounts[0].name), Some("ETL"));
         assert!(matches!(m.service_accounts[0].groups[0].target, Target::External(_)));

@@ -67,10 +67,10 @@ impl TfFile {
 }
 
 /// Parses one file, or says why it does not parse.
-fn parse(input: &Input<'_>) -> Result<TfFile, Problem> {
+fn parse(input: &Input<'_>, limits: Limits) -> Result<TfFile, Problem> {
     let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let json = name.ends_with(".json");
-    let syntax = if json { parse_json(input.file, input.text) } else { parse_hcl(input.file, input.text) };
+    let syntax = if json { parse_json(input.file, input.text, limits) } else { parse_hcl(input.file, input.text) };
     match syntax {
         Ok(syntax) => Ok(TfFile { file: input.file, name, vars: input.kind == FileKind::TerraformVars, syntax }),
         Err(problem) => Err(problem),
@@ -91,11 +91,11 @@ fn parse_hcl(file: FileId, text: &str) -> Result<Syntax, Problem> {
     })
 }
 
-fn parse_json(file: FileId, text: &str) -> Result<Syntax, Problem> {
+fn parse_json(file: FileId, text: &str, limits: Limits) -> Result<Syntax, Problem> {
     if let Err((offset, e)) = yaml::check_strict_json(text) {
         return Err(syntax_error(file, offset, format!("cannot parse Terraform JSON: {e}")));
     }
-    match yaml::parse(text, Limits::default()) {
+    match yaml::parse(text, limits) {
         Ok(mut docs) if docs.len() == 1 && matches!(docs[0], Node::Map { .. }) => Ok(Syntax::Json(docs.remove(0))),
         Ok(_) => Err(syntax_error(file, 0, "Terraform JSON must be one object".into())),
         Err(e) => Err(syntax_error(file, e.offset, format!("cannot parse Terraform JSON: {}", e.message))),
@@ -118,6 +118,8 @@ pub struct Modules<'i> {
     modules: Vec<Module<'i>>,
     /// What is lowered in one piece, in directory order.
     pub units: Vec<ModuleUnit>,
+    /// The bounds Terraform JSON is parsed under (`--max-yaml-depth`).
+    limits: Limits,
 }
 
 struct Module<'i> {
@@ -145,7 +147,7 @@ const MAX_MODULE_DEPTH: usize = 8;
 const META_ARGUMENTS: [&str; 6] = ["source", "version", "providers", "depends_on", "for_each", "count"];
 
 impl<'i> Modules<'i> {
-    pub fn new(inputs: &[&'i Input<'i>], var_files: &[FileId]) -> Self {
+    pub fn new(inputs: &[&'i Input<'i>], var_files: &[FileId], limits: Limits) -> Self {
         let mut failed = Vec::new();
         let mut shared: Vec<TfFile> = Vec::new();
         for id in var_files {
@@ -153,7 +155,7 @@ impl<'i> Modules<'i> {
                 continue;
             }
             if let Some(input) = inputs.iter().find(|i| i.file == *id) {
-                match parse(input) {
+                match parse(input, limits) {
                     Ok(f) => shared.push(f),
                     Err(problem) => failed.push(unparsed(problem)),
                 }
@@ -173,13 +175,18 @@ impl<'i> Modules<'i> {
         let index: HashMap<&Path, usize> = modules.iter().enumerate().map(|(i, m)| (m.dir.as_path(), i)).collect();
         let calls: Vec<Vec<usize>> = modules
             .par_iter()
-            .map(|m| called_modules(&m.dir, &m.inputs).iter().filter_map(|d| index.get(d.as_path()).copied()).collect())
+            .map(|m| {
+                called_modules(&m.dir, &m.inputs, limits)
+                    .iter()
+                    .filter_map(|d| index.get(d.as_path()).copied())
+                    .collect()
+            })
             .collect();
         for &child in calls.iter().flatten() {
             modules[child].root = false;
         }
         let units = units(&modules, &calls);
-        Modules { shared, failed, modules, units }
+        Modules { shared, failed, modules, units, limits }
     }
 
     /// Parses, evaluates and lowers one unit: a model for each configuration file (holding
@@ -196,7 +203,7 @@ impl<'i> Modules<'i> {
         let (defining, plain): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
             head.inputs.iter().partition(|i| i.kind == FileKind::TerraformVars || may_define(i.text));
         let mut files = Vec::new();
-        for parsed in defining.par_iter().map(|i| parse(i)).collect::<Vec<_>>() {
+        for parsed in defining.par_iter().map(|i| parse(i, self.limits)).collect::<Vec<_>>() {
             match parsed {
                 Ok(f) => files.push(f),
                 Err(problem) => out.push(unparsed(problem)),
@@ -220,7 +227,7 @@ impl<'i> Modules<'i> {
         }
         emit(out);
         for wave in plain.chunks(PARSE_WAVE) {
-            let parsed: Vec<Result<TfFile, Problem>> = wave.par_iter().map(|i| parse(i)).collect();
+            let parsed: Vec<Result<TfFile, Problem>> = wave.par_iter().map(|i| parse(i, self.limits)).collect();
             emit(
                 parsed
                     .into_iter()
@@ -287,7 +294,7 @@ impl<'i> Modules<'i> {
             None => {
                 let mut files = Vec::new();
                 for input in &self.modules[module].inputs {
-                    match parse(input) {
+                    match parse(input, self.limits) {
                         Ok(f) => files.push(f),
                         // Reported once, however many instances the module has.
                         Err(problem) => {
@@ -436,10 +443,10 @@ fn may_define(text: &str) -> bool {
 /// Directories that a module's `module` blocks with a local `source` call: child modules,
 /// whose inputs come from the call, not from var files. Only files that mention `module`
 /// are parsed for this, ahead of lowering.
-fn called_modules(dir: &Path, inputs: &[&Input<'_>]) -> Vec<PathBuf> {
+fn called_modules(dir: &Path, inputs: &[&Input<'_>], limits: Limits) -> Vec<PathBuf> {
     let callers = inputs.iter().filter(|i| i.kind != FileKind::TerraformVars && i.text.contains("module"));
     let mut out = Vec::new();
-    for f in callers.filter_map(|i| parse(i).ok()) {
+    for f in callers.filter_map(|i| parse(i, limits).ok()) {
         for block in f.body().top_blocks() {
             if block.ident == "module" {
                 out.extend(local_source(dir, &block));

@@ -45,16 +45,16 @@ pub struct Comment {
 
 /// Every line comment of a file. A file its parser rejects yields none: its strings cannot be
 /// told apart from its comments.
-pub fn comments(syntax: Syntax, text: &str) -> Vec<Comment> {
-    let Some(strings) = string_spans(syntax, text) else { return Vec::new() };
+pub fn comments(syntax: Syntax, text: &str, limits: Limits) -> Vec<Comment> {
+    let Some(strings) = string_spans(syntax, text, limits) else { return Vec::new() };
     scan(syntax, text, &strings)
 }
 
 /// Byte ranges of every string-like token, sorted by start.
-fn string_spans(syntax: Syntax, text: &str) -> Option<Vec<Range<usize>>> {
+fn string_spans(syntax: Syntax, text: &str, limits: Limits) -> Option<Vec<Range<usize>>> {
     let mut spans = match syntax {
         Syntax::Yaml => {
-            let docs = yaml::parse(text, Limits::default()).ok()?;
+            let docs = yaml::parse(text, limits).ok()?;
             let mut spans = Vec::new();
             for doc in &docs {
                 quoted_scalars(doc, &mut spans);
@@ -191,7 +191,10 @@ mod tests {
     use super::*;
 
     fn bodies(syntax: Syntax, text: &str) -> Vec<(usize, String, bool)> {
-        comments(syntax, text).into_iter().map(|c| (c.line, text[c.body].to_string(), c.own_line)).collect()
+        comments(syntax, text, Limits::default())
+            .into_iter()
+            .map(|c| (c.line, text[c.body].to_string(), c.own_line))
+            .collect()
     }
 
     #[test]

@@ -93,7 +93,7 @@ mod tests {
     }
 
     fn one(text: &str) -> Option<Directive> {
-        let c = comments(Syntax::Yaml, text).into_iter().next()?;
+        let c = comments(Syntax::Yaml, text, crate::syntax::yaml::Limits::default()).into_iter().next()?;
         parse(text, &c, &resolve)
     }
 

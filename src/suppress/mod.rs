@@ -31,6 +31,9 @@ pub struct Options {
     pub unsuppressible: Vec<String>,
     /// The date expiry is judged against; `None` is today by the system clock (UTC).
     pub today: Option<Date>,
+    /// The bounds YAML was parsed under (`--max-yaml-depth`): a file linted is also read
+    /// for its suppressions.
+    pub yaml_limits: crate::syntax::yaml::Limits,
 }
 
 /// One directive with what it covers and what it silenced.
@@ -147,7 +150,7 @@ fn directives(ws: &Workspace, options: &Options) -> Vec<Entry> {
             continue;
         }
         let Some(syntax) = Syntax::of(&file.display) else { continue };
-        let all = comments::comments(syntax, &file.text);
+        let all = comments::comments(syntax, &file.text, options.yaml_limits);
         let comment_lines: BTreeSet<usize> = all.iter().filter(|c| c.own_line).map(|c| c.line).collect();
         for c in &all {
             let Some(mut d) = directive::parse(&file.text, c, &|s| rules::find(s).map(|r| r.code)) else { continue };
