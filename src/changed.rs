@@ -158,8 +158,10 @@ fn lines(file: &SourceFile, span: Span) -> (usize, usize) {
     (first, last)
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    String::from_utf8(git_bytes(dir, args)?).map_err(|_| "git printed something that is not UTF-8".to_string())
+/// Runs git in `dir`; what it printed, decoded leniently: a patch may hold text in any
+/// encoding (a Latin-1 file anywhere in the repository), of which only headers are read.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    git_bytes(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Runs git in `dir` and returns what it printed; the error is git's first line of
@@ -183,8 +185,16 @@ pub(crate) fn git_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 pub fn parse_diff(patch: &str) -> BTreeMap<String, LineChanges> {
     let mut out: BTreeMap<String, LineChanges> = BTreeMap::new();
     let mut current: Option<String> = None;
+    // File headers come between `diff --git` and the first hunk: inside a hunk, an added
+    // line that starts with `++ ` reads `+++ ` too.
+    let mut in_header = false;
     for line in patch.lines() {
-        if let Some(path) = line.strip_prefix("+++ ") {
+        if line.starts_with("diff --git ") {
+            in_header = true;
+        } else if line.starts_with("@@ ") {
+            in_header = false;
+        }
+        if let Some(path) = line.strip_prefix("+++ ").filter(|_| in_header) {
             current = unquote(path).and_then(|p| p.strip_prefix("b/").map(str::to_string));
             if let Some(p) = &current {
                 out.entry(p.clone()).or_default();
@@ -248,13 +258,19 @@ mod tests {
 
     #[test]
     fn parses_unified_zero_hunks() {
-        let patch = "diff --git a/a.tf b/a.tf\n--- a/a.tf\n+++ b/a.tf\n@@ -3 +3 @@\n-x\n+y\n@@ -10,2 +9,0 @@\n-a\n-b\n@@ -20,0 +21,2 @@\n+c\n+d\ndiff --git a/gone.tf b/gone.tf\n--- a/gone.tf\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n--- a/\"caf\\303\\251.yaml\"\n+++ \"b/caf\\303\\251.yaml\"\n@@ -1 +1 @@\n";
+        let patch = "diff --git a/a.tf b/a.tf\n--- a/a.tf\n+++ b/a.tf\n@@ -3 +3 @@\n-x\n+y\n@@ -10,2 +9,0 @@\n-a\n-b\n@@ -20,0 +21,2 @@\n+c\n+d\ndiff --git a/gone.tf b/gone.tf\n--- a/gone.tf\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\ndiff --git \"a/caf\\303\\251.yaml\" \"b/caf\\303\\251.yaml\"\n--- a/\"caf\\303\\251.yaml\"\n+++ \"b/caf\\303\\251.yaml\"\n@@ -1 +1 @@\n";
         let parsed = parse_diff(patch);
         let a = &parsed["a.tf"];
         assert_eq!(a.lines, BTreeSet::from([3, 21, 22]));
         assert_eq!(a.gaps, BTreeSet::from([9]));
         assert!(!parsed.contains_key("gone.tf"));
         assert_eq!(parsed["café.yaml"].lines, BTreeSet::from([1]));
+        // Inside a hunk, a removed `-- x` and an added `++ y` are lines, not headers.
+        let patch =
+            "diff --git a/a.yml b/a.yml\n--- a/a.yml\n+++ b/a.yml\n@@ -1 +1 @@\n--- x\n+++ y\n@@ -5,0 +6 @@\n+z\n";
+        let parsed = parse_diff(patch);
+        assert_eq!(parsed.keys().collect::<Vec<_>>(), ["a.yml"]);
+        assert_eq!(parsed["a.yml"].lines, BTreeSet::from([1, 6]));
     }
 
     #[test]

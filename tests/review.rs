@@ -245,3 +245,20 @@ fn changed_since_needs_a_repository_and_a_commit() {
         assert!(stderr(&out).contains("is not a commit"), "{}", stderr(&out));
     }
 }
+
+/// A changed file iamlint never reads, in another encoding, does not stop the review.
+#[test]
+fn changed_since_reads_past_text_in_other_encodings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::write(d.join("notes.txt"), b"caf\xe9\n").unwrap();
+    write(d, "sa.tf", "resource \"kestra_service_account\" \"x\" {\n  name = \"x\"\n}\n");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "old"]);
+    std::fs::write(d.join("notes.txt"), b"caf\xe9 cr\xe8me\n").unwrap();
+    write(d, "sa.tf", "resource \"kestra_service_account\" \"x\" {\n  name = \"X_Bot\"\n}\n");
+    let out = iamlint(d, &["check", "--changed-since", "HEAD", "--format", "concise", "--select", "IAM101"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("sa.tf:2:10: IAM101"), "{}", stdout(&out));
+}

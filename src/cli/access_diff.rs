@@ -8,6 +8,7 @@
 //! workspaces go through the same loading and access-graph code.
 
 use super::access::{report, Entry};
+use crate::changed::git;
 use crate::config::FileFilter;
 use crate::frontend::FileKind;
 use crate::lint::{self, Options};
@@ -181,10 +182,6 @@ fn cat_blobs<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<
         rest = rest.get(newline + 2 + size..).unwrap_or(&[]);
     }
     Ok(blobs)
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    crate::changed::git_bytes(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
 }
 
 fn permissions(e: &Entry) -> BTreeSet<Permission> {
