@@ -145,7 +145,7 @@ fn touches_own(objects: &[&Origin], file: &SourceFile, changes: &LineChanges, ex
     let holes: Vec<(usize, usize)> = objects
         .iter()
         .map(|o| o.extent)
-        .filter(|e| e != &extent && extent.start <= e.start && e.end <= extent.end)
+        .filter(|e| e != &extent && extent.contains(*e))
         .map(|e| lines(file, e))
         .collect();
     let (first, last) = lines(file, extent);

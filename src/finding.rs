@@ -91,10 +91,7 @@ impl Finding {
     /// tfvars value, a variable default), a secondary label at the block names the object
     /// instance it reaches, e.g. `kestra_service_account.accounts["etl"]`.
     pub fn reaching(self, origin: &Origin) -> Self {
-        let inside = self.span.file == origin.extent.file
-            && origin.extent.start <= self.span.start
-            && self.span.end <= origin.extent.end;
-        if inside {
+        if origin.extent.contains(self.span) {
             return self;
         }
         let message = format!("used by `{}`", origin.address);

@@ -23,19 +23,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let (span, why, fix, help) = match &token.max_age {
             // A misspelled key (`max_age` in a manifest, reported by IAM002) holds the value
             // the author meant: inserting another would leave two, so the fix is to correct it.
-            None if misspelled.iter().any(|k| {
-                token.origin.extent.file == k.file
-                    && token.origin.extent.start <= k.start
-                    && k.end <= token.origin.extent.end
-            }) =>
-            {
-                (
-                    token.origin.span,
-                    "has no max age (its key is misspelled)",
-                    None,
-                    Some(format!("spell the key `{key}` (see IAM002); Kestra ignores the misspelled one")),
-                )
-            }
+            None if misspelled.iter().any(|k| token.origin.extent.contains(*k)) => (
+                token.origin.span,
+                "has no max age (its key is misspelled)",
+                None,
+                Some(format!("spell the key `{key}` (see IAM002); Kestra ignores the misspelled one")),
+            ),
             None => {
                 let anchor = token.name.as_ref().or(token.description.as_ref()).map(|f| f.key);
                 let fix = anchor.and_then(|a| {
@@ -88,11 +81,12 @@ fn replace_null(format: Format, span: Span, limit: &str) -> Edit {
 
 /// Keys IAM002 reported that mean `maxAge` but are spelled otherwise (`max_age`, `MaxAge`).
 fn misspelled_max_age_keys(cx: &Context) -> Vec<Span> {
-    let fold = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
     cx.ws
         .problems
         .iter()
-        .filter(|p| p.code == "IAM002" && fold(cx.ws.sources.text(p.span)) == "maxage")
+        .filter(|p| {
+            p.code == super::iam002_unknown_key::CODE && crate::suggest::fold(cx.ws.sources.text(p.span)) == "maxage"
+        })
         .map(|p| p.span)
         .collect()
 }

@@ -503,9 +503,7 @@ impl<'a> Lowering<'_, 'a> {
         let address = local_address(&origin.address);
         let place = address.split('[').next().unwrap_or(address);
         let context = format!("`{key}` of `{place}`");
-        let inside =
-            v.span.file == origin.extent.file && origin.extent.start <= v.span.start && v.span.end <= origin.extent.end;
-        let used_by = (!inside).then(|| (origin.span, origin.address.clone()));
+        let used_by = (!origin.extent.contains(v.span)).then(|| (origin.span, origin.address.clone()));
         // A plain quoted literal: star out the value, keep the quotes.
         let span = if !v.computed && v.span.len() == value.len() + 2 {
             Span::new(v.span.file, v.span.start + 1, v.span.end - 1)
