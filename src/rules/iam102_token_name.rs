@@ -81,8 +81,8 @@ impl<'a> Owners<'a> {
         Owners { by_resolved, by_written }
     }
 
-    /// The tokens `same_owner` below accepts for `owner`, in token order: those resolved to
-    /// the same object, and (where either side did not resolve) those written the same way.
+    /// The tokens of the same owner as `owner`, in token order: those resolved to the same
+    /// object, and (where either side did not resolve) those written the same way.
     fn candidates(&self, cx: &Context, owner: &Reference) -> Vec<usize> {
         let tokens = &cx.ws.tokens;
         let resolved = owner.resolved.and_then(|o| self.by_resolved.get(&o)).map_or(&[][..], Vec::as_slice);
@@ -99,14 +99,10 @@ impl<'a> Owners<'a> {
 /// or another of its tokens would be renamed to it too.
 fn rename_blocker(cx: &Context, owners: &Owners, i: usize, new: &str) -> Option<String> {
     let tokens = &cx.ws.tokens;
-    let owner = &tokens[i].owner;
-    let same_owner = |other: &Reference| match (owner.resolved, other.resolved) {
-        (Some(a), Some(b)) => a == b,
-        _ => owner.target == other.target && owner.target != Target::Unknown,
-    };
-    for j in owners.candidates(cx, owner) {
+    // `candidates` holds exactly the tokens of the same owner.
+    for j in owners.candidates(cx, &tokens[i].owner) {
         let other = &tokens[j];
-        if j == i || !same_owner(&other.owner) {
+        if j == i {
             continue;
         }
         let Some(name) = known_str(&other.name) else { continue };

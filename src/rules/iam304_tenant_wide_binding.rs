@@ -20,10 +20,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for path in p.paths.iter().filter(|path| path.scope == Some(Scope::Tenant)) {
-            let entry = reached.entry(path.binding).or_default();
-            if !entry.iter().any(|(o, _)| *o == p.object) {
-                entry.push((p.object, chain::membership_label(ws, p.object, path)));
-            }
+            // A principal reaches a binding once: the binding names it, or one of its groups
+            // (each listed once), so no account is pushed twice.
+            reached.entry(path.binding).or_default().push((p.object, chain::membership_label(ws, p.object, path)));
         }
     }
     for (bi, accounts) in reached {
