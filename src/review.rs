@@ -52,6 +52,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     };
     let mut notes = Vec::new();
+    let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
     if plan.fix || plan.diff {
         outcome.findings = keep(&outcome.ws, outcome.findings);
         let fixed = fix::fix(outcome, options, &keep);
@@ -71,12 +72,14 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
             notes.push(format!("Fixed {} in {}.", count(fixed.applied, "problem"), count(files, "file")));
         }
         outcome = fixed.outcome;
+        unfiltered = None;
     } else {
         outcome.findings = keep(&outcome.ws, outcome.findings);
     }
     if let Some(path) = &plan.write_baseline {
-        // Every current finding, whatever `--baseline` or `--changed-since` would hide.
-        let all = lint::analyze(&outcome.ws, options);
+        // Every current finding, whatever `--baseline` or `--changed-since` would hide: as
+        // linted, unless fixes changed the files since.
+        let all = unfiltered.unwrap_or_else(|| lint::analyze(&outcome.ws, options));
         baseline::write(path, &outcome.ws, &all)?;
         notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
