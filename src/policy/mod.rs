@@ -133,13 +133,22 @@ pub struct FixSpec {
     pub value: Scalar,
 }
 
+/// The paths the installed policies were read from.
+static INSTALLED_FROM: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+
 /// Loads the policies under `paths` and adds them to the rule catalogue for the rest of
 /// the process. The catalogue is fixed on first use (as a global logger is), so this must
 /// run before any rule is looked up; installing the same policy set again is a no-op, so
 /// both the command line and `lint::run` may call it.
 pub fn install(paths: &[PathBuf]) -> Result<(), LoadError> {
+    // The same paths again (the command line, then `lint::run`): already installed, and not
+    // read twice (a file changed in between would fail the run).
+    if INSTALLED_FROM.get().is_some_and(|installed| installed == paths) {
+        return Ok(());
+    }
     let policies = load(paths)?;
     if rules::install(|| policies.iter().cloned().map(entry).collect()) {
+        let _ = INSTALLED_FROM.set(paths.to_vec());
         return Ok(());
     }
     let installed: Vec<&Policy> = rules::all().iter().filter_map(RuleEntry::policy).collect();
