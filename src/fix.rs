@@ -77,7 +77,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         .ws
         .sources
         .iter()
-        .map(|(_, f)| f.secrets.iter().filter_map(|&(a, b)| f.text.get(a..b)).map(str::to_string).collect())
+        .map(|(_, f)| f.secrets.iter().map(|&(a, b)| secret_text(&f.text, a, b).to_string()).collect())
         .collect();
     let Outcome { mut ws, mut findings, files, candidates, mut loaded } = outcome;
     let mut rejected: HashSet<FixKey> = HashSet::new();
@@ -273,6 +273,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().set_permissions(permissions)?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A secret's text, widened to whole characters: a range that cut one would otherwise be
+/// dropped, and the diff would show the secret.
+fn secret_text(text: &str, start: usize, end: usize) -> &str {
+    let (mut start, mut end) = (start.min(text.len()), end.min(text.len()));
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    &text[start..end.max(start)]
 }
 
 #[cfg(test)]
