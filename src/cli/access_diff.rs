@@ -91,7 +91,8 @@ fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
 
     let (_, _, current) = lint::load_workspace(options).map_err(|e| e.to_string())?;
     // A path that did not exist yet contributes nothing: everything under it is new.
-    let old_paths: Vec<PathBuf> = options.paths.iter().filter_map(|p| at_revision(p)).filter(|p| p.exists()).collect();
+    let old_paths: Vec<PathBuf> =
+        options.paths.iter().map(|p| at_revision(p).unwrap_or_else(|| p.clone())).filter(|p| p.exists()).collect();
     let before = if old_paths.is_empty() {
         Vec::new()
     } else {
