@@ -1,7 +1,7 @@
 //! Real Terraform layouts end to end: `--var-file` for root modules only, plans standing in
 //! for the configuration they were made from, and fixes that keep Terraform valid.
 
-mod common;
+use crate::common;
 use common::*;
 use iamlint::lint::{self, Options};
 use iamlint::select::Selection;

@@ -3,7 +3,7 @@
 //! The bar is zero errors and zero warnings; the validator's notes are listed in README.
 //! Under CI (`CI=true`) a missing validator fails the test; locally it is skipped loudly.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,9 +1,9 @@
 //! Golden tests of every machine-readable output format on one fixture workspace
 //! (`fixtures/formats/workspace`: a cross-file rename fix, an insertion fix, a path with a
 //! space, a name full of characters each format must escape, a non-ASCII line).
-//! `UPDATE_EXPECT=1 cargo test --test formats` rewrites the expectations for review.
+//! `UPDATE_EXPECT=1 cargo test --test it formats` rewrites the expectations for review.
 
-mod common;
+use crate::common;
 use common::*;
 use iamlint::lint::{self, Options};
 use iamlint::render::{self, OutputFormat, RenderOptions};

@@ -2,7 +2,7 @@
 //! errors naming file, line and key (exit 2), command-line flags over the file, and the
 //! commands that read it (`rules`, `config`).
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 
@@ -198,7 +198,7 @@ fn the_published_schema_file_is_current() {
         std::fs::write(&path, &out.stdout).unwrap();
     }
     let published = std::fs::read(&path).unwrap_or_default();
-    assert!(published == out.stdout, "iamlint.schema.json is stale: UPDATE_EXPECT=1 cargo test --test config");
+    assert!(published == out.stdout, "iamlint.schema.json is stale: UPDATE_EXPECT=1 cargo test --test it config");
 }
 
 #[test]

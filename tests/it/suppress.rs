@@ -1,7 +1,7 @@
 //! Inline suppressions: every form SPEC 4 names, the policy options (reasons, expiry,
 //! unsuppressible rules), and IAM900's report and fix.
 
-mod common;
+use crate::common;
 use common::*;
 use iamlint::fix;
 use iamlint::lint::{self, Options};

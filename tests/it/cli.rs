@@ -1,7 +1,7 @@
 //! The command line as users and scripts see it: exit statuses, the JSON contract,
 //! determinism across thread counts, partial runs, and bad input.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 

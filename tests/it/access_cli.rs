@@ -1,7 +1,7 @@
 //! `iamlint access`: effective permissions through groups and bindings across files, with
 //! namespace scoping, as a table and as JSON.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! file beside a good one, under a 10-second guard. Each must end with a diagnostic naming
 //! the bad file, status 1 (a finding, SPEC 4), no panic, and the good file still linted.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Read;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The review workflow from the command line: `--fix`, `--diff`, baselines and
 //! `--changed-since`, on real files and a real git repository.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

@@ -11,7 +11,7 @@
 //!   every comment that is not a suppression survives, in order;
 //! - `--diff`, applied with `patch -p1` to a copy, gives exactly what `--fix` writes.
 
-mod common;
+use crate::common;
 use common::*;
 use iamlint::finding::Edit;
 use iamlint::fix;

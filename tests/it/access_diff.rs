@@ -1,7 +1,7 @@
 //! `iamlint access --diff REF` in a real temporary git repository: what a pull request
 //! grants and takes away, per principal.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 use std::process::Command;

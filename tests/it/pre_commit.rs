@@ -10,10 +10,10 @@
 //! arguments, `files` pattern and `require_serial` read from `.pre-commit-hooks.yaml`.
 //! The route through `cargo install` (`repo:` this checkout, `rev:` its HEAD) is an
 //! ignored test, which `.ci/run` runs on every CI run (150 s measured on a quiet machine):
-//! `cargo test --test pre_commit -- --ignored`.
+//! `cargo test --test it pre_commit -- --ignored`.
 //! Under CI (`CI=true`) a missing pre-commit fails the test; locally it is skipped loudly.
 
-mod common;
+use crate::common;
 use common::*;
 use iamlint::syntax::yaml::{self, Limits, Node};
 use std::path::{Path, PathBuf};

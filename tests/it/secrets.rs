@@ -4,7 +4,7 @@
 //! contain a planted value — not in a message, not in a source snippet, not in a label in
 //! another file.
 
-mod common;
+use crate::common;
 use clap::ValueEnum;
 use common::*;
 use iamlint::lint::{self, Options};

@@ -1,0 +1,22 @@
+//! The integration tests, one binary: each module is one concern, and linking the library
+//! once instead of once per file saves most of the build (see ARCHITECTURE.md).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod access_cli;
+mod access_diff;
+mod cli;
+mod config;
+mod fix_props;
+mod formats;
+mod fuzz_regressions;
+mod hostile;
+mod permission_fixes;
+mod pre_commit;
+mod review;
+mod rule_docs;
+mod sarif_validator;
+mod secrets;
+mod suppress;
+mod terraform;
