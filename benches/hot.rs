@@ -80,13 +80,13 @@ fn whole_check_1000_files(bencher: Bencher) {
 fn rules_only_1000_files(bencher: Bencher) {
     let options = options();
     let outcome = lint::run(&options).expect("lints");
-    bencher.bench(|| lint::check(black_box(&outcome.ws), &options.selection, &options.settings));
+    bencher.bench(|| lint::check(&options.catalogue, black_box(&outcome.ws), &options.selection, &options.settings));
 }
 
 #[divan::bench(args = [OutputFormat::Human, OutputFormat::Concise, OutputFormat::Json], sample_count = 10)]
 fn render_1000_files(bencher: Bencher, format: OutputFormat) {
     let outcome = lint::run(&options()).expect("lints");
-    let ro = RenderOptions { color: false, files: outcome.files };
+    let ro = RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() };
     bencher
         .counter(ItemsCount::new(outcome.findings.len()))
         .bench(|| render::render(format, &outcome.ws, black_box(&outcome.findings), &ro));

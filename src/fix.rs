@@ -8,7 +8,7 @@
 //! parsed stop parsing is undone for the fixes touching that file, which are then never
 //! tried again.
 
-use crate::finding::{Edit, Finding, Fix};
+use crate::finding::{Code, Edit, Finding, Fix};
 use crate::lint::{self, Loaded, Options, Outcome};
 use crate::model::Workspace;
 use crate::source::FileId;
@@ -61,12 +61,12 @@ impl Fixed {
 
 /// A fix's identity across passes (spans move; its rule, description and target text do
 /// not), to remember fixes that broke a file.
-type FixKey = (&'static str, String, FileId, String);
+type FixKey = (Code, String, FileId, String);
 
 fn key(ws: &Workspace, f: &Finding, fix: &Fix) -> FixKey {
     let first = fix.edits.first().map(|e| e.span);
     let (file, text) = first.map_or((f.span.file, String::new()), |s| (s.file, ws.sources.text(s).to_string()));
-    (f.code, fix.description.clone(), file, text)
+    (f.code.clone(), fix.description.clone(), file, text)
 }
 
 /// Applies fixes until none is left (or `MAX_PASSES`). `outcome.findings` must already be
@@ -185,7 +185,7 @@ pub fn apply(text: &str, mut edits: Vec<&Edit>) -> String {
 /// Files that parsed before and do not after.
 fn newly_broken(before: &Workspace, after: &Workspace) -> BTreeSet<FileId> {
     let syntax_errors = |ws: &Workspace| -> BTreeSet<FileId> {
-        ws.problems.iter().filter(|p| p.code == "IAM001").map(|p| p.span.file).collect()
+        ws.problems.iter().filter(|p| p.code == crate::rules::SYNTAX_ERROR.code).map(|p| p.span.file).collect()
     };
     let was = syntax_errors(before);
     syntax_errors(after).into_iter().filter(|f| !was.contains(f)).collect()

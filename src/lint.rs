@@ -1,13 +1,14 @@
 //! The pipeline: discover -> read and parse in parallel -> merge into one model ->
 //! resolve references -> run rules -> filter -> sort.
 
+use crate::catalogue::{Catalogue, Rule};
 use crate::config::FileFilter;
 use crate::discover::{self, Candidate};
 use crate::finding::{Finding, Fix};
 use crate::frontend::{self, FileKind};
 use crate::model::Workspace;
 use crate::resolve;
-use crate::rules::{self, Context, Settings};
+use crate::rules::{Context, Settings};
 use crate::select::Selection;
 use crate::source::{FileId, SourceFile};
 use crate::suppress;
@@ -27,8 +28,8 @@ pub struct Options {
     pub max_yaml_depth: usize,
     /// Inline suppression policy (`.iamlint.yaml`: require-suppression-reason, unsuppressible).
     pub suppress: suppress::Options,
-    /// Folders (or files) of organisation policies (`--rules`, config `rules-dir`).
-    pub rules_dirs: Vec<PathBuf>,
+    /// The rules of this run: built-in ones and the organisation policies loaded for it.
+    pub catalogue: Arc<Catalogue>,
     /// The configuration's include/exclude globs.
     pub filter: FileFilter,
     /// `--var-file`: tfvars files for the root Terraform modules, in command-line order.
@@ -51,7 +52,7 @@ impl Default for Options {
             max_file_size: 16 * 1024 * 1024,
             max_yaml_depth: yaml::Limits::default().max_depth,
             suppress: suppress::Options::default(),
-            rules_dirs: Vec::new(),
+            catalogue: Arc::new(Catalogue::builtin()),
             filter: FileFilter::default(),
             var_files: Vec::new(),
         }
@@ -71,7 +72,6 @@ pub struct Outcome {
 #[derive(Debug)]
 pub enum Error {
     Discover(discover::DiscoverError),
-    Policy(crate::policy::LoadError),
     /// A `--var-file` that is missing, unreadable or not a variables file.
     VarFile(PathBuf, &'static str),
 }
@@ -80,15 +80,12 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Discover(e) => e.fmt(f),
-            Error::Policy(e) => e.fmt(f),
             Error::VarFile(p, why) => write!(f, "--var-file `{}` {why}", p.display()),
         }
     }
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
-    // Before anything looks a rule up: policies join the catalogue for the whole run.
-    crate::policy::install(&options.rules_dirs).map_err(Error::Policy)?;
     let (candidates, loaded, ws) = load_workspace(options)?;
     let findings = analyze(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
@@ -107,8 +104,10 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
 
 /// The findings of a loaded workspace: the selected rules, then inline suppressions.
 pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
-    let findings = check(ws, &options.selection, &options.settings);
-    let mut findings = suppress::apply(ws, findings, &options.selection, &options.settings, &options.suppress);
+    let catalogue = &options.catalogue;
+    let findings = check(catalogue, ws, &options.selection, &options.settings);
+    let mut findings =
+        suppress::apply(catalogue, ws, findings, &options.selection, &options.settings, &options.suppress);
     sort(ws, &mut findings);
     findings
 }
@@ -276,7 +275,7 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
-pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
+pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
     let cx = Context::new(ws, settings);
     // Each file's path relative to the configuration, for per-file-ignores.
     let relative: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
@@ -284,10 +283,11 @@ pub fn check(ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<
     } else {
         ws.sources.iter().map(|(_, f)| crate::config::relative_to(&selection.root, &f.path)).collect()
     };
-    let ignored = |r: &rules::RuleEntry, f: &Finding| {
+    let ignored = |r: &Rule, f: &Finding| {
         relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
     };
-    let mut findings: Vec<Finding> = rules::all()
+    let mut findings: Vec<Finding> = catalogue
+        .rules()
         .par_iter()
         .filter(|r| selection.enabled(r))
         .flat_map_iter(|r| {
@@ -339,10 +339,10 @@ pub fn sort(ws: &Workspace, findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         let pa = ws.sources.get(a.span.file);
         let pb = ws.sources.get(b.span.file);
-        (pa.display.as_str(), a.span.start, a.code, &a.message, a.span.end).cmp(&(
+        (pa.display.as_str(), a.span.start, &a.code, &a.message, a.span.end).cmp(&(
             pb.display.as_str(),
             b.span.start,
-            b.code,
+            &b.code,
             &b.message,
             b.span.end,
         ))

@@ -1,9 +1,9 @@
 //! Which rules run, at which severity: `--select`, `--ignore` (codes, names, code
 //! prefixes such as `IAM2`, or `ALL`) over each rule's default.
 
+use crate::catalogue::{Catalogue, Rule};
 use crate::config::PerFileIgnore;
 use crate::finding::Severity;
-use crate::rules::{self, RuleEntry};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -21,17 +21,17 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// Checks every selector names at least one rule of the catalogue.
-    pub fn validate(&self) -> Result<(), String> {
-        self.validate_in(rules::all())
+    /// Checks every selector names at least one rule of `catalogue`.
+    pub fn validate(&self, catalogue: &Catalogue) -> Result<(), String> {
+        self.validate_names(catalogue.rules().iter().map(|r| (r.code.as_str(), r.meta.name.as_str())))
     }
 
-    /// Checks every selector names at least one rule of `catalogue`.
-    pub fn validate_in(&self, catalogue: &[RuleEntry]) -> Result<(), String> {
+    /// Checks every selector names at least one of the rules `(code, name)`.
+    pub fn validate_names<'a>(&self, rules: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Result<(), String> {
         let all = self.select.iter().flatten().chain(&self.extend_select).chain(&self.ignore);
         for s in all.chain(self.severities.keys()) {
-            if !catalogue.iter().any(|r| matches(s, r)) {
-                let names = catalogue.iter().flat_map(|r| [r.code, r.meta.name.as_str()]);
+            if !rules.clone().any(|(code, name)| matches_rule(s, code, name)) {
+                let names = rules.clone().flat_map(|(code, name)| [code, name]);
                 let hint =
                     crate::suggest::closest(s, names).map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default();
                 return Err(format!("unknown rule `{s}`{hint}"));
@@ -40,7 +40,7 @@ impl Selection {
         Ok(())
     }
 
-    pub fn enabled(&self, rule: &RuleEntry) -> bool {
+    pub fn enabled(&self, rule: &Rule) -> bool {
         let any = |list: &[String]| list.iter().any(|s| matches(s, rule));
         let on = match &self.select {
             Some(select) => any(select),
@@ -50,13 +50,13 @@ impl Selection {
     }
 
     /// Whether `rule` is ignored in the file at `relative` (to `root`) by per-file-ignores.
-    pub fn ignored_in(&self, rule: &RuleEntry, relative: &Path) -> bool {
+    pub fn ignored_in(&self, rule: &Rule, relative: &Path) -> bool {
         self.per_file_ignores.iter().any(|p| p.glob.is_match(relative) && p.rules.iter().any(|s| matches(s, rule)))
     }
 
     /// The configured severity; when several selectors match (`IAM2` and `IAM201`), the
     /// most specific wins, so the result never depends on map order.
-    pub fn severity(&self, rule: &RuleEntry) -> Severity {
+    pub fn severity(&self, rule: &Rule) -> Severity {
         self.severities
             .iter()
             .filter(|(s, _)| matches(s, rule))
@@ -65,17 +65,21 @@ impl Selection {
     }
 }
 
-fn matches(selector: &str, rule: &RuleEntry) -> bool {
+fn matches(selector: &str, rule: &Rule) -> bool {
+    matches_rule(selector, &rule.code, &rule.meta.name)
+}
+
+fn matches_rule(selector: &str, code: &str, name: &str) -> bool {
     let s = selector.trim();
     s.eq_ignore_ascii_case("ALL")
-        || s.eq_ignore_ascii_case(&rule.meta.name)
-        || (s.len() >= 3 && rule.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+        || s.eq_ignore_ascii_case(name)
+        || (s.len() >= 3 && code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
 }
 
 /// Exact code or name beats a prefix, a longer prefix beats a shorter one, ALL is last.
-fn specificity(selector: &str, rule: &RuleEntry) -> usize {
+fn specificity(selector: &str, rule: &Rule) -> usize {
     let s = selector.trim();
-    if s.eq_ignore_ascii_case(rule.code) || s.eq_ignore_ascii_case(&rule.meta.name) {
+    if s.eq_ignore_ascii_case(&rule.code) || s.eq_ignore_ascii_case(&rule.meta.name) {
         usize::MAX
     } else if s.eq_ignore_ascii_case("ALL") {
         0
@@ -94,7 +98,8 @@ mod tests {
 
     #[test]
     fn most_specific_severity_wins() {
-        let rule = rules::find("IAM201").unwrap();
+        let catalogue = Catalogue::builtin();
+        let rule = catalogue.find("IAM201").unwrap();
         let mut selection = Selection::default();
         for (k, v) in [("ALL", Severity::Info), ("IAM2", Severity::Warning), ("token-never-expires", Severity::Error)] {
             selection.severities.insert(k.into(), v);
@@ -106,7 +111,8 @@ mod tests {
 
     #[test]
     fn selectors() {
-        let rule = rules::find("IAM201").unwrap();
+        let catalogue = Catalogue::builtin();
+        let rule = catalogue.find("IAM201").unwrap();
         let sel = |s: &str| Selection { select: Some(vec![s.into()]), ..Selection::default() };
         assert!(sel("IAM2").enabled(rule));
         assert!(sel("iam201").enabled(rule));
@@ -115,6 +121,6 @@ mod tests {
         let ignored = Selection { ignore: vec!["IAM201".into()], ..Selection::default() };
         assert!(!ignored.enabled(rule));
         // No rule code starts with IAM7 (IAM9 has IAM900).
-        assert!(Selection { select: Some(vec!["IAM7".into()]), ..Selection::default() }.validate().is_err());
+        assert!(Selection { select: Some(vec!["IAM7".into()]), ..Selection::default() }.validate(&catalogue).is_err());
     }
 }

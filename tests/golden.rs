@@ -7,14 +7,16 @@
 //! - `fix::CODE::CASE`: for a rule with a fix, each file the fix changes (in memory) must
 //!   equal `FILE.fixed` beside it, a file it leaves alone has no `.fixed`, and no fixable
 //!   finding is left afterwards.
-//! - `catalogue::…`: every rule has bad and good cases, and every fix is exercised.
+//! - `catalogue::…`: every rule has bad and good cases, every fix is exercised, and a rule
+//!   declared without a fix never emits one.
 //!
 //! `UPDATE_EXPECT=1 cargo test --test golden` rewrites the expectations for review.
 
+use iamlint::catalogue::Catalogue;
 use iamlint::fix;
 use iamlint::lint::{self, Options};
 use iamlint::render::{self, OutputFormat, RenderOptions};
-use iamlint::rules::{self, FixAvailability};
+use iamlint::rules::FixAvailability;
 use iamlint::select::Selection;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::{Path, PathBuf};
@@ -32,7 +34,7 @@ fn main() {
             move || rule_case(&code, &case)
         }));
         let (code, case) = (code.clone(), case.clone());
-        if rules::all().iter().any(|r| r.code == code && r.meta.fix != FixAvailability::None) {
+        if Catalogue::builtin().rules().iter().any(|r| *r.code == *code && r.meta.fix != FixAvailability::None) {
             trials.push(Trial::test(format!("fix::{code}::{name}"), move || fix_case(&code, &case)));
         }
     }
@@ -40,7 +42,13 @@ fn main() {
         let cases = cases.clone();
         move || every_rule_has_bad_and_good_cases(&cases)
     }));
-    trials.push(Trial::test("catalogue::every_fix_is_exercised", move || every_fix_is_exercised(&cases)));
+    trials.push(Trial::test("catalogue::every_fix_is_exercised", {
+        let cases = cases.clone();
+        move || every_fix_is_exercised(&cases)
+    }));
+    trials.push(Trial::test("catalogue::rules_without_a_fix_never_emit_one", move || {
+        rules_without_a_fix_never_emit_one(&cases)
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -86,7 +94,8 @@ fn differs(what: &Path, expected: &str, actual: &str) -> Failed {
 
 fn rule_case(code: &str, case: &Path) -> Result<(), Failed> {
     let outcome = lint::run(&options(code, case)).map_err(|e| format!("the fixture does not lint: {e}"))?;
-    let render_options = RenderOptions { color: false, files: outcome.files };
+    let catalogue = Catalogue::builtin();
+    let render_options = RenderOptions { color: false, files: outcome.files, catalogue: &catalogue };
     let concise = render::render(OutputFormat::Concise, &outcome.ws, &outcome.findings, &render_options);
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     let actual = format!("{concise}--- human ---\n{human}");
@@ -160,8 +169,8 @@ fn fix_case(code: &str, case: &Path) -> Result<(), Failed> {
 
 fn every_rule_has_bad_and_good_cases(cases: &[(String, PathBuf)]) -> Result<(), Failed> {
     let mut missing = Vec::new();
-    for rule in rules::all() {
-        let mine: Vec<_> = cases.iter().filter(|(c, _)| c == rule.code).collect();
+    for rule in Catalogue::builtin().rules() {
+        let mine: Vec<_> = cases.iter().filter(|(c, _)| *c == *rule.code).collect();
         let has = |prefix: &str| mine.iter().any(|(_, p)| case_name(p).starts_with(prefix));
         if !(has("bad") && has("good")) {
             missing.push(format!("{} needs bad and good fixtures under {RULE_FIXTURES}/{}/", rule.code, rule.code));
@@ -178,10 +187,10 @@ fn every_rule_has_bad_and_good_cases(cases: &[(String, PathBuf)]) -> Result<(), 
 fn every_fix_is_exercised(cases: &[(String, PathBuf)]) -> Result<(), Failed> {
     let mut missing = Vec::new();
     let mut compared = 0;
-    for rule in rules::all().iter().filter(|r| r.meta.fix != FixAvailability::None) {
+    for rule in Catalogue::builtin().rules().iter().filter(|r| r.meta.fix != FixAvailability::None) {
         let mut changed_something = false;
-        for (_, case) in cases.iter().filter(|(c, _)| c == rule.code) {
-            let (changed, _) = fixed_files(rule.code, case)?;
+        for (_, case) in cases.iter().filter(|(c, _)| *c == *rule.code) {
+            let (changed, _) = fixed_files(&rule.code, case)?;
             compared += changed.len();
             changed_something |= !changed.is_empty();
         }
@@ -196,5 +205,36 @@ fn every_fix_is_exercised(cases: &[(String, PathBuf)]) -> Result<(), Failed> {
         Ok(())
     } else {
         Err(missing.join("\n").into())
+    }
+}
+
+/// A rule's declaration is what `rules`, `explain` and SARIF tell users about its fixes:
+/// every case, linted with every rule, must agree with it.
+fn rules_without_a_fix_never_emit_one(cases: &[(String, PathBuf)]) -> Result<(), Failed> {
+    let catalogue = Catalogue::builtin();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (_, case) in cases {
+        let options = Options {
+            paths: vec![case.clone()],
+            selection: Selection { select: Some(vec!["ALL".into()]), ..Selection::default() },
+            ..Options::default()
+        };
+        let outcome = lint::run(&options).map_err(|e| format!("{}: {e}", case.display()))?;
+        for f in &outcome.findings {
+            let rule = catalogue.find(&f.code).ok_or_else(|| format!("{} is not in the catalogue", f.code))?;
+            checked += 1;
+            if rule.meta.fix == FixAvailability::None && f.fix.is_some() {
+                wrong.push(format!("{}: {} is declared without a fix but emitted one", case.display(), f.code));
+            }
+        }
+    }
+    if checked < 100 {
+        wrong.push(format!("expected the fixture corpus to produce findings, found {checked}"));
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(wrong.join("\n").into())
     }
 }

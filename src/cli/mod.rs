@@ -5,12 +5,13 @@ mod access;
 mod access_diff;
 mod tools;
 
+use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::lint::Options;
 use crate::render::{self, OutputFormat, RenderOptions};
 use crate::review;
-use crate::rules::{self, FixAvailability, Settings};
+use crate::rules::{FixAvailability, Settings};
 use crate::select::{parse_list, Selection};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -200,21 +201,23 @@ pub fn main() -> i32 {
         Command::Config(args) => tools::config(args),
         Command::Completions { shell } => tools::completions(shell),
         Command::Man => tools::man(),
-        Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
+        Command::Explain { rule, rules } => match load_catalogue(&rules) {
             Err(status) => status,
-            Ok(Some(entry)) => {
-                print(&explain(entry));
-                0
-            }
-            Ok(None) => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
+            Ok(catalogue) => match catalogue.find(&rule) {
+                Some(entry) => {
+                    print(&crate::catalogue::explain(entry));
+                    0
+                }
+                None => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
+            },
         },
         Command::Access(args) => access::run(args),
     }
 }
 
-/// Policies must join the catalogue before a rule is looked up (for `--select ORG001`).
-fn install_policies(paths: &[PathBuf]) -> Result<(), i32> {
-    crate::policy::install(paths).map_err(|e| {
+/// The rules of this run: the built-in ones and the policies under `paths`.
+fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, i32> {
+    Catalogue::load(paths).map_err(|e| {
         for error in &e.errors {
             note(&format!("error: {error}"));
         }
@@ -245,13 +248,14 @@ fn check(args: CheckArgs) -> i32 {
         Ok(c) => c,
         Err(status) => return status,
     };
-    // Policies join the rule catalogue before any selector is checked (`--select ORG001`).
+    // Policies are in the catalogue before any selector is checked (`--select ORG001`).
     let mut rules_dirs = args.rules.clone();
     rules_dirs.extend(config.rules_dir.clone());
-    if let Err(status) = install_policies(&rules_dirs) {
-        return status;
-    }
-    if let Err(e) = config.verify_rules() {
+    let catalogue = match load_catalogue(&rules_dirs) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    if let Err(e) = config.verify_rules(&catalogue) {
         return fail(&e);
     }
     // Command-line flags override the configuration: --select replaces its selection,
@@ -262,7 +266,7 @@ fn check(args: CheckArgs) -> i32 {
     }
     selection.extend_select.extend(args.extend_select);
     selection.ignore.extend(args.ignore);
-    if let Err(e) = selection.validate() {
+    if let Err(e) = selection.validate(&catalogue) {
         return fail(&e);
     }
     let max_token_age = match &args.max_token_age {
@@ -279,7 +283,7 @@ fn check(args: CheckArgs) -> i32 {
     let options = Options {
         selection,
         settings: Settings { max_token_age },
-        rules_dirs,
+        catalogue: std::sync::Arc::new(catalogue),
         suppress: crate::suppress::Options {
             require_reason: config.require_suppression_reason,
             unsuppressible: config.unsuppressible.clone(),
@@ -316,7 +320,7 @@ fn check(args: CheckArgs) -> i32 {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let render_options = RenderOptions { color, files: outcome.files };
+    let render_options = RenderOptions { color, files: outcome.files, catalogue: &options.catalogue };
     print(&render::render(args.format, &outcome.ws, &outcome.findings, &render_options));
     if args.format == OutputFormat::Human {
         note(&render::summary(&outcome.findings, outcome.files));
@@ -333,9 +337,9 @@ fn check(args: CheckArgs) -> i32 {
 }
 
 /// The rule table, with each rule's severity and on/off as `selection` sets them.
-pub fn rules_table(selection: &Selection) -> String {
+pub fn rules_table(catalogue: &Catalogue, selection: &Selection) -> String {
     let mut out = format!("{:<8} {:<38} {:<8} {:<4} {}\n", "CODE", "NAME", "SEVERITY", "ON", "FIX");
-    for r in rules::all() {
+    for r in catalogue.rules() {
         // A policy is marked with the file that defines it.
         let fix = match r.policy() {
             Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), p.source.path),
@@ -359,43 +363,4 @@ fn fix_word(fix: FixAvailability) -> &'static str {
         FixAvailability::Always => "yes",
         FixAvailability::Sometimes => "some",
     }
-}
-
-pub fn explain(entry: &rules::RuleEntry) -> String {
-    if let Some(policy) = entry.policy() {
-        return crate::policy::explain(entry, policy);
-    }
-    let m = &entry.meta;
-    let mut out = format!("# {} {}\n\n{}\n\n", m.code, m.name, m.summary);
-    out.push_str(&format!(
-        "Default severity: {}{}. Fix: {}.\n\n",
-        m.severity.as_str(),
-        if m.enabled { "" } else { " (opt-in: enable with --extend-select)" },
-        match m.fix {
-            FixAvailability::None => "none",
-            FixAvailability::Always => "available",
-            FixAvailability::Sometimes => "sometimes available",
-        }
-    ));
-    out.push_str(&format!("## What it does\n\n{}\n\n## Why is this bad?\n\n{}\n\n", m.what.trim(), m.why.trim()));
-    if let Some(bad) = &m.bad {
-        out.push_str(&format!("## Example\n\n```{}\n{}\n```\n\n", fence(&bad.file), bad.source.trim_end()));
-    }
-    if let Some(good) = &m.good {
-        out.push_str(&format!("## Use instead\n\n```{}\n{}\n```\n", fence(&good.file), good.source.trim_end()));
-    }
-    if let Some(notes) = &m.fix_notes {
-        out.push_str(&format!("\n## Fix safety\n\n{}\n", notes.trim()));
-    }
-    if !m.references.is_empty() {
-        out.push_str("\n## References\n\n");
-        for r in &m.references {
-            out.push_str(&format!("- {r}\n"));
-        }
-    }
-    out
-}
-
-fn fence(file: &str) -> &'static str {
-    crate::render::language(file)
 }

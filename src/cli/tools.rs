@@ -1,9 +1,8 @@
 //! The commands around linting: the rule list, the configuration and its schema, shell
 //! completions and the manual page (both generated from the clap definitions).
 
-use super::{fail, fix_word, install_policies, print, rules_table, Cli};
+use super::{fail, fix_word, load_catalogue, print, rules_table, Cli};
 use crate::config::Config;
-use crate::rules;
 use clap::CommandFactory;
 use serde_json::json;
 use std::path::PathBuf;
@@ -46,17 +45,19 @@ pub fn rules(args: RulesArgs) -> i32 {
     };
     let mut policies = args.rules;
     policies.extend(config.rules_dir.clone());
-    if let Err(status) = install_policies(&policies) {
-        return status;
-    }
-    if let Err(e) = config.verify_rules() {
+    let catalogue = match load_catalogue(&policies) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    if let Err(e) = config.verify_rules(&catalogue) {
         return fail(&e);
     }
     let selection = config.selection();
     match args.format {
-        RulesFormat::Table => print(&rules_table(&selection)),
+        RulesFormat::Table => print(&rules_table(&catalogue, &selection)),
         RulesFormat::Json => {
-            let list: Vec<_> = rules::all()
+            let list: Vec<_> = catalogue
+                .rules()
                 .iter()
                 .map(|r| {
                     json!({
@@ -67,8 +68,9 @@ pub fn rules(args: RulesArgs) -> i32 {
                         "enabled": selection.enabled(r),
                         "enabled_by_default": r.meta.enabled,
                         "fix": fix_word(r.meta.fix),
-                        "summary": r.meta.summary.trim(),
-                        "help_uri": crate::render::help_uri(r.code),
+                        "fix_safety": r.meta.safety.map(|s| s.as_str()),
+                        "summary": r.meta.docs.summary.trim(),
+                        "help_uri": crate::render::help_uri(&r.code),
                     })
                 })
                 .collect();
@@ -89,10 +91,11 @@ pub fn config(args: ConfigArgs) -> i32 {
     };
     // Policies are read only to tell whether a rule name is one of theirs.
     if !config.unverified_rules.is_empty() {
-        if let Err(status) = install_policies(config.rules_dir.as_slice()) {
-            return status;
-        }
-        if let Err(e) = config.verify_rules() {
+        let catalogue = match load_catalogue(config.rules_dir.as_slice()) {
+            Ok(c) => c,
+            Err(status) => return status,
+        };
+        if let Err(e) = config.verify_rules(&catalogue) {
             return fail(&e);
         }
     }

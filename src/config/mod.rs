@@ -197,12 +197,12 @@ pub const KEYS: &[Key] = &[
 ];
 
 impl Config {
-    /// Fails on the first rule name that neither a built-in rule nor an installed policy
-    /// answers to. Call once policies are installed.
-    pub fn verify_rules(&self) -> Result<(), String> {
+    /// Fails on the first rule name that neither a built-in rule nor a policy of
+    /// `catalogue` answers to.
+    pub fn verify_rules(&self, catalogue: &crate::catalogue::Catalogue) -> Result<(), String> {
         for (rule, error) in &self.unverified_rules {
             let probe = crate::select::Selection { select: Some(vec![rule.clone()]), ..Default::default() };
-            if probe.validate().is_err() {
+            if probe.validate(catalogue).is_err() {
                 return Err(error.to_string());
             }
         }
@@ -358,7 +358,10 @@ mod tests {
         assert_eq!((e.line, e.column), (2, 11));
         assert!(e.message.contains("unknown severity `fatal`"), "{e}");
         // Known only once policies are installed: reported then, still naming line and key.
-        let e = parse_text("ignore: [IAM999]\n").unwrap().verify_rules().unwrap_err();
+        let e = parse_text("ignore: [IAM999]\n")
+            .unwrap()
+            .verify_rules(&crate::catalogue::Catalogue::builtin())
+            .unwrap_err();
         assert!(e.contains("unknown rule `IAM999`") && e.contains(":1:10: `ignore`"), "{e}");
         let e = parse_text("per-file-ignores:\n  \"a/[b\": [IAM101]\n").unwrap_err();
         assert_eq!((e.line, e.key.as_str()), (2, "per-file-ignores"));

@@ -54,12 +54,11 @@ impl Parser<'_> {
     }
 
     /// A rule name no built-in rule answers to may be an organisation policy's, known only
-    /// once policies are installed: it is kept, with the error to report if it is not one
-    /// (`Config::verify_rules`). Looking at the full catalogue here would fix it before the
-    /// policies could join.
+    /// once the policies the configuration names are loaded: it is kept, with the error to
+    /// report if it is not one (`Config::verify_rules`).
     fn check_rule(&self, config: &mut Config, rule: &str, at: usize, key: &str) {
         let probe = Selection { select: Some(vec![rule.to_string()]), ..Selection::default() };
-        if let Err(e) = probe.validate_in(crate::rules::builtin()) {
+        if let Err(e) = probe.validate_names(crate::rules::BUILTIN.iter().map(|(d, _)| (d.code, d.name))) {
             config.unverified_rules.push((rule.to_string(), self.error(at, key, e)));
         }
     }

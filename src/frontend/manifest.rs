@@ -4,6 +4,7 @@
 use crate::finding::{Edit, Fix};
 use crate::frontend::credentials;
 use crate::model::*;
+use crate::rules::{SYNTAX_ERROR, UNKNOWN_KEY};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 
@@ -51,7 +52,7 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
         if let Err((offset, e)) = yaml::check_strict_json(text) {
             if looks_like_manifest(text) {
                 model.problems.push(Problem {
-                    code: "IAM001",
+                    code: SYNTAX_ERROR.code,
                     span: Span::new(file, offset, offset),
                     message: format!("cannot parse JSON manifest: {e}"),
                     help: None,
@@ -66,7 +67,7 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
         Err(e) => {
             if looks_like_manifest(text) {
                 model.problems.push(Problem {
-                    code: "IAM001",
+                    code: SYNTAX_ERROR.code,
                     span: Span::new(file, e.offset, e.offset),
                     message: format!("cannot parse manifest: {}", e.message),
                     help: None,
@@ -201,7 +202,7 @@ impl Lowering<'_> {
                         lower(self, item, i);
                     } else {
                         self.problem(
-                            "IAM002",
+                            UNKNOWN_KEY.code,
                             item,
                             format!("each item of `{section}` should be a mapping, found {}", item.kind_name()),
                             None,
@@ -211,7 +212,7 @@ impl Lowering<'_> {
             }
             n if n.is_null() => {}
             other => self.problem(
-                "IAM002",
+                UNKNOWN_KEY.code,
                 other,
                 format!("`{section}` should be a list, found {}", other.kind_name()),
                 None,
@@ -236,7 +237,7 @@ impl Lowering<'_> {
                 continue;
             }
             let help = crate::suggest::closest(name, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-            self.problem("IAM002", key, format!("unknown key `{name}` in {what}"), help);
+            self.problem(UNKNOWN_KEY.code, key, format!("unknown key `{name}` in {what}"), help);
             let fix = self.respell(key, name, known, entries);
             if let Some(problem) = self.model.problems.last_mut() {
                 problem.fix = fix.map(Box::new);
@@ -487,7 +488,12 @@ impl Lowering<'_> {
         };
         let Node::Seq { items, .. } = list else {
             if !list.is_null() {
-                self.problem("IAM002", list, format!("`apiTokens` should be a list, found {}", list.kind_name()), None);
+                self.problem(
+                    UNKNOWN_KEY.code,
+                    list,
+                    format!("`apiTokens` should be a list, found {}", list.kind_name()),
+                    None,
+                );
             }
             return;
         };

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod terraform;
 
 use crate::model::{FileModel, Problem};
+use crate::rules::SYNTAX_ERROR;
 use crate::source::{FileId, Span};
 use crate::syntax::yaml;
 use rayon::prelude::*;
@@ -229,7 +230,13 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
 /// A file that could not be read as text at all.
 pub fn unreadable(file: FileId, at: usize, message: String) -> FileModel {
     FileModel {
-        problems: vec![Problem { code: "IAM001", span: Span::new(file, at, at), message, help: None, fix: None }],
+        problems: vec![Problem {
+            code: SYNTAX_ERROR.code,
+            span: Span::new(file, at, at),
+            message,
+            help: None,
+            fix: None,
+        }],
         ..FileModel::default()
     }
 }

@@ -19,6 +19,7 @@ mod value;
 
 use super::{FileKind, Input};
 use crate::model::{FileModel, Problem};
+use crate::rules::SYNTAX_ERROR;
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 use eval::{Env, Evaluator, Scope};
@@ -103,7 +104,7 @@ fn parse_json(file: FileId, text: &str, limits: Limits) -> Result<Syntax, Proble
 }
 
 fn syntax_error(file: FileId, offset: usize, message: String) -> Problem {
-    Problem { code: "IAM001", span: Span::new(file, offset, offset), message, help: None, fix: None }
+    Problem { code: SYNTAX_ERROR.code, span: Span::new(file, offset, offset), message, help: None, fix: None }
 }
 
 /// The workspace's Terraform grouped into modules (directories), each to be parsed,

@@ -2,7 +2,7 @@
 
 use super::fields::FieldType;
 use super::{fix, Condition, Op, Policy, Scalar, Test};
-use crate::rules::RuleEntry;
+use crate::rules::RuleMeta;
 
 /// What the policy checks, one condition a line.
 pub fn describe(policy: &Policy) -> String {
@@ -66,8 +66,7 @@ fn plural(n: usize) -> &'static str {
 
 /// `iamlint explain` for a policy: its documentation, its condition in words, and the
 /// definition as written.
-pub fn explain(entry: &RuleEntry, policy: &Policy) -> String {
-    let m = &entry.meta;
+pub fn explain(m: &RuleMeta, policy: &Policy) -> String {
     let mut out = format!("# {} {}\n\n", m.code, m.name);
     if let Some(d) = &policy.description {
         out.push_str(&format!("{}\n\n", d.trim()));
@@ -83,7 +82,7 @@ pub fn explain(entry: &RuleEntry, policy: &Policy) -> String {
             .as_ref()
             .map_or_else(|| "none".to_string(), |f| format!("{}, when the field is written", fix::describe(f)))
     ));
-    out.push_str(&format!("## What it checks\n\n{}\n", m.what.trim_end()));
+    out.push_str(&format!("## What it checks\n\n{}\n", m.docs.what.trim_end()));
     out.push_str(&format!("\n## Message\n\n{}\n\nhelp: {}\n", policy.message.source, policy.help.source));
     out.push_str(&format!("\n## Definition\n\n```yaml\n{}\n```\n", policy.source.text));
     out

@@ -8,7 +8,7 @@
 use super::fields::{self, Env, Item, Object, Value};
 use super::{fix, Condition, Op, Piece, Policy, Scalar, Template, Test};
 use crate::duration;
-use crate::finding::Finding;
+use crate::finding::{Code, Finding};
 use crate::rules::Context;
 use crate::source::Span;
 
@@ -41,7 +41,7 @@ impl Outcome {
 }
 
 /// Reports every object of the policy's kind that `when` selects and `assert` rejects.
-pub fn check(code: &'static str, policy: &Policy, cx: &Context, out: &mut Vec<Finding>) {
+pub fn check(code: &Code, policy: &Policy, cx: &Context, out: &mut Vec<Finding>) {
     let env = Env::new(cx);
     for obj in Object::all(env.ws(), policy.subject) {
         if let Some(when) = &policy.when {
@@ -54,7 +54,7 @@ pub fn check(code: &'static str, policy: &Policy, cx: &Context, out: &mut Vec<Fi
             continue;
         }
         let span = outcome.at.unwrap_or(obj.origin().span);
-        let finding = Finding::new(code, span, render(&env, obj, &policy.message))
+        let finding = Finding::new(code.clone(), span, render(&env, obj, &policy.message))
             .help(render(&env, obj, &policy.help))
             .fix(policy.fix.as_ref().and_then(|f| fix::fix(env.ws(), obj, f)));
         out.push(finding);

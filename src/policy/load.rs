@@ -5,7 +5,7 @@
 
 use super::parse;
 use super::Policy;
-use crate::rules;
+use crate::rules::{self, Declaration};
 use crate::source::Position;
 use std::collections::HashSet;
 use std::fmt;
@@ -145,10 +145,10 @@ fn clashes(policies: &[Policy], errors: &mut Vec<PolicyError>) {
     let error = |p: &Policy, message: String, help: Option<String>| {
         PolicyError::at(&p.source.path, Position { line: p.source.line, column: 1 }, message, help)
     };
-    let builtin = rules::builtin();
+    let builtin: Vec<&Declaration> = rules::BUILTIN.iter().map(|(d, _)| *d).collect();
     for (i, p) in policies.iter().enumerate() {
         if let Some(b) = builtin.iter().find(|b| b.code.eq_ignore_ascii_case(&p.code)) {
-            errors.push(error(p, format!("code `{}` is the built-in rule {} ({})", p.code, b.code, b.meta.name), None));
+            errors.push(error(p, format!("code `{}` is the built-in rule {} ({})", p.code, b.code, b.name), None));
         } else if p.code.to_ascii_uppercase().starts_with("IAM") {
             errors.push(error(
                 p,
@@ -157,7 +157,7 @@ fn clashes(policies: &[Policy], errors: &mut Vec<PolicyError>) {
             ));
         }
         if let Some(b) =
-            builtin.iter().find(|b| b.meta.name.eq_ignore_ascii_case(&p.name) || b.code.eq_ignore_ascii_case(&p.name))
+            builtin.iter().find(|b| b.name.eq_ignore_ascii_case(&p.name) || b.code.eq_ignore_ascii_case(&p.name))
         {
             errors.push(error(p, format!("name `{}` names the built-in rule {}", p.name, b.code), None));
         }

@@ -1,5 +1,5 @@
 //! Policy as code: organisation rules written as YAML files (`--rules DIR`), loaded once
-//! per run and added to the rule catalogue, so that they are selected, re-levelled,
+//! per run into that run's `Catalogue`, so that they are selected, re-levelled,
 //! suppressed and rendered exactly like built-in rules.
 //!
 //! - `load`   reads policy files and reports every malformed one (file, line, problem);
@@ -26,9 +26,8 @@ pub use load::{load, LoadError, PolicyError};
 
 use crate::duration::Duration;
 use crate::finding::Severity;
-use crate::rules::{self, Check, FixAvailability, RuleEntry, RuleMeta};
+use crate::rules::Docs;
 use fields::FieldPath;
-use std::path::{Path, PathBuf};
 
 /// One organisation rule, as written in a policy file.
 #[derive(Clone, Debug, PartialEq)]
@@ -133,57 +132,20 @@ pub struct FixSpec {
     pub value: Scalar,
 }
 
-/// The paths the installed policies were read from.
-static INSTALLED_FROM: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
-
-/// Loads the policies under `paths` and adds them to the rule catalogue for the rest of
-/// the process. The catalogue is fixed on first use (as a global logger is), so this must
-/// run before any rule is looked up; installing the same policy set again is a no-op, so
-/// both the command line and `lint::run` may call it.
-pub fn install(paths: &[PathBuf]) -> Result<(), LoadError> {
-    // The same paths again (the command line, then `lint::run`): already installed, and not
-    // read twice (a file changed in between would fail the run).
-    if INSTALLED_FROM.get().is_some_and(|installed| installed == paths) {
-        return Ok(());
-    }
-    let policies = load(paths)?;
-    if rules::install(|| policies.iter().cloned().map(entry).collect()) {
-        let _ = INSTALLED_FROM.set(paths.to_vec());
-        return Ok(());
-    }
-    let installed: Vec<&Policy> = rules::all().iter().filter_map(RuleEntry::policy).collect();
-    if installed.len() == policies.len() && installed.iter().zip(&policies).all(|(a, b)| *a == b) {
-        return Ok(());
-    }
-    Err(LoadError::new(vec![PolicyError::at_path(
-        Path::new("--rules"),
-        "the rule catalogue is already in use with another policy set; load policies once, before linting",
-    )]))
-}
-
-/// A policy as a catalogue entry. Its code and name become `&'static str` through
-/// `RuleEntry`'s leaked code: a policy set is installed once per process, so the leak is
-/// bounded by the size of the user's policy files.
-fn entry(policy: Policy) -> RuleEntry {
-    let meta = RuleMeta {
-        code: policy.code.clone(),
-        name: policy.name.clone(),
-        severity: policy.severity,
-        enabled: policy.enabled,
-        fix: if policy.fix.is_some() { FixAvailability::Sometimes } else { FixAvailability::None },
+/// A policy's documentation, as `iamlint explain` and `iamlint rules` show it.
+pub fn docs(policy: &Policy) -> Docs {
+    Docs {
         summary: policy
             .description
             .as_deref()
             .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
             .unwrap_or(&policy.message.source)
             .to_string(),
-        what: describe(&policy),
+        what: describe(policy),
         why: policy.description.clone().unwrap_or_default(),
         fix_notes: policy.fix.as_ref().map(fix::describe),
         bad: None,
         good: None,
         references: Vec::new(),
-    };
-    let code: &'static str = Box::leak(policy.code.clone().into_boxed_str());
-    RuleEntry { code, check: Check::Policy(Box::new(policy)), meta }
+    }
 }

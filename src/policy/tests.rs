@@ -23,7 +23,7 @@ fn findings(p: &Policy, ws: &Workspace) -> Vec<Finding> {
     let settings = Settings::default();
     let cx = Context::new(ws, &settings);
     let mut out = Vec::new();
-    check("ORG001", p, &cx, &mut out);
+    check(&"ORG001".into(), p, &cx, &mut out);
     out
 }
 

@@ -30,7 +30,7 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             start.column,
             end.line,
             end.column,
-            property(f.code),
+            property(&f.code),
             data(&message)
         );
     }

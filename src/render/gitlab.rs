@@ -4,7 +4,8 @@
 //! Severities map error -> major, warning -> minor, info -> info: `critical` and
 //! `blocker` are left to the reviewer's judgement rather than claimed by a linter.
 
-use super::{positions, rule_name};
+use super::positions;
+use crate::catalogue::Catalogue;
 use crate::finding::{Finding, Severity};
 use crate::fingerprint;
 use crate::model::Workspace;
@@ -34,7 +35,7 @@ struct Lines {
     end: usize,
 }
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> String {
     let fingerprints = fingerprint::fingerprints(ws, findings);
     let issues: Vec<Issue> = findings
         .iter()
@@ -43,7 +44,7 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             let (start, end) = positions(ws, f);
             Issue {
                 kind: "issue",
-                check_name: format!("{} {}", f.code, rule_name(f.code)).trim_end().to_string(),
+                check_name: format!("{} {}", f.code, catalogue.name_of(&f.code)).trim_end().to_string(),
                 description: format!("{}: {}", f.code, f.message),
                 categories: ["Security"],
                 fingerprint: fp,

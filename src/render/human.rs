@@ -63,7 +63,7 @@ impl<'a> Report<'a> {
             } else {
                 let other = ws.sources.get(l.span.file);
                 related.push(Report {
-                    code: f.code,
+                    code: &f.code,
                     severity: Severity::Info,
                     message: l.message.clone(),
                     help: None,
@@ -74,7 +74,7 @@ impl<'a> Report<'a> {
             }
         }
         Report {
-            code: f.code,
+            code: &f.code,
             severity: f.severity,
             message: f.message.clone(),
             help,

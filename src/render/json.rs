@@ -1,9 +1,9 @@
 //! The stable JSON output of SPEC 4: scripts and tests read it, so fields never move.
 
 use super::positions;
+use crate::catalogue::Catalogue;
 use crate::finding::Finding;
 use crate::model::Workspace;
-use crate::rules;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -34,14 +34,14 @@ struct Summary {
     findings: usize,
 }
 
-pub fn render(ws: &Workspace, findings: &[Finding], files: usize) -> String {
+pub fn render(ws: &Workspace, findings: &[Finding], files: usize, catalogue: &Catalogue) -> String {
     let findings: Vec<JsonFinding> = findings
         .iter()
         .map(|f| {
             let (start, end) = positions(ws, f);
             JsonFinding {
-                code: f.code,
-                name: rules::find(f.code).map_or("", |r| r.meta.name.as_str()),
+                code: &f.code,
+                name: catalogue.name_of(&f.code),
                 severity: f.severity.as_str(),
                 path: &ws.sources.get(f.span.file).display,
                 line: start.line,

@@ -73,7 +73,7 @@ fn testcase(w: &mut Writer<Vec<u8>>, ws: &Workspace, f: &Finding, path: &str) ->
         .with_attributes([("name", name.as_str()), ("classname", path), ("file", path), ("line", line.as_str())])
         .write_inner_content(|w| {
             w.create_element("failure")
-                .with_attributes([("message", message.as_str()), ("type", f.code)])
+                .with_attributes([("message", message.as_str()), ("type", f.code.as_str())])
                 .write_text_content(BytesText::from_escaped(partial_escape(&body)))
                 .map(|_| ())
         })?;

@@ -12,6 +12,7 @@ mod junit;
 mod rdjson;
 mod sarif;
 
+use crate::catalogue::Catalogue;
 use crate::finding::Finding;
 use crate::model::Workspace;
 use crate::source::Position;
@@ -38,19 +39,21 @@ pub enum OutputFormat {
     Rdjson,
 }
 
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     pub color: bool,
     pub files: usize,
+    /// The run's rules, for their names and documentation.
+    pub catalogue: &'a Catalogue,
 }
 
 pub fn render(format: OutputFormat, ws: &Workspace, findings: &[Finding], options: &RenderOptions) -> String {
     match format {
         OutputFormat::Human => human::render(ws, findings, options.color),
         OutputFormat::Concise => concise::render(ws, findings),
-        OutputFormat::Json => json::render(ws, findings, options.files),
-        OutputFormat::Sarif => sarif::render(ws, findings),
+        OutputFormat::Json => json::render(ws, findings, options.files, options.catalogue),
+        OutputFormat::Sarif => sarif::render(ws, findings, options.catalogue),
         OutputFormat::Github => github::render(ws, findings),
-        OutputFormat::Gitlab => gitlab::render(ws, findings),
+        OutputFormat::Gitlab => gitlab::render(ws, findings, options.catalogue),
         OutputFormat::Junit => junit::render(ws, findings),
         OutputFormat::Checkstyle => checkstyle::render(ws, findings),
         OutputFormat::Rdjson => rdjson::render(ws, findings),
@@ -60,11 +63,6 @@ pub fn render(format: OutputFormat, ws: &Workspace, findings: &[Finding], option
 /// Where a rule's documentation is published (the `rules/<CODE>.toml` it is compiled from).
 pub fn help_uri(code: &str) -> String {
     format!("https://github.com/iamlint/iamlint/blob/main/rules/{code}.toml")
-}
-
-/// The finding's rule name, or "" for a code the catalogue does not know.
-fn rule_name(code: &str) -> &'static str {
-    crate::rules::find(code).map_or("", |r| r.meta.name.as_str())
 }
 
 /// Start and end positions of a finding, 1-based.
@@ -161,7 +159,8 @@ mod tests {
             }));
         let findings = vec![finding];
         for format in <OutputFormat as clap::ValueEnum>::value_variants() {
-            let out = render(*format, &ws, &findings, &RenderOptions { color: false, files: 1 });
+            let catalogue = Catalogue::builtin();
+            let out = render(*format, &ws, &findings, &RenderOptions { color: false, files: 1, catalogue: &catalogue });
             assert!(out.contains("a literal credential"), "{format:?}: {out}");
             assert!(!out.contains("s3cr3t"), "{format:?} leaks the secret:\n{out}");
         }

@@ -80,7 +80,7 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
                     Severity::Info => "INFO",
                 },
                 source: SOURCE,
-                code: Code { value: f.code, url: help_uri(f.code) },
+                code: Code { value: &f.code, url: help_uri(&f.code) },
                 suggestions: suggestions(ws, f),
             }
         })

@@ -5,10 +5,10 @@
 //! fingerprints, so code scanning keeps an alert's identity when lines move around it.
 
 use super::{help_uri, positions};
+use crate::catalogue::{self, Catalogue, Rule};
 use crate::finding::{Edit, Finding, Severity};
 use crate::fingerprint;
 use crate::model::Workspace;
-use crate::rules::{self, RuleEntry};
 use crate::source::Span;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_sarif::sarif::{
@@ -42,8 +42,8 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let catalogue = rules::all();
+pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> String {
+    let catalogue = catalogue.rules();
     let fingerprints = fingerprint::fingerprints(ws, findings);
     let results: Vec<SarifResult> =
         findings.iter().zip(&fingerprints).map(|(f, fp)| result(ws, catalogue, f, fp)).collect();
@@ -74,17 +74,17 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
-fn descriptor(rule: &RuleEntry) -> ReportingDescriptor {
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
     let m = &rule.meta;
-    let help_text = format!("{}\n\n{}", m.what.trim(), m.why.trim());
+    let help_text = format!("{}\n\n{}", m.docs.what.trim(), m.docs.why.trim());
     let properties = PropertyBag::builder().tags(vec!["security".to_string()]).build();
     ReportingDescriptor::builder()
-        .id(rule.code)
+        .id(rule.code.as_str())
         .name(m.name.as_str())
-        .short_description(MultiformatMessageString::builder().text(m.summary.trim()).build())
-        .full_description(MultiformatMessageString::builder().text(m.what.trim()).build())
-        .help(MultiformatMessageString::builder().text(help_text).markdown(crate::cli::explain(rule)).build())
-        .help_uri(help_uri(rule.code))
+        .short_description(MultiformatMessageString::builder().text(m.docs.summary.trim()).build())
+        .full_description(MultiformatMessageString::builder().text(m.docs.what.trim()).build())
+        .help(MultiformatMessageString::builder().text(help_text).markdown(catalogue::explain(rule)).build())
+        .help_uri(help_uri(&rule.code))
         .default_configuration(
             ReportingConfiguration::builder().level(serde_json::json!(level(m.severity))).enabled(m.enabled).build(),
         )
@@ -92,7 +92,7 @@ fn descriptor(rule: &RuleEntry) -> ReportingDescriptor {
         .build()
 }
 
-fn result(ws: &Workspace, catalogue: &[RuleEntry], f: &Finding, fingerprint: &str) -> SarifResult {
+fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) -> SarifResult {
     let (start, end) = positions(ws, f);
     let region = Region::builder()
         .start_line(start.line as i64)
@@ -125,7 +125,7 @@ fn result(ws: &Workspace, catalogue: &[RuleEntry], f: &Finding, fingerprint: &st
         None => f.message.clone(),
     };
     let builder = SarifResult::builder()
-        .rule_id(f.code)
+        .rule_id(f.code.as_str())
         .level(level(f.severity))
         .message(Message::builder().text(text).build())
         .locations(vec![location])

@@ -1,10 +1,18 @@
 //! IAM002 unknown-key: a key iamlint does not know inside a manifest section. A typo such
 //! as `max_age` for `maxAge` silently disables the check that field feeds.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Severity};
 
-pub const CODE: &str = "IAM002";
+pub const RULE: Declaration = Declaration {
+    code: "IAM002",
+    name: "unknown-key",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM002.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for p in cx.ws.problems.iter().filter(|p| p.code == CODE) {

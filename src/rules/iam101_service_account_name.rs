@@ -1,14 +1,22 @@
 //! IAM101 service-account-name: a service-account name must be a DNS label.
 
-use super::{edits, Context};
-use crate::finding::{Finding, Fix};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::model::{known_str, ObjectRef, Target};
 use crate::names::{self, NameRule};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-pub const CODE: &str = "IAM101";
+pub const RULE: Declaration = Declaration {
+    code: "IAM101",
+    name: "service-account-name",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM101.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Built on the first bad name only: scanning every account and reference once per

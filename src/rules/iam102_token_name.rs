@@ -1,14 +1,22 @@
 //! IAM102 token-name: an API token name must match the provider's
 //! `^[a-z0-9]+(?:-[a-z0-9]+)*$`, at most 63 characters.
 
-use super::{edits, Context};
-use crate::finding::{Finding, Fix};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::model::{known_str, ObjectRef, Reference, Target};
 use crate::names::{self, NameRule};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub const CODE: &str = "IAM102";
+pub const RULE: Declaration = Declaration {
+    code: "IAM102",
+    name: "token-name",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM102.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Built on the first bad name only: scanning every token once per finding is quadratic

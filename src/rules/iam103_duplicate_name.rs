@@ -1,13 +1,21 @@
 //! IAM103 duplicate-name: two service accounts, groups or roles with one name in one
 //! tenant, or two tokens of one owner with one name. Kestra keeps only one of them.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::model::{Kind, ObjectRef, Origin, Text};
 use crate::source::Span;
 use std::collections::HashMap;
 
-pub const CODE: &str = "IAM103";
+pub const RULE: Declaration = Declaration {
+    code: "IAM103",
+    name: "duplicate-name",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM103.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 /// Where names must be unique: a tenant, or (for tokens) one owner.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

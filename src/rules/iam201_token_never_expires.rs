@@ -1,14 +1,21 @@
 //! IAM201 token-never-expires: a token without a max age (absent, null, empty, zero) is
 //! valid forever; a leaked one stays usable until someone notices.
 
-use super::{edits, Context};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::duration;
-use crate::finding::Edit;
-use crate::finding::{Finding, Fix};
 use crate::model::{Format, Val};
 use crate::source::Span;
 
-pub const CODE: &str = "IAM201";
+pub const RULE: Declaration = Declaration {
+    code: "IAM201",
+    name: "token-never-expires",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM201.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.settings.max_token_age.to_iso();

@@ -1,10 +1,18 @@
 //! IAM202 token-max-age-too-long: a max age above the configured maximum (P90D).
 
-use super::{edits, Context};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::duration;
-use crate::finding::{Finding, Fix};
 
-pub const CODE: &str = "IAM202";
+pub const RULE: Declaration = Declaration {
+    code: "IAM202",
+    name: "token-max-age-too-long",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::Always(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM202.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.settings.max_token_age;

@@ -1,10 +1,18 @@
 //! IAM203 token-extended-expiry: `extended = true` moves the expiry forward on every use,
 //! so a token in regular use never expires.
 
-use super::{edits, Context};
-use crate::finding::{Finding, Fix};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 
-pub const CODE: &str = "IAM203";
+pub const RULE: Declaration = Declaration {
+    code: "IAM203",
+    name: "token-extended-expiry",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::Always(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM203.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for token in &cx.ws.tokens {

@@ -1,11 +1,19 @@
 //! IAM204 invalid-duration: a max age Kestra's `java.time.Duration` rejects (`30d`, `P1Y`,
 //! `P2W`), or a negative or fractional one.
 
-use super::{edits, Context};
+use super::{edits, Context, Declaration, Fixes, Safety};
 use crate::duration::{self, DurationError};
-use crate::finding::{Finding, Fix};
+use crate::finding::{Finding, Fix, Severity};
 
-pub const CODE: &str = "IAM204";
+pub const RULE: Declaration = Declaration {
+    code: "IAM204",
+    name: "invalid-duration",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Safe),
+    docs: include_str!("../../rules/IAM204.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for token in &cx.ws.tokens {

@@ -1,12 +1,20 @@
 //! IAM205 privileged-token: an API token whose owner is over-privileged (a super admin, able
 //! to change IAM, or holding a wildcard role). The token is the credential that leaks.
 
-use super::Context;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Label, Severity};
 use crate::access::{chain, wildcard, Wildcard};
-use crate::finding::{Finding, Label};
 use crate::model::{known_str, ObjectRef};
 
-pub const CODE: &str = "IAM205";
+pub const RULE: Declaration = Declaration {
+    code: "IAM205",
+    name: "privileged-token",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM205.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

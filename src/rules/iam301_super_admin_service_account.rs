@@ -1,10 +1,18 @@
 //! IAM301 super-admin-service-account: a bot with every permission on every tenant.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::model::known_str;
 
-pub const CODE: &str = "IAM301";
+pub const RULE: Declaration = Declaration {
+    code: "IAM301",
+    name: "super-admin-service-account",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM301.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for sa in &cx.ws.service_accounts {

@@ -1,12 +1,20 @@
 //! IAM302 wildcard-role: a role granting `*` as a type or an action, or every type of the
 //! vocabulary it is written in: an admin role under another name.
 
-use super::Context;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::access::{wildcard, Wildcard};
-use crate::finding::Finding;
 use crate::model::ObjectRef;
 
-pub const CODE: &str = "IAM302";
+pub const RULE: Declaration = Declaration {
+    code: "IAM302",
+    name: "wildcard-role",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM302.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, role) in cx.ws.roles.iter().enumerate() {

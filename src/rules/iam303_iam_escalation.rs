@@ -2,11 +2,19 @@
 //! (users, groups, roles, bindings, service accounts, tokens, impersonation): whoever holds
 //! one of its tokens can grant themselves anything.
 
-use super::Context;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::access::chain;
-use crate::finding::Finding;
 
-pub const CODE: &str = "IAM303";
+pub const RULE: Declaration = Declaration {
+    code: "IAM303",
+    name: "iam-escalation",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM303.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

@@ -2,13 +2,21 @@
 //! a group) where neither the binding nor its role has a namespace: the bot holds the role
 //! on every namespace of the tenant, present and future.
 
-use super::Context;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Label, Severity};
 use crate::access::{chain, scope::Scope};
-use crate::finding::{Finding, Label};
 use crate::model::ObjectRef;
 use std::collections::BTreeMap;
 
-pub const CODE: &str = "IAM304";
+pub const RULE: Declaration = Declaration {
+    code: "IAM304",
+    name: "tenant-wide-binding",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM304.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

@@ -1,11 +1,19 @@
 //! IAM305 secret-access: a service account with effective SECRET or KVSTORE access on the
 //! whole tenant: one leaked token reads (or rewrites) every namespace's credentials.
 
-use super::Context;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::access::{chain, scope::Scope, vocab::vocab};
-use crate::finding::Finding;
 
-pub const CODE: &str = "IAM305";
+pub const RULE: Declaration = Declaration {
+    code: "IAM305",
+    name: "secret-access",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM305.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

@@ -1,12 +1,20 @@
 //! IAM306 direct-sa-binding: a role bound to a service account itself rather than to a
 //! group: access granted one bot at a time drifts and is hard to review.
 
-use super::Context;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::access::chain;
-use crate::finding::Finding;
 use crate::model::ObjectRef;
 
-pub const CODE: &str = "IAM306";
+pub const RULE: Declaration = Declaration {
+    code: "IAM306",
+    name: "direct-sa-binding",
+    severity: Severity::Info,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM306.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

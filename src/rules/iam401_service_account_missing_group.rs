@@ -1,12 +1,20 @@
 //! IAM401 service-account-missing-group: a service account in no group escapes the
 //! group-level governance ("Bots") that CI/CD access is meant to go through.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::model::{known_str, ObjectRef, Target};
 use std::collections::HashSet;
 
-pub const CODE: &str = "IAM401";
+pub const RULE: Declaration = Declaration {
+    code: "IAM401",
+    name: "service-account-missing-group",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM401.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

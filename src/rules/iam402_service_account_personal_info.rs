@@ -1,11 +1,19 @@
 //! IAM402 service-account-personal-info: a service account is not a person; email, names
 //! and passwords on one are copy-paste from a user and a password is a credential.
 
-use super::{edits, Context};
-use crate::finding::{Finding, Fix};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::model::known_str;
 
-pub const CODE: &str = "IAM402";
+pub const RULE: Declaration = Declaration {
+    code: "IAM402",
+    name: "service-account-personal-info",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM402.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for sa in &cx.ws.service_accounts {

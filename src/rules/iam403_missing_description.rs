@@ -2,11 +2,19 @@
 //! not say what it is for. Reviewers and auditors read descriptions to decide whether a
 //! bot still needs its rights.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::model::{known_str, Origin, Text, Val};
 
-pub const CODE: &str = "IAM403";
+pub const RULE: Declaration = Declaration {
+    code: "IAM403",
+    name: "missing-description",
+    severity: Severity::Info,
+    enabled: false,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM403.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

@@ -2,14 +2,22 @@
 //! or a name) that names no object of the expected kind in the workspace. Generated Kestra
 //! ids and data sources name objects managed elsewhere and are never reported.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use crate::model::*;
 use crate::resolve::kind_of;
 use crate::suggest::{self, Dictionary};
 use std::collections::HashMap;
 
-pub const CODE: &str = "IAM501";
+pub const RULE: Declaration = Declaration {
+    code: "IAM501",
+    name: "unknown-reference",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM501.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;

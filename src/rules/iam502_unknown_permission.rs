@@ -2,13 +2,21 @@
 //! (1.x CRUD, 2.0 per-type actions). Kestra rejects the role, or the permission never
 //! matches anything; one finding per unknown value, each with its own suggestion.
 
-use super::{edits, Context};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::access::vocab::{vocab, Model};
-use crate::finding::{Finding, Fix};
 use crate::model::{ObjectRef, Text};
 use crate::suggest;
 
-pub const CODE: &str = "IAM502";
+pub const RULE: Declaration = Declaration {
+    code: "IAM502",
+    name: "unknown-permission",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM502.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let v = vocab();

@@ -3,13 +3,21 @@
 //! Kestra 2.0 replaced CRUD actions with per-type actions; the fix migrates the role the
 //! way the Terraform provider migrates its state.
 
-use super::{legacy_migration, Context};
+use super::{legacy_migration, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::access::vocab::vocab;
-use crate::finding::{Finding, Fix};
 use crate::model::{ObjectRef, PermissionStyle, Role};
 use crate::source::Span;
 
-pub const CODE: &str = "IAM503";
+pub const RULE: Declaration = Declaration {
+    code: "IAM503",
+    name: "legacy-permissions",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Unsafe),
+    docs: include_str!("../../rules/IAM503.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 enum Mark {
     Block,

@@ -8,11 +8,19 @@
 //! written as a reference (`${{ secrets.X }}`) is IAM402 only; a literal one is both, and
 //! each fix is needed: removing the field does not un-leak the value.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes};
+use crate::finding::{Finding, Severity};
 use std::collections::HashSet;
 
-pub const CODE: &str = "IAM601";
+pub const RULE: Declaration = Declaration {
+    code: "IAM601",
+    name: "hardcoded-credential",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::None,
+    docs: include_str!("../../rules/IAM601.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();

@@ -2,11 +2,19 @@
 //! (`full_token`, or the whole token resource) without `sensitive = true` prints the token
 //! in every plan and apply log, which CI keeps.
 
-use super::{edits, Context};
-use crate::finding::{Finding, Fix};
+use super::{edits, Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Fix, Severity};
 use crate::model::Val;
 
-pub const CODE: &str = "IAM602";
+pub const RULE: Declaration = Declaration {
+    code: "IAM602",
+    name: "token-output-not-sensitive",
+    severity: Severity::Error,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Safe),
+    docs: include_str!("../../rules/IAM602.toml"),
+};
+pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for output in &cx.ws.outputs {

@@ -6,9 +6,16 @@
 //! suppression pass (`crate::suppress`) reports this rule after all others have run; the
 //! model alone holds nothing for it to check.
 
-use super::Context;
-use crate::finding::Finding;
+use super::{Context, Declaration, Fixes, Safety};
+use crate::finding::{Finding, Severity};
 
-pub const CODE: &str = crate::suppress::UNUSED_SUPPRESSION;
+pub const RULE: Declaration = Declaration {
+    code: "IAM900",
+    name: "unused-suppression",
+    severity: Severity::Warning,
+    enabled: true,
+    fix: Fixes::Sometimes(Safety::Safe),
+    docs: include_str!("../../rules/IAM900.toml"),
+};
 
 pub fn check(_cx: &Context, _out: &mut Vec<Finding>) {}

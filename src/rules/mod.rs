@@ -1,33 +1,10 @@
-//! The rule catalogue. Each rule is one module with a `CODE` and a `check`; its metadata
-//! and documentation are data in `rules/<CODE>.toml`, compiled in, so `iamlint explain`
-//! and the docs can never drift from the code (a test runs every documented example).
+//! The built-in rules. Each is one module that declares the rule once (`RULE`: code, name,
+//! severity, fix and its safety) and checks the model (`check`); its documentation is data
+//! in `rules/<CODE>.toml`, compiled in, so `iamlint explain` and the docs can never drift
+//! from the code (a test runs every documented example). The rules of one run, built-in
+//! and policies, are a `crate::catalogue::Catalogue` value.
 
 mod edits;
-mod iam001_syntax_error;
-mod iam002_unknown_key;
-mod iam101_service_account_name;
-mod iam102_token_name;
-mod iam103_duplicate_name;
-mod iam201_token_never_expires;
-mod iam202_token_max_age_too_long;
-mod iam203_token_extended_expiry;
-mod iam204_invalid_duration;
-mod iam205_privileged_token;
-mod iam301_super_admin_service_account;
-mod iam302_wildcard_role;
-mod iam303_iam_escalation;
-mod iam304_tenant_wide_binding;
-mod iam305_secret_access;
-mod iam306_direct_sa_binding;
-mod iam401_service_account_missing_group;
-mod iam402_service_account_personal_info;
-mod iam403_missing_description;
-mod iam501_unknown_reference;
-mod iam502_unknown_permission;
-mod iam503_legacy_permissions;
-mod iam601_hardcoded_credential;
-mod iam602_token_output_not_sensitive;
-mod iam900_unused_suppression;
 mod legacy_migration;
 
 use crate::access::AccessGraph;
@@ -35,7 +12,7 @@ use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use serde::Deserialize;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
 /// Settings rules read; filled from the command line and (later) the config file.
 #[derive(Clone, Debug)]
@@ -66,16 +43,61 @@ impl<'a> Context<'a> {
     }
 }
 
-/// How a rule finds problems: built-in rules are Rust functions over the model;
-/// organisation policies are loaded at run time from YAML (`crate::policy`).
-#[derive(Clone)]
-pub enum Check {
-    Builtin(fn(&Context, &mut Vec<Finding>)),
-    Policy(Box<crate::policy::Policy>),
+/// A built-in rule as its file declares it: everything the engine needs to know about the
+/// rule besides its check. The long prose (`docs`) is data in `rules/<CODE>.toml`.
+pub struct Declaration {
+    pub code: &'static str,
+    /// kebab-case; selectable and suppressible like the code.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// False for an opt-in rule, run only when selected.
+    pub enabled: bool,
+    pub fix: Fixes,
+    pub docs: &'static str,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// Whether a rule's findings carry a fix, and whether applying it is safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fixes {
+    None,
+    Always(Safety),
+    Sometimes(Safety),
+}
+
+/// A fix is safe when it cannot change what Kestra grants or who exists (SPEC 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+impl Fixes {
+    pub fn availability(self) -> FixAvailability {
+        match self {
+            Fixes::None => FixAvailability::None,
+            Fixes::Always(_) => FixAvailability::Always,
+            Fixes::Sometimes(_) => FixAvailability::Sometimes,
+        }
+    }
+
+    pub fn safety(self) -> Option<Safety> {
+        match self {
+            Fixes::None => None,
+            Fixes::Always(s) | Fixes::Sometimes(s) => Some(s),
+        }
+    }
+}
+
+impl Safety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Safety::Safe => "safe",
+            Safety::Unsafe => "unsafe",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FixAvailability {
     None,
     Always,
@@ -89,15 +111,10 @@ pub struct Example {
     pub source: String,
 }
 
+/// A rule's documentation, as `rules/<CODE>.toml` writes it.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleMeta {
-    pub code: String,
-    pub name: String,
-    pub severity: Severity,
-    #[serde(default = "yes")]
-    pub enabled: bool,
-    pub fix: FixAvailability,
+pub struct Docs {
     pub summary: String,
     pub what: String,
     pub why: String,
@@ -112,105 +129,86 @@ pub struct RuleMeta {
     pub references: Vec<String>,
 }
 
-fn yes() -> bool {
-    true
+/// What the catalogue knows of any rule, built-in or policy.
+#[derive(Clone, Debug)]
+pub struct RuleMeta {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub enabled: bool,
+    pub fix: FixAvailability,
+    /// None when the rule has no fix.
+    pub safety: Option<Safety>,
+    pub docs: Docs,
 }
 
-#[derive(Clone)]
-pub struct RuleEntry {
-    pub code: &'static str,
-    pub check: Check,
-    pub meta: RuleMeta,
-}
-
-impl RuleEntry {
-    pub fn run(&self, cx: &Context, out: &mut Vec<Finding>) {
-        match &self.check {
-            Check::Builtin(check) => check(cx, out),
-            Check::Policy(policy) => crate::policy::check(self.code, policy, cx, out),
+impl Declaration {
+    /// The declaration with its documentation read; a malformed file fails the test suite
+    /// (`metadata_matches_code`) long before a user sees it.
+    pub fn meta(&self) -> RuleMeta {
+        let docs: Docs =
+            toml::from_str(self.docs).unwrap_or_else(|e| panic!("rules/{}.toml is malformed: {e}", self.code));
+        RuleMeta {
+            code: self.code.to_string(),
+            name: self.name.to_string(),
+            severity: self.severity,
+            enabled: self.enabled,
+            fix: self.fix.availability(),
+            safety: self.fix.safety(),
+            docs,
         }
     }
-
-    pub fn policy(&self) -> Option<&crate::policy::Policy> {
-        match &self.check {
-            Check::Policy(p) => Some(p),
-            Check::Builtin(_) => None,
-        }
-    }
 }
 
-macro_rules! catalogue {
-    ($($code:literal => $module:ident),* $(,)?) => {
-        fn load() -> Vec<RuleEntry> {
-            vec![$({
-                let text = include_str!(concat!("../../rules/", $code, ".toml"));
-                let meta: RuleMeta = toml::from_str(text)
-                    .unwrap_or_else(|e| panic!("rules/{}.toml is malformed: {e}", $code));
-                RuleEntry { code: $module::CODE, check: Check::Builtin($module::check), meta }
-            }),*]
-        }
+/// The built-in rules, declared by their modules, with each one's check.
+macro_rules! builtin_rules {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// Every built-in rule in code order: its declaration and its check.
+        pub const BUILTIN: &[(&Declaration, Check)] = &[$((&$module::RULE, $module::check)),*];
     };
 }
 
-catalogue! {
-    "IAM001" => iam001_syntax_error,
-    "IAM002" => iam002_unknown_key,
-    "IAM101" => iam101_service_account_name,
-    "IAM102" => iam102_token_name,
-    "IAM103" => iam103_duplicate_name,
-    "IAM201" => iam201_token_never_expires,
-    "IAM202" => iam202_token_max_age_too_long,
-    "IAM203" => iam203_token_extended_expiry,
-    "IAM204" => iam204_invalid_duration,
-    "IAM205" => iam205_privileged_token,
-    "IAM301" => iam301_super_admin_service_account,
-    "IAM302" => iam302_wildcard_role,
-    "IAM303" => iam303_iam_escalation,
-    "IAM304" => iam304_tenant_wide_binding,
-    "IAM305" => iam305_secret_access,
-    "IAM306" => iam306_direct_sa_binding,
-    "IAM401" => iam401_service_account_missing_group,
-    "IAM402" => iam402_service_account_personal_info,
-    "IAM403" => iam403_missing_description,
-    "IAM501" => iam501_unknown_reference,
-    "IAM502" => iam502_unknown_permission,
-    "IAM503" => iam503_legacy_permissions,
-    "IAM601" => iam601_hardcoded_credential,
-    "IAM602" => iam602_token_output_not_sensitive,
-    "IAM900" => iam900_unused_suppression,
+/// A built-in rule's check: findings over the model.
+pub type Check = fn(&Context, &mut Vec<Finding>);
+
+builtin_rules! {
+    iam001_syntax_error,
+    iam002_unknown_key,
+    iam101_service_account_name,
+    iam102_token_name,
+    iam103_duplicate_name,
+    iam201_token_never_expires,
+    iam202_token_max_age_too_long,
+    iam203_token_extended_expiry,
+    iam204_invalid_duration,
+    iam205_privileged_token,
+    iam301_super_admin_service_account,
+    iam302_wildcard_role,
+    iam303_iam_escalation,
+    iam304_tenant_wide_binding,
+    iam305_secret_access,
+    iam306_direct_sa_binding,
+    iam401_service_account_missing_group,
+    iam402_service_account_personal_info,
+    iam403_missing_description,
+    iam501_unknown_reference,
+    iam502_unknown_permission,
+    iam503_legacy_permissions,
+    iam601_hardcoded_credential,
+    iam602_token_output_not_sensitive,
+    iam900_unused_suppression,
 }
 
-static BUILTIN: LazyLock<Vec<RuleEntry>> = LazyLock::new(load);
+/// The rules other stages name: front ends record problems under these codes.
+pub use iam001_syntax_error::RULE as SYNTAX_ERROR;
+pub use iam002_unknown_key::RULE as UNKNOWN_KEY;
+pub use iam900_unused_suppression::RULE as UNUSED_SUPPRESSION;
 
-/// Built-in rules and the installed policies. Fixed on first use, so that every stage
-/// (selection, rules, renderers, suppressions) sees one catalogue for the whole run.
-static REGISTRY: OnceLock<Vec<RuleEntry>> = OnceLock::new();
-
-/// Every rule: built-in ones, then installed organisation policies.
-pub fn all() -> &'static [RuleEntry] {
-    REGISTRY.get_or_init(|| BUILTIN.clone())
-}
-
-pub fn builtin() -> &'static [RuleEntry] {
-    &BUILTIN
-}
-
-/// Adds runtime rules to the catalogue, if it is not in use yet; false when it already is
-/// (then `extra` is not called). See `policy::install`.
-pub fn install(extra: impl FnOnce() -> Vec<RuleEntry>) -> bool {
-    let mut installed = false;
-    REGISTRY.get_or_init(|| {
-        installed = true;
-        let mut rules = BUILTIN.clone();
-        rules.extend(extra());
-        rules
-    });
-    installed
-}
-
-/// A rule by code (`IAM101`) or name (`service-account-name`), case-insensitively.
-pub fn find(key: &str) -> Option<&'static RuleEntry> {
-    all().iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.meta.name.eq_ignore_ascii_case(key))
+/// A built-in rule's declaration by code or name, case-insensitively: for the stages that
+/// run before a catalogue exists (reading the configuration).
+pub fn builtin(key: &str) -> Option<&'static Declaration> {
+    BUILTIN.iter().map(|(d, _)| *d).find(|d| d.code.eq_ignore_ascii_case(key) || d.name.eq_ignore_ascii_case(key))
 }
 
 #[cfg(test)]
@@ -218,17 +216,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metadata_matches_code() {
+    fn declarations_are_consistent() {
         let mut names = std::collections::HashSet::new();
-        for r in builtin() {
-            assert_eq!(r.code, r.meta.code, "rules/{}.toml names another code", r.code);
-            assert!(r.meta.bad.is_some() && r.meta.good.is_some(), "rules/{}.toml needs bad and good examples", r.code);
-            assert!(names.insert(r.meta.name.clone()), "duplicate rule name {}", r.meta.name);
+        let mut codes = Vec::new();
+        for (d, _) in BUILTIN {
+            let meta = d.meta();
             assert!(
-                r.meta.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
-                "{} is not kebab-case",
-                r.meta.name
+                meta.docs.bad.is_some() && meta.docs.good.is_some(),
+                "rules/{}.toml needs bad and good examples",
+                d.code
             );
+            assert!(names.insert(d.name), "duplicate rule name {}", d.name);
+            assert!(d.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", d.name);
+            codes.push(d.code);
         }
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "built-in rules are listed once each, in code order");
     }
 }

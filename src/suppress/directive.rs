@@ -3,6 +3,7 @@
 
 use super::comments::Comment;
 use super::date::Date;
+use crate::finding::Code;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -20,7 +21,7 @@ pub struct Name {
     pub text: String,
     pub span: Range<usize>,
     /// The rule's code when the name is a known code or rule name.
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +39,7 @@ static UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\buntil\s+(\d\
 
 /// The directive in a comment, if the comment is one. `resolve` maps a rule name or code
 /// to its canonical code.
-pub fn parse(text: &str, comment: &Comment, resolve: &dyn Fn(&str) -> Option<&'static str>) -> Option<Directive> {
+pub fn parse(text: &str, comment: &Comment, resolve: &dyn Fn(&str) -> Option<Code>) -> Option<Directive> {
     let body = &text[comment.body.clone()];
     let lead = body.len() - body.trim_start().len();
     let start = comment.body.start + lead;
@@ -88,8 +89,8 @@ mod tests {
     use super::*;
     use crate::suppress::comments::{comments, Syntax};
 
-    fn resolve(s: &str) -> Option<&'static str> {
-        crate::rules::find(s).map(|r| r.code)
+    fn resolve(s: &str) -> Option<Code> {
+        crate::catalogue::Catalogue::builtin().find(s).map(|r| r.code.clone())
     }
 
     fn one(text: &str) -> Option<Directive> {
@@ -102,7 +103,7 @@ mod tests {
         let text = "a: 1  # iamlint-ignore: IAM401, token-name IAM999 -- migration window, until 2027-03-31\n";
         let d = one(text).unwrap();
         assert_eq!(d.scope, Scope::Line(None));
-        let names: Vec<_> = d.names.iter().map(|n| (&text[n.span.clone()], n.code)).collect();
+        let names: Vec<_> = d.names.iter().map(|n| (&text[n.span.clone()], n.code.as_deref())).collect();
         assert_eq!(names, vec![("IAM401", Some("IAM401")), ("token-name", Some("IAM102")), ("IAM999", None)]);
         assert_eq!(d.reason.as_deref(), Some("migration window, until 2027-03-31"));
         assert_eq!(d.until, Some(Date { year: 2027, month: 3, day: 31 }));

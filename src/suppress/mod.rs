@@ -10,16 +10,18 @@ mod directive;
 
 pub use date::Date;
 
+use crate::catalogue::Catalogue;
+use crate::finding::Code;
 use crate::finding::{Edit, Finding, Fix};
 use crate::model::Workspace;
-use crate::rules::{self, Context, Settings};
+use crate::rules::{Context, Settings};
 use crate::select::Selection;
 use crate::source::{FileId, SourceFile, Span};
 use comments::Syntax;
 use directive::{Directive, Scope};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const UNUSED_SUPPRESSION: &str = "IAM900";
+pub const UNUSED_SUPPRESSION: &str = crate::rules::UNUSED_SUPPRESSION.code;
 
 /// The suppression policy; the config file maps `require-suppression-reason` and
 /// `unsuppressible` onto it.
@@ -63,35 +65,36 @@ impl Entry {
 /// Drops the findings suppressions silence and adds IAM900 findings (when IAM900 is
 /// selected) for those that silence nothing or cannot be honoured.
 pub fn apply(
+    catalogue: &Catalogue,
     ws: &Workspace,
     findings: Vec<Finding>,
     selection: &Selection,
     settings: &Settings,
     options: &Options,
 ) -> Vec<Finding> {
-    let mut entries = directives(ws, options);
+    let mut entries = directives(catalogue, ws, options);
     if entries.is_empty() {
         return findings;
     }
     let unsuppressible: BTreeSet<&str> =
-        options.unsuppressible.iter().filter_map(|s| rules::find(s)).map(|r| r.code).collect();
+        options.unsuppressible.iter().filter_map(|s| catalogue.find(s)).map(|r| r.code.as_str()).collect();
     let mut kept = Vec::with_capacity(findings.len());
     for f in findings {
         if !silence(ws, &mut entries, &f, &unsuppressible) {
             kept.push(f);
         }
     }
-    let Some(iam900) = rules::find(UNUSED_SUPPRESSION).filter(|r| selection.enabled(r)) else { return kept };
+    let Some(iam900) = catalogue.find(UNUSED_SUPPRESSION).filter(|r| selection.enabled(r)) else { return kept };
     // A suppression of a rule that did not run (`--select` elsewhere) is judged by what
     // that rule would report: run it, only to mark usage.
-    let named: BTreeSet<&'static str> = entries
+    let named: BTreeSet<Code> = entries
         .iter()
         .filter(|e| e.void.is_none())
-        .flat_map(|e| e.d.names.iter().filter_map(|n| n.code))
+        .flat_map(|e| e.d.names.iter().filter_map(|n| n.code.clone()))
         .filter(|c| *c != UNUSED_SUPPRESSION)
         .collect();
     let cx = Context::new(ws, settings);
-    for rule in rules::all().iter().filter(|r| named.contains(r.code) && !selection.enabled(r)) {
+    for rule in catalogue.rules().iter().filter(|r| named.contains(&r.code) && !selection.enabled(r)) {
         let mut shadow = Vec::new();
         rule.run(&cx, &mut shadow);
         for f in shadow.iter().filter(|f| ws.is_reported(f.span)) {
@@ -115,7 +118,7 @@ pub fn apply(
 
 /// Whether some directive silences `f`; marks every one that does as used.
 fn silence(ws: &Workspace, entries: &mut [Entry], f: &Finding, unsuppressible: &BTreeSet<&str>) -> bool {
-    if unsuppressible.contains(f.code) {
+    if unsuppressible.contains(f.code.as_str()) {
         return false;
     }
     // Entries are in file order: look only at the finding's file.
@@ -131,7 +134,7 @@ fn silence(ws: &Workspace, entries: &mut [Entry], f: &Finding, unsuppressible: &
             continue;
         }
         for (i, n) in e.d.names.iter().enumerate() {
-            if n.code == Some(f.code) {
+            if n.code.as_ref() == Some(&f.code) {
                 e.used[i] = true;
                 silenced = true;
             }
@@ -141,7 +144,7 @@ fn silence(ws: &Workspace, entries: &mut [Entry], f: &Finding, unsuppressible: &
 }
 
 /// Every directive in the reported files, with its target resolved.
-fn directives(ws: &Workspace, options: &Options) -> Vec<Entry> {
+fn directives(catalogue: &Catalogue, ws: &Workspace, options: &Options) -> Vec<Entry> {
     let today = options.today.unwrap_or_else(Date::today);
     let mut out = Vec::new();
     let mut extents_by_file: Option<BTreeMap<FileId, Vec<Span>>> = None;
@@ -153,7 +156,9 @@ fn directives(ws: &Workspace, options: &Options) -> Vec<Entry> {
         let all = comments::comments(syntax, &file.text, options.yaml_limits);
         let comment_lines: BTreeSet<usize> = all.iter().filter(|c| c.own_line).map(|c| c.line).collect();
         for c in &all {
-            let Some(mut d) = directive::parse(&file.text, c, &|s| rules::find(s).map(|r| r.code)) else { continue };
+            let Some(mut d) = directive::parse(&file.text, c, &|s| catalogue.find(s).map(|r| r.code.clone())) else {
+                continue;
+            };
             if let Scope::Line(_) = d.scope {
                 let target = if c.own_line {
                     (c.line + 1..file.line_count()).find(|l| !comment_lines.contains(l))
@@ -205,7 +210,7 @@ fn report(ws: &Workspace, e: &Entry, unsuppressible: &BTreeSet<&str>) -> Option<
     let mut removable = vec![false; e.d.names.len()];
     let mut unused = Vec::new();
     for (i, n) in e.d.names.iter().enumerate() {
-        match n.code {
+        match n.code.as_deref() {
             None => {
                 problems.push(format!("`{}` is not a rule", n.text));
                 removable[i] = true;

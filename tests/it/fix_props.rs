@@ -317,7 +317,7 @@ fn the_generator_exercises_every_kind_of_fix() {
         let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
         let outcome = lint::run(&options).unwrap();
         for f in outcome.findings.iter().filter(|f| f.fix.is_some()) {
-            codes.insert(f.code);
+            codes.insert(f.code.clone());
             let edits = &f.fix.as_ref().unwrap().edits;
             cross_file += usize::from(edits.iter().any(|e| e.span.file != f.span.file));
         }

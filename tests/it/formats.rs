@@ -22,7 +22,12 @@ const FORMATS: [(OutputFormat, &str); 6] = [
 fn render(format: OutputFormat, path: &Path) -> String {
     let options = Options { paths: vec![path.to_path_buf()], ..Options::default() };
     let outcome = lint::run(&options).expect("fixture lints");
-    render::render(format, &outcome.ws, &outcome.findings, &RenderOptions { color: false, files: outcome.files })
+    render::render(
+        format,
+        &outcome.ws,
+        &outcome.findings,
+        &RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() },
+    )
 }
 
 #[test]

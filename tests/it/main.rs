@@ -13,6 +13,7 @@ mod formats;
 mod fuzz_regressions;
 mod hostile;
 mod permission_fixes;
+mod policies;
 mod pre_commit;
 mod review;
 mod rule_docs;

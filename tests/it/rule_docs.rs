@@ -6,8 +6,8 @@ use iamlint::select::Selection;
 
 #[test]
 fn documented_examples_behave_as_documented() {
-    for rule in iamlint::rules::all() {
-        for (example, should_fire) in [(&rule.meta.bad, true), (&rule.meta.good, false)] {
+    for rule in iamlint::catalogue::Catalogue::builtin().rules() {
+        for (example, should_fire) in [(&rule.meta.docs.bad, true), (&rule.meta.docs.good, false)] {
             let example = example.as_ref().expect("built-in rules document a bad and a good example");
             let dir = tempfile::tempdir().unwrap();
             std::fs::write(dir.path().join(&example.file), &example.source).unwrap();
@@ -33,7 +33,7 @@ fn documented_examples_behave_as_documented() {
 #[test]
 fn readme_lists_every_rule() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for rule in iamlint::rules::all() {
+    for rule in iamlint::catalogue::Catalogue::builtin().rules() {
         let row = format!("| {} | {} |", rule.code, rule.meta.name);
         assert!(readme.contains(&row), "README.md has no row for {}", rule.code);
     }

@@ -91,7 +91,8 @@ fn no_output_format_contains_a_planted_secret() {
     let credentials = outcome.findings.iter().filter(|f| f.code == "IAM601").count();
     assert_eq!(credentials, SECRETS.len(), "every planted secret is a finding");
     assert!(outcome.findings.iter().any(|f| f.code == "IAM402"), "a snippet next to a secret is rendered");
-    let render_options = RenderOptions { color: false, files: outcome.files };
+    let render_options =
+        RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() };
     for format in OutputFormat::value_variants() {
         let text = render::render(*format, &outcome.ws, &outcome.findings, &render_options);
         assert!(!text.is_empty(), "{format:?} rendered nothing");

@@ -1,10 +1,10 @@
 //! Organisation policies end to end: the example pack in `rules/examples/` on its golden
 //! fixtures (`fixtures/policies/<CODE>/bad*|good*`), and policies behaving like built-in
 //! rules in selection, severity, output formats, `rules`, `explain` and errors.
-//! `UPDATE_EXPECT=1 cargo test --test policies` rewrites the expectations for review.
+//! `UPDATE_EXPECT=1 cargo test --test it policies` rewrites the expectations for review.
 
-mod common;
-use common::*;
+use crate::common::*;
+use iamlint::catalogue::Catalogue;
 use iamlint::finding::Severity;
 use iamlint::lint::{self, Options};
 use iamlint::render::{self, OutputFormat, RenderOptions};
@@ -14,9 +14,13 @@ use std::path::{Path, PathBuf};
 
 const PACK: &str = "rules/examples";
 
-/// Every test of this binary uses the example pack: the catalogue is fixed per process.
+/// The built-in rules and the example pack.
+fn catalogue() -> Catalogue {
+    Catalogue::load(&[PathBuf::from(PACK)]).expect("the example pack loads")
+}
+
 fn options(paths: Vec<PathBuf>, selection: Selection) -> Options {
-    Options { paths, selection, rules_dirs: vec![PathBuf::from(PACK)], ..Options::default() }
+    Options { paths, selection, catalogue: std::sync::Arc::new(catalogue()), ..Options::default() }
 }
 
 fn select(codes: &[&str]) -> Selection {
@@ -44,8 +48,9 @@ fn cases() -> Vec<(String, PathBuf)> {
 }
 
 fn snapshot(code: &str, case: &Path) -> (String, usize) {
-    let outcome = lint::run(&options(vec![case.to_path_buf()], select(&[code]))).expect("fixture lints");
-    let render_options = RenderOptions { color: false, files: outcome.files };
+    let options = options(vec![case.to_path_buf()], select(&[code]));
+    let outcome = lint::run(&options).expect("fixture lints");
+    let render_options = RenderOptions { color: false, files: outcome.files, catalogue: &options.catalogue };
     let concise = render::render(OutputFormat::Concise, &outcome.ws, &outcome.findings, &render_options);
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     (format!("{concise}--- human ---\n{human}"), outcome.findings.len())
@@ -81,9 +86,9 @@ fn every_example_policy_has_fixtures_and_documentation() {
 #[test]
 fn policies_run_with_built_in_rules_and_follow_selection() {
     let case = PathBuf::from("fixtures/policies/ORG005/bad_manifest");
-    let codes = |selection: Selection| -> Vec<&'static str> {
+    let codes = |selection: Selection| -> Vec<String> {
         let outcome = lint::run(&options(vec![case.clone()], selection)).unwrap();
-        let codes: std::collections::BTreeSet<&str> = outcome.findings.iter().map(|f| f.code).collect();
+        let codes: std::collections::BTreeSet<String> = outcome.findings.iter().map(|f| f.code.to_string()).collect();
         codes.into_iter().collect()
     };
     // On by default, next to the built-in rules.
@@ -92,8 +97,9 @@ fn policies_run_with_built_in_rules_and_follow_selection() {
     assert_eq!(codes(select(&["ORG"])), ["ORG003", "ORG005", "ORG007"]);
     let ignored = Selection { ignore: vec!["ORG".into(), "IAM4".into()], ..Selection::default() };
     assert_eq!(codes(ignored), ["IAM203"]);
-    assert!(select(&["ORG005", "sa-team-prefix"]).validate().is_ok());
-    assert!(select(&["ORG099"]).validate().is_err());
+    assert!(select(&["ORG005", "sa-team-prefix"]).validate(&catalogue()).is_ok());
+    assert!(select(&["ORG099"]).validate(&catalogue()).is_err());
+    assert!(select(&["ORG005"]).validate(&Catalogue::builtin()).is_err(), "policies belong to their catalogue");
 }
 
 #[test]
@@ -183,17 +189,26 @@ fn a_malformed_policy_stops_the_run() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Catalogues are values: runs with different policy sets share one process (this test
+/// binary, an editor's server), each seeing only its own rules.
 #[test]
-fn installing_is_once_per_process() {
-    iamlint::policy::install(&[PathBuf::from(PACK)]).unwrap();
-    // The same set again is fine (the command line and `lint::run` both install).
-    iamlint::policy::install(&[PathBuf::from(PACK)]).unwrap();
-    // Another set is refused: the catalogue is already in use.
-    let one = format!("{PACK}/org001-sa-team-prefix.yaml");
-    let e = iamlint::policy::install(&[PathBuf::from(one)]).unwrap_err();
-    assert!(e.to_string().contains("already in use"), "{e}");
-    let codes: Vec<&str> = iamlint::rules::all().iter().map(|r| r.code).filter(|c| c.starts_with("ORG")).collect();
-    assert_eq!(codes, ["ORG001", "ORG002", "ORG003", "ORG004", "ORG005", "ORG006", "ORG007", "ORG008"]);
+fn catalogues_with_different_policies_share_a_process() {
+    let policy_codes = |c: &Catalogue| -> Vec<String> {
+        c.rules().iter().filter(|r| r.policy().is_some()).map(|r| r.code.to_string()).collect()
+    };
+    let full = catalogue();
+    let one = Catalogue::load(&[PathBuf::from(format!("{PACK}/org001-sa-team-prefix.yaml"))]).unwrap();
+    assert_eq!(policy_codes(&full), ["ORG001", "ORG002", "ORG003", "ORG004", "ORG005", "ORG006", "ORG007", "ORG008"]);
+    assert_eq!(policy_codes(&one), ["ORG001"]);
+    assert!(policy_codes(&Catalogue::builtin()).is_empty());
+    let case = PathBuf::from("fixtures/policies/ORG005/bad_manifest");
+    let run = |catalogue: Catalogue| {
+        let options =
+            Options { paths: vec![case.clone()], catalogue: std::sync::Arc::new(catalogue), ..Options::default() };
+        lint::run(&options).unwrap().findings.iter().filter(|f| f.code.starts_with("ORG")).count()
+    };
+    assert!(run(full) > 0);
+    assert_eq!(run(Catalogue::builtin()), 0);
 }
 
 #[test]
@@ -206,13 +221,12 @@ fn the_readme_policy_loads_and_fires() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "policy.yaml", yaml);
     let policies = iamlint::policy::load(&[dir.path().to_path_buf()]).expect("the README policy loads");
-    // Evaluated directly: this process's catalogue holds the example pack.
     let candidates = iamlint::discover::discover(&["fixtures/policies/ORG002/bad_terraform".into()]).unwrap();
     let ws = lint::load(&candidates, 1 << 20);
     let settings = iamlint::rules::Settings::default();
     let cx = iamlint::rules::Context::new(&ws, &settings);
     let mut found = Vec::new();
-    iamlint::policy::check("ORG002", &policies[0], &cx, &mut found);
+    iamlint::policy::check(&"ORG002".into(), &policies[0], &cx, &mut found);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].message, "production token deploy lives longer than 30 days (P31D)");
     assert!(found[0].fix.is_some());
