@@ -183,6 +183,7 @@ builtin_rules! {
     iam203_token_extended_expiry,
     iam204_invalid_duration,
     iam205_privileged_token,
+    iam206_ambiguous_token,
     iam301_super_admin_service_account,
     iam302_wildcard_role,
     iam303_iam_escalation,

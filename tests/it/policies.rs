@@ -92,11 +92,11 @@ fn policies_run_with_built_in_rules_and_follow_selection() {
         codes.into_iter().collect()
     };
     // On by default, next to the built-in rules.
-    assert_eq!(codes(Selection::default()), ["IAM203", "IAM401", "ORG003", "ORG005", "ORG007"]);
+    assert_eq!(codes(Selection::default()), ["IAM203", "IAM206", "IAM401", "ORG003", "ORG005", "ORG007"]);
     assert_eq!(codes(select(&["token-not-extended"])), ["ORG005"]);
     assert_eq!(codes(select(&["ORG"])), ["ORG003", "ORG005", "ORG007"]);
     let ignored = Selection { ignore: vec!["ORG".into(), "IAM4".into()], ..Selection::default() };
-    assert_eq!(codes(ignored), ["IAM203"]);
+    assert_eq!(codes(ignored), ["IAM203", "IAM206"]);
     assert!(select(&["ORG005", "sa-team-prefix"]).validate(&catalogue()).is_ok());
     assert!(select(&["ORG099"]).validate(&catalogue()).is_err());
     assert!(select(&["ORG005"]).validate(&Catalogue::builtin()).is_err(), "policies belong to their catalogue");
