@@ -18,6 +18,7 @@ mod pre_commit;
 mod review;
 mod rule_docs;
 mod sarif_validator;
+mod scaffold;
 mod secrets;
 mod suppress;
 mod terraform;
