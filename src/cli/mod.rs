@@ -1,4 +1,4 @@
-//! The command line (SPEC 4). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
+//! The command line (README, Command line). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 iamlint could not do its job.
 
 mod access;

@@ -1,4 +1,4 @@
-//! The stable JSON output of SPEC 4: scripts and tests read it, so fields never move.
+//! The stable JSON output (README, Output formats): scripts and tests read it, so fields never move.
 
 use super::positions;
 use crate::catalogue::Catalogue;

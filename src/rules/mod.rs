@@ -14,7 +14,7 @@ use crate::model::Workspace;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-/// Settings rules read; filled from the command line and (later) the config file.
+/// Settings rules read, from the command line and the configuration file.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub max_token_age: Duration,
@@ -64,7 +64,7 @@ pub enum Fixes {
     Sometimes(Safety),
 }
 
-/// A fix is safe when it cannot change what Kestra grants or who exists (SPEC 4).
+/// A fix is safe when it cannot change what Kestra grants or who exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Safety {
     Safe,

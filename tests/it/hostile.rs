@@ -1,6 +1,6 @@
-//! Hostile input (SPEC 5): every case runs the real binary on a workspace holding one bad
+//! Hostile input (README, Hostile input): every case runs the real binary on a workspace holding one bad
 //! file beside a good one, under a 10-second guard. Each must end with a diagnostic naming
-//! the bad file, status 1 (a finding, SPEC 4), no panic, and the good file still linted.
+//! the bad file, status 1 (a finding), no panic, and the good file still linted.
 
 use crate::common;
 use common::*;
