@@ -20,6 +20,7 @@ pub mod render;
 pub mod resolve;
 pub mod review;
 pub mod rules;
+pub mod schema;
 pub mod select;
 pub mod source;
 pub mod suggest;

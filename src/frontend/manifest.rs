@@ -5,32 +5,10 @@ use crate::finding::{Edit, Fix};
 use crate::frontend::credentials;
 use crate::model::*;
 use crate::rules::{SYNTAX_ERROR, UNKNOWN_KEY};
+use crate::schema::{self, FieldId, Object};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 
-pub const SECTIONS: [&str; 5] = ["serviceAccounts", "users", "groups", "roles", "bindings"];
-const TOP_KEYS: [&str; 6] = ["tenant", "serviceAccounts", "users", "groups", "roles", "bindings"];
-const SERVICE_ACCOUNT_KEYS: [&str; 6] = ["id", "name", "description", "superAdmin", "groups", "apiTokens"];
-const PERSONAL_KEYS: [&str; 4] = ["email", "firstName", "lastName", "password"];
-const TOKEN_KEYS: [&str; 5] = ["id", "name", "description", "maxAge", "extended"];
-const USER_KEYS: [&str; 11] = [
-    "id",
-    "username",
-    "email",
-    "firstName",
-    "lastName",
-    "description",
-    "superAdmin",
-    "groups",
-    "apiTokens",
-    "password",
-    "namespace",
-];
-const GROUP_KEYS: [&str; 4] = ["id", "name", "description", "namespace"];
-const GROUP_REF_KEYS: [&str; 2] = ["id", "name"];
-const ROLE_KEYS: [&str; 5] = ["id", "name", "description", "namespace", "permissions"];
-const GRANT_KEYS: [&str; 4] = ["type", "permissions", "actions", "namespace"];
-const BINDING_KEYS: [&str; 5] = ["id", "type", "externalId", "roleId", "namespace"];
 /// Keys whose scalar value is a credential wherever they appear in a manifest object.
 const CREDENTIAL_KEYS: [(&str, CredentialKind); 5] = [
     ("password", CredentialKind::Password),
@@ -86,7 +64,7 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
 }
 
 fn is_manifest(doc: &Node) -> bool {
-    SECTIONS.iter().any(|s| doc.get(s).is_some())
+    schema::sections().any(|s| doc.get(s).is_some())
 }
 
 /// An unparsable file is ours to report only when it shows a section key at column 0
@@ -94,7 +72,7 @@ fn is_manifest(doc: &Node) -> bool {
 fn looks_like_manifest(text: &str) -> bool {
     text.lines().any(|line| {
         let t = line.trim_start_matches(['{', ' ', '\t']);
-        SECTIONS.iter().any(|s| {
+        schema::sections().any(|s| {
             line.strip_prefix(s).is_some_and(|r| r.trim_start().starts_with(':'))
                 || t.strip_prefix('"').and_then(|r| r.strip_prefix(s)).is_some_and(|r| r.starts_with('"'))
         })
@@ -133,22 +111,24 @@ impl Lowering<'_> {
     }
 
     fn document(&mut self, doc: &Node) {
-        self.check_keys(doc, &TOP_KEYS, "the manifest");
-        if let Some(t) = doc.get("tenant").and_then(Node::as_str) {
+        let top_keys = std::iter::once(schema::MANIFEST_TENANT).chain(schema::sections());
+        self.check_keys_except(doc, top_keys, std::iter::empty(), "the manifest");
+        if let Some(t) = doc.get(schema::MANIFEST_TENANT).and_then(Node::as_str) {
             self.tenant = t.to_string();
         }
-        for (section, lower) in [
-            ("groups", Self::group as fn(&mut Self, &Node, usize)),
-            ("roles", Self::role),
-            ("serviceAccounts", Self::service_account),
-            ("users", Self::user),
-            ("bindings", Self::binding),
+        for (object, lower) in [
+            (&schema::GROUP, Self::group as fn(&mut Self, &Node, &str, usize)),
+            (&schema::ROLE, Self::role),
+            (&schema::SERVICE_ACCOUNT, Self::service_account),
+            (&schema::USER, Self::user),
+            (&schema::BINDING, Self::binding),
         ] {
+            let Some(section) = object.section else { continue };
             if let Some(list) = doc.get(section) {
                 self.each_item(list, section, lower);
             }
         }
-        for section in SECTIONS {
+        for section in schema::sections() {
             if let Some(Node::Seq { items, .. }) = doc.get(section) {
                 for (i, item) in items.iter().enumerate() {
                     self.credentials(item, &Self::address(section, item, i), 0);
@@ -194,12 +174,12 @@ impl Lowering<'_> {
         }
     }
 
-    fn each_item(&mut self, list: &Node, section: &str, lower: fn(&mut Self, &Node, usize)) {
+    fn each_item(&mut self, list: &Node, section: &str, lower: fn(&mut Self, &Node, &str, usize)) {
         match list {
             Node::Seq { items, .. } => {
                 for (i, item) in items.iter().enumerate() {
                     if matches!(item, Node::Map { .. }) {
-                        lower(self, item, i);
+                        lower(self, item, section, i);
                     } else {
                         self.problem(
                             UNKNOWN_KEY.code,
@@ -225,20 +205,27 @@ impl Lowering<'_> {
         self.model.problems.push(Problem { code, span, message, help, fix: None });
     }
 
-    fn check_keys(&mut self, map: &Node, known: &[&str], what: &str) {
-        self.check_keys_except(map, known, &[], what);
+    /// IAM002 on every key of `map` that `object` does not know (personal keys are IAM402's).
+    fn check_keys(&mut self, map: &Node, object: &'static Object, what: &str) {
+        self.check_keys_except(map, object.manifest_keys(), object.personal_keys(Format::Manifest), what);
     }
 
-    fn check_keys_except(&mut self, map: &Node, known: &[&str], handled_elsewhere: &[&str], what: &str) {
+    fn check_keys_except<'k>(
+        &mut self,
+        map: &Node,
+        known: impl Iterator<Item = &'k str> + Clone,
+        handled_elsewhere: impl Iterator<Item = &'k str> + Clone,
+        what: &str,
+    ) {
         let Node::Map { entries, .. } = map else { return };
         for (key, _) in entries {
             let Some(name) = key.as_str() else { continue };
-            if known.contains(&name) || handled_elsewhere.contains(&name) {
+            if known.clone().any(|k| k == name) || handled_elsewhere.clone().any(|k| k == name) {
                 continue;
             }
-            let help = crate::suggest::closest(name, known.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            let help = crate::suggest::closest(name, known.clone()).map(|s| format!("did you mean `{s}`?"));
             self.problem(UNKNOWN_KEY.code, key, format!("unknown key `{name}` in {what}"), help);
-            let fix = self.respell(key, name, known, entries);
+            let fix = self.respell(key, name, known.clone(), entries);
             if let Some(problem) = self.model.problems.last_mut() {
                 problem.fix = fix.map(Box::new);
             }
@@ -248,10 +235,16 @@ impl Lowering<'_> {
     /// Renames a key that differs from a known one only in case and separators (`max_age`,
     /// `MaxAge` for `maxAge`), when exactly one known key matches and the map does not
     /// have it already. Anything further off is a guess, left to the "did you mean".
-    fn respell(&self, key: &Node, name: &str, known: &[&str], entries: &[(Node, Node)]) -> Option<Fix> {
+    fn respell<'k>(
+        &self,
+        key: &Node,
+        name: &str,
+        known: impl Iterator<Item = &'k str>,
+        entries: &[(Node, Node)],
+    ) -> Option<Fix> {
         let fold = crate::suggest::fold;
         let folded = fold(name);
-        let mut matches = known.iter().filter(|k| fold(k) == folded);
+        let mut matches = known.filter(|k| fold(k) == folded);
         let (right, None) = (matches.next()?, matches.next()) else { return None };
         if entries.iter().any(|(k, _)| k.as_str() == Some(right)) {
             return None;
@@ -302,8 +295,8 @@ impl Lowering<'_> {
         }
     }
 
-    fn text(&self, map: &Node, key: &str) -> Option<Text> {
-        let (k, v) = map.entry(key)?;
+    fn text(&self, map: &Node, spellings: &[&str]) -> Option<Text> {
+        let (k, v) = spellings.iter().find_map(|key| map.entry(key))?;
         let val = if v.is_null() {
             Val::Null
         } else {
@@ -316,8 +309,8 @@ impl Lowering<'_> {
         Some(Field { val, span: self.span(v), key: self.span(k) })
     }
 
-    fn flag(&self, map: &Node, key: &str) -> Option<Field<bool>> {
-        let (k, v) = map.entry(key)?;
+    fn flag(&self, map: &Node, spellings: &[&str]) -> Option<Field<bool>> {
+        let (k, v) = spellings.iter().find_map(|key| map.entry(key))?;
         let val = match v.as_bool() {
             Some(b) => Val::Known(b),
             None if v.is_null() => Val::Null,
@@ -337,14 +330,14 @@ impl Lowering<'_> {
     }
 
     /// `groups: [bots]` or `groups: [{id: bots}]`, as the API returns them.
-    fn group_references(&mut self, map: &Node) -> Vec<Reference> {
-        let Some(Node::Seq { items, .. }) = map.get("groups") else { return Vec::new() };
+    fn group_references(&mut self, map: &Node, spellings: &[&str]) -> Vec<Reference> {
+        let Some(Node::Seq { items, .. }) = spellings.iter().find_map(|k| map.get(k)) else { return Vec::new() };
         let mut refs = Vec::new();
         for item in items {
             match item {
                 Node::Map { .. } => {
-                    self.check_keys(item, &GROUP_REF_KEYS, "a group reference");
-                    if let Some(v) = item.get("id").or_else(|| item.get("name")) {
+                    self.check_keys(item, &schema::GROUP_REF, "a group reference");
+                    if let Some(v) = schema::GROUP_REF.api(FieldId::Id).iter().find_map(|k| item.get(k)) {
                         refs.push(self.name_reference(v));
                     }
                 }
@@ -354,13 +347,13 @@ impl Lowering<'_> {
         refs
     }
 
-    fn personal_info(&self, map: &Node) -> Vec<PersonalField> {
+    fn personal_info(&self, map: &Node, object: &'static Object) -> Vec<PersonalField> {
         let Node::Map { entries, .. } = map else { return Vec::new() };
         entries
             .iter()
             .filter_map(|(k, v)| {
                 let key = k.as_str()?;
-                PERSONAL_KEYS.contains(&key).then(|| PersonalField {
+                object.personal_keys(Format::Manifest).any(|p| p == key).then(|| PersonalField {
                     key: key.to_string(),
                     entry: Span::new(self.file, k.start(), v.end().max(k.end())),
                     key_span: self.span(k),
@@ -369,23 +362,25 @@ impl Lowering<'_> {
             .collect()
     }
 
-    fn group(&mut self, item: &Node, index: usize) {
-        self.check_keys(item, &GROUP_KEYS, "a group");
+    fn group(&mut self, item: &Node, section: &str, index: usize) {
+        let spec = &schema::GROUP;
+        self.check_keys(item, spec, "a group");
         let group = Group {
-            origin: self.origin(item, Self::address("groups", item, index)),
-            id: self.text(item, "id"),
-            name: self.text(item, "name"),
-            description: self.text(item, "description"),
-            namespace: self.text(item, "namespace"),
+            origin: self.origin(item, Self::address(section, item, index)),
+            id: self.text(item, spec.api(FieldId::Id)),
+            name: self.text(item, spec.api(FieldId::Name)),
+            description: self.text(item, spec.api(FieldId::Description)),
+            namespace: self.text(item, spec.api(FieldId::Namespace)),
         };
         self.model.groups.push(group);
     }
 
-    fn role(&mut self, item: &Node, index: usize) {
-        self.check_keys(item, &ROLE_KEYS, "a role");
+    fn role(&mut self, item: &Node, section: &str, index: usize) {
+        let spec = &schema::ROLE;
+        self.check_keys(item, spec, "a role");
         let mut grants = Vec::new();
         let mut grants_known = true;
-        match item.get("permissions") {
+        match spec.api(FieldId::Permissions).iter().find_map(|k| item.get(k)) {
             Some(Node::Map { entries, .. }) => {
                 for (k, v) in entries {
                     grants.push(Grant {
@@ -399,9 +394,11 @@ impl Lowering<'_> {
             }
             Some(Node::Seq { items, .. }) => {
                 for g in items {
-                    self.check_keys(g, &GRANT_KEYS, "a permission");
-                    let Some(t) = g.get("type") else { continue };
-                    let entry = g.entry("permissions").or_else(|| g.entry("actions"));
+                    self.check_keys(g, &schema::GRANT, "a permission");
+                    let Some(t) = schema::GRANT.api(FieldId::ResourceType).iter().find_map(|k| g.get(k)) else {
+                        continue;
+                    };
+                    let entry = schema::GRANT.api(FieldId::Actions).iter().find_map(|k| g.entry(k));
                     let actions = entry.map(|(_, a)| self.action_list(a)).unwrap_or_default();
                     grants.push(Grant {
                         resource_type: self.scalar_text(t),
@@ -416,11 +413,11 @@ impl Lowering<'_> {
             _ => {}
         }
         let role = Role {
-            origin: self.origin(item, Self::address("roles", item, index)),
-            id: self.text(item, "id"),
-            name: self.text(item, "name"),
-            description: self.text(item, "description"),
-            namespace: self.text(item, "namespace"),
+            origin: self.origin(item, Self::address(section, item, index)),
+            id: self.text(item, spec.api(FieldId::Id)),
+            name: self.text(item, spec.api(FieldId::Name)),
+            description: self.text(item, spec.api(FieldId::Description)),
+            namespace: self.text(item, spec.api(FieldId::Namespace)),
             grants,
             grants_known,
         };
@@ -444,90 +441,106 @@ impl Lowering<'_> {
         }
     }
 
-    fn service_account(&mut self, item: &Node, index: usize) {
-        self.check_keys_except(item, &SERVICE_ACCOUNT_KEYS, &PERSONAL_KEYS, "a service account");
-        let groups = self.group_references(item);
+    fn service_account(&mut self, item: &Node, section: &str, index: usize) {
+        let spec = &schema::SERVICE_ACCOUNT;
+        self.check_keys(item, spec, "a service account");
+        let groups = self.group_references(item, spec.api(FieldId::Groups));
         let sa = ServiceAccount {
-            origin: self.origin(item, Self::address("serviceAccounts", item, index)),
-            id: self.text(item, "id"),
-            name: self.text(item, "name"),
-            description: self.text(item, "description"),
-            super_admin: self.flag(item, "superAdmin"),
+            origin: self.origin(item, Self::address(section, item, index)),
+            id: self.text(item, spec.api(FieldId::Id)),
+            name: self.text(item, spec.api(FieldId::Name)),
+            description: self.text(item, spec.api(FieldId::Description)),
+            super_admin: self.flag(item, spec.api(FieldId::SuperAdmin)),
             groups,
             groups_known: true,
-            personal_info: self.personal_info(item),
+            personal_info: self.personal_info(item, spec),
         };
         let owner = Reference::direct(ObjectRef::ServiceAccount(self.model.service_accounts.len()), sa.origin.span);
         self.model.service_accounts.push(sa);
-        self.tokens(item, owner, OwnerKind::ServiceAccount);
+        self.tokens(item, spec, section, owner, OwnerKind::ServiceAccount);
     }
 
-    fn user(&mut self, item: &Node, index: usize) {
-        self.check_keys(item, &USER_KEYS, "a user");
-        let groups = self.group_references(item);
+    fn user(&mut self, item: &Node, section: &str, index: usize) {
+        let spec = &schema::USER;
+        self.check_keys(item, spec, "a user");
+        let groups = self.group_references(item, spec.api(FieldId::Groups));
         let user = User {
-            origin: self.origin(item, Self::address("users", item, index)),
-            id: self.text(item, "id"),
-            name: self.text(item, "username").or_else(|| self.text(item, "email")),
-            email: self.text(item, "email"),
-            description: self.text(item, "description"),
-            super_admin: self.flag(item, "superAdmin"),
+            origin: self.origin(item, Self::address(section, item, index)),
+            id: self.text(item, spec.api(FieldId::Id)),
+            // A user without a `username` is known by its email.
+            name: self.text(item, spec.api(FieldId::Name)).or_else(|| self.text(item, spec.api(FieldId::Email))),
+            email: self.text(item, spec.api(FieldId::Email)),
+            description: self.text(item, spec.api(FieldId::Description)),
+            super_admin: self.flag(item, spec.api(FieldId::SuperAdmin)),
             groups,
             groups_known: true,
         };
         let owner = Reference::direct(ObjectRef::User(self.model.users.len()), user.origin.span);
         self.model.users.push(user);
-        self.tokens(item, owner, OwnerKind::User);
+        self.tokens(item, spec, section, owner, OwnerKind::User);
     }
 
-    fn tokens(&mut self, owner_item: &Node, owner: Reference, owner_kind: OwnerKind) {
-        let Some(list) = owner_item.get("apiTokens") else { return };
-        let owner_address = {
-            let prefix = if owner_kind == OwnerKind::User { "users" } else { "serviceAccounts" };
-            Self::address(prefix, owner_item, 0)
-        };
+    fn tokens(
+        &mut self,
+        owner_item: &Node,
+        owner_spec: &'static Object,
+        owner_section: &str,
+        owner: Reference,
+        owner_kind: OwnerKind,
+    ) {
+        let tokens_key = owner_spec.api(FieldId::Tokens);
+        let Some((list_key, list)) = tokens_key.iter().find_map(|k| owner_item.get(k).map(|v| (k, v))) else { return };
+        let owner_address = Self::address(owner_section, owner_item, 0);
         let Node::Seq { items, .. } = list else {
             if !list.is_null() {
                 self.problem(
                     UNKNOWN_KEY.code,
                     list,
-                    format!("`apiTokens` should be a list, found {}", list.kind_name()),
+                    format!("`{list_key}` should be a list, found {}", list.kind_name()),
                     None,
                 );
             }
             return;
         };
+        let spec = &schema::TOKEN;
         for (i, item) in items.iter().enumerate() {
             if !matches!(item, Node::Map { .. }) {
                 continue;
             }
-            self.check_keys(item, &TOKEN_KEYS, "an API token");
-            let label = item.get("name").and_then(Node::as_str).map_or_else(|| i.to_string(), str::to_string);
+            self.check_keys(item, spec, "an API token");
+            let label = spec
+                .api(FieldId::Name)
+                .iter()
+                .find_map(|k| item.get(k))
+                .and_then(Node::as_str)
+                .map_or_else(|| i.to_string(), str::to_string);
             let token = ApiToken {
-                origin: self.origin(item, format!("{owner_address}.apiTokens[{label}]")),
+                origin: self.origin(item, format!("{owner_address}.{list_key}[{label}]")),
                 owner_kind,
                 owner: owner.clone(),
-                name: self.text(item, "name"),
-                description: self.text(item, "description"),
-                max_age: self.text(item, "maxAge"),
-                extended: self.flag(item, "extended"),
+                name: self.text(item, spec.api(FieldId::Name)),
+                description: self.text(item, spec.api(FieldId::Description)),
+                max_age: self.text(item, spec.api(FieldId::MaxAge)),
+                extended: self.flag(item, spec.api(FieldId::Extended)),
             };
             self.model.tokens.push(token);
         }
     }
 
-    fn binding(&mut self, item: &Node, index: usize) {
-        self.check_keys(item, &BINDING_KEYS, "a binding");
+    fn binding(&mut self, item: &Node, section: &str, index: usize) {
+        let spec = &schema::BINDING;
+        self.check_keys(item, spec, "a binding");
         let span = self.span(item);
+        let reference = |id| spec.api(id).iter().find_map(|k| item.get(k));
         let principal =
-            item.get("externalId").map_or(Reference::new(Target::Unknown, span), |n| self.name_reference(n));
-        let role = item.get("roleId").map_or(Reference::new(Target::Unknown, span), |n| self.name_reference(n));
+            reference(FieldId::ExternalId).map_or(Reference::new(Target::Unknown, span), |n| self.name_reference(n));
+        let role = reference(FieldId::RoleId).map_or(Reference::new(Target::Unknown, span), |n| self.name_reference(n));
         let binding = Binding {
-            origin: self.origin(item, format!("bindings[{index}]")),
-            principal_type: self.text(item, "type"),
+            origin: self.origin(item, format!("{section}[{index}]")),
+            principal_type: self.text(item, spec.api(FieldId::PrincipalType)),
             principal,
             role,
-            namespace: self.text(item, "namespace"),
+            namespace: self.text(item, spec.api(FieldId::Namespace)),
         };
         self.model.bindings.push(binding);
     }

@@ -11,6 +11,7 @@
 use crate::frontend::credentials;
 use crate::frontend::manifest::looks_like_kestra_id;
 use crate::model::*;
+use crate::schema::{self, FieldId};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 use std::collections::HashSet;
@@ -70,8 +71,8 @@ impl Lowering {
     }
 
     /// A value written in the plan; absent means "known after apply".
-    fn text(&self, values: &Node, key: &str, origin: &Origin) -> Option<Text> {
-        let Some((k, v)) = values.entry(key) else {
+    fn text(&self, values: &Node, spellings: &[&str], origin: &Origin) -> Option<Text> {
+        let Some((k, v)) = spellings.iter().find_map(|key| values.entry(key)) else {
             return Some(Field { val: Val::Unknown, span: origin.span, key: origin.span });
         };
         let val = match v {
@@ -82,8 +83,8 @@ impl Lowering {
         Some(Field { val, span: self.span(v), key: self.span(k) })
     }
 
-    fn flag(&self, values: &Node, key: &str, origin: &Origin) -> Option<Field<bool>> {
-        let Some((k, v)) = values.entry(key) else {
+    fn flag(&self, values: &Node, spellings: &[&str], origin: &Origin) -> Option<Field<bool>> {
+        let Some((k, v)) = spellings.iter().find_map(|key| values.entry(key)) else {
             return Some(Field { val: Val::Unknown, span: origin.span, key: origin.span });
         };
         let val = match v.as_bool() {
@@ -94,8 +95,8 @@ impl Lowering {
         Some(Field { val, span: self.span(v), key: self.span(k) })
     }
 
-    fn reference(&self, values: &Node, key: &str, origin: &Origin) -> Reference {
-        match values.get(key) {
+    fn reference(&self, values: &Node, spellings: &[&str], origin: &Origin) -> Reference {
+        match spellings.iter().find_map(|key| values.get(key)) {
             Some(v) => self.name_reference(v),
             None => Reference::new(Target::Unknown, origin.span),
         }
@@ -119,10 +120,8 @@ impl Lowering {
         else {
             return;
         };
-        let tenant_source = match values.get("tenant_id") {
-            Some(Node::Scalar(s)) if !values.get("tenant_id").is_some_and(Node::is_null) => {
-                TenantSource::Literal(s.text.clone())
-            }
+        let tenant_source = match schema::TENANT.terraform.iter().find_map(|key| values.get(key)) {
+            Some(v @ Node::Scalar(s)) if !v.is_null() => TenantSource::Literal(s.text.clone()),
             _ => TenantSource::Provider(None),
         };
         let origin = Origin {
@@ -133,11 +132,12 @@ impl Lowering {
             tenant_source,
             tenant: String::new(),
         };
-        match kind {
-            "kestra_service_account" => {
-                let (groups, groups_known) = self.groups(values);
-                let personal_info = ["email", "first_name", "last_name", "password"]
-                    .iter()
+        match schema::kind_of_resource(kind) {
+            Some(Kind::ServiceAccount) => {
+                let spec = &schema::SERVICE_ACCOUNT;
+                let (groups, groups_known) = self.groups(values, spec.tf(FieldId::Groups));
+                let personal_info = spec
+                    .personal_keys(Format::Terraform)
                     .filter_map(|k| values.entry(k))
                     .filter(|(_, v)| !v.is_null())
                     .map(|(k, v)| PersonalField {
@@ -147,15 +147,11 @@ impl Lowering {
                     })
                     .collect();
                 self.credential(values, "password", CredentialKind::Password, &origin);
-                let name = match values.entry("name") {
-                    Some(_) => self.text(values, "name", &origin),
-                    None => self.text(values, "username", &origin),
-                };
                 let sa = ServiceAccount {
                     id: None,
-                    name,
-                    description: self.text(values, "description", &origin),
-                    super_admin: self.flag(values, "super_admin", &origin),
+                    name: self.text(values, spec.tf(FieldId::Name), &origin),
+                    description: self.text(values, spec.tf(FieldId::Description), &origin),
+                    super_admin: self.flag(values, spec.tf(FieldId::SuperAdmin), &origin),
                     groups,
                     groups_known,
                     personal_info,
@@ -163,92 +159,96 @@ impl Lowering {
                 };
                 self.model.service_accounts.push(sa);
             }
-            "kestra_user" => {
-                let (groups, groups_known) = self.groups(values);
+            Some(Kind::User) => {
+                let spec = &schema::USER;
+                let (groups, groups_known) = self.groups(values, spec.tf(FieldId::Groups));
                 let user = User {
                     id: None,
-                    name: self.text(values, "username", &origin),
-                    email: self.text(values, "email", &origin),
-                    description: self.text(values, "description", &origin),
-                    super_admin: self.flag(values, "super_admin", &origin),
+                    name: self.text(values, spec.tf(FieldId::Name), &origin),
+                    email: self.text(values, spec.tf(FieldId::Email), &origin),
+                    description: self.text(values, spec.tf(FieldId::Description), &origin),
+                    super_admin: self.flag(values, spec.tf(FieldId::SuperAdmin), &origin),
                     groups,
                     groups_known,
                     origin,
                 };
                 self.model.users.push(user);
             }
-            "kestra_user_password" => self.credential(values, "password", CredentialKind::Password, &origin),
-            "kestra_service_account_api_token" | "kestra_user_api_token" => {
-                let (owner_kind, owner_key) = if kind == "kestra_user_api_token" {
-                    (OwnerKind::User, "user_id")
-                } else {
-                    (OwnerKind::ServiceAccount, "service_account_id")
-                };
+            None if kind == "kestra_user_password" => {
+                self.credential(values, "password", CredentialKind::Password, &origin)
+            }
+            Some(Kind::Token) => {
+                let spec = &schema::TOKEN;
+                let Some(made_by) = schema::token_resource(kind) else { return };
                 let token = ApiToken {
-                    owner_kind,
-                    owner: self.reference(values, owner_key, &origin),
-                    name: self.text(values, "name", &origin),
-                    description: self.text(values, "description", &origin),
-                    max_age: self.text(values, "max_age", &origin),
-                    extended: self.flag(values, "extended", &origin),
+                    owner_kind: made_by.owner_kind,
+                    owner: self.reference(values, &[made_by.owner], &origin),
+                    name: self.text(values, spec.tf(FieldId::Name), &origin),
+                    description: self.text(values, spec.tf(FieldId::Description), &origin),
+                    max_age: self.text(values, spec.tf(FieldId::MaxAge), &origin),
+                    extended: self.flag(values, spec.tf(FieldId::Extended), &origin),
                     origin,
                 };
                 self.model.tokens.push(token);
             }
-            "kestra_group" => {
+            Some(Kind::Group) => {
+                let spec = &schema::GROUP;
                 let group = Group {
                     id: None,
-                    name: self.text(values, "name", &origin),
-                    description: self.text(values, "description", &origin),
-                    namespace: self.text(values, "namespace", &origin),
+                    name: self.text(values, spec.tf(FieldId::Name), &origin),
+                    description: self.text(values, spec.tf(FieldId::Description), &origin),
+                    namespace: self.text(values, spec.tf(FieldId::Namespace), &origin),
                     origin,
                 };
                 self.model.groups.push(group);
             }
-            "kestra_user_group_membership" => {
-                let user = self.reference(values, "user_id", &origin);
-                let group = self.reference(values, "group_id", &origin);
+            Some(Kind::Membership) => {
+                let spec = &schema::MEMBERSHIP;
+                let user = self.reference(values, spec.tf(FieldId::Member), &origin);
+                let group = self.reference(values, spec.tf(FieldId::Group), &origin);
                 self.model.memberships.push(Membership { origin, user, group });
             }
-            "kestra_role" => {
+            Some(Kind::Role) => {
+                let spec = &schema::ROLE;
                 let (grants, grants_known) = self.grants(values);
                 let role = Role {
                     id: None,
-                    name: self.text(values, "name", &origin),
-                    description: self.text(values, "description", &origin),
-                    namespace: self.text(values, "namespace", &origin),
+                    name: self.text(values, spec.tf(FieldId::Name), &origin),
+                    description: self.text(values, spec.tf(FieldId::Description), &origin),
+                    namespace: self.text(values, spec.tf(FieldId::Namespace), &origin),
                     grants,
                     grants_known,
                     origin,
                 };
                 self.model.roles.push(role);
             }
-            "kestra_binding" => {
+            Some(Kind::Binding) => {
+                let spec = &schema::BINDING;
                 let binding = Binding {
-                    principal_type: self.text(values, "type", &origin),
-                    principal: self.reference(values, "external_id", &origin),
-                    role: self.reference(values, "role_id", &origin),
-                    namespace: self.text(values, "namespace", &origin),
+                    principal_type: self.text(values, spec.tf(FieldId::PrincipalType), &origin),
+                    principal: self.reference(values, spec.tf(FieldId::ExternalId), &origin),
+                    role: self.reference(values, spec.tf(FieldId::RoleId), &origin),
+                    namespace: self.text(values, spec.tf(FieldId::Namespace), &origin),
                     origin,
                 };
                 self.model.bindings.push(binding);
             }
-            _ => {}
+            None => {}
         }
     }
 
     /// `groups: [{"id": ...}]` (blocks), `group: [{"group_id": ...}]` (legacy blocks) or
     /// `groups: ["id", ...]` (a list attribute).
-    fn groups(&self, values: &Node) -> (Vec<Reference>, bool) {
+    fn groups(&self, values: &Node, spellings: &[&str]) -> (Vec<Reference>, bool) {
         let mut refs = Vec::new();
         let mut seen = false;
-        for key in ["groups", "group"] {
+        for key in spellings {
             let Some(v) = values.get(key) else { continue };
             seen = true;
             for item in items(Some(v)) {
                 match item {
                     Node::Map { .. } => {
-                        if let Some(id) = item.get("id").or_else(|| item.get("group_id")) {
+                        if let Some(id) = schema::GROUP_REF.tf(FieldId::Id).iter().find_map(|k| item.get(k)) {
                             refs.push(self.name_reference(id));
                         }
                     }
@@ -262,14 +262,12 @@ impl Lowering {
     fn grants(&self, values: &Node) -> (Vec<Grant>, bool) {
         let mut grants = Vec::new();
         let mut seen = false;
-        for (key, actions_key, style) in [
-            ("permissions", "permissions", PermissionStyle::LegacyBlocks),
-            ("resources", "actions", PermissionStyle::ResourceBlocks),
-        ] {
-            let Some(list) = values.get(key) else { continue };
+        for spelling in &schema::GRANT_BLOCKS {
+            let Some(list) = values.get(spelling.block) else { continue };
             seen = true;
             for block in items(Some(list)) {
-                let Some((tk, tv)) = block.entry("type") else { continue };
+                let type_spellings = schema::GRANT.tf(FieldId::ResourceType);
+                let Some((tk, tv)) = type_spellings.iter().find_map(|k| block.entry(k)) else { continue };
                 let text = |n: &Node| {
                     let val = match n.as_str() {
                         Some(s) if !n.is_null() => Val::Known(s.to_string()),
@@ -278,9 +276,10 @@ impl Lowering {
                     Field { val, span: self.span(n), key: self.span(n) }
                 };
                 let resource_type = Field { key: self.span(tk), ..text(tv) };
-                let actions_entry = block.entry(actions_key);
+                let actions_entry = block.entry(spelling.actions);
                 let actions = items(actions_entry.map(|(_, v)| v)).iter().map(text).collect();
                 let actions_key = actions_entry.map(|(k, _)| self.span(k));
+                let style = spelling.style;
                 grants.push(Grant { resource_type, actions, actions_key, span: self.span(block), style });
             }
         }
@@ -307,7 +306,7 @@ impl Lowering {
         let alias = provider.get("alias").and_then(Node::as_str).map(str::to_string);
         let constant =
             |key: &str| provider.get("expressions").and_then(|e| e.get(key)).and_then(|e| e.get("constant_value"));
-        let tenant = constant("tenant_id").map(|v| {
+        let tenant = schema::TENANT.terraform.iter().find_map(|k| constant(k)).map(|v| {
             let val = v.as_str().filter(|_| !v.is_null()).map_or(Val::Unknown, |s| Val::Known(s.to_string()));
             Field { val, span: self.span(v), key: self.span(v) }
         });

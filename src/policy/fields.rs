@@ -1,17 +1,20 @@
 //! The field paths a policy can test, per kind of object, and their values on the model.
 //!
 //! Paths are the model's snake_case names, the same whether an object was written in
-//! Terraform or in a manifest (`max_age` for `maxAge`, `external_id` for `externalId`).
-//! Each path is checked against its kind's vocabulary when the policy is loaded, so a
-//! typo is an error with a suggestion, never a rule that silently never fires.
+//! Terraform or in a manifest (`max_age` for `maxAge`, `external_id` for `externalId`);
+//! each kind's vocabulary is the fields with a policy path in `crate::schema`. Each path
+//! is checked against it when the policy is loaded, so a typo is an error with a
+//! suggestion, never a rule that silently never fires.
 //!
 //! Extension point: paths that need derived data rather than written fields (the access
-//! graph's `effective.permissions`) become new `Attr` variants, listed in their kinds'
-//! vocabularies (`lookup` then stops refusing them) and resolved in `value` from data
+//! graph's `effective.permissions`) become new `Derived` fields of their kinds in the
+//! schema (`lookup` then stops refusing them) and are resolved in `value` from data
 //! computed once per policy run in `Env`, as the groups of each account are.
 
 use crate::model::*;
 use crate::rules::Context;
+// What a path names: a field of the schema.
+use crate::schema::{self, FieldId as Attr};
 use crate::source::Span;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -57,56 +60,25 @@ impl Subject {
         }
     }
 
-    fn vocabulary(self) -> &'static [(&'static str, Attr)] {
-        use Attr::*;
-        match self {
-            Subject::ServiceAccount => &[
-                ("name", Name),
-                ("description", Description),
-                ("super_admin", SuperAdmin),
-                ("groups", Groups),
-                ("tenant", Tenant),
-            ],
-            Subject::User => &[
-                ("name", Name),
-                ("email", Email),
-                ("description", Description),
-                ("super_admin", SuperAdmin),
-                ("groups", Groups),
-                ("tenant", Tenant),
-            ],
-            Subject::Token => &[
-                ("name", Name),
-                ("description", Description),
-                ("max_age", MaxAge),
-                ("extended", Extended),
-                ("owner", Owner),
-                ("owner_kind", OwnerKind),
-                ("tenant", Tenant),
-            ],
-            Subject::Group => {
-                &[("name", Name), ("description", Description), ("namespace", Namespace), ("tenant", Tenant)]
-            }
-            Subject::Role => &[
-                ("name", Name),
-                ("description", Description),
-                ("namespace", Namespace),
-                ("permissions", Permissions),
-                ("tenant", Tenant),
-            ],
-            Subject::Binding => &[
-                ("type", PrincipalType),
-                ("external_id", ExternalId),
-                ("role_id", RoleId),
-                ("namespace", Namespace),
-                ("tenant", Tenant),
-            ],
-        }
+    fn object(self) -> &'static schema::Object {
+        schema::object(match self {
+            Subject::ServiceAccount => Kind::ServiceAccount,
+            Subject::Token => Kind::Token,
+            Subject::User => Kind::User,
+            Subject::Group => Kind::Group,
+            Subject::Role => Kind::Role,
+            Subject::Binding => Kind::Binding,
+        })
+    }
+
+    /// The fields a policy can test, by path, in the schema's order.
+    fn vocabulary(self) -> impl Iterator<Item = (&'static str, &'static schema::Field)> {
+        self.object().fields.iter().filter_map(|f| Some((f.policy?, f)))
     }
 
     /// Every path this kind offers, for suggestions and documentation.
     pub fn paths(self) -> Vec<String> {
-        let mut out: Vec<String> = self.vocabulary().iter().map(|(p, _)| p.to_string()).collect();
+        let mut out: Vec<String> = self.vocabulary().map(|(p, _)| p.to_string()).collect();
         if self == Subject::Role {
             out.push("permissions.TYPE".into());
         }
@@ -136,29 +108,9 @@ impl FieldType {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Attr {
-    Name,
-    Email,
-    Description,
-    Namespace,
-    Tenant,
-    SuperAdmin,
-    Groups,
-    MaxAge,
-    Extended,
-    Owner,
-    OwnerKind,
-    PrincipalType,
-    ExternalId,
-    RoleId,
-    /// The resource types a role grants.
-    Permissions,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Key {
-    Attr(Attr),
+    Field(&'static schema::Field),
     /// `permissions.SECRET`: the actions a role grants on one resource type.
     PermissionsOf(String),
 }
@@ -174,10 +126,10 @@ impl FieldPath {
     pub fn ty(&self) -> FieldType {
         match &self.key {
             Key::PermissionsOf(_) => FieldType::List,
-            Key::Attr(a) => match a {
-                Attr::SuperAdmin | Attr::Extended => FieldType::Bool,
-                Attr::MaxAge => FieldType::Duration,
-                Attr::Groups | Attr::Permissions => FieldType::List,
+            Key::Field(f) => match f.ty {
+                schema::Type::Flag => FieldType::Bool,
+                schema::Type::Duration => FieldType::Duration,
+                schema::Type::List | schema::Type::References | schema::Type::Nested => FieldType::List,
                 _ => FieldType::Text,
             },
         }
@@ -188,7 +140,8 @@ impl FieldPath {
     pub fn settable(&self) -> bool {
         matches!(
             self.key,
-            Key::Attr(
+            Key::Field(f) if matches!(
+                f.id,
                 Attr::Name
                     | Attr::Description
                     | Attr::Namespace
@@ -209,8 +162,8 @@ pub struct UnknownPath {
 
 /// Checks `path` against the vocabulary of `subject`.
 pub fn lookup(subject: Subject, path: &str) -> Result<FieldPath, UnknownPath> {
-    if let Some(&(_, attr)) = subject.vocabulary().iter().find(|(p, _)| *p == path) {
-        return Ok(FieldPath { text: path.to_string(), key: Key::Attr(attr) });
+    if let Some((_, field)) = subject.vocabulary().find(|(p, _)| *p == path) {
+        return Ok(FieldPath { text: path.to_string(), key: Key::Field(field) });
     }
     if subject == Subject::Role {
         if let Some(ty) = path.strip_prefix("permissions.") {
@@ -348,7 +301,8 @@ pub struct Written {
 }
 
 pub fn written(obj: Object, path: &FieldPath) -> Option<Written> {
-    let Key::Attr(attr) = path.key else { return None };
+    let Key::Field(field) = path.key else { return None };
+    let attr = field.id;
     if let Some(field) = obj.text_field(attr) {
         let f = field.as_ref()?;
         return match &f.val {
@@ -416,7 +370,7 @@ pub fn value(env: &Env, obj: Object, path: &FieldPath) -> Value {
                 _ => Value::Unknown,
             }
         }
-        Key::Attr(a) => *a,
+        Key::Field(f) => f.id,
     };
     if let Some(field) = obj.text_field(attr) {
         return match field {
@@ -555,5 +509,64 @@ mod tests {
         assert!(lookup(Subject::Role, "permissions.").is_err());
         let e = lookup(Subject::ServiceAccount, "effective.permissions").unwrap_err();
         assert!(e.message.contains("access graph"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_vocabulary_covers_every_field_the_model_carries() {
+        use schema::Type::*;
+        for subject in Subject::ALL {
+            for f in subject.object().fields {
+                // Ids are only written in exports; tokens are objects of their own.
+                let carried =
+                    !matches!(f.ty, Personal | Unread | Credential) && !matches!(f.id, Attr::Id | Attr::Tokens);
+                assert_eq!(f.policy.is_some(), carried, "{:?} of {}", f.id, subject.keyword());
+            }
+        }
+    }
+
+    /// Each path of every object's kind, and its value on that object.
+    fn values(ws: &Workspace) -> Vec<(Subject, &'static str, Value)> {
+        let settings = crate::rules::Settings::default();
+        let cx = Context::new(ws, &settings);
+        let env = Env::new(&cx);
+        let mut out = Vec::new();
+        for subject in Subject::ALL {
+            for o in Object::all(ws, subject) {
+                for (path, _) in subject.vocabulary() {
+                    out.push((subject, path, value(&env, o, &lookup(subject, path).unwrap())));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_path_is_a_value_of_an_object_written_in_a_manifest() {
+        let ws = crate::lint::load_texts(&[("iam.json", &schema::tests::every_key_manifest())]);
+        let values = values(&ws);
+        assert!(Subject::ALL.iter().all(|s| values.iter().any(|(v, _, _)| v == s)));
+        for (subject, path, v) in values {
+            assert!(!matches!(v, Value::Unknown | Value::Absent), "{path} of {}: {v:?}", subject.keyword());
+        }
+    }
+
+    #[test]
+    fn every_terraform_spelling_of_a_path_is_read() {
+        use schema::Type::*;
+        for subject in Subject::ALL {
+            let fields = subject.vocabulary().filter(|(_, f)| matches!(f.ty, Text | Flag | Duration));
+            for (path, f) in fields {
+                for (resource, spelling) in
+                    subject.object().resources.iter().flat_map(|r| f.terraform.iter().map(move |s| (r, s)))
+                {
+                    let literal = if f.ty == Flag { "true" } else { "\"P1D\"" };
+                    let tf = format!("resource \"{resource}\" \"x\" {{\n  {spelling} = {literal}\n}}\n");
+                    let ws = crate::lint::load_texts(&[("main.tf", &tf)]);
+                    let v = values(&ws).into_iter().find(|(s, p, _)| *s == subject && *p == path).map(|(.., v)| v);
+                    let read = matches!(v, Some(Value::Text { .. } | Value::Bool { written: true, .. }));
+                    assert!(read, "{resource}.{spelling}: {v:?}");
+                }
+            }
+        }
     }
 }

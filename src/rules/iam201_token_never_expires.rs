@@ -5,6 +5,7 @@ use super::{edits, Context, Declaration, Fixes, Safety};
 use crate::finding::{Edit, Finding, Fix, Severity};
 use crate::duration;
 use crate::model::{Format, Val};
+use crate::schema::{self, FieldId};
 use crate::source::Span;
 
 pub const RULE: Declaration = Declaration {
@@ -21,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.settings.max_token_age.to_iso();
     let misspelled = misspelled_max_age_keys(cx);
     for token in &cx.ws.tokens {
-        let key = if token.origin.format == Format::Terraform { "max_age" } else { "maxAge" };
+        let key = schema::TOKEN.field(FieldId::MaxAge).current(token.origin.format);
         let label = token
             .name
             .as_ref()

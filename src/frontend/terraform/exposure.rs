@@ -13,8 +13,6 @@ use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 use std::collections::HashSet;
 
-const TOKEN_TYPES: [&str; 2] = ["kestra_service_account_api_token", "kestra_user_api_token"];
-
 /// Deeper expressions are not searched (hcl-edit bounds nesting when parsing already).
 const MAX_DEPTH: usize = 128;
 
@@ -66,7 +64,7 @@ fn token_root(t: &Traversal) -> Option<(String, Vec<&TraversalOperator>)> {
         "resource" => (attr(0)?, 1),
         kind => (kind, 0),
     };
-    if !TOKEN_TYPES.contains(&kind) {
+    if !crate::schema::TOKEN.resources.contains(&kind) {
         return None;
     }
     let name = attr(at)?;

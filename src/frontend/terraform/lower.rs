@@ -11,6 +11,7 @@ use super::value::{K, V};
 use crate::frontend::credentials;
 use crate::frontend::manifest::looks_like_kestra_id;
 use crate::model::*;
+use crate::schema::{self, FieldId};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use std::rc::Rc;
@@ -107,6 +108,11 @@ fn target(v: &V) -> Target {
     }
 }
 
+/// The first of a field's spellings that the body writes.
+fn attr_of<'b>(body: BodyRef<'b>, spellings: &[&str]) -> Option<AttrRef<'b>> {
+    spellings.iter().find_map(|k| body.attr(k))
+}
+
 /// The name a `dynamic` block's iterator goes by: its `iterator` argument, else its label.
 fn iterator_name<'b>(block: &BlockRef<'b>, label: &'b str) -> String {
     match block.body.attr("iterator").map(|a| a.value) {
@@ -128,19 +134,14 @@ impl<'a> Lowering<'_, 'a> {
         Field { val, span: v.span, key }
     }
 
-    fn text(&mut self, body: BodyRef<'_>, key: &str, scope: &Scope) -> Option<Text> {
-        let attr = body.attr(key)?;
+    fn text(&mut self, body: BodyRef<'_>, spellings: &[&str], scope: &Scope) -> Option<Text> {
+        let attr = attr_of(body, spellings)?;
         let v = self.eval(&attr, scope);
         Some(self.field(&v, attr.key_span, text_val(&v)))
     }
 
-    fn text_any(&mut self, body: BodyRef<'_>, keys: &[&str], scope: &Scope) -> Option<Text> {
-        let key = keys.iter().find(|k| body.attr(k).is_some())?;
-        self.text(body, key, scope)
-    }
-
-    fn flag(&mut self, body: BodyRef<'_>, key: &str, scope: &Scope) -> Option<Field<bool>> {
-        let attr = body.attr(key)?;
+    fn flag(&mut self, body: BodyRef<'_>, spellings: &[&str], scope: &Scope) -> Option<Field<bool>> {
+        let attr = attr_of(body, spellings)?;
         let v = self.eval(&attr, scope);
         Some(self.field(&v, attr.key_span, flag_val(&v)))
     }
@@ -152,8 +153,8 @@ impl<'a> Lowering<'_, 'a> {
         Reference::new(target(v), v.span)
     }
 
-    fn attr_reference(&mut self, body: BodyRef<'_>, key: &str, fallback: Span, scope: &Scope) -> Reference {
-        match body.attr(key) {
+    fn attr_reference(&mut self, body: BodyRef<'_>, spellings: &[&str], fallback: Span, scope: &Scope) -> Reference {
+        match attr_of(body, spellings) {
             Some(attr) => {
                 let v = self.eval(&attr, scope);
                 self.reference(&v)
@@ -268,7 +269,7 @@ impl<'a> Lowering<'_, 'a> {
                 None => TenantSource::Unknown,
             },
         };
-        let tenant_source = match body.attr("tenant_id") {
+        let tenant_source = match attr_of(body, schema::TENANT.terraform) {
             Some(attr) => match self.eval(&attr, scope).kind {
                 K::Str(t) => TenantSource::Literal(t),
                 K::Null => provider(),
@@ -288,21 +289,22 @@ impl<'a> Lowering<'_, 'a> {
 
     fn resource(&mut self, block: &BlockRef<'_>, kind: &str, address: &str, scope: &Scope) {
         let body = block.body;
-        match kind {
-            "kestra_service_account" => {
+        match schema::kind_of_resource(kind) {
+            Some(Kind::ServiceAccount) => {
+                let spec = &schema::SERVICE_ACCOUNT;
                 let origin = self.origin(block, address, scope);
-                let (groups, groups_known) = self.group_references(body, scope);
-                let personal_info = ["email", "first_name", "last_name", "password"]
-                    .iter()
+                let (groups, groups_known) = self.group_references(body, spec.tf(FieldId::Groups), scope);
+                let personal_info = spec
+                    .personal_keys(Format::Terraform)
                     .filter_map(|k| body.attr(k))
                     .map(|a| PersonalField { key: a.key.to_string(), entry: a.span, key_span: a.key_span })
                     .collect();
                 self.credential(body, "password", CredentialKind::Password, &origin, scope);
                 let sa = ServiceAccount {
                     id: None,
-                    name: self.text_any(body, &["name", "username"], scope),
-                    description: self.text(body, "description", scope),
-                    super_admin: self.flag(body, "super_admin", scope),
+                    name: self.text(body, spec.tf(FieldId::Name), scope),
+                    description: self.text(body, spec.tf(FieldId::Description), scope),
+                    super_admin: self.flag(body, spec.tf(FieldId::SuperAdmin), scope),
                     groups,
                     groups_known,
                     personal_info,
@@ -310,102 +312,111 @@ impl<'a> Lowering<'_, 'a> {
                 };
                 self.model.service_accounts.push(sa);
             }
-            "kestra_user" => {
+            Some(Kind::User) => {
+                let spec = &schema::USER;
                 let origin = self.origin(block, address, scope);
-                let (groups, groups_known) = self.group_references(body, scope);
+                let (groups, groups_known) = self.group_references(body, spec.tf(FieldId::Groups), scope);
                 let user = User {
                     id: None,
-                    name: self.text(body, "username", scope),
-                    email: self.text(body, "email", scope),
-                    description: self.text(body, "description", scope),
-                    super_admin: self.flag(body, "super_admin", scope),
+                    name: self.text(body, spec.tf(FieldId::Name), scope),
+                    email: self.text(body, spec.tf(FieldId::Email), scope),
+                    description: self.text(body, spec.tf(FieldId::Description), scope),
+                    super_admin: self.flag(body, spec.tf(FieldId::SuperAdmin), scope),
                     groups,
                     groups_known,
                     origin,
                 };
                 self.model.users.push(user);
             }
-            "kestra_user_password" => {
+            None if kind == "kestra_user_password" => {
                 let origin = self.origin(block, address, scope);
                 self.credential(body, "password", CredentialKind::Password, &origin, scope);
             }
-            "kestra_service_account_api_token" | "kestra_user_api_token" => {
+            Some(Kind::Token) => {
+                let spec = &schema::TOKEN;
+                let Some(made_by) = schema::token_resource(kind) else { return };
                 let origin = self.origin(block, address, scope);
-                let (owner_kind, owner_key) = if kind == "kestra_user_api_token" {
-                    (OwnerKind::User, "user_id")
-                } else {
-                    (OwnerKind::ServiceAccount, "service_account_id")
-                };
-                let owner = self.attr_reference(body, owner_key, origin.span, scope);
+                let owner = self.attr_reference(body, &[made_by.owner], origin.span, scope);
                 let token = ApiToken {
-                    owner_kind,
+                    owner_kind: made_by.owner_kind,
                     owner,
-                    name: self.text(body, "name", scope),
-                    description: self.text(body, "description", scope),
-                    max_age: self.text(body, "max_age", scope),
-                    extended: self.flag(body, "extended", scope),
+                    name: self.text(body, spec.tf(FieldId::Name), scope),
+                    description: self.text(body, spec.tf(FieldId::Description), scope),
+                    max_age: self.text(body, spec.tf(FieldId::MaxAge), scope),
+                    extended: self.flag(body, spec.tf(FieldId::Extended), scope),
                     origin,
                 };
                 self.model.tokens.push(token);
             }
-            "kestra_group" => {
+            Some(Kind::Group) => {
+                let spec = &schema::GROUP;
                 let origin = self.origin(block, address, scope);
                 let group = Group {
                     id: None,
-                    name: self.text(body, "name", scope),
-                    description: self.text(body, "description", scope),
-                    namespace: self.text(body, "namespace", scope),
+                    name: self.text(body, spec.tf(FieldId::Name), scope),
+                    description: self.text(body, spec.tf(FieldId::Description), scope),
+                    namespace: self.text(body, spec.tf(FieldId::Namespace), scope),
                     origin,
                 };
                 self.model.groups.push(group);
             }
-            "kestra_user_group_membership" => {
+            Some(Kind::Membership) => {
+                let spec = &schema::MEMBERSHIP;
                 let origin = self.origin(block, address, scope);
-                let user = self.attr_reference(body, "user_id", origin.span, scope);
-                let group = self.attr_reference(body, "group_id", origin.span, scope);
+                let user = self.attr_reference(body, spec.tf(FieldId::Member), origin.span, scope);
+                let group = self.attr_reference(body, spec.tf(FieldId::Group), origin.span, scope);
                 self.model.memberships.push(Membership { origin, user, group });
             }
-            "kestra_role" => {
+            Some(Kind::Role) => {
+                let spec = &schema::ROLE;
                 let origin = self.origin(block, address, scope);
                 let (grants, grants_known) = self.grants(body, scope);
                 let role = Role {
                     id: None,
-                    name: self.text(body, "name", scope),
-                    description: self.text(body, "description", scope),
-                    namespace: self.text(body, "namespace", scope),
+                    name: self.text(body, spec.tf(FieldId::Name), scope),
+                    description: self.text(body, spec.tf(FieldId::Description), scope),
+                    namespace: self.text(body, spec.tf(FieldId::Namespace), scope),
                     grants,
                     grants_known,
                     origin,
                 };
                 self.model.roles.push(role);
             }
-            "kestra_binding" => {
+            Some(Kind::Binding) => {
+                let spec = &schema::BINDING;
                 let origin = self.origin(block, address, scope);
-                let principal = self.attr_reference(body, "external_id", origin.span, scope);
-                let role = self.attr_reference(body, "role_id", origin.span, scope);
+                let principal = self.attr_reference(body, spec.tf(FieldId::ExternalId), origin.span, scope);
+                let role = self.attr_reference(body, spec.tf(FieldId::RoleId), origin.span, scope);
                 let binding = Binding {
-                    principal_type: self.text(body, "type", scope),
+                    principal_type: self.text(body, spec.tf(FieldId::PrincipalType), scope),
                     principal,
                     role,
-                    namespace: self.text(body, "namespace", scope),
+                    namespace: self.text(body, spec.tf(FieldId::Namespace), scope),
                     origin,
                 };
                 self.model.bindings.push(binding);
             }
-            _ => {}
+            None => {}
         }
     }
 
     /// Group references from `groups {id}` / `group {group_id}` blocks (static or
     /// dynamic) or a `groups` list. The second value is false when some membership cannot
     /// be evaluated, so that "in no group" is never claimed on a guess.
-    fn group_references(&mut self, body: BodyRef<'_>, scope: &Scope) -> (Vec<Reference>, bool) {
+    fn group_references(
+        &mut self,
+        body: BodyRef<'_>,
+        spellings: &[&'static str],
+        scope: &Scope,
+    ) -> (Vec<Reference>, bool) {
         let mut refs = Vec::new();
         let mut known = true;
-        let mut blocks = self.nested(body, "groups", scope, &mut known);
-        blocks.extend(self.nested(body, "group", scope, &mut known));
+        let mut blocks = Vec::new();
+        for name in spellings {
+            blocks.extend(self.nested(body, name, scope, &mut known));
+        }
         for (content, _, inner) in blocks {
-            match content.attr("id").or_else(|| content.attr("group_id")) {
+            match attr_of(content, schema::GROUP_REF.tf(FieldId::Id)) {
                 Some(attr) => {
                     let v = self.eval(&attr, &inner);
                     refs.push(self.reference(&v));
@@ -413,7 +424,8 @@ impl<'a> Lowering<'_, 'a> {
                 None => known = false,
             }
         }
-        if let Some(attr) = body.attr("groups") {
+        // Only the current spelling is also written as a list of ids.
+        if let Some(attr) = spellings.first().and_then(|k| body.attr(k)) {
             let v = self.eval(&attr, scope);
             match v.items() {
                 // In Terraform JSON, objects in this list are the `groups {}` blocks above.
@@ -431,15 +443,12 @@ impl<'a> Lowering<'_, 'a> {
     fn grants(&mut self, body: BodyRef<'_>, scope: &Scope) -> (Vec<Grant>, bool) {
         let mut grants = Vec::new();
         let mut known = true;
-        for (style, block_name, actions_key) in [
-            (PermissionStyle::LegacyBlocks, "permissions", "permissions"),
-            (PermissionStyle::ResourceBlocks, "resources", "actions"),
-        ] {
-            for (content, span, inner) in self.nested(body, block_name, scope, &mut known) {
-                let Some(type_attr) = content.attr("type") else { continue };
+        for spelling in &schema::GRANT_BLOCKS {
+            for (content, span, inner) in self.nested(body, spelling.block, scope, &mut known) {
+                let Some(type_attr) = attr_of(content, schema::GRANT.tf(FieldId::ResourceType)) else { continue };
                 let t = self.eval(&type_attr, &inner);
                 let resource_type = self.field(&t, type_attr.key_span, text_val(&t));
-                let actions_attr = content.attr(actions_key);
+                let actions_attr = content.attr(spelling.actions);
                 let actions_key = actions_attr.as_ref().map(|a| a.key_span);
                 let actions = match actions_attr {
                     Some(attr) => {
@@ -460,7 +469,7 @@ impl<'a> Lowering<'_, 'a> {
                     }
                     None => Vec::new(),
                 };
-                grants.push(Grant { resource_type, actions, actions_key, span, style });
+                grants.push(Grant { resource_type, actions, actions_key, span, style: spelling.style });
             }
         }
         grants.sort_by_key(|g| (g.span, g.resource_type.span));
@@ -470,7 +479,7 @@ impl<'a> Lowering<'_, 'a> {
     fn provider(&mut self, block: &BlockRef<'_>) {
         let scope = Scope::default();
         let alias = block.body.attr("alias").and_then(|a| self.eval(&a, &scope).as_str().map(str::to_string));
-        let tenant = self.text(block.body, "tenant_id", &scope);
+        let tenant = self.text(block.body, schema::TENANT.terraform, &scope);
         let label = match &alias {
             Some(a) => format!("kestra.{a}"),
             None => "kestra".to_string(),
@@ -517,7 +526,7 @@ impl<'a> Lowering<'_, 'a> {
         let scope = Scope::default();
         let value = block.body.attr("value");
         let tokens = value.as_ref().map(|v| exposure::tokens(v.value, self.ev)).unwrap_or_default();
-        let sensitive = self.flag(block.body, "sensitive", &scope);
+        let sensitive = self.flag(block.body, &["sensitive"], &scope);
         let origin = Origin {
             span: block.header,
             extent: block.span,
