@@ -90,8 +90,7 @@ pub fn run(args: AccessArgs) -> i32 {
         }
         AccessFormat::Table => table(&report),
     };
-    super::print(&text);
-    0
+    super::printed(super::print(&text))
 }
 
 pub(super) fn report(ws: &Workspace) -> Report {

@@ -62,8 +62,7 @@ pub fn run(options: &Options, reference: &str, json: bool) -> i32 {
             } else {
                 table(reference, &changes)
             };
-            super::print(&text);
-            0
+            super::printed(super::print(&text))
         }
         Err(e) => super::fail(&e),
     }

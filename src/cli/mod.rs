@@ -190,8 +190,14 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            return match e.print() {
+                // --help and --version are reports too.
+                Err(w) if !e.use_stderr() && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    fail(&render::Error::Write(w).to_string())
+                }
+                _ if e.use_stderr() => 2,
+                _ => 0,
+            };
         }
     };
     match cli.command {
@@ -202,10 +208,7 @@ pub fn main() -> i32 {
         Command::Man => tools::man(),
         Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
             Err(status) => status,
-            Ok(Some(entry)) => {
-                print(&explain(entry));
-                0
-            }
+            Ok(Some(entry)) => printed(print(&explain(entry))),
             Ok(None) => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
         Command::Access(args) => access::run(args),
@@ -233,11 +236,27 @@ fn note(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-fn print(text: &str) {
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`iamlint ... | head`) is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+/// Writes a report to standard output through a buffer, so that `write` can stream it. A
+/// report that cannot be written whole (a full disk) fails the run: exit status 2 with a
+/// message, never a panic or a silently cut report. A reader that went away (`| head`)
+/// ends it quietly, as with other command-line tools: it asked for no more.
+fn emit(write: impl FnOnce(&mut dyn Write) -> Result<(), render::Error>) -> Result<(), i32> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = write(&mut out).and_then(|()| out.flush().map_err(render::Error::Write));
+    match written {
+        Err(render::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(fail(&e.to_string())),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn print(text: &str) -> Result<(), i32> {
+    emit(|out| out.write_all(text.as_bytes()).map_err(render::Error::Write))
+}
+
+/// The exit status of a command whose last act is printing its report.
+fn printed(result: Result<(), i32>) -> i32 {
+    result.err().unwrap_or(0)
 }
 
 fn check(args: CheckArgs) -> i32 {
@@ -303,7 +322,9 @@ fn check(args: CheckArgs) -> i32 {
         self::note(note);
     }
     if let Some(diff) = &report.diff {
-        print(diff);
+        if let Err(status) = print(diff) {
+            return status;
+        }
     }
     if let Some(status) = report.status {
         return status;
@@ -317,7 +338,9 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     let render_options = RenderOptions { color, files: outcome.files };
-    print(&render::render(args.format, &outcome.ws, &outcome.findings, &render_options));
+    if let Err(status) = emit(|out| render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out)) {
+        return status;
+    }
     if args.format == OutputFormat::Human {
         note(&render::summary(&outcome.findings, outcome.files));
     }

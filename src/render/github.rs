@@ -6,10 +6,9 @@
 use super::positions;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
-use std::fmt::Write;
+use std::io::{self, Write};
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let mut out = String::new();
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
         let (start, end) = positions(ws, f);
         let command = match f.severity {
@@ -22,7 +21,7 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             Some(help) => format!("{}\nhelp: {help}", f.message),
             None => f.message.clone(),
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             property(path),
@@ -32,9 +31,9 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             end.column,
             property(f.code),
             data(&message)
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 fn data(s: &str) -> String {

@@ -9,6 +9,7 @@ use crate::finding::{Finding, Severity};
 use crate::fingerprint;
 use crate::model::Workspace;
 use serde::Serialize;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -34,7 +35,7 @@ struct Lines {
     end: usize,
 }
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     let fingerprints = fingerprint::fingerprints(ws, findings);
     let issues: Vec<Issue> = findings
         .iter()
@@ -59,7 +60,6 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             }
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&issues).expect("Code Quality JSON serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    out.write_all(b"\n")
 }

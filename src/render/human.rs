@@ -2,27 +2,41 @@
 //! underlined, the rule code, the message and the fix as help. Labels in other files are
 //! shown as related diagnostics, each with its own source.
 
+use super::Error;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use crate::source::{FileId, Span};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::collections::HashMap;
 use std::fmt;
+use std::io;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-pub fn render(ws: &Workspace, findings: &[Finding], color: bool) -> String {
+/// Writes each finding as soon as it is rendered: the report is never held whole.
+pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io::Write) -> Result<(), Error> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
-    let mut out = String::new();
     let mut shown = ShownTexts::default();
+    let mut text = String::new();
     for f in findings {
+        text.clear();
         let report = Report::new(ws, f, &mut shown);
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", f.code, f.message));
+        // A renderer bug on hostile input must end the run with a message naming the
+        // finding, not a crash (or a silently shortened report).
+        let rendered = catch_unwind(AssertUnwindSafe(|| handler.render_report(&mut text, &report)));
+        if !matches!(rendered, Ok(Ok(()))) {
+            let file = ws.sources.get(f.span.file);
+            let at = file.position(f.span.start);
+            return Err(Error::Render(format!(
+                "cannot render {} at {}:{}:{}",
+                f.code, file.display, at.line, at.column
+            )));
         }
-        out.push('\n');
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// Each file's text with secrets starred out, made once per file rather than once per

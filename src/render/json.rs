@@ -5,6 +5,7 @@ use crate::finding::Finding;
 use crate::model::Workspace;
 use crate::rules;
 use serde::Serialize;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -34,7 +35,7 @@ struct Summary {
     findings: usize,
 }
 
-pub fn render(ws: &Workspace, findings: &[Finding], files: usize) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], files: usize, out: &mut dyn Write) -> io::Result<()> {
     let findings: Vec<JsonFinding> = findings
         .iter()
         .map(|f| {
@@ -56,7 +57,6 @@ pub fn render(ws: &Workspace, findings: &[Finding], files: usize) -> String {
         .collect();
     let count = findings.len();
     let output = Output { version: 1, findings, summary: Summary { files, findings: count } };
-    let mut text = serde_json::to_string_pretty(&output).expect("JSON output serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }

@@ -7,6 +7,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use crate::source::Span;
 use serde::Serialize;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -63,7 +64,7 @@ struct Suggestion<'a> {
 
 const SOURCE: Source = Source { name: "iamlint", url: "https://github.com/iamlint/iamlint" };
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     let diagnostics = findings
         .iter()
         .map(|f| {
@@ -86,9 +87,8 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
         })
         .collect();
     let output = Output { source: SOURCE, diagnostics };
-    let mut text = serde_json::to_string_pretty(&output).expect("rdjson serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }
 
 /// A suggestion can only change the diagnostic's own file, so a fix that also edits other

@@ -17,6 +17,7 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 /// Relative paths are resolved by the consumer against the checkout root.
 const SRCROOT: &str = "%SRCROOT%";
@@ -42,7 +43,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     let catalogue = rules::all();
     let fingerprints = fingerprint::fingerprints(ws, findings);
     let results: Vec<SarifResult> =
@@ -61,9 +62,8 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build();
     let log = Sarif::builder().schema(SCHEMA).version(serde_json::json!("2.1.0")).runs(vec![run]).build();
-    let mut text = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 fn level(severity: Severity) -> ResultLevel {

@@ -1,0 +1,186 @@
+//! Output on untrusted input (SPEC 5 and 6): a report that cannot be written is exit
+//! status 2. Every case runs the real binary under a guard.
+
+mod common;
+use common::*;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Generous: the debug binary parses a 15 MB file in a few seconds, on a shared machine.
+const GUARD: Duration = Duration::from_secs(90);
+
+const FORMATS: [&str; 9] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson"];
+
+struct Run {
+    status: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+}
+
+/// Runs iamlint (through `sh -c` when `shell` wraps it, e.g. to set a memory limit),
+/// killing it and failing the test if it outlives the guard.
+fn run_with(dir: &Path, args: &[&str], stdout: Stdio, shell: Option<&str>) -> Run {
+    let bin = env!("CARGO_BIN_EXE_iamlint");
+    let mut command = match shell {
+        Some(prefix) => {
+            let mut c = Command::new("sh");
+            c.arg("-c").arg(format!("{prefix}; exec \"$0\" \"$@\"")).arg(bin).args(args);
+            c
+        }
+        None => {
+            let mut c = Command::new(bin);
+            c.args(args);
+            c
+        }
+    };
+    let mut child = command
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("FORCE_COLOR")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("iamlint starts");
+    let out = child.stdout.take().map(|mut out| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = out.read_to_end(&mut s);
+            s
+        })
+    });
+    let mut err = child.stderr.take().unwrap();
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("iamlint {args:?} did not finish within {GUARD:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        status: status.code(),
+        stdout: out.map(|t| t.join().unwrap()).unwrap_or_default(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, Stdio::piped(), None)
+}
+
+fn assert_no_panic(r: &Run, what: &str) {
+    assert!(!r.stderr.contains("panicked"), "{what} panicked:\n{}", r.stderr);
+    assert_ne!(r.status, Some(101), "{what}: exit 101\n{}", r.stderr);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Every subcommand that prints, on a workspace with findings and a git history.
+fn printing_commands() -> Vec<Vec<&'static str>> {
+    let mut commands: Vec<Vec<&str>> = FORMATS.iter().map(|f| vec!["check", "--format", f, "."]).collect();
+    commands.extend([
+        vec!["check", "--diff", "."],
+        vec!["access", "."],
+        vec!["access", "--format", "json", "."],
+        vec!["access", "--diff", "HEAD", "."],
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["explain", "IAM101"],
+        vec!["config"],
+        vec!["config", "--schema"],
+        vec!["completions", "bash"],
+        vec!["man"],
+    ]);
+    commands
+}
+
+fn repository_with_findings() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "iam.yaml", "groups:\n  - name: bots\n");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    let mut text = String::from("groups:\n  - name: bots\nserviceAccounts:\n");
+    for i in 0..300 {
+        text.push_str(&format!("  - name: Bad_Name_{i}\n    groups: [bots]\n"));
+    }
+    write(dir.path(), "iam.yaml", &text);
+    dir
+}
+
+#[test]
+fn a_streamed_report_is_written_whole() {
+    let dir = repository_with_findings();
+    let r = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    assert_eq!(r.text().lines().filter(|l| l.contains("IAM101")).count(), 300, "{}", r.text());
+    let r = run(dir.path(), &["check", "."]);
+    assert_eq!(r.text().matches("IAM101").count(), 300);
+    assert!(r.stderr.contains("Found 300 problems"), "{}", r.stderr);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_status_2() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    }
+    let dir = repository_with_findings();
+    for args in printing_commands() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let r = run_with(dir.path(), &args, Stdio::from(full), None);
+        assert_no_panic(&r, &args.join(" "));
+        assert_eq!(r.status, Some(2), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("cannot write the report: No space left on device"), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = repository_with_findings();
+    for args in printing_commands() {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iamlint"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("iamlint starts");
+        // The reader goes away at once, as `| head -0` would.
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        let status = child.wait().unwrap().code();
+        assert!(!err.contains("panicked") && !err.contains("cannot write"), "{args:?}: {err}");
+        assert_ne!(status, Some(2), "{args:?}: {err}");
+        assert_ne!(status, Some(101), "{args:?}: {err}");
+    }
+}
