@@ -1,5 +1,7 @@
-//! Output on untrusted input (SPEC 5 and 6): a report that cannot be written is exit
-//! status 2. Every case runs the real binary under a guard.
+//! Output on untrusted input (SPEC 5 and 6): a finding on a very long line renders in every
+//! format without a panic and with a bounded snippet, output grows with the number of
+//! findings rather than with line length times findings, and a report that cannot be
+//! written is exit status 2. Every case runs the real binary under a guard.
 
 mod common;
 use common::*;
@@ -99,6 +101,120 @@ fn git(dir: &Path, args: &[&str]) {
         .output()
         .expect("git runs");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A `terraform show -json` plan on one line: `accounts` service accounts with bad names,
+/// each followed by a description of `pad` characters, so the later findings sit far past
+/// column 65,535.
+fn plan(accounts: usize, pad: usize) -> String {
+    let resources: Vec<serde_json::Value> = (0..accounts)
+        .map(|i| {
+            serde_json::json!({
+                "address": format!("kestra_service_account.sa{i}"),
+                "mode": "managed",
+                "type": "kestra_service_account",
+                "name": format!("sa{i}"),
+                "values": {"name": format!("Bad_Name_{i}"), "description": "x".repeat(pad)},
+            })
+        })
+        .collect();
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"resources": resources}},
+    });
+    format!("{}\n", serde_json::to_string(&plan).unwrap())
+}
+
+/// A JSON manifest on one line: `accounts` service accounts with bad names (one IAM101
+/// each), each with a description of `pad` characters.
+fn one_line_manifest(accounts: usize, pad: usize) -> String {
+    let sas: Vec<serde_json::Value> = (0..accounts)
+        .map(|i| {
+            serde_json::json!({"name": format!("Bad_Name_{i}"), "groups": ["bots"], "description": "x".repeat(pad)})
+        })
+        .collect();
+    let doc = serde_json::json!({"serviceAccounts": sas, "groups": [{"name": "bots"}]});
+    format!("{}\n", serde_json::to_string(&doc).unwrap())
+}
+
+/// The concise report's `line:column` of every finding, in order.
+fn positions(dir: &Path) -> Vec<String> {
+    let r = run(dir, &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    r.text().lines().map(|l| l.split(':').skip(1).take(2).collect::<Vec<_>>().join(":")).collect()
+}
+
+#[test]
+fn one_line_plan_renders_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plan.json", &plan(6, 20_000));
+    let findings = positions(dir.path());
+    assert_eq!(findings.len(), 6, "{findings:?}");
+    assert!(findings.iter().all(|f| f.starts_with("1:")), "{findings:?}");
+    let last_column: usize = findings.last().unwrap().split(':').nth(1).unwrap().parse().unwrap();
+    assert!(last_column > 65_535, "the test needs a column past 65,535, got {last_column}");
+    for format in FORMATS {
+        let r = run(dir.path(), &["check", "--format", format, "."]);
+        assert_no_panic(&r, format);
+        assert_eq!(r.status, Some(1), "{format}: {}", r.stderr);
+        // SARIF lists the whole rule catalogue whatever fired; everything else is per finding.
+        let fixed = if format == "sarif" { 200_000 } else { 2_000 };
+        assert!(
+            r.stdout.len() < fixed + 4_000 * findings.len(),
+            "{format}: {} bytes for {} findings",
+            r.stdout.len(),
+            findings.len()
+        );
+        if format == "human" {
+            // Each snippet is clipped, yet names the real place.
+            let text = r.text();
+            for at in &findings {
+                assert!(text.contains(&format!("[plan.json:{at}]")), "no header for {at}:\n{text}");
+            }
+            assert!(text.contains('…'), "{text}");
+            assert!(text.lines().all(|l| l.chars().count() < 400), "a line is not clipped:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn output_is_linear_in_findings_on_a_multi_megabyte_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200 findings on one 5 MB line; each snippet used to reprint the whole line.
+    write(dir.path(), "iam.json", &one_line_manifest(200, 25_000));
+    for format in ["human", "concise", "github"] {
+        let r = run(dir.path(), &["check", "--format", format, "."]);
+        assert_no_panic(&r, format);
+        assert_eq!(r.status, Some(1), "{format}: {}", r.stderr);
+        let count = r.text().matches("IAM101").count();
+        assert!(count >= 200, "{format}: {count} findings");
+        assert!(r.stdout.len() < 200 * 2_000, "{format}: {} bytes for 200 findings", r.stdout.len());
+    }
+}
+
+#[test]
+fn long_line_below_the_column_limit_is_clipped_too() {
+    // Columns under 65,535 did not panic, but printed the whole 60 KB line per finding.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "iam.json", &one_line_manifest(200, 250));
+    let r = run(dir.path(), &["check", "."]);
+    assert_no_panic(&r, "human");
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    assert!(r.stdout.len() < 200 * 2_000, "{} bytes for 200 findings", r.stdout.len());
+}
+
+#[test]
+fn fifteen_megabyte_line_finishes_within_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = one_line_manifest(200, 75_000);
+    assert!(text.len() > 15_000_000 && text.len() < 16 * 1024 * 1024);
+    write(dir.path(), "iam.json", &text);
+    // 1 GiB of address space: the old renderer asked for 15 GB at once.
+    let r = run_with(dir.path(), &["check", "."], Stdio::piped(), Some("ulimit -v 1048576"));
+    assert_no_panic(&r, "human");
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    assert!(r.stdout.len() < 200 * 2_000, "{} bytes", r.stdout.len());
 }
 
 /// Every subcommand that prints, on a workspace with findings and a git history.

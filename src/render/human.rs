@@ -2,16 +2,22 @@
 //! underlined, the rule code, the message and the fix as help. Labels in other files are
 //! shown as related diagnostics, each with its own source.
 
+use super::excerpt::Excerpt;
 use super::Error;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
-use crate::source::{FileId, Span};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use crate::source::FileId;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
+use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+
+/// Labels shown per finding: each is a snippet, so a finding with thousands of them (every
+/// use of one credential) would print thousands. The rest are counted in the help.
+const MAX_LABELS: usize = 16;
 
 /// Writes each finding as soon as it is rendered: the report is never held whole.
 pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io::Write) -> Result<(), Error> {
@@ -55,49 +61,57 @@ struct Report<'a> {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
-    labels: Vec<(Span, Option<String>, bool)>,
+    source: Excerpt,
+    /// Ranges in `source`, message, primary.
+    labels: Vec<(Range<usize>, Option<String>, bool)>,
     related: Vec<Report<'a>>,
 }
 
 impl<'a> Report<'a> {
     fn new(ws: &'a Workspace, f: &'a Finding, shown: &mut ShownTexts) -> Self {
-        let file = ws.sources.get(f.span.file);
-        let help = match (&f.help, &f.fix) {
-            (Some(h), Some(fix)) => Some(format!("{h}\nfix: {} (`--fix`)", fix.description)),
-            (Some(h), None) => Some(h.clone()),
-            (None, Some(fix)) => Some(format!("fix: {} (`--fix`)", fix.description)),
-            (None, None) => None,
-        };
-        let mut labels = vec![(f.span, None, true)];
+        let mut parts: Vec<String> = f.help.iter().cloned().collect();
+        if let Some(fix) = &f.fix {
+            parts.push(format!("fix: {} (`--fix`)", fix.description));
+        }
+        let hidden = f.labels.len().saturating_sub(MAX_LABELS);
+        if hidden > 0 {
+            parts.push(format!("{hidden} more related places are not shown (`--format sarif` lists them)"));
+        }
+        let help = (!parts.is_empty()).then(|| parts.join("\n"));
+        let mut labels = vec![(f.span.start..f.span.end, None, true)];
         let mut related = Vec::new();
-        for l in &f.labels {
+        for l in f.labels.iter().take(MAX_LABELS) {
+            let message = Some(l.message.clone());
             if l.span.file == f.span.file {
-                labels.push((l.span, Some(l.message.clone()), false));
+                labels.push((l.span.start..l.span.end, message, false));
             } else {
-                let other = ws.sources.get(l.span.file);
-                related.push(Report {
-                    code: f.code,
-                    severity: Severity::Info,
-                    message: l.message.clone(),
-                    help: None,
-                    source: NamedSource::new(other.display.clone(), shown.get(ws, l.span.file)),
-                    labels: vec![(l.span, Some(l.message.clone()), true)],
-                    related: Vec::new(),
-                });
+                related.push(Report::related(ws, f.code, l, shown));
             }
         }
-        Report {
-            code: f.code,
-            severity: f.severity,
-            message: f.message.clone(),
-            help,
-            source: NamedSource::new(file.display.clone(), shown.get(ws, f.span.file))
-                .with_language(language(&file.display)),
-            labels,
-            related,
-        }
+        let (source, labels) = excerpt(ws, f.span.file, labels, shown);
+        Report { code: f.code, severity: f.severity, message: f.message.clone(), help, source, labels, related }
     }
+
+    /// A label in another file, shown as a diagnostic of its own.
+    fn related(ws: &'a Workspace, code: &'a str, l: &Label, shown: &mut ShownTexts) -> Self {
+        let message = l.message.clone();
+        let label = (l.span.start..l.span.end, Some(message.clone()), true);
+        let (source, labels) = excerpt(ws, l.span.file, vec![label], shown);
+        Report { code, severity: Severity::Info, message, help: None, source, labels, related: Vec::new() }
+    }
+}
+
+type Labels = Vec<(Range<usize>, Option<String>, bool)>;
+
+/// The excerpt of `file` around `labels` (file offsets), and the labels re-based into it.
+fn excerpt(ws: &Workspace, file: FileId, labels: Labels, shown: &mut ShownTexts) -> (Excerpt, Labels) {
+    let source = ws.sources.get(file);
+    let spans: Vec<Range<usize>> = labels.iter().map(|l| l.0.clone()).collect();
+    let name = source.display.clone();
+    let (excerpt, ranges) = Excerpt::new(source, &shown.get(ws, file), name, language(&source.display), &spans);
+    let labels =
+        labels.into_iter().zip(ranges).map(|((_, message, primary), range)| (range, message, primary)).collect();
+    (excerpt, labels)
 }
 
 /// The language of a file for highlighting and Markdown fences, by its name.
@@ -149,8 +163,8 @@ impl Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().map(|(span, message, primary)| {
-            let range = span.start..span.end;
+        Some(Box::new(self.labels.iter().map(|(range, message, primary)| {
+            let range = range.clone();
             if *primary {
                 LabeledSpan::new_primary_with_span(message.clone(), range)
             } else {

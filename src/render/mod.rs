@@ -4,6 +4,7 @@
 
 mod checkstyle;
 mod concise;
+mod excerpt;
 mod github;
 mod gitlab;
 mod human;
