@@ -1,7 +1,8 @@
 //! Output on untrusted input (SPEC 5 and 6): a finding on a very long line renders in every
 //! format without a panic and with a bounded snippet, output grows with the number of
-//! findings rather than with line length times findings, and a report that cannot be
-//! written is exit status 2. Every case runs the real binary under a guard.
+//! findings rather than with line length times findings, a name cannot forge a CI
+//! annotation or a terminal escape, and a report that cannot be written is exit status 2.
+//! Every case runs the real binary under a guard.
 
 mod common;
 use common::*;
@@ -91,16 +92,6 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 fn assert_no_panic(r: &Run, what: &str) {
     assert!(!r.stderr.contains("panicked"), "{what} panicked:\n{}", r.stderr);
     assert_ne!(r.status, Some(101), "{what}: exit 101\n{}", r.stderr);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// A `terraform show -json` plan on one line: `accounts` service accounts with bad names,
@@ -217,6 +208,118 @@ fn fifteen_megabyte_line_finishes_within_bounded_memory() {
     assert!(r.stdout.len() < 200 * 2_000, "{} bytes", r.stdout.len());
 }
 
+/// A name that would print a GitHub annotation at the start of a line, and one that would
+/// clear and recolour a terminal.
+const FORGED: [&str; 2] = ["ci\\n::warning file=x.tf::Security review passed", "\\e[2J\\e[31mred"];
+
+fn forged_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "iam.yaml",
+        &format!(
+            "serviceAccounts:\n  - name: \"{}\"\n    groups: [bots]\n  - name: \"{}\"\n    groups: [bots]\n\
+             groups:\n  - name: bots\nroles:\n  - name: admin\n    permissions:\n      FLOW: [READ]\n\
+             bindings:\n  - type: GROUP\n    externalId: bots\n    roleId: admin\n",
+            FORGED[0], FORGED[1]
+        ),
+    );
+    dir
+}
+
+/// Nothing in `text` can act on a terminal or a CI runner: no control character but line
+/// breaks, and no line that starts a workflow command iamlint did not mean.
+fn assert_inert(what: &str, text: &str) {
+    for c in text.chars() {
+        let control = (c.is_control() && c != '\n') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}');
+        assert!(!control, "{what}: raw {c:?} in output:\n{text}");
+    }
+    for line in text.lines() {
+        assert!(!line.trim_start().starts_with("::warning file=x.tf"), "{what} forges an annotation: {line}");
+    }
+}
+
+#[test]
+fn names_cannot_forge_annotations_or_terminal_escapes() {
+    let dir = forged_workspace();
+    for format in FORMATS {
+        let r = run(dir.path(), &["check", "--format", format, "."]);
+        assert_no_panic(&r, format);
+        assert_eq!(r.status, Some(1), "{format}: {}", r.stderr);
+        let text = r.text();
+        assert_inert(format, &text);
+        assert_inert(&format!("{format} (stderr)"), &r.stderr);
+        match format {
+            "json" | "sarif" | "gitlab" | "rdjson" => {
+                // Decoded, the messages are still inert: consumers print them as they are.
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_inert(&format!("{format} (decoded)"), &strings(&value).join("\n"));
+            }
+            "junit" | "checkstyle" => {}
+            _ => {
+                assert!(text.contains("ci\\n::warning file=x.tf"), "{format} does not show the name escaped:\n{text}");
+                assert!(text.contains("\\u{1b}[2J\\u{1b}[31mred"), "{format} does not show the escape:\n{text}");
+            }
+        }
+    }
+    let r = run(dir.path(), &["access", "."]);
+    assert_eq!(r.status, Some(0), "{}", r.stderr);
+    assert_inert("access", &r.text());
+    assert!(r.text().contains("\\u{1b}[2J"), "{}", r.text());
+    let r = run(dir.path(), &["access", "--format", "json", "."]);
+    assert_eq!(r.status, Some(0), "{}", r.stderr);
+    assert_inert("access json", &r.text());
+}
+
+/// Every string in a JSON document (keys aside).
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(items) => items.iter().flat_map(strings).collect(),
+        serde_json::Value::Object(map) => map.values().flat_map(strings).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn file_names_cannot_forge_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\n::warning file=x.tf::Path review passed\u{1b}[2J.yaml";
+    write(dir.path(), name, "serviceAccounts:\n  - name: Bad_Name\n    groups: [bots]\ngroups:\n  - name: bots\n");
+    for format in FORMATS {
+        let r = run(dir.path(), &["check", "--format", format, "."]);
+        assert_no_panic(&r, format);
+        assert_eq!(r.status, Some(1), "{format}: {}", r.stderr);
+        assert_inert(format, &r.text());
+        assert_inert(&format!("{format} (stderr)"), &r.stderr);
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn access_diff_escapes_names() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "iam.yaml", "groups:\n  - name: bots\n");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    let forged = forged_workspace();
+    std::fs::copy(forged.path().join("iam.yaml"), dir.path().join("iam.yaml")).unwrap();
+    let r = run(dir.path(), &["access", "--diff", "HEAD", "."]);
+    assert_eq!(r.status, Some(0), "{}", r.stderr);
+    assert_inert("access --diff", &r.text());
+    assert!(r.text().contains("\\u{1b}[2J"), "{}", r.text());
+}
+
 /// Every subcommand that prints, on a workspace with findings and a git history.
 fn printing_commands() -> Vec<Vec<&'static str>> {
     let mut commands: Vec<Vec<&str>> = FORMATS.iter().map(|f| vec!["check", "--format", f, "."]).collect();
@@ -298,5 +401,31 @@ fn a_closed_pipe_ends_quietly() {
         assert!(!err.contains("panicked") && !err.contains("cannot write"), "{args:?}: {err}");
         assert_ne!(status, Some(2), "{args:?}: {err}");
         assert_ne!(status, Some(101), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn access_tables_take_namespaces_of_any_length() {
+    // `format!` widths stop at 65,535: a padded column that long panicked.
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), "iam.yaml", "groups:\n  - name: bots\n");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    let namespace = "n".repeat(70_000);
+    write(
+        dir.path(),
+        "iam.yaml",
+        &format!(
+            "serviceAccounts:\n  - name: ci\n    groups: [bots]\ngroups:\n  - name: bots\nroles:\n  - name: viewer\n    \
+             permissions:\n      FLOW: [READ]\nbindings:\n  - type: GROUP\n    externalId: bots\n    roleId: viewer\n    \
+             namespace: {namespace}\n"
+        ),
+    );
+    for args in [&["access", "."][..], &["access", "--diff", "HEAD", "."]] {
+        let r = run(dir.path(), args);
+        assert_no_panic(&r, &args.join(" "));
+        assert_eq!(r.status, Some(0), "{args:?}: {}", r.stderr);
+        assert!(r.text().contains(&namespace), "{args:?}");
     }
 }

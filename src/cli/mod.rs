@@ -208,7 +208,7 @@ pub fn main() -> i32 {
         Command::Man => tools::man(),
         Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
             Err(status) => status,
-            Ok(Some(entry)) => printed(print(&explain(entry))),
+            Ok(Some(entry)) => printed(print(&render::escape::lines(&explain(entry)))),
             Ok(None) => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
         },
         Command::Access(args) => access::run(args),
@@ -231,9 +231,9 @@ fn fail(message: &str) -> i32 {
 }
 
 /// A line on standard error; a closed pipe (`iamlint ... 2>&1 | head`) is no reason to
-/// panic, as `eprintln!` would.
+/// panic, as `eprintln!` would. Names and paths in it are escaped, as in every report.
 fn note(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let _ = writeln!(std::io::stderr().lock(), "{}", render::escape::lines(line));
 }
 
 /// Writes a report to standard output through a buffer, so that `write` can stream it. A
@@ -361,13 +361,13 @@ pub fn rules_table(selection: &Selection) -> String {
     for r in rules::all() {
         // A policy is marked with the file that defines it.
         let fix = match r.policy() {
-            Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), p.source.path),
+            Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), render::escape::line(&p.source.path)),
             None => fix_word(r.meta.fix).to_string(),
         };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",
             r.code,
-            r.meta.name,
+            render::escape::line(&r.meta.name),
             selection.severity(r).as_str(),
             if selection.enabled(r) { "on" } else { "off" },
             fix

@@ -10,6 +10,7 @@
 //! The text comes from the file's shown (redacted) text, so a window can only ever cut
 //! through stars, never through a secret.
 
+use super::escape;
 use crate::source::SourceFile;
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::ops::Range;
@@ -203,13 +204,14 @@ impl Builder<'_> {
         }
     }
 
-    /// Shown text from `a` to `b`, placing the points it holds.
+    /// Shown text from `a` to `b`, escaped, placing the points it holds.
     fn piece(&mut self, number: usize, a: usize, b: usize) {
         let mut from = a;
         for (i, c) in self.shown[a..b].char_indices() {
             self.place(number, from, a + i, self.text.len(), self.text.len());
             from = a + i + 1;
-            self.text.push(c);
+            let mut buf = [0; 4];
+            self.text.push_str(&escape::source(c.encode_utf8(&mut buf)));
         }
         self.place(number, from, b, self.text.len(), self.text.len());
     }

@@ -1,9 +1,11 @@
 //! GitHub Actions workflow commands: one `::error|warning|notice ...::message` line a
 //! finding, which the runner turns into annotations on the pull request. Escaping follows
 //! the runner's rules (actions/toolkit `command.ts`): `%`, CR and LF in the message;
-//! additionally `:` and `,` in property values.
+//! additionally `:` and `,` in property values. Text from the input is escaped first
+//! (`escape::line`), so that a name holds no line break to encode and no terminal escape
+//! reaches the log: only the break before `help:` is a real one, encoded.
 
-use super::positions;
+use super::{escape, positions};
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use std::io::{self, Write};
@@ -16,15 +18,15 @@ pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::R
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let path = &ws.sources.get(f.span.file).display;
+        let path = escape::line(&ws.sources.get(f.span.file).display);
         let message = match &f.help {
-            Some(help) => format!("{}\nhelp: {help}", f.message),
-            None => f.message.clone(),
+            Some(help) => format!("{}\nhelp: {}", escape::line(&f.message), escape::line(help)),
+            None => escape::line(&f.message).into_owned(),
         };
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(path),
+            property(&path),
             start.line,
             start.column,
             end.line,

@@ -4,7 +4,7 @@
 //! Severities map error -> major, warning -> minor, info -> info: `critical` and
 //! `blocker` are left to the reviewer's judgement rather than claimed by a linter.
 
-use super::{positions, rule_name};
+use super::{escape, positions, rule_name};
 use crate::finding::{Finding, Severity};
 use crate::fingerprint;
 use crate::model::Workspace;
@@ -45,7 +45,7 @@ pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::R
             Issue {
                 kind: "issue",
                 check_name: format!("{} {}", f.code, rule_name(f.code)).trim_end().to_string(),
-                description: format!("{}: {}", f.code, f.message),
+                description: format!("{}: {}", f.code, escape::line(&f.message)),
                 categories: ["Security"],
                 fingerprint: fp,
                 severity: match f.severity {

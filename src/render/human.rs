@@ -3,7 +3,7 @@
 //! shown as related diagnostics, each with its own source.
 
 use super::excerpt::Excerpt;
-use super::Error;
+use super::{escape, Error};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
 use crate::source::FileId;
@@ -36,7 +36,10 @@ pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io
             let at = file.position(f.span.start);
             return Err(Error::Render(format!(
                 "cannot render {} at {}:{}:{}",
-                f.code, file.display, at.line, at.column
+                f.code,
+                escape::line(&file.display),
+                at.line,
+                at.column
             )));
         }
         text.push('\n');
@@ -69,9 +72,9 @@ struct Report<'a> {
 
 impl<'a> Report<'a> {
     fn new(ws: &'a Workspace, f: &'a Finding, shown: &mut ShownTexts) -> Self {
-        let mut parts: Vec<String> = f.help.iter().cloned().collect();
+        let mut parts: Vec<String> = f.help.iter().map(|h| escape::line(h).into_owned()).collect();
         if let Some(fix) = &f.fix {
-            parts.push(format!("fix: {} (`--fix`)", fix.description));
+            parts.push(format!("fix: {} (`--fix`)", escape::line(&fix.description)));
         }
         let hidden = f.labels.len().saturating_sub(MAX_LABELS);
         if hidden > 0 {
@@ -81,7 +84,7 @@ impl<'a> Report<'a> {
         let mut labels = vec![(f.span.start..f.span.end, None, true)];
         let mut related = Vec::new();
         for l in f.labels.iter().take(MAX_LABELS) {
-            let message = Some(l.message.clone());
+            let message = Some(escape::line(&l.message).into_owned());
             if l.span.file == f.span.file {
                 labels.push((l.span.start..l.span.end, message, false));
             } else {
@@ -89,12 +92,20 @@ impl<'a> Report<'a> {
             }
         }
         let (source, labels) = excerpt(ws, f.span.file, labels, shown);
-        Report { code: f.code, severity: f.severity, message: f.message.clone(), help, source, labels, related }
+        Report {
+            code: f.code,
+            severity: f.severity,
+            message: escape::line(&f.message).into_owned(),
+            help,
+            source,
+            labels,
+            related,
+        }
     }
 
     /// A label in another file, shown as a diagnostic of its own.
     fn related(ws: &'a Workspace, code: &'a str, l: &Label, shown: &mut ShownTexts) -> Self {
-        let message = l.message.clone();
+        let message = escape::line(&l.message).into_owned();
         let label = (l.span.start..l.span.end, Some(message.clone()), true);
         let (source, labels) = excerpt(ws, l.span.file, vec![label], shown);
         Report { code, severity: Severity::Info, message, help: None, source, labels, related: Vec::new() }
@@ -107,7 +118,7 @@ type Labels = Vec<(Range<usize>, Option<String>, bool)>;
 fn excerpt(ws: &Workspace, file: FileId, labels: Labels, shown: &mut ShownTexts) -> (Excerpt, Labels) {
     let source = ws.sources.get(file);
     let spans: Vec<Range<usize>> = labels.iter().map(|l| l.0.clone()).collect();
-    let name = source.display.clone();
+    let name = escape::line(&source.display).into_owned();
     let (excerpt, ranges) = Excerpt::new(source, &shown.get(ws, file), name, language(&source.display), &spans);
     let labels =
         labels.into_iter().zip(ranges).map(|((_, message, primary), range)| (range, message, primary)).collect();

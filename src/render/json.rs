@@ -1,10 +1,11 @@
 //! The stable JSON output of SPEC 4: scripts and tests read it, so fields never move.
 
-use super::positions;
+use super::{escape, positions};
 use crate::finding::Finding;
 use crate::model::Workspace;
 use crate::rules;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
@@ -24,8 +25,8 @@ struct JsonFinding<'a> {
     column: usize,
     end_line: usize,
     end_column: usize,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
     fixable: bool,
 }
 
@@ -49,8 +50,8 @@ pub fn write(ws: &Workspace, findings: &[Finding], files: usize, out: &mut dyn W
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                message: &f.message,
-                help: f.help.as_deref(),
+                message: escape::line(&f.message),
+                help: f.help.as_deref().map(escape::line),
                 fixable: f.fix.is_some(),
             }
         })

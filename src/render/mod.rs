@@ -1,9 +1,11 @@
 //! Output formats. Every renderer gets findings already sorted, so output is
 //! byte-identical across runs and thread counts. Renderers write to the output as they
-//! go, so a report is never held whole in memory.
+//! go, so a report is never held whole in memory, and text taken from the input is escaped
+//! (`escape`) so that it cannot act on a terminal or a CI runner.
 
 mod checkstyle;
 mod concise;
+pub mod escape;
 mod excerpt;
 mod github;
 mod gitlab;
@@ -166,18 +168,11 @@ fn xml_document(
     writer.into_inner().write_all(b"\n")
 }
 
-/// Text that XML 1.0 can carry: characters it forbids outright (most C0 controls,
-/// U+FFFE, U+FFFF) become U+FFFD, and line breaks in attribute values would be folded
-/// to spaces by any parser, so they are spaces already.
+/// Text that XML 1.0 can carry, with what the input put in it escaped: characters XML
+/// forbids outright (U+FFFE, U+FFFF) become U+FFFD, and controls become visible escapes
+/// (`escape::line`), line breaks included, which any parser would fold in attributes.
 fn xml_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' => c,
-            '\n' | '\r' => ' ',
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
+    escape::line(s).chars().map(|c| if c == '\u{FFFE}' || c == '\u{FFFF}' { '\u{FFFD}' } else { c }).collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! does not depend on which rules fired. `partialFingerprints` carry iamlint's line-free
 //! fingerprints, so code scanning keeps an alert's identity when lines move around it.
 
-use super::{help_uri, positions};
+use super::{escape, help_uri, positions};
 use crate::finding::{Edit, Finding, Severity};
 use crate::fingerprint;
 use crate::model::Workspace;
@@ -110,7 +110,7 @@ fn result(ws: &Workspace, catalogue: &[RuleEntry], f: &Finding, fingerprint: &st
         .map(|(i, l)| {
             Location::builder()
                 .id(i as i64 + 1)
-                .message(Message::builder().text(l.message.as_str()).build())
+                .message(Message::builder().text(escape::line(&l.message)).build())
                 .physical_location(
                     PhysicalLocation::builder()
                         .artifact_location(artifact(ws, l.span))
@@ -121,8 +121,8 @@ fn result(ws: &Workspace, catalogue: &[RuleEntry], f: &Finding, fingerprint: &st
         })
         .collect();
     let text = match &f.help {
-        Some(help) => format!("{} ({help})", f.message),
-        None => f.message.clone(),
+        Some(help) => format!("{} ({})", escape::line(&f.message), escape::line(help)),
+        None => escape::line(&f.message).into_owned(),
     };
     let builder = SarifResult::builder()
         .rule_id(f.code)
@@ -133,7 +133,7 @@ fn result(ws: &Workspace, catalogue: &[RuleEntry], f: &Finding, fingerprint: &st
     let index = catalogue.iter().position(|r| r.code == f.code);
     let fixes = f.fix.as_ref().map(|fix| {
         vec![Fix::builder()
-            .description(Message::builder().text(fix.description.as_str()).build())
+            .description(Message::builder().text(escape::line(&fix.description)).build())
             .artifact_changes(changes(ws, &fix.edits))
             .build()]
     });

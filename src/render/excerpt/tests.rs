@@ -132,6 +132,15 @@ fn far_apart_lines_are_shown_apart() {
 }
 
 #[test]
+fn controls_in_the_source_are_escaped_in_place() {
+    let text = "name: \"a\x1b[2Jb\"\r\n  bad: \u{202e}x\n";
+    let out = clipped(&file(text, &[]), &[6..14, 23..27]);
+    assert!(!out.contains('\x1b') && !out.contains('\u{202e}'), "{out}");
+    assert!(out.contains("\"a\\u{1b}[2Jb\"") && out.contains("bad: \\u{202e}x"), "{out}");
+    assert_eq!(underline(&out).matches('─').count(), "\"a\\u{1b}[2Jb\"".len(), "{out}");
+}
+
+#[test]
 fn a_cut_never_reveals_a_secret() {
     let secret = "s3cr3t-VALUE-".repeat(20);
     for prefix in ["x".repeat(300), "é".repeat(300)] {
