@@ -55,7 +55,10 @@ struct Label {
     start: usize,
     end: usize,
     first_line: usize,
+    /// The last line miette shows for the label before its context (it counts one more
+    /// for a span ending with a line break), and the line its end is on.
     last_line: usize,
+    end_line: usize,
     /// The line shown as `…` after a multi-line label cut short.
     cut: Option<usize>,
 }
@@ -80,11 +83,8 @@ impl Excerpt {
                 let start = floor(text, r.start.min(text.len()));
                 let mut end = floor(text, r.end.min(text.len())).max(start);
                 let first_line = file.line_index(start);
-                // As miette counts: a span ending with its line break reaches the next line.
-                let mut last_line = match end > start {
-                    false => first_line,
-                    true => file.line_index(end - 1) + usize::from(ends_with_break(text, end)),
-                }
+                let mut last_line = (file.line_index(end.saturating_sub(1).max(start))
+                    + usize::from(ends_with_break(text, start, end)))
                 .min(last);
                 let mut cut = None;
                 if last_line - first_line >= SPAN_LINES {
@@ -93,7 +93,10 @@ impl Excerpt {
                     end = content(file, last_line).0.end;
                 }
                 columns.push(file.position(start).column - 1);
-                Label { start: map(start), end: map(end), first_line, last_line, cut }
+                // An end between CR and LF is drawn after both, as miette drew it.
+                let in_crlf = end > start && text[..end].ends_with('\r') && text[end..].starts_with('\n');
+                let end_line = file.line_index(end) + usize::from(in_crlf);
+                Label { start: map(start), end: map(end), first_line, last_line, end_line, cut }
             })
             .collect();
 
@@ -114,7 +117,7 @@ impl Excerpt {
         let mut out = Builder { shown, text: String::new(), points: Vec::new() };
         for (i, l) in labels.iter().enumerate() {
             out.points.push(Point { line: l.first_line, at: l.start, end: false, label: i, placed: None });
-            out.points.push(Point { line: l.last_line, at: l.end, end: true, label: i, placed: None });
+            out.points.push(Point { line: l.end_line, at: l.end, end: true, label: i, placed: None });
         }
         let mut lines = Vec::new();
         for number in groups.into_iter().flat_map(|(lo, hi)| lo..=hi) {
@@ -123,7 +126,10 @@ impl Excerpt {
             let on_line: Vec<(usize, usize)> = labels
                 .iter()
                 .filter(|l| (l.first_line..=l.last_line).contains(&number))
-                .map(|l| (l.start.max(bounds.start), l.end.min(bounds.end).max(l.start.max(bounds.start))))
+                .map(|l| {
+                    let start = l.start.clamp(bounds.start, bounds.end);
+                    (start, l.end.clamp(start, bounds.end))
+                })
                 .collect();
             let cut_only = on_line.is_empty() && labels.iter().any(|l| l.cut == Some(number));
             let start = out.text.len();
@@ -278,9 +284,22 @@ fn content(file: &SourceFile, line: usize) -> (Range<usize>, &'static str) {
     }
 }
 
-fn ends_with_break(text: &str, end: usize) -> bool {
+/// Whether miette takes the span from `start` to `end` to end with a line break, and so
+/// shows one more line after it: its last byte is one, or it is empty at the very start
+/// of a text that opens with one (miette looks at the byte before an empty span, or at
+/// the first byte when there is none).
+fn ends_with_break(text: &str, start: usize, end: usize) -> bool {
+    let last = match (end > start, start) {
+        (true, _) => end - 1,
+        (false, 0) => 0,
+        (false, _) => return false,
+    };
     let bytes = text.as_bytes();
-    bytes[end - 1] == b'\n' || (bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n'))
+    match bytes.get(last) {
+        Some(b'\n') => true,
+        Some(b'\r') => bytes.get(last + 1) == Some(&b'\n'),
+        _ => false,
+    }
 }
 
 /// Where a byte of the file is in its shown text. Redaction stars out each character of a
@@ -344,23 +363,25 @@ impl SourceCode for Excerpt {
         if offset + len > self.text.len() || self.lines.is_empty() {
             return Err(MietteError::OutOfBounds);
         }
+        // A span over lines the excerpt leaves out cannot be read; its context is what the
+        // excerpt holds next to it (all miette asks for, wherever the file has it).
+        let joined = |i: usize| i + 1 < self.lines.len() && self.lines[i].number + 1 == self.lines[i + 1].number;
         let first = self.line_of(offset);
-        let mut last = first;
-        if len > 0 {
-            last = self.line_of(offset + len - 1);
-            if ends_with_break(&self.text, offset + len) && last + 1 < self.lines.len() {
-                last += 1;
-            }
+        let mut last = self.line_of((offset + len).saturating_sub(1).max(offset));
+        let in_file = offset > 0 || self.lines[0].number == 0;
+        if in_file && ends_with_break(&self.text, offset, offset + len) && joined(last) {
+            last += 1;
         }
-        // Context lines exist in the excerpt wherever they exist in the file.
-        let lo = first.saturating_sub(before);
-        let hi = (last + after).min(self.lines.len() - 1);
-        let contiguous = self.lines[lo..=hi].windows(2).all(|w| w[1].number == w[0].number + 1);
-        let missing_before = self.lines[first].number - self.lines[lo].number < before.min(self.lines[first].number);
-        let missing_after =
-            self.lines[hi].number - self.lines[last].number < after.min(self.breaks - self.lines[last].number);
-        if !contiguous || missing_before || missing_after {
+        if !(first..last).all(joined) {
             return Err(MietteError::OutOfBounds);
+        }
+        let mut lo = first;
+        while lo > 0 && first - lo < before && joined(lo - 1) {
+            lo -= 1;
+        }
+        let mut hi = last;
+        while hi - last < after && joined(hi) {
+            hi += 1;
         }
         let (start, line, column) = match before {
             0 => {

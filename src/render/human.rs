@@ -27,10 +27,12 @@ pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io
     let mut text = String::new();
     for f in findings {
         text.clear();
-        let report = Report::new(ws, f, &mut shown);
         // A renderer bug on hostile input must end the run with a message naming the
         // finding, not a crash (or a silently shortened report).
-        let rendered = catch_unwind(AssertUnwindSafe(|| handler.render_report(&mut text, &report)));
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            let report = Report::new(ws, f, &mut shown);
+            handler.render_report(&mut text, &report)
+        }));
         if !matches!(rendered, Ok(Ok(()))) {
             let file = ws.sources.get(f.span.file);
             let at = file.position(f.span.start);

@@ -71,6 +71,9 @@ fn short_lines_render_as_from_the_whole_file() {
         ("no final line break", vec![3..8]),
         ("no final line break", vec![19..19]),
         ("", vec![0..0]),
+        // Found by the properties below: miette's quirks at the start of a text.
+        ("\n", vec![0..0]),
+        ("\n\nab", vec![0..0]),
     ];
     for (text, spans) in cases {
         let f = file(text, &[]);
@@ -174,4 +177,90 @@ fn a_non_ascii_secret_before_a_label_keeps_it_in_place() {
     let line = out.lines().find(|l| l.contains("name: Bad")).unwrap();
     let col = |s: &str, pat: &str| s[..s.find(pat).unwrap()].chars().count();
     assert_eq!(col(line, "Bad"), col(under, "─"), "{out}");
+}
+
+#[test]
+fn an_offset_inside_a_crlf_is_read() {
+    let out = clipped(&file("\r\n\n", &[]), &[1..1]);
+    assert!(!out.contains("Failed to read"), "{out}");
+}
+
+/// Text of short and very long lines, CRLF, tabs, controls and non-ASCII characters, with
+/// secrets (ASCII and not) at random places, marked by characters found nowhere else.
+fn hostile() -> impl proptest::strategy::Strategy<Value = (String, Vec<(usize, usize)>, Vec<Range<usize>>)> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("a".to_string()),
+        Just("é".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\t\x1b\u{202e}".to_string()),
+        (1usize..400).prop_map(|n| "x".repeat(n)),
+        (1usize..20).prop_map(|n| "S".repeat(n)),
+        (1usize..20).prop_map(|n| "Ş".repeat(n)),
+    ];
+    proptest::collection::vec(piece, 1..40).prop_flat_map(|pieces| {
+        let text: String = pieces.concat();
+        let secrets: Vec<(usize, usize)> =
+            text.char_indices().filter(|&(_, c)| c == 'S' || c == 'Ş').map(|(i, c)| (i, i + c.len_utf8())).collect();
+        let len = text.len();
+        let spans = proptest::collection::vec((0..=len, 0..=len).prop_map(|(a, b)| a.min(b)..a.max(b)), 1..5);
+        (Just(text), Just(secrets), spans)
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+    /// Whatever the text and spans, the excerpt renders, bounded, and shows no secret.
+    #[test]
+    fn any_excerpt_renders_without_a_secret((text, secrets, spans) in hostile()) {
+        let out = clipped(&file(&text, &secrets), &spans);
+        proptest::prop_assert!(!out.contains('S') && !out.contains('Ş'), "{:?}\n{}", spans, out);
+        proptest::prop_assert!(!out.contains('\x1b') && !out.contains('\u{202e}'), "{}", out);
+        proptest::prop_assert!(out.len() < 20_000, "{} bytes", out.len());
+        proptest::prop_assert!(!out.contains("Failed to read"), "{:?}\n{}", spans, out);
+    }
+}
+
+/// Short ASCII lines (CRLF and tabs included), at most 12 of them, and spans of at most
+/// six lines: what the excerpt shows exactly as miette shows the whole text. Not offsets
+/// between a CR and its LF: there miette counted the CR as a column, iamlint as the line's
+/// end.
+fn ordinary() -> impl proptest::strategy::Strategy<Value = (String, Vec<Range<usize>>)> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("ab".to_string()),
+        Just(" ".to_string()),
+        Just("\t".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        (1usize..30).prop_map(|n| "x".repeat(n)),
+    ];
+    proptest::collection::vec(piece, 1..30)
+        .prop_map(|pieces| pieces.concat())
+        .prop_filter("at most 12 lines, none clipped", |t| {
+            t.matches('\n').count() < 12 && t.lines().all(|l| l.len() <= WIDTH)
+        })
+        .prop_flat_map(|text| {
+            let len = text.len();
+            let spans = proptest::collection::vec((0..=len, 0..=len).prop_map(|(a, b)| a.min(b)..a.max(b)), 1..4);
+            (Just(text), spans)
+        })
+        .prop_filter("spans of at most six lines, not inside a CRLF", |(text, spans)| {
+            let inside_crlf = |i: usize| text[..i].ends_with('\r') && text[i..].starts_with('\n');
+            spans
+                .iter()
+                .all(|r| text[r.clone()].matches('\n').count() < 5 && !inside_crlf(r.start) && !inside_crlf(r.end))
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+    #[test]
+    fn ordinary_text_renders_as_from_the_whole_file((text, spans) in ordinary()) {
+        let f = file(&text, &[]);
+        proptest::prop_assert_eq!(clipped(&f, &spans), whole(&text, &spans), "{:?} {:?}", text, spans);
+    }
 }
