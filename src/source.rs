@@ -87,6 +87,19 @@ impl SourceFile {
         rest[..end_of_line].char_indices().nth(column.saturating_sub(1)).map_or(start + end_of_line, |(i, _)| start + i)
     }
 
+    /// The 0-based line holding `byte`, found without counting characters (snippets of a
+    /// many-megabyte line must not walk it once per finding).
+    pub fn line_index(&self, byte: usize) -> usize {
+        self.line_starts().partition_point(|&s| s <= byte).saturating_sub(1)
+    }
+
+    /// The byte range of a 0-based line, its line break excluded.
+    pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let starts = self.line_starts();
+        let start = *starts.get(line)?;
+        Some(start..starts.get(line + 1).map_or(self.text.len(), |next| next - 1))
+    }
+
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return "";

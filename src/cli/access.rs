@@ -90,8 +90,7 @@ pub fn run(args: AccessArgs) -> i32 {
         }
         AccessFormat::Table => table(&report),
     };
-    super::print(&text);
-    0
+    super::printed(super::print(&text))
 }
 
 pub(super) fn report(ws: &Workspace) -> Report {
@@ -183,6 +182,9 @@ fn entry(ws: &Workspace, p: &Principal) -> Entry {
     }
 }
 
+/// The table for people. Every name and path in it comes from the input, so each is
+/// escaped (a name must not start a CI annotation or recolour the terminal), and columns
+/// are padded by hand: `format!` widths stop at 65,535 and a namespace may be longer.
 fn table(report: &Report) -> String {
     if report.principals.is_empty() {
         return "No service accounts or users found.\n".to_string();
@@ -190,10 +192,11 @@ fn table(report: &Report) -> String {
     let mut out = String::new();
     for e in &report.principals {
         let kind = if e.kind == "user" { "user" } else { "service account" };
-        out.push_str(&format!("{kind} {}  (tenant {}, {}:{})\n", e.name, e.tenant, e.path, e.line));
-        let groups = if e.groups.is_empty() { "none".to_string() } else { e.groups.join(", ") };
+        out.push_str(&format!("{kind} {}  (tenant {}, {}:{})\n", esc(&e.name), esc(&e.tenant), esc(&e.path), e.line));
+        let groups = if e.groups.is_empty() { "none".to_string() } else { list(&e.groups, ", ") };
         out.push_str(&format!("  groups: {groups}\n"));
-        let tokens: Vec<String> = e.tokens.iter().map(|t| format!("{} ({}:{})", t.name, t.path, t.line)).collect();
+        let tokens: Vec<String> =
+            e.tokens.iter().map(|t| format!("{} ({}:{})", esc(&t.name), esc(&t.path), t.line)).collect();
         out.push_str(&format!(
             "  tokens: {}\n",
             if tokens.is_empty() { "none".to_string() } else { tokens.join(", ") }
@@ -210,10 +213,10 @@ fn table(report: &Report) -> String {
                 .iter()
                 .map(|r| {
                     [
-                        r.namespace.clone().unwrap_or_else(|| "(tenant-wide)".into()),
-                        r.resource_type.clone(),
-                        r.actions.join(", "),
-                        r.via.join("; "),
+                        r.namespace.as_deref().map_or_else(|| "(tenant-wide)".into(), esc),
+                        esc(&r.resource_type),
+                        list(&r.actions, ", "),
+                        list(&r.via, "; "),
                     ]
                 })
                 .collect();
@@ -222,22 +225,34 @@ fn table(report: &Report) -> String {
                 .map(|i| cells.iter().chain([&header]).map(|c| c[i].chars().count()).max().unwrap_or(0))
                 .collect();
             for c in [&header].into_iter().chain(&cells) {
-                out.push_str(&format!(
-                    "  {:<w0$}  {:<w1$}  {:<w2$}  {}\n",
-                    c[0],
-                    c[1],
-                    c[2],
-                    c[3],
-                    w0 = widths[0],
-                    w1 = widths[1],
-                    w2 = widths[2]
-                ));
+                out.push_str("  ");
+                for i in 0..3 {
+                    pad(&mut out, &c[i], widths[i]);
+                    out.push_str("  ");
+                }
+                out.push_str(&c[3]);
+                out.push('\n');
             }
         }
         for note in &e.unknown {
-            out.push_str(&format!("  unknown: {note}\n"));
+            out.push_str(&format!("  unknown: {}\n", esc(note)));
         }
         out.push('\n');
     }
     out
+}
+
+/// Input text as one line of the table.
+pub(super) fn esc(s: &str) -> String {
+    crate::render::escape::line(s).into_owned()
+}
+
+fn list(items: &[String], separator: &str) -> String {
+    items.iter().map(|s| esc(s)).collect::<Vec<_>>().join(separator)
+}
+
+/// `text` left-aligned in `width` characters.
+pub(super) fn pad(out: &mut String, text: &str, width: usize) {
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(text.chars().count())));
 }

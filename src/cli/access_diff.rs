@@ -7,7 +7,7 @@
 //! no checkout, the repository is never modified) into a temporary folder, and both
 //! workspaces go through the same loading and access-graph code.
 
-use super::access::{report, Entry};
+use super::access::{esc, pad, report, Entry};
 use crate::changed::git;
 use crate::config::FileFilter;
 use crate::frontend::FileKind;
@@ -62,8 +62,7 @@ pub fn run(options: &Options, reference: &str, json: bool) -> i32 {
             } else {
                 table(reference, &changes)
             };
-            super::print(&text);
-            0
+            super::printed(super::print(&text))
         }
         Err(e) => super::fail(&e),
     }
@@ -245,7 +244,10 @@ fn compare(before: &[Entry], after: &[Entry]) -> Vec<Change> {
     changes
 }
 
+/// Names, namespaces and references come from the input: escaped, and padded by hand
+/// (as in `access::table`).
 fn table(reference: &str, changes: &[Change]) -> String {
+    let reference = esc(reference);
     if changes.is_empty() {
         return format!("No access changes since {reference}.\n");
     }
@@ -257,29 +259,29 @@ fn table(reference: &str, changes: &[Change]) -> String {
             "removed" => "  [removed]",
             _ => "",
         };
-        out.push_str(&format!("{kind} {}  (tenant {}){status}\n", c.name, c.tenant));
+        out.push_str(&format!("{kind} {}  (tenant {}){status}\n", esc(&c.name), esc(&c.tenant)));
         match (c.super_admin_before, c.super_admin_after) {
             (false, true) => out.push_str("  + super admin: every permission, on every tenant\n"),
             (true, false) => out.push_str("  - super admin\n"),
             _ => {}
         }
-        let width = c.gained.iter().chain(&c.lost).map(|p| namespace(p).len()).max().unwrap_or(0);
-        let type_width = c.gained.iter().chain(&c.lost).map(|p| p.resource_type.len()).max().unwrap_or(0);
+        let width = c.gained.iter().chain(&c.lost).map(|p| namespace(p).chars().count()).max().unwrap_or(0);
+        let type_width =
+            c.gained.iter().chain(&c.lost).map(|p| esc(&p.resource_type).chars().count()).max().unwrap_or(0);
         for (sign, list) in [('+', &c.gained), ('-', &c.lost)] {
             for p in list {
-                out.push_str(&format!(
-                    "  {sign} {:<width$}  {:<type_width$}  {}\n",
-                    namespace(p),
-                    p.resource_type,
-                    p.action
-                ));
+                out.push_str(&format!("  {sign} "));
+                pad(&mut out, &namespace(p), width);
+                out.push_str("  ");
+                pad(&mut out, &esc(&p.resource_type), type_width);
+                out.push_str(&format!("  {}\n", esc(&p.action)));
             }
         }
         for t in &c.tokens_added {
-            out.push_str(&format!("  + token {t}\n"));
+            out.push_str(&format!("  + token {}\n", esc(t)));
         }
         for t in &c.tokens_removed {
-            out.push_str(&format!("  - token {t}\n"));
+            out.push_str(&format!("  - token {}\n", esc(t)));
         }
         out.push('\n');
     }
@@ -287,5 +289,5 @@ fn table(reference: &str, changes: &[Change]) -> String {
 }
 
 fn namespace(p: &Perm) -> String {
-    p.namespace.clone().unwrap_or_else(|| "(tenant-wide)".into())
+    p.namespace.as_deref().map_or_else(|| "(tenant-wide)".into(), esc)
 }

@@ -191,8 +191,14 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
+            return match e.print() {
+                // --help and --version are reports too.
+                Err(w) if !e.use_stderr() && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    fail(&render::Error::Write(w).to_string())
+                }
+                _ if e.use_stderr() => 2,
+                _ => 0,
+            };
         }
     };
     match cli.command {
@@ -204,10 +210,7 @@ pub fn main() -> i32 {
         Command::Explain { rule, rules } => match load_catalogue(&rules) {
             Err(status) => status,
             Ok(catalogue) => match catalogue.find(&rule) {
-                Some(entry) => {
-                    print(&crate::catalogue::explain(entry));
-                    0
-                }
+                Some(entry) => printed(print(&render::escape::lines(&crate::catalogue::explain(entry)))),
                 None => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
             },
         },
@@ -231,16 +234,32 @@ fn fail(message: &str) -> i32 {
 }
 
 /// A line on standard error; a closed pipe (`iamlint ... 2>&1 | head`) is no reason to
-/// panic, as `eprintln!` would.
+/// panic, as `eprintln!` would. Names and paths in it are escaped, as in every report.
 fn note(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    let _ = writeln!(std::io::stderr().lock(), "{}", render::escape::lines(line));
 }
 
-fn print(text: &str) {
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`iamlint ... | head`) is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+/// Writes a report to standard output through a buffer, so that `write` can stream it. A
+/// report that cannot be written whole (a full disk) fails the run: exit status 2 with a
+/// message, never a panic or a silently cut report. A reader that went away (`| head`)
+/// ends it quietly, as with other command-line tools: it asked for no more.
+fn emit(write: impl FnOnce(&mut dyn Write) -> Result<(), render::Error>) -> Result<(), i32> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = write(&mut out).and_then(|()| out.flush().map_err(render::Error::Write));
+    match written {
+        Err(render::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(fail(&e.to_string())),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn print(text: &str) -> Result<(), i32> {
+    emit(|out| out.write_all(text.as_bytes()).map_err(render::Error::Write))
+}
+
+/// The exit status of a command whose last act is printing its report.
+fn printed(result: Result<(), i32>) -> i32 {
+    result.err().unwrap_or(0)
 }
 
 fn check(args: CheckArgs) -> i32 {
@@ -307,7 +326,9 @@ fn check(args: CheckArgs) -> i32 {
         self::note(note);
     }
     if let Some(diff) = &report.diff {
-        print(diff);
+        if let Err(status) = print(diff) {
+            return status;
+        }
     }
     if let Some(status) = report.status {
         return status;
@@ -321,7 +342,9 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     let render_options = RenderOptions { color, files: outcome.files, catalogue: &options.catalogue };
-    print(&render::render(args.format, &outcome.ws, &outcome.findings, &render_options));
+    if let Err(status) = emit(|out| render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out)) {
+        return status;
+    }
     if args.format == OutputFormat::Human {
         note(&render::summary(&outcome.findings, outcome.files));
     }
@@ -342,13 +365,13 @@ pub fn rules_table(catalogue: &Catalogue, selection: &Selection) -> String {
     for r in catalogue.rules() {
         // A policy is marked with the file that defines it.
         let fix = match r.policy() {
-            Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), p.source.path),
+            Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), render::escape::line(&p.source.path)),
             None => fix_word(r.meta.fix).to_string(),
         };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",
             r.code,
-            r.meta.name,
+            render::escape::line(&r.meta.name),
             selection.severity(r).as_str(),
             if selection.enabled(r) { "on" } else { "off" },
             fix

@@ -1,7 +1,7 @@
 //! The commands around linting: the rule list, the configuration and its schema, shell
 //! completions and the manual page (both generated from the clap definitions).
 
-use super::{fail, fix_word, load_catalogue, print, rules_table, Cli};
+use super::{fail, fix_word, load_catalogue, print, printed, rules_table, Cli};
 use crate::config::Config;
 use clap::CommandFactory;
 use serde_json::json;
@@ -53,7 +53,7 @@ pub fn rules(args: RulesArgs) -> i32 {
         return fail(&e);
     }
     let selection = config.selection();
-    match args.format {
+    printed(match args.format {
         RulesFormat::Table => print(&rules_table(&catalogue, &selection)),
         RulesFormat::Json => {
             let list: Vec<_> = catalogue
@@ -74,16 +74,17 @@ pub fn rules(args: RulesArgs) -> i32 {
                     })
                 })
                 .collect();
-            print(&format!("{}\n", serde_json::to_string_pretty(&list).expect("rules serialize")));
+            print(&format!("{}\n", serde_json::to_string_pretty(&list).expect("rules serialize")))
         }
-    }
-    0
+    })
 }
 
 pub fn config(args: ConfigArgs) -> i32 {
     if args.schema {
-        print(&format!("{}\n", serde_json::to_string_pretty(&crate::config::schema()).expect("schema serializes")));
-        return 0;
+        return printed(print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&crate::config::schema()).expect("schema serializes")
+        )));
     }
     let config = match Config::load(args.config.as_deref(), std::slice::from_ref(&args.path)) {
         Ok(c) => c,
@@ -116,15 +117,13 @@ pub fn config(args: ConfigArgs) -> i32 {
         "max-file-size": config.max_file_size,
         "max-yaml-depth": config.max_yaml_depth,
     });
-    print(&format!("{}\n", serde_json::to_string_pretty(&shown).expect("configuration serializes")));
-    0
+    printed(print(&format!("{}\n", serde_json::to_string_pretty(&shown).expect("configuration serializes"))))
 }
 
 pub fn completions(shell: clap_complete::Shell) -> i32 {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "iamlint", &mut out);
-    print(&String::from_utf8_lossy(&out));
-    0
+    printed(print(&String::from_utf8_lossy(&out)))
 }
 
 pub fn man() -> i32 {
@@ -132,6 +131,5 @@ pub fn man() -> i32 {
     if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
         return fail(&format!("cannot render the manual page: {e}"));
     }
-    print(&String::from_utf8_lossy(&out));
-    0
+    printed(print(&String::from_utf8_lossy(&out)))
 }

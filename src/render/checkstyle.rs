@@ -8,11 +8,11 @@ use crate::model::Workspace;
 use quick_xml::Writer;
 use std::io;
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    xml_document(|w| write(w, ws, findings))
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn io::Write) -> io::Result<()> {
+    xml_document(out, |w| elements(w, ws, findings))
 }
 
-fn write(w: &mut Writer<Vec<u8>>, ws: &Workspace, findings: &[Finding]) -> io::Result<()> {
+fn elements(w: &mut Writer<&mut dyn io::Write>, ws: &Workspace, findings: &[Finding]) -> io::Result<()> {
     let element = w.create_element("checkstyle").with_attribute(("version", "4.3"));
     if findings.is_empty() {
         element.write_empty()?;

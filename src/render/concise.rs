@@ -1,17 +1,16 @@
 //! `path:line:col: CODE [severity] message`, one finding a line, for editors and grep.
 
-use super::positions;
+use super::{escape, positions};
 use crate::finding::Finding;
 use crate::model::Workspace;
-use std::fmt::Write;
+use std::io::{self, Write};
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let mut out = String::new();
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
         let (start, _) = positions(ws, f);
-        let path = &ws.sources.get(f.span.file).display;
-        let _ =
-            writeln!(out, "{path}:{}:{}: {} [{}] {}", start.line, start.column, f.code, f.severity.as_str(), f.message);
+        let path = escape::line(&ws.sources.get(f.span.file).display);
+        let message = escape::line(&f.message);
+        writeln!(out, "{path}:{}:{}: {} [{}] {message}", start.line, start.column, f.code, f.severity.as_str())?;
     }
-    out
+    Ok(())
 }

@@ -1,15 +1,16 @@
 //! GitHub Actions workflow commands: one `::error|warning|notice ...::message` line a
 //! finding, which the runner turns into annotations on the pull request. Escaping follows
 //! the runner's rules (actions/toolkit `command.ts`): `%`, CR and LF in the message;
-//! additionally `:` and `,` in property values.
+//! additionally `:` and `,` in property values. Text from the input is escaped first
+//! (`escape::line`), so that a name holds no line break to encode and no terminal escape
+//! reaches the log: only the break before `help:` is a real one, encoded.
 
-use super::positions;
+use super::{escape, positions};
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
-use std::fmt::Write;
+use std::io::{self, Write};
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let mut out = String::new();
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
         let (start, end) = positions(ws, f);
         let command = match f.severity {
@@ -17,24 +18,24 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let path = &ws.sources.get(f.span.file).display;
+        let path = escape::line(&ws.sources.get(f.span.file).display);
         let message = match &f.help {
-            Some(help) => format!("{}\nhelp: {help}", f.message),
-            None => f.message.clone(),
+            Some(help) => format!("{}\nhelp: {}", escape::line(&f.message), escape::line(help)),
+            None => escape::line(&f.message).into_owned(),
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(path),
+            property(&path),
             start.line,
             start.column,
             end.line,
             end.column,
             property(&f.code),
             data(&message)
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 fn data(s: &str) -> String {

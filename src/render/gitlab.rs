@@ -4,12 +4,13 @@
 //! Severities map error -> major, warning -> minor, info -> info: `critical` and
 //! `blocker` are left to the reviewer's judgement rather than claimed by a linter.
 
-use super::positions;
+use super::{escape, positions};
 use crate::catalogue::Catalogue;
 use crate::finding::{Finding, Severity};
 use crate::fingerprint;
 use crate::model::Workspace;
 use serde::Serialize;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Issue<'a> {
@@ -35,7 +36,7 @@ struct Lines {
     end: usize,
 }
 
-pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
     let fingerprints = fingerprint::fingerprints(ws, findings);
     let issues: Vec<Issue> = findings
         .iter()
@@ -45,7 +46,7 @@ pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> St
             Issue {
                 kind: "issue",
                 check_name: format!("{} {}", f.code, catalogue.name_of(&f.code)).trim_end().to_string(),
-                description: format!("{}: {}", f.code, f.message),
+                description: format!("{}: {}", f.code, escape::line(&f.message)),
                 categories: ["Security"],
                 fingerprint: fp,
                 severity: match f.severity {
@@ -60,7 +61,6 @@ pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> St
             }
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&issues).expect("Code Quality JSON serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    out.write_all(b"\n")
 }

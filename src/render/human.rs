@@ -2,27 +2,52 @@
 //! underlined, the rule code, the message and the fix as help. Labels in other files are
 //! shown as related diagnostics, each with its own source.
 
-use crate::finding::{Finding, Severity};
+use super::excerpt::Excerpt;
+use super::{escape, Error};
+use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
-use crate::source::{FileId, Span};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use crate::source::FileId;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::collections::HashMap;
 use std::fmt;
+use std::io;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-pub fn render(ws: &Workspace, findings: &[Finding], color: bool) -> String {
+/// Labels shown per finding: each is a snippet, so a finding with thousands of them (every
+/// use of one credential) would print thousands. The rest are counted in the help.
+const MAX_LABELS: usize = 16;
+
+/// Writes each finding as soon as it is rendered: the report is never held whole.
+pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io::Write) -> Result<(), Error> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
-    let mut out = String::new();
     let mut shown = ShownTexts::default();
+    let mut text = String::new();
     for f in findings {
-        let report = Report::new(ws, f, &mut shown);
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", f.code, f.message));
+        text.clear();
+        // A renderer bug on hostile input must end the run with a message naming the
+        // finding, not a crash (or a silently shortened report).
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            let report = Report::new(ws, f, &mut shown);
+            handler.render_report(&mut text, &report)
+        }));
+        if !matches!(rendered, Ok(Ok(()))) {
+            let file = ws.sources.get(f.span.file);
+            let at = file.position(f.span.start);
+            return Err(Error::Render(format!(
+                "cannot render {} at {}:{}:{}",
+                f.code,
+                escape::line(&file.display),
+                at.line,
+                at.column
+            )));
         }
-        out.push('\n');
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// Each file's text with secrets starred out, made once per file rather than once per
@@ -41,49 +66,65 @@ struct Report<'a> {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
-    labels: Vec<(Span, Option<String>, bool)>,
+    source: Excerpt,
+    /// Ranges in `source`, message, primary.
+    labels: Vec<(Range<usize>, Option<String>, bool)>,
     related: Vec<Report<'a>>,
 }
 
 impl<'a> Report<'a> {
     fn new(ws: &'a Workspace, f: &'a Finding, shown: &mut ShownTexts) -> Self {
-        let file = ws.sources.get(f.span.file);
-        let help = match (&f.help, &f.fix) {
-            (Some(h), Some(fix)) => Some(format!("{h}\nfix: {} (`--fix`)", fix.description)),
-            (Some(h), None) => Some(h.clone()),
-            (None, Some(fix)) => Some(format!("fix: {} (`--fix`)", fix.description)),
-            (None, None) => None,
-        };
-        let mut labels = vec![(f.span, None, true)];
+        let mut parts: Vec<String> = f.help.iter().map(|h| escape::line(h).into_owned()).collect();
+        if let Some(fix) = &f.fix {
+            parts.push(format!("fix: {} (`--fix`)", escape::line(&fix.description)));
+        }
+        let hidden = f.labels.len().saturating_sub(MAX_LABELS);
+        if hidden > 0 {
+            parts.push(format!("{hidden} more related places are not shown (`--format sarif` lists them)"));
+        }
+        let help = (!parts.is_empty()).then(|| parts.join("\n"));
+        let mut labels = vec![(f.span.start..f.span.end, None, true)];
         let mut related = Vec::new();
-        for l in &f.labels {
+        for l in f.labels.iter().take(MAX_LABELS) {
+            let message = Some(escape::line(&l.message).into_owned());
             if l.span.file == f.span.file {
-                labels.push((l.span, Some(l.message.clone()), false));
+                labels.push((l.span.start..l.span.end, message, false));
             } else {
-                let other = ws.sources.get(l.span.file);
-                related.push(Report {
-                    code: &f.code,
-                    severity: Severity::Info,
-                    message: l.message.clone(),
-                    help: None,
-                    source: NamedSource::new(other.display.clone(), shown.get(ws, l.span.file)),
-                    labels: vec![(l.span, Some(l.message.clone()), true)],
-                    related: Vec::new(),
-                });
+                related.push(Report::related(ws, &f.code, l, shown));
             }
         }
+        let (source, labels) = excerpt(ws, f.span.file, labels, shown);
         Report {
             code: &f.code,
             severity: f.severity,
-            message: f.message.clone(),
+            message: escape::line(&f.message).into_owned(),
             help,
-            source: NamedSource::new(file.display.clone(), shown.get(ws, f.span.file))
-                .with_language(language(&file.display)),
+            source,
             labels,
             related,
         }
     }
+
+    /// A label in another file, shown as a diagnostic of its own.
+    fn related(ws: &'a Workspace, code: &'a str, l: &Label, shown: &mut ShownTexts) -> Self {
+        let message = escape::line(&l.message).into_owned();
+        let label = (l.span.start..l.span.end, Some(message.clone()), true);
+        let (source, labels) = excerpt(ws, l.span.file, vec![label], shown);
+        Report { code, severity: Severity::Info, message, help: None, source, labels, related: Vec::new() }
+    }
+}
+
+type Labels = Vec<(Range<usize>, Option<String>, bool)>;
+
+/// The excerpt of `file` around `labels` (file offsets), and the labels re-based into it.
+fn excerpt(ws: &Workspace, file: FileId, labels: Labels, shown: &mut ShownTexts) -> (Excerpt, Labels) {
+    let source = ws.sources.get(file);
+    let spans: Vec<Range<usize>> = labels.iter().map(|l| l.0.clone()).collect();
+    let name = escape::line(&source.display).into_owned();
+    let (excerpt, ranges) = Excerpt::new(source, &shown.get(ws, file), name, language(&source.display), &spans);
+    let labels =
+        labels.into_iter().zip(ranges).map(|((_, message, primary), range)| (range, message, primary)).collect();
+    (excerpt, labels)
 }
 
 /// The language of a file for highlighting and Markdown fences, by its name.
@@ -135,8 +176,8 @@ impl Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().map(|(span, message, primary)| {
-            let range = span.start..span.end;
+        Some(Box::new(self.labels.iter().map(|(range, message, primary)| {
+            let range = range.clone();
             if *primary {
                 LabeledSpan::new_primary_with_span(message.clone(), range)
             } else {

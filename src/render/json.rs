@@ -1,10 +1,12 @@
-//! The stable JSON output (README, Output formats): scripts and tests read it, so fields never move.
+//! The stable JSON output of SPEC 4: scripts and tests read it, so fields never move.
 
-use super::positions;
+use super::{escape, positions};
 use crate::catalogue::Catalogue;
 use crate::finding::Finding;
 use crate::model::Workspace;
 use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -23,8 +25,8 @@ struct JsonFinding<'a> {
     column: usize,
     end_line: usize,
     end_column: usize,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
     fixable: bool,
 }
 
@@ -34,7 +36,13 @@ struct Summary {
     findings: usize,
 }
 
-pub fn render(ws: &Workspace, findings: &[Finding], files: usize, catalogue: &Catalogue) -> String {
+pub fn write(
+    ws: &Workspace,
+    findings: &[Finding],
+    files: usize,
+    catalogue: &Catalogue,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let findings: Vec<JsonFinding> = findings
         .iter()
         .map(|f| {
@@ -48,15 +56,14 @@ pub fn render(ws: &Workspace, findings: &[Finding], files: usize, catalogue: &Ca
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                message: &f.message,
-                help: f.help.as_deref(),
+                message: escape::line(&f.message),
+                help: f.help.as_deref().map(escape::line),
                 fixable: f.fix.is_some(),
             }
         })
         .collect();
     let count = findings.len();
     let output = Output { version: 1, findings, summary: Summary { files, findings: count } };
-    let mut text = serde_json::to_string_pretty(&output).expect("JSON output serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }

@@ -10,11 +10,11 @@ use quick_xml::events::BytesText;
 use quick_xml::Writer;
 use std::io;
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    xml_document(|w| write(w, ws, findings))
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn io::Write) -> io::Result<()> {
+    xml_document(out, |w| elements(w, ws, findings))
 }
 
-fn write(w: &mut Writer<Vec<u8>>, ws: &Workspace, findings: &[Finding]) -> io::Result<()> {
+fn elements(w: &mut Writer<&mut dyn io::Write>, ws: &Workspace, findings: &[Finding]) -> io::Result<()> {
     let total = findings.len().max(1).to_string();
     let failures = findings.len().to_string();
     w.create_element("testsuites")
@@ -60,7 +60,7 @@ fn write(w: &mut Writer<Vec<u8>>, ws: &Workspace, findings: &[Finding]) -> io::R
     Ok(())
 }
 
-fn testcase(w: &mut Writer<Vec<u8>>, ws: &Workspace, f: &Finding, path: &str) -> io::Result<()> {
+fn testcase(w: &mut Writer<&mut dyn io::Write>, ws: &Workspace, f: &Finding, path: &str) -> io::Result<()> {
     let (start, _) = positions(ws, f);
     let name = format!("{} at line {}, column {}", f.code, start.line, start.column);
     let line = start.line.to_string();

@@ -1,8 +1,12 @@
 //! Output formats. Every renderer gets findings already sorted, so output is
-//! byte-identical across runs and thread counts.
+//! byte-identical across runs and thread counts. Renderers write to the output as they
+//! go, so a report is never held whole in memory, and text taken from the input is escaped
+//! (`escape`) so that it cannot act on a terminal or a CI runner.
 
 mod checkstyle;
 mod concise;
+pub mod escape;
+mod excerpt;
 mod github;
 mod gitlab;
 mod human;
@@ -16,6 +20,8 @@ use crate::catalogue::Catalogue;
 use crate::finding::Finding;
 use crate::model::Workspace;
 use crate::source::Position;
+use std::fmt;
+use std::io;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -46,18 +52,59 @@ pub struct RenderOptions<'a> {
     pub catalogue: &'a Catalogue,
 }
 
-pub fn render(format: OutputFormat, ws: &Workspace, findings: &[Finding], options: &RenderOptions) -> String {
-    match format {
-        OutputFormat::Human => human::render(ws, findings, options.color),
-        OutputFormat::Concise => concise::render(ws, findings),
-        OutputFormat::Json => json::render(ws, findings, options.files, options.catalogue),
-        OutputFormat::Sarif => sarif::render(ws, findings, options.catalogue),
-        OutputFormat::Github => github::render(ws, findings),
-        OutputFormat::Gitlab => gitlab::render(ws, findings, options.catalogue),
-        OutputFormat::Junit => junit::render(ws, findings),
-        OutputFormat::Checkstyle => checkstyle::render(ws, findings),
-        OutputFormat::Rdjson => rdjson::render(ws, findings),
+/// Why a report was not written whole.
+#[derive(Debug)]
+pub enum Error {
+    /// The output refused it: a full disk, a closed pipe.
+    Write(io::Error),
+    /// A renderer failed on a finding (a bug, reported rather than hidden).
+    Render(String),
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Write(e)
     }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Write(e) => write!(f, "cannot write the report: {e}"),
+            Error::Render(what) => write!(f, "cannot render the report: {what}"),
+        }
+    }
+}
+
+/// Writes the report to `out` as it is produced.
+pub fn write(
+    format: OutputFormat,
+    ws: &Workspace,
+    findings: &[Finding],
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> Result<(), Error> {
+    match format {
+        OutputFormat::Human => return human::write(ws, findings, options.color, out),
+        OutputFormat::Concise => concise::write(ws, findings, out),
+        OutputFormat::Json => json::write(ws, findings, options.files, options.catalogue, out),
+        OutputFormat::Sarif => sarif::write(ws, findings, options.catalogue, out),
+        OutputFormat::Github => github::write(ws, findings, out),
+        OutputFormat::Gitlab => gitlab::write(ws, findings, options.catalogue, out),
+        OutputFormat::Junit => junit::write(ws, findings, out),
+        OutputFormat::Checkstyle => checkstyle::write(ws, findings, out),
+        OutputFormat::Rdjson => rdjson::write(ws, findings, out),
+    }?;
+    Ok(())
+}
+
+/// The whole report as a string (for tests and benchmarks; the command line streams it).
+pub fn render(format: OutputFormat, ws: &Workspace, findings: &[Finding], options: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    if let Err(e) = write(format, ws, findings, options, &mut out) {
+        panic!("{e}");
+    }
+    String::from_utf8(out).expect("reports are UTF-8")
 }
 
 /// Where a rule's documentation is published (the `rules/<CODE>.toml` it is compiled from).
@@ -107,31 +154,23 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// Text that XML 1.0 can carry: characters it forbids outright (most C0 controls,
-/// U+FFFE, U+FFFF) become U+FFFD, and line breaks in attribute values would be folded
-/// to spaces by any parser, so they are spaces already.
 /// An indented UTF-8 XML document: the declaration, then what `body` writes.
-fn xml_document(body: impl FnOnce(&mut quick_xml::Writer<Vec<u8>>) -> std::io::Result<()>) -> String {
+fn xml_document(
+    out: &mut dyn io::Write,
+    body: impl FnOnce(&mut quick_xml::Writer<&mut dyn io::Write>) -> io::Result<()>,
+) -> io::Result<()> {
     use quick_xml::events::{BytesDecl, Event};
-    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
-    writer
-        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .and_then(|()| body(&mut writer))
-        .expect("writing to memory cannot fail");
-    let mut text = String::from_utf8(writer.into_inner()).expect("the XML writer emits UTF-8");
-    text.push('\n');
-    text
+    let mut writer = quick_xml::Writer::new_with_indent(out, b' ', 2);
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    body(&mut writer)?;
+    writer.into_inner().write_all(b"\n")
 }
 
+/// Text that XML 1.0 can carry, with what the input put in it escaped: characters XML
+/// forbids outright (U+FFFE, U+FFFF) become U+FFFD, and controls become visible escapes
+/// (`escape::line`), line breaks included, which any parser would fold in attributes.
 fn xml_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' => c,
-            '\n' | '\r' => ' ',
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
-            c => c,
-        })
-        .collect()
+    escape::line(s).chars().map(|c| if c == '\u{FFFE}' || c == '\u{FFFF}' { '\u{FFFD}' } else { c }).collect()
 }
 
 #[cfg(test)]

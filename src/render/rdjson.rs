@@ -2,11 +2,12 @@
 //! review comments, with fixes as suggested changes. rdjson columns count UTF-8 bytes
 //! (reviewdog's `Position.column`), unlike iamlint's character columns elsewhere.
 
-use super::help_uri;
+use super::{escape, help_uri};
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use crate::source::Span;
 use serde::Serialize;
+use std::io::{self, Write};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -63,13 +64,13 @@ struct Suggestion<'a> {
 
 const SOURCE: Source = Source { name: "iamlint", url: "https://github.com/iamlint/iamlint" };
 
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     let diagnostics = findings
         .iter()
         .map(|f| {
             let message = match &f.help {
-                Some(help) => format!("{}\nhelp: {help}", f.message),
-                None => f.message.clone(),
+                Some(help) => format!("{}\nhelp: {}", escape::line(&f.message), escape::line(help)),
+                None => escape::line(&f.message).into_owned(),
             };
             Diagnostic {
                 message,
@@ -86,9 +87,8 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
         })
         .collect();
     let output = Output { source: SOURCE, diagnostics };
-    let mut text = serde_json::to_string_pretty(&output).expect("rdjson serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    out.write_all(b"\n")
 }
 
 /// A suggestion can only change the diagnostic's own file, so a fix that also edits other

@@ -4,7 +4,7 @@
 //! does not depend on which rules fired. `partialFingerprints` carry iamlint's line-free
 //! fingerprints, so code scanning keeps an alert's identity when lines move around it.
 
-use super::{help_uri, positions};
+use super::{escape, help_uri, positions};
 use crate::catalogue::{self, Catalogue, Rule};
 use crate::finding::{Edit, Finding, Severity};
 use crate::fingerprint;
@@ -17,6 +17,7 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 /// Relative paths are resolved by the consumer against the checkout root.
 const SRCROOT: &str = "%SRCROOT%";
@@ -42,7 +43,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> String {
+pub fn write(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
     let catalogue = catalogue.rules();
     let fingerprints = fingerprint::fingerprints(ws, findings);
     let results: Vec<SarifResult> =
@@ -61,9 +62,8 @@ pub fn render(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue) -> St
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build();
     let log = Sarif::builder().schema(SCHEMA).version(serde_json::json!("2.1.0")).runs(vec![run]).build();
-    let mut text = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 fn level(severity: Severity) -> ResultLevel {
@@ -110,7 +110,7 @@ fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) ->
         .map(|(i, l)| {
             Location::builder()
                 .id(i as i64 + 1)
-                .message(Message::builder().text(l.message.as_str()).build())
+                .message(Message::builder().text(escape::line(&l.message)).build())
                 .physical_location(
                     PhysicalLocation::builder()
                         .artifact_location(artifact(ws, l.span))
@@ -121,8 +121,8 @@ fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) ->
         })
         .collect();
     let text = match &f.help {
-        Some(help) => format!("{} ({help})", f.message),
-        None => f.message.clone(),
+        Some(help) => format!("{} ({})", escape::line(&f.message), escape::line(help)),
+        None => escape::line(&f.message).into_owned(),
     };
     let builder = SarifResult::builder()
         .rule_id(f.code.as_str())
@@ -133,7 +133,7 @@ fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) ->
     let index = catalogue.iter().position(|r| r.code == f.code);
     let fixes = f.fix.as_ref().map(|fix| {
         vec![Fix::builder()
-            .description(Message::builder().text(fix.description.as_str()).build())
+            .description(Message::builder().text(escape::line(&fix.description)).build())
             .artifact_changes(changes(ws, &fix.edits))
             .build()]
     });

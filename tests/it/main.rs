@@ -22,3 +22,4 @@ mod scaffold;
 mod secrets;
 mod suppress;
 mod terraform;
+mod trust_render;
