@@ -248,7 +248,7 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(&c.path)
-        .and_then(|f| f.take(max_file_size + 1).read_to_end(&mut bytes))
+        .and_then(|f| f.take(max_file_size.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
     if bytes.len() as u64 > max_file_size {
         return Err(too_big());

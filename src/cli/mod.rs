@@ -5,13 +5,14 @@ mod access;
 mod access_diff;
 mod tools;
 
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::finding::Severity;
 use crate::lint::Options;
 use crate::render::{self, OutputFormat, RenderOptions};
 use crate::review;
 use crate::rules::{self, FixAvailability, Settings};
 use crate::select::{parse_list, Selection};
+use clap::builder::RangedU64ValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -105,15 +106,15 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Files larger than this many bytes are skipped unread (check reports each, IAM001) [default:
-    /// the configuration's max-file-size, else 16777216]
-    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    /// the configuration's max-file-size, else 16777216; 1 to 1073741824]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=config::MAX_FILE_SIZE))]
     pub max_file_size: Option<u64>,
     /// Deepest YAML/JSON nesting parsed, aliases included; deeper files are skipped (check
-    /// reports each, IAM001) [default: the configuration's max-yaml-depth, else 256; at most 1000]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_YAML_DEPTH as u64))]
+    /// reports each, IAM001) [default: the configuration's max-yaml-depth, else 256; 1 to 1000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=config::MAX_YAML_DEPTH))]
     pub max_yaml_depth: Option<u64>,
-    /// Worker threads (default: one per core)
-    #[arg(long, short = 'j')]
+    /// Worker threads [default: one per core; 1 to 1024]
+    #[arg(long, short = 'j', value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS))]
     pub threads: Option<usize>,
     /// A Terraform variables file for the root modules, as `terraform -var-file` (repeatable;
     /// `terraform.tfvars` and `*.auto.tfvars` are always read)
@@ -131,7 +132,7 @@ impl InputArgs {
     /// the worker threads.
     fn options(&self, config: &Config, paths: Vec<PathBuf>) -> Result<Options, i32> {
         if let Some(n) = self.threads {
-            if rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().is_err() {
+            if rayon::ThreadPoolBuilder::new().num_threads(n).build_global().is_err() {
                 return Err(fail("cannot start worker threads"));
             }
         }
@@ -140,12 +141,8 @@ impl InputArgs {
         if let Some(size) = self.max_file_size.or(config.max_file_size) {
             options.max_file_size = size;
         };
+        // Both sources are bounded where they are read (clap, the configuration parser).
         if let Some(depth) = self.max_yaml_depth.map(|d| d as usize).or(config.max_yaml_depth) {
-            if depth > MAX_YAML_DEPTH {
-                return Err(fail(&format!(
-                    "max-yaml-depth {depth} is above the supported maximum of {MAX_YAML_DEPTH}"
-                )));
-            }
             options.max_yaml_depth = depth;
         }
         Ok(options)
@@ -166,9 +163,9 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Parsed trees are walked recursively; this bound keeps them far from any thread's stack
-/// limit whatever the option or configuration says.
-const MAX_YAML_DEPTH: usize = 1000;
+/// More worker threads than this only cost memory: the work is reading and parsing files,
+/// and no machine iamlint runs on has more cores.
+const MAX_THREADS: u64 = 1024;
 
 const SUBCOMMANDS: [&str; 8] = ["check", "rules", "explain", "help", "access", "config", "completions", "man"];
 

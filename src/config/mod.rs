@@ -109,8 +109,20 @@ pub(crate) enum Shape {
     Globs,
     Path,
     Bool,
-    PositiveInt,
+    /// A whole number in `min..=max`: every numeric setting is bounded (SPEC 5), so that
+    /// no value can overflow a size or start an unbounded amount of work.
+    Int {
+        min: u64,
+        max: u64,
+    },
 }
+
+/// The largest accepted `max-file-size` (1 GiB): a file is held in memory whole while it is
+/// linted, on every worker thread at once.
+pub const MAX_FILE_SIZE: u64 = 1 << 30;
+/// The deepest accepted `max-yaml-depth`: parsed trees are walked recursively, and this
+/// keeps them far from any thread's stack limit.
+pub const MAX_YAML_DEPTH: u64 = 1000;
 
 pub struct Key {
     pub name: &'static str,
@@ -184,14 +196,14 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "max-file-size",
-        description: "Files larger than this many bytes are reported (IAM001) instead of linted.",
-        shape: Shape::PositiveInt,
+        description: "Files larger than this many bytes are reported (IAM001) instead of linted (1 to 1073741824, 1 GiB).",
+        shape: Shape::Int { min: 1, max: MAX_FILE_SIZE },
         example: "1048576",
     },
     Key {
         name: "max-yaml-depth",
-        description: "The deepest YAML nesting accepted before a file is reported as malformed.",
-        shape: Shape::PositiveInt,
+        description: "The deepest YAML nesting accepted before a file is reported as malformed (1 to 1000).",
+        shape: Shape::Int { min: 1, max: MAX_YAML_DEPTH },
         example: "64",
     },
 ];
@@ -377,6 +389,34 @@ mod tests {
         let e = parse_text("select: [IAM101\n").unwrap_err();
         assert_eq!(e.key, "");
         assert!(e.to_string().starts_with(".iamlint.yaml:"), "{e}");
+    }
+
+    /// The schema's bounds are the parser's: each numeric key accepts its minimum and
+    /// maximum, rejects one past either end (naming the key and line), and the schema says
+    /// the same numbers.
+    #[test]
+    fn numeric_keys_are_bounded_alike_in_parser_and_schema() {
+        let schema = schema();
+        let mut checked = 0;
+        for key in KEYS {
+            let Shape::Int { min, max } = key.shape else { continue };
+            checked += 1;
+            let property = &schema["properties"][key.name];
+            assert_eq!((property["minimum"].as_u64(), property["maximum"].as_u64()), (Some(min), Some(max)));
+            for ok in [min, max] {
+                parse_text(&format!("{}: {ok}\n", key.name)).unwrap_or_else(|e| panic!("{}: {e}", key.name));
+            }
+            let mut bad = vec![max + 1, u64::MAX];
+            bad.extend(min.checked_sub(1));
+            for n in bad {
+                let e = parse_text(&format!("# limits\n{}: {n}\n", key.name)).unwrap_err();
+                assert_eq!((e.line, e.key.as_str()), (2, key.name), "{e}");
+                assert!(e.message.contains(&max.to_string()), "{e}");
+            }
+            let e = parse_text(&format!("{}: 99999999999999999999999\n", key.name)).unwrap_err();
+            assert!(e.message.contains("up to"), "{e}");
+        }
+        assert_eq!(checked, 2);
     }
 
     #[test]

@@ -81,19 +81,20 @@ impl Parser<'_> {
         }
     }
 
-    fn positive(&self, node: &Node, key: &str) -> Result<u64, ConfigError> {
+    /// A whole number in `min..=max`; anything else (a sign, a unit, a number past the
+    /// range or past what 64 bits hold) is an error naming the range.
+    fn int(&self, node: &Node, key: &str, min: u64, max: u64) -> Result<u64, ConfigError> {
+        let expected = if min == 1 {
+            format!("a positive whole number up to {max}")
+        } else {
+            format!("a whole number from {min} to {max}")
+        };
         match node {
             Node::Scalar(s) if !s.quoted => match s.text.replace('_', "").parse::<u64>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => {
-                    Err(self.error(node.start(), key, format!("expected a positive whole number, found `{}`", s.text)))
-                }
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(self.error(node.start(), key, format!("expected {expected}, found `{}`", s.text))),
             },
-            _ => Err(self.error(
-                node.start(),
-                key,
-                format!("expected a positive whole number, found {}", describe(node)),
-            )),
+            _ => Err(self.error(node.start(), key, format!("expected {expected}, found {}", describe(node)))),
         }
     }
 
@@ -163,13 +164,12 @@ impl Parser<'_> {
                     self.error(value.start(), name, format!("expected true or false, found {}", describe(value)))
                 })?;
             }
-            Shape::PositiveInt => {
-                let n = self.positive(value, name)?;
+            Shape::Int { min, max } => {
+                let n = self.int(value, name, min, max)?;
                 match name {
                     "max-file-size" => config.max_file_size = Some(n),
-                    "max-yaml-depth" => {
-                        config.max_yaml_depth = Some(usize::try_from(n).unwrap_or(usize::MAX));
-                    }
+                    // Bounded by MAX_YAML_DEPTH, so it fits any usize.
+                    "max-yaml-depth" => config.max_yaml_depth = Some(n as usize),
                     _ => unreachable!("integer key {name} has no field"),
                 }
             }
