@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod changed;
 pub mod cli;
 pub mod config;
+pub mod confine;
 pub mod discover;
 pub mod duration;
 pub mod finding;

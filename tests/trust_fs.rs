@@ -138,7 +138,7 @@ fn numeric_flags_out_of_range_are_errors_naming_the_flag() {
         ("--threads", "100000"),
         ("--threads", "4294967296"),
         ("--threads", "0"),
-        ("-j", "1025"),
+        ("-j", "257"),
         ("--max-file-size", "18446744073709551615"),
         ("--max-file-size", "1073741825"),
         ("--max-yaml-depth", "1001"),
@@ -150,9 +150,350 @@ fn numeric_flags_out_of_range_are_errors_naming_the_flag() {
             assert!(r.stderr.contains(long) && r.stderr.contains(value), "{command} {flag} {value}: {}", r.text());
         }
     }
-    for (flag, value) in [("--threads", "1"), ("-j", "1024"), ("--max-file-size", "1073741824")] {
+    for (flag, value) in [("--threads", "1"), ("-j", "256"), ("--max-file-size", "1073741824")] {
         let r = run(d, &["check", "--format", "concise", flag, value, "."]);
         assert_eq!(r.status, Some(1), "{flag} {value}: {}", r.text());
         assert!(r.stdout.contains("sa.yaml:2:11: IAM101"), "{}", r.text());
     }
+}
+
+/// Runs git in `dir` with the same isolation as `run`; its output.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let home = git_home();
+    let out = Command::new("git")
+        .args(["-c", "user.name=iamlint", "-c", "user.email=dev@iamlint.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", &home)
+        .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A git repository `repo/` beside a folder `outside/` that holds a file of the machine
+/// (a credential that must never be printed) and a manifest that `--fix` would rewrite.
+struct Machine {
+    dir: tempfile::TempDir,
+}
+
+const CANARY: &str = "s3cr3t-canary-7f3a";
+
+impl Machine {
+    fn new() -> Machine {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Machine { dir };
+        write(&m.outside(), "git-credentials", &format!("https://bot:{CANARY}@github.com\n"));
+        write(&m.outside(), "fixable.yaml", &format!("# {CANARY}\nserviceAccounts:\n  - name: CI_Bot\n"));
+        write(&m.outside(), "config.yaml", "ignore: [IAM101]\n");
+        std::fs::create_dir_all(m.repo()).unwrap();
+        git(&m.repo(), &["init", "-q", "-b", "main"]);
+        m
+    }
+
+    fn repo(&self) -> PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    fn outside(&self) -> PathBuf {
+        self.dir.path().join("outside")
+    }
+
+    /// Everything in `outside/`, to check that nothing was written there.
+    fn outside_state(&self) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(self.outside())
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap_or_default())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+// ---- Item 5: files outside the workspace ------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_workspace_are_reported_and_never_read() {
+    use std::os::unix::fs::symlink;
+    let m = Machine::new();
+    let repo = m.repo();
+    write(&repo, "ok.yaml", DIRTY);
+    write(&repo, "shared/real.tf", "resource \"kestra_service_account\" \"a\" {\n  name = \"Inside_Bot\"\n}\n");
+    symlink("../outside/git-credentials", repo.join("a.tf")).unwrap();
+    symlink(m.outside().join("fixable.yaml"), repo.join("b.yaml")).unwrap();
+    // Through a folder link inside the tree, and a link that stays inside (still linted).
+    symlink("../outside", repo.join("elsewhere")).unwrap();
+    symlink("shared/real.tf", repo.join("inside.tf")).unwrap();
+    let before = m.outside_state();
+    for format in ["concise", "human", "json", "sarif", "github"] {
+        let r = run(&repo, &["check", "--format", format, "."]);
+        assert_eq!(r.status, Some(1), "{format}: {}", r.text());
+        assert!(!r.stdout.contains(CANARY) && !r.stderr.contains(CANARY), "{format} printed the file: {}", r.text());
+        assert!(!r.stdout.contains("bot:"), "{format}: {}", r.text());
+    }
+    let r = run(&repo, &["check", "--format", "concise", "."]);
+    for f in ["a.tf", "b.yaml"] {
+        let line = format!("{f}:1:1: IAM001 [error] symbolic link to a file outside the workspace root; not read");
+        assert!(r.stdout.contains(&line), "{}", r.text());
+    }
+    assert!(r.stdout.contains("ok.yaml:2:11: IAM101"), "{}", r.text());
+    assert!(r.stdout.contains("Inside_Bot"), "a link inside the workspace is linted: {}", r.text());
+    assert!(!r.stdout.contains("elsewhere/"), "a folder link is not followed: {}", r.text());
+    // Named on the command line (as pre-commit or a script names files): the same.
+    let r = run(&repo, &["check", "--format", "concise", "a.tf", "elsewhere/fixable.yaml"]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    assert!(
+        r.stdout.contains("a.tf:1:1: IAM001") && r.stdout.contains("elsewhere/fixable.yaml:1:1: IAM001"),
+        "{}",
+        r.text()
+    );
+    assert!(!r.stdout.contains(CANARY) && !r.stdout.contains("CI_Bot"), "{}", r.text());
+    // --fix and --diff neither write through the link nor leave anything beside its target.
+    let r = run(&repo, &["check", "--fix", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    let r = run(&repo, &["check", "--diff", "."]);
+    assert!(!r.stdout.contains(CANARY) && !r.stdout.contains("b.yaml"), "{}", r.text());
+    assert_eq!(m.outside_state(), before, "--fix wrote outside the workspace");
+    // `access` does not read them either.
+    let r = run(&repo, &["access", "--format", "json", "."]);
+    assert!(!r.stdout.contains("CI_Bot") && !r.stdout.contains(CANARY), "{}", r.text());
+    // A named folder that a link takes out of the workspace is an error, not read.
+    let r = run(&repo, &["check", "elsewhere"]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(r.stderr.contains("path `elsewhere` leads outside the workspace root"), "{}", r.text());
+    assert!(!r.stdout.contains("CI_Bot"), "{}", r.text());
+}
+
+#[cfg(unix)]
+#[test]
+fn outside_git_the_workspace_root_is_the_current_folder() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "secret.tf", &format!("password = \"{CANARY}\"\n"));
+    let ws = dir.path().join("ws");
+    write(&ws, "ok.yaml", DIRTY);
+    symlink("../secret.tf", ws.join("up.tf")).unwrap();
+    let r = run(&ws, &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    assert!(
+        r.stdout.contains("up.tf:1:1: IAM001 [error] symbolic link to a file outside the workspace root"),
+        "{}",
+        r.text()
+    );
+    assert!(!r.stdout.contains(CANARY), "{}", r.text());
+    // Linting the parent folder, the same file is inside its workspace and linted.
+    let r = run(dir.path(), &["check", "--format", "concise", "--select", "IAM001", "."]);
+    assert!(!r.stdout.contains("outside the workspace"), "{}", r.text());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_committed_configuration_stays_inside_the_repository() {
+    use std::os::unix::fs::symlink;
+    let m = Machine::new();
+    let repo = m.repo();
+    write(&repo, "ok.yaml", DIRTY);
+    let config = repo.join(".iamlint.yaml");
+    // A link to a file of the machine, a procfs file (reports 0 bytes, holds gigabytes), a
+    // FIFO and a device: each an error naming the file, quickly, never a silent default.
+    for (make, expected) in [
+        ("outside", "the configuration file is a symbolic link to outside the repository"),
+        ("/proc/self/pagemap", "the configuration file is a symbolic link to outside the repository"),
+        ("/dev/zero", "the configuration file is a symbolic link to outside the repository"),
+        ("fifo", "cannot read the configuration file: not a regular file"),
+        ("folder", "cannot read the configuration file: not a regular file"),
+    ] {
+        match make {
+            "outside" => symlink(m.outside().join("config.yaml"), &config).unwrap(),
+            "fifo" => assert!(Command::new("mkfifo").arg(&config).status().unwrap().success()),
+            "folder" => std::fs::create_dir(&config).unwrap(),
+            target => symlink(target, &config).unwrap(),
+        }
+        let r = run(&repo, &["check", "--format", "concise", "."]);
+        assert_eq!(r.status, Some(2), "{make}: {}", r.text());
+        assert!(r.stderr.contains(".iamlint.yaml:1:1: ") && r.stderr.contains(expected), "{make}: {}", r.text());
+        let _ = std::fs::remove_file(&config).or_else(|_| std::fs::remove_dir(&config));
+    }
+    // A configuration inside the repository that links to another one inside is fine.
+    write(&repo, "ci/strict.yaml", "ignore: [IAM401]\n");
+    symlink("ci/strict.yaml", &config).unwrap();
+    let r = run(&repo, &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    assert!(r.stdout.contains("IAM101") && !r.stdout.contains("IAM401"), "{}", r.text());
+    std::fs::remove_file(&config).unwrap();
+    // The command line may name any file: the user chose it. Still read within a bound.
+    let outside_config = m.outside().join("config.yaml");
+    let r = run(&repo, &["check", "--format", "concise", "--config", outside_config.to_str().unwrap(), "."]);
+    assert_eq!(r.status, Some(0), "its `ignore: [IAM101]` applies: {}", r.text());
+    let r = run(&repo, &["check", "--config", "/dev/zero", "."]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(r.stderr.contains("/dev/zero:1:1: the configuration file is larger than 1048576 bytes"), "{}", r.text());
+    let r = run(&repo, &["check", "--format", "concise", "--config", "/dev/null", "."]);
+    assert_eq!(r.status, Some(1), "an empty configuration: {}", r.text());
+}
+
+#[cfg(unix)]
+#[test]
+fn policies_named_by_a_committed_configuration_stay_inside_the_repository() {
+    use std::os::unix::fs::symlink;
+    let m = Machine::new();
+    let repo = m.repo();
+    write(&repo, "ok.yaml", DIRTY);
+    let policy = "code: ORG001\nname: no-bots\nseverity: error\napplies-to: service-account\nmessage: m\nhelp: h\nassert: {field: name, matches: \"^x\"}\n";
+    write(&m.outside(), "policies/org.yaml", policy);
+    for (rules_dir, expected) in [
+        ("../outside/policies", "`rules-dir`: `"),
+        ("/etc", "`rules-dir`: `"),
+        ("linked", "`rules-dir`: `"),
+        ("policies", "policies/org.yaml` is outside the repository"),
+    ] {
+        let _ = std::fs::remove_dir_all(repo.join("policies"));
+        let _ = std::fs::remove_file(repo.join("linked"));
+        symlink(m.outside().join("policies"), repo.join("linked")).unwrap();
+        std::fs::create_dir(repo.join("policies")).unwrap();
+        symlink(m.outside().join("policies/org.yaml"), repo.join("policies/org.yaml")).unwrap();
+        write(&repo, ".iamlint.yaml", &format!("# policies\nrules-dir: {rules_dir}\n"));
+        let r = run(&repo, &["check", "--format", "concise", "."]);
+        assert_eq!(r.status, Some(2), "{rules_dir}: {}", r.text());
+        assert!(r.stderr.contains(".iamlint.yaml:2:12: ") && r.stderr.contains(expected), "{rules_dir}: {}", r.text());
+        assert!(r.stderr.contains("outside the repository"), "{}", r.text());
+    }
+    // `--rules` on the command line may point anywhere.
+    std::fs::remove_file(repo.join(".iamlint.yaml")).unwrap();
+    let dir = m.outside().join("policies");
+    let r = run(&repo, &["check", "--format", "concise", "--rules", dir.to_str().unwrap(), "."]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    assert!(r.stdout.contains("ORG001"), "{}", r.text());
+    // A FIFO named like a policy is an error naming it, never a hang or a silent skip.
+    let fifo_dir = repo.join("fifo-policies");
+    std::fs::create_dir(&fifo_dir).unwrap();
+    assert!(Command::new("mkfifo").arg(fifo_dir.join("org.yaml")).status().unwrap().success());
+    let r = run(&repo, &["check", "--rules", "fifo-policies", "."]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(r.stderr.contains("fifo-policies/org.yaml: is not a regular file"), "{}", r.text());
+}
+
+// ---- Item 11: no false passes -------------------------------------------------------------
+
+/// A folder that cannot be listed, as root too: its path is longer than PATH_MAX (4096
+/// bytes), which the kernel refuses to every caller (ENAMETOOLONG); permission bits would
+/// not stop root, and nothing here needs a mount. It is built in two halves, each under
+/// the limit, from a working folder in the middle. Holds a super-admin the run must not
+/// pretend to have checked.
+fn unlistable_folder(dir: &Path) -> String {
+    let name = "d".repeat(200);
+    let half = |n: usize| vec![name.as_str(); n].join("/");
+    let first = dir.join("deep").join(half(10));
+    std::fs::create_dir_all(&first).unwrap();
+    let second = half(12);
+    assert!(Command::new("mkdir").arg("-p").arg(&second).current_dir(&first).status().unwrap().success());
+    let file = format!("{second}/sa.yaml");
+    let made = Command::new("sh")
+        .args(["-c", "printf 'serviceAccounts:\\n  - name: root-bot\\n    superAdmin: true\\n' > \"$1\"", "sh", &file])
+        .current_dir(&first)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    "deep/".to_string()
+}
+
+#[test]
+fn an_unreadable_folder_fails_the_run_naming_it_and_the_rest_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "ok.yaml", DIRTY);
+    let deep = unlistable_folder(d);
+    for format in ["concise", "human", "json"] {
+        let r = run(d, &["check", "--format", format, "."]);
+        assert_eq!(r.status, Some(2), "{format}: {}", r.text());
+        assert!(r.stderr.contains(&format!("error: cannot read ./{deep}")), "{format}: {}", r.text());
+        assert!(r.stderr.contains("File name too long"), "{format}: {}", r.text());
+        assert!(!r.stderr.contains("All checks passed"), "{}", r.text());
+        assert!(r.stdout.contains("CI_Bot"), "the other files are linted: {}", r.text());
+    }
+    // Alone, it is no pass either.
+    std::fs::remove_file(d.join("ok.yaml")).unwrap();
+    let r = run(d, &["check", "."]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(!r.stderr.contains("All checks passed"), "{}", r.text());
+    let r = run(d, &["access", "."]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(r.stderr.contains("cannot read ./deep/"), "{}", r.text());
+}
+
+#[cfg(unix)]
+#[test]
+fn named_paths_that_cannot_be_read_fail_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "ok.yaml", DIRTY);
+    write(d, "notes", "a file, not a folder\n");
+    std::os::unix::fs::symlink("loop", d.join("loop")).unwrap();
+    for (path, expected) in [
+        ("missing", "path `missing` does not exist"),
+        ("loop", "cannot read path `loop`"),
+        // A path component that is a file.
+        ("notes/iam.yaml", "cannot read path `notes/iam.yaml`"),
+    ] {
+        let r = run(d, &["check", path, "ok.yaml"]);
+        assert_eq!(r.status, Some(2), "{path}: {}", r.text());
+        assert!(r.stderr.contains(expected), "{path}: {}", r.text());
+    }
+}
+
+#[test]
+fn a_folder_holding_no_file_iamlint_reads_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "iam/ok.yaml", DIRTY);
+    write(d, "docs/README.md", "# notes\n");
+    std::fs::create_dir(d.join("empty")).unwrap();
+    for folder in ["docs", "empty"] {
+        let r = run(d, &["check", folder]);
+        assert_eq!(r.status, Some(2), "{folder}: {}", r.text());
+        assert!(r.stderr.contains(&format!("error: no file iamlint reads under `{folder}`")), "{}", r.text());
+        assert!(!r.stderr.contains("All checks passed"), "{}", r.text());
+        // Beside a folder with files, the empty one still fails the run, after linting.
+        let r = run(d, &["check", "--format", "concise", "iam", folder]);
+        assert_eq!(r.status, Some(2), "{folder}: {}", r.text());
+        assert!(r.stdout.contains("iam/ok.yaml:2:11: IAM101"), "{}", r.text());
+    }
+    // Everything the configuration excludes: said so.
+    write(d, ".iamlint.yaml", "exclude: [\"iam/**\"]\n");
+    let r = run(d, &["check", "iam"]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(
+        r.stderr.contains("no file iamlint reads under `iam` (the configuration excludes all 1 found there)"),
+        "{}",
+        r.text()
+    );
+}
+
+#[test]
+fn named_files_that_are_not_iam_pass_and_say_so() {
+    // pre-commit passes every staged file its pattern matches: a YAML file that holds no
+    // Kestra object is linted (and clean); a file of another kind, named by a script, is
+    // not iamlint's and must not fail a commit. Neither is a false "checked".
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".pre-commit-config.yaml", "repos: []\n");
+    write(d, "README.md", "# notes\n");
+    write(d, "Makefile", "all:\n");
+    let r = run(d, &["check", ".pre-commit-config.yaml"]);
+    assert_eq!(r.status, Some(0), "{}", r.text());
+    assert!(r.stderr.contains("All checks passed (1 file checked)"), "{}", r.text());
+    let r = run(d, &["check", "README.md", "Makefile"]);
+    assert_eq!(r.status, Some(0), "{}", r.text());
+    assert!(r.stderr.contains("All checks passed (0 files checked)"), "{}", r.text());
+    assert!(
+        r.stderr.contains("note: 2 named files are of no kind iamlint reads, not checked: `README.md`, `Makefile`"),
+        "{}",
+        r.text()
+    );
 }

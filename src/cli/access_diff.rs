@@ -12,6 +12,7 @@ use crate::changed::git;
 use crate::config::FileFilter;
 use crate::frontend::FileKind;
 use crate::lint::{self, Options};
+use crate::model::Workspace;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -89,7 +90,7 @@ fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
         Some(old_top.join(rel))
     };
 
-    let (_, _, current) = lint::load_workspace(options).map_err(|e| e.to_string())?;
+    let current = load(options)?;
     // A path that did not exist yet contributes nothing: everything under it is new.
     let old_paths: Vec<PathBuf> =
         options.paths.iter().map(|p| at_revision(p).unwrap_or_else(|| p.clone())).filter(|p| p.exists()).collect();
@@ -114,10 +115,19 @@ fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
             max_yaml_depth: options.max_yaml_depth,
             ..Options::default()
         };
-        let (_, _, old) = lint::load_workspace(&old_options).map_err(|e| e.to_string())?;
-        report(&old).principals
+        report(&load(&old_options)?).principals
     };
     Ok(compare(&before, &report(&current).principals))
+}
+
+/// The workspace `options` describe; a folder that could not be read is an error, since a
+/// difference against part of a workspace is no difference at all.
+fn load(options: &Options) -> Result<Workspace, String> {
+    let (_, _, ws, coverage) = lint::load_workspace(options).map_err(|e| e.to_string())?;
+    match coverage.problems.first() {
+        Some(_) => Err(coverage.problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\nerror: ")),
+        None => Ok(ws),
+    }
 }
 
 /// Writes every file iamlint reads, as it is at `commit`, under `root`.

@@ -237,7 +237,7 @@ impl Config {
         let mut found = found.into_iter();
         match (found.next(), found.next()) {
             (None, _) => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
-            (Some(file), None) => Config::read(&file).map_err(|e| e.to_string()),
+            (Some(file), None) => Config::read_found(&file).map_err(|e| e.to_string()),
             (Some(a), Some(b)) => Err(format!(
                 "the paths fall under different configuration files ({} and {}); lint them separately or pass --config",
                 a.display(),
@@ -246,16 +246,32 @@ impl Config {
         }
     }
 
+    /// A configuration file named on the command line: the user's choice, read wherever it is
+    /// (within the size limit).
     pub fn read(file: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
-            file: file.to_path_buf(),
-            line: 1,
-            column: 1,
-            key: String::new(),
-            message: format!("cannot read the configuration file: {e}"),
-        })?;
+        let text = read_text(file, crate::confine::read_named)?;
         let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
         parse(file, &text, root)
+    }
+
+    /// A configuration file found beside the linted paths, which may come with the pull
+    /// request under review: it, and the policy folder it names, must lie inside its
+    /// repository (`confine::repository_root`), so that it cannot make iamlint read a file
+    /// of the machine through a symbolic link or a `../..` path.
+    pub fn read_found(file: &Path) -> Result<Config, ConfigError> {
+        let repository = crate::confine::repository_root(file);
+        if crate::confine::escapes(&repository, file) {
+            return Err(whole_file_error(
+                file,
+                format!(
+                    "the configuration file is a symbolic link to outside the repository `{}`; not read",
+                    repository.display()
+                ),
+            ));
+        }
+        let text = read_text(file, crate::confine::read_bounded)?;
+        let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+        parse::parse_in(file, &text, root, Some(&repository))
     }
 
     /// The rule selection this configuration asks for, before command-line flags.
@@ -291,7 +307,11 @@ impl FileFilter {
         if self.include.is_empty() && self.exclude.is_empty() {
             return true;
         }
-        let Some(relative) = relative_to(&self.root, path) else { return true };
+        // Discovery keys are canonical already, except a link that leads outside the
+        // workspace, which is judged by where it is, not where it points.
+        let relative =
+            path.strip_prefix(&self.root).map(Path::to_path_buf).ok().or_else(|| relative_to(&self.root, path));
+        let Some(relative) = relative else { return true };
         (self.include.is_empty() || self.include.iter().any(|g| g.is_match(&relative)))
             && !self.exclude.iter().any(|g| g.is_match(&relative))
     }
@@ -303,13 +323,43 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<PathBuf> {
     abs.strip_prefix(root).ok().map(Path::to_path_buf)
 }
 
-/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root.
+/// Configuration files are short; a bigger one is not a configuration file.
+pub const MAX_CONFIG_FILE: u64 = 1 << 20;
+
+/// A configuration file's text, read by `read` within `MAX_CONFIG_FILE` whatever its
+/// reported size (a link to `/proc/self/pagemap` reports 0 and holds gigabytes).
+fn read_text(
+    file: &Path,
+    read: fn(&Path, u64) -> Result<Vec<u8>, crate::confine::ReadError>,
+) -> Result<String, ConfigError> {
+    let bytes = read(file, MAX_CONFIG_FILE).map_err(|e| {
+        whole_file_error(
+            file,
+            match e {
+                crate::confine::ReadError::TooLarge => {
+                    format!("the configuration file is larger than {MAX_CONFIG_FILE} bytes; not read")
+                }
+                e => format!("cannot read the configuration file: {e}"),
+            },
+        )
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| whole_file_error(file, "cannot read the configuration file: it is not valid UTF-8".into()))
+}
+
+fn whole_file_error(file: &Path, message: String) -> ConfigError {
+    ConfigError { file: file.to_path_buf(), line: 1, column: 1, key: String::new(), message }
+}
+
+/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root. Any
+/// entry by that name counts, so that a FIFO, a folder or a dangling link there is an error
+/// when read rather than silently no configuration.
 pub fn find(path: &Path) -> Option<PathBuf> {
     let abs = path.canonicalize().ok()?;
     let mut dir = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
     loop {
         let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             return Some(candidate);
         }
         if dir.join(".git").exists() {
