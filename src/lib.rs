@@ -12,6 +12,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod fix;
 pub mod frontend;
+pub mod git;
 pub mod lint;
 pub mod model;
 pub mod names;

@@ -32,8 +32,15 @@ impl Run {
 /// Runs iamlint in `dir` with git isolated from this machine, killing it and failing the
 /// test if it outlives the guard.
 fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, &[]).0
+}
+
+/// `run` with extra environment variables; also the peak memory (VmHWM, in KiB) seen while
+/// it ran, where /proc tells (0 elsewhere).
+fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Run, u64) {
     let home = git_home();
     let mut child = Command::new(binary())
+        .envs(env.iter().copied())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -59,7 +66,10 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         s
     });
     let start = Instant::now();
+    let mut peak_kib = 0;
     let status = loop {
+        // Read before the exit is collected: a high-water mark only grows.
+        peak_kib = peak_kib.max(high_water_kib(child.id()));
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
@@ -76,7 +86,14 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
     };
     assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.text());
-    run
+    (run, peak_kib)
+}
+
+/// A process's peak resident memory so far, in KiB (0 where /proc does not say).
+fn high_water_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
 /// The binary under test; `IAMLINT_BIN` runs these tests against another build (to see
@@ -496,4 +513,214 @@ fn named_files_that_are_not_iam_pass_and_say_so() {
         "{}",
         r.text()
     );
+}
+
+// ---- Item 6: --changed-since cannot be silenced -----------------------------------------
+
+/// A base commit on `main` with clean files and one old finding, and a branch whose commit
+/// makes a super admin in every file (paths with spaces, quotes, non-ASCII and a tab
+/// included). `hostile` runs between the two commits (to commit `.gitattributes`), and
+/// `configure` once both are made (a clean filter configured earlier would have rewritten
+/// what was committed).
+fn pull_request(hostile: &[(&str, &str)], configure: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let group = "resource \"kestra_group\" \"g\" {\n  name = \"bots\"\n}\n";
+    let tf_admin = "\nresource \"kestra_service_account\" \"ops\" {\n  name        = \"ops-bot\"\n  groups      = [kestra_group.g.id]\n  super_admin = true\n}\n";
+    let groups = "groups:\n  - name: ops\n";
+    let yaml_admin = "serviceAccounts:\n  - name: root-bot\n    groups: [ops]\n    superAdmin: true\n";
+    write(d, "iam.tf", group);
+    write(d, "legacy.yaml", "serviceAccounts:\n  - name: Old_Bot\n    groups: [ops]\n");
+    for name in YAML_NAMES {
+        write(d, name, groups);
+    }
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "pr"]);
+    for (name, text) in hostile {
+        write(d, name, text);
+    }
+    write(d, "iam.tf", &format!("{group}{tf_admin}"));
+    for name in YAML_NAMES {
+        write(d, name, &format!("{groups}{yaml_admin}"));
+    }
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "pr"]);
+    for (key, value) in configure {
+        git(d, &["config", key, value]);
+    }
+    dir
+}
+
+const YAML_NAMES: [&str; 3] = ["iam.yaml", "team \"a\"/sérvice äccounts ✓.yaml", "tab\there.yaml"];
+
+/// Each setting once made `--changed-since main` report nothing (a pull request adding two
+/// super admins passed review) or could have: committed attributes, the user's git
+/// configuration, and git's environment. Every one must leave exactly the new super admins.
+#[test]
+fn changed_since_sees_a_pull_request_whatever_git_is_told() {
+    let binary_attributes = (".gitattributes", "*.tf binary\n*.yaml -diff\n");
+    let driver_attributes = (".gitattributes", "* diff=evil filter=evil\n");
+    // (name, files committed by the pull request, git configuration, environment)
+    type Pairs<'a> = Vec<(&'a str, &'a str)>;
+    let cases: Vec<(&str, Pairs, Pairs, Pairs)> = vec![
+        ("none", vec![], vec![], vec![]),
+        ("attributes: binary, -diff", vec![binary_attributes], vec![], vec![]),
+        (
+            "attributes: a textconv driver that prints nothing",
+            vec![driver_attributes],
+            vec![("diff.evil.textconv", "true")],
+            vec![],
+        ),
+        ("attributes: a binary diff driver", vec![driver_attributes], vec![("diff.evil.binary", "true")], vec![]),
+        (
+            "attributes: a clean filter that keeps one line",
+            vec![driver_attributes],
+            vec![("filter.evil.clean", "sed -n 1p")],
+            vec![],
+        ),
+        ("diff.noprefix", vec![], vec![("diff.noprefix", "true")], vec![]),
+        ("diff.mnemonicPrefix", vec![], vec![("diff.mnemonicPrefix", "true")], vec![]),
+        ("diff.srcPrefix/dstPrefix", vec![], vec![("diff.srcPrefix", "x/"), ("diff.dstPrefix", "y/")], vec![]),
+        ("diff.external", vec![], vec![("diff.external", "true")], vec![]),
+        ("GIT_EXTERNAL_DIFF", vec![], vec![], vec![("GIT_EXTERNAL_DIFF", "true")]),
+        ("color.diff=always", vec![], vec![("color.diff", "always"), ("color.ui", "always")], vec![]),
+        ("core.quotePath", vec![], vec![("core.quotePath", "true")], vec![]),
+        ("diff.relative", vec![], vec![("diff.relative", "true")], vec![]),
+        ("diff.renames=copies", vec![], vec![("diff.renames", "copies")], vec![]),
+        ("diff.interHunkContext", vec![], vec![("diff.interHunkContext", "100")], vec![]),
+        ("GIT_DIFF_OPTS", vec![], vec![], vec![("GIT_DIFF_OPTS", "--unified=20")]),
+    ];
+    let expected = [
+        "iam.tf:8:17: IAM301",
+        "iam.yaml:6:17: IAM301",
+        "tab\there.yaml:6:17: IAM301",
+        "team \"a\"/sérvice äccounts ✓.yaml:6:17: IAM301",
+    ];
+    let mut failures = Vec::new();
+    for (name, hostile, configure, env) in &cases {
+        let dir = pull_request(hostile, configure);
+        let args = ["check", "--changed-since", "main", "--format", "concise", "--select", "IAM101,IAM301", "."];
+        let (r, _) = run_with(dir.path(), &args, env);
+        let got: Vec<&str> = r.stdout.lines().map(|l| l.split(" [").next().unwrap_or(l)).collect();
+        if r.status != Some(1) || got != expected {
+            failures.push(format!("{name}:\n{}", r.text()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} settings hid the pull request:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// A path iamlint reads that was something else at REF (a symbolic link there) or is new
+/// (untracked) counts as changed throughout; one iamlint cannot read now (binary) keeps its
+/// IAM001 in review.
+#[cfg(unix)]
+#[test]
+fn changed_since_counts_new_and_unreadable_files_as_changed() {
+    let dir = pull_request(&[], &[]);
+    let d = dir.path();
+    git(d, &["checkout", "-q", "main"]);
+    std::os::unix::fs::symlink("iam.yaml", d.join("was-a-link.yaml")).unwrap();
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "a link"]);
+    std::fs::remove_file(d.join("was-a-link.yaml")).unwrap();
+    write(d, "was-a-link.yaml", "serviceAccounts:\n  - name: Link_Bot\n");
+    write(d, "untracked.yaml", "serviceAccounts:\n  - name: New_Bot\n");
+    std::fs::write(d.join("binary.tf"), b"\0\x01").unwrap();
+    let r = run(d, &["check", "--changed-since", "HEAD", "--format", "concise", "--select", "IAM001,IAM101", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    let got: Vec<&str> = r.stdout.lines().map(|l| l.split(" [").next().unwrap()).collect();
+    assert_eq!(
+        got,
+        ["binary.tf:1:1: IAM001", "untracked.yaml:2:11: IAM101", "was-a-link.yaml:2:11: IAM101"],
+        "{}",
+        r.text()
+    );
+}
+
+// ---- Item 8: history and policies are read within the file limits ------------------------
+
+/// Writes `megabytes` of numbered lines to `name` without holding them.
+fn big_text(dir: &Path, name: &str, megabytes: usize, line: &str) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join(name)).unwrap());
+    let per_line = line.len() + 9;
+    for i in 0..megabytes * 1024 * 1024 / per_line {
+        writeln!(f, "{line} {i:07}").unwrap();
+    }
+}
+
+/// A pull request that adds 40 MB of text iamlint does not lint, and a 40 MB YAML file over
+/// `--max-file-size`: once every changed line of every file was held (40 MB of text made
+/// ~400 MB; 117 MB made 1.25 GB and took 41 s). Only files iamlint lints count now.
+#[test]
+fn changed_since_holds_only_what_iamlint_lints() {
+    let dir = pull_request(&[], &[]);
+    let d = dir.path();
+    big_text(d, "data.txt", 40, "a line of a data file");
+    big_text(d, "dump.yaml", 40, "# a comment line of a dump");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "data"]);
+    let args = ["check", "--changed-since", "main", "--format", "concise", "--select", "IAM001,IAM301", "."];
+    let (r, peak_kib) = run_with(d, &args, &[]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    assert!(
+        r.stdout.contains("dump.yaml:1:1: IAM001 [error] file is larger than the 16777216-byte limit"),
+        "{}",
+        r.text()
+    );
+    assert!(r.stdout.contains("iam.yaml:6:17: IAM301"), "{}", r.text());
+    if peak_kib > 0 {
+        assert!(peak_kib < 100 * 1024, "peak memory {peak_kib} KiB");
+    }
+}
+
+/// A revision holding blobs over `--max-file-size`: `access --diff` once read every blob at
+/// REF into memory and wrote each to a temporary folder (20 blobs of 25 MB: 991 MB). They
+/// are skipped now, as larger files are, and the rest streams one blob at a time.
+#[test]
+fn access_diff_reads_past_blobs_within_the_file_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "iam.yaml", "groups:\n  - name: ops\n");
+    for i in 0..8 {
+        big_text(d, &format!("data{i}.yaml"), 18, "- a list item of a large manifest");
+    }
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "pr"]);
+    git(d, &["rm", "-q", "data0.yaml", "data1.yaml", "data2.yaml", "data3.yaml"]);
+    git(d, &["rm", "-q", "data4.yaml", "data5.yaml", "data6.yaml", "data7.yaml"]);
+    write(
+        d,
+        "iam.yaml",
+        "groups:\n  - name: ops\nserviceAccounts:\n  - name: root-bot\n    groups: [ops]\n    superAdmin: true\n",
+    );
+    git(d, &["commit", "-qam", "pr"]);
+    let (r, peak_kib) = run_with(d, &["access", "--diff", "main", "--format", "json", "."], &[]);
+    assert_eq!(r.status, Some(0), "{}", r.text());
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(report["changes"][0]["name"], "root-bot", "{}", r.text());
+    assert_eq!(report["changes"][0]["super_admin_after"], true, "{}", r.text());
+    if peak_kib > 0 {
+        assert!(peak_kib < 100 * 1024, "peak memory {peak_kib} KiB");
+    }
+    // Under the limit, a past file is read: the same service account, removed since.
+    git(d, &["checkout", "-q", "main"]);
+    write(d, "old.yaml", "groups:\n  - name: ops\nserviceAccounts:\n  - name: old-bot\n    groups: [ops]\n");
+    git(d, &["add", "old.yaml"]);
+    git(d, &["commit", "-qm", "old"]);
+    git(d, &["checkout", "-q", "pr"]);
+    let (r, _) = run_with(d, &["access", "--diff", "main", "--format", "json", "--max-file-size", "1000", "."], &[]);
+    assert_eq!(r.status, Some(0), "{}", r.text());
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let names: Vec<&str> = report["changes"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert!(names.contains(&"old-bot") && names.contains(&"root-bot"), "{}", r.text());
 }
