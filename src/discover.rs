@@ -1,9 +1,11 @@
-//! Finding the files of a workspace: the `ignore` crate walks (honouring .gitignore), and
-//! hidden entries are skipped except CI workflow locations, where credentials hide.
+//! Finding the files of a workspace: the `ignore` crate walks, `.gitignore` files are
+//! honoured (read by `gitignore`, within the workspace root), and hidden entries are
+//! skipped except CI workflow locations, where credentials hide.
 
 use crate::config::FileFilter;
 use crate::confine;
 use crate::frontend::FileKind;
+use crate::gitignore;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +28,8 @@ pub enum DiscoverError {
     Unreadable(PathBuf, std::io::Error),
     /// A named folder that a symbolic link on its way takes out of its workspace root.
     Outside(PathBuf, PathBuf),
-    /// Something under a named folder that could not be read (a folder, as the walk says).
+    /// Something under a named folder that could not be read (a folder, as the walk says,
+    /// or a `.gitignore`), said in full.
     Walk(String),
     /// A named folder that holds no file iamlint reads; `excluded` of its files are
     /// excluded by the configuration.
@@ -47,7 +50,7 @@ impl std::fmt::Display for DiscoverError {
                 p.display(),
                 root.display()
             ),
-            DiscoverError::Walk(why) => write!(f, "cannot read {why}"),
+            DiscoverError::Walk(why) => f.write_str(why),
             DiscoverError::Empty { path, excluded: 0 } => {
                 write!(f, "no file iamlint reads under `{}`", path.display())
             }
@@ -181,11 +184,34 @@ fn walk(
     let canonical_start = start.canonicalize().ok();
     let entries = std::sync::Mutex::new(Vec::new());
     let errors = std::sync::Mutex::new(Vec::new());
+    let rules = std::sync::Arc::new(gitignore::Rules::new(root));
+    let filter = {
+        let (rules, start, canonical_start) = (rules.clone(), start.to_path_buf(), canonical_start.clone());
+        move |e: &ignore::DirEntry| {
+            if !keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()) {
+                return false;
+            }
+            let below = e.path().strip_prefix(&start).ok().filter(|r| !r.as_os_str().is_empty());
+            match (&canonical_start, below) {
+                (Some(canonical), Some(relative)) => {
+                    !rules.ignores(&canonical.join(relative), e.file_type().is_some_and(|t| t.is_dir()))
+                }
+                _ => true,
+            }
+        }
+    };
+    // In-tree rules files are read by `gitignore::Rules`, never by the walker (see there);
+    // the machine's own (.git/info/exclude, core.excludesFile) stay with the walker.
     ignore::WalkBuilder::new(start)
         .hidden(false)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(true)
+        .git_global(true)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()))
+        .filter_entry(filter)
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
@@ -195,7 +221,7 @@ fn walk(
                         // Only reading the file system counts: a malformed .gitignore line is
                         // the ignore crate's business, not a hole in the run.
                         if e.io_error().is_some() {
-                            errors.lock().unwrap_or_else(|e| e.into_inner()).push(e.to_string());
+                            errors.lock().unwrap_or_else(|e| e.into_inner()).push(format!("cannot read {e}"));
                         }
                         return ignore::WalkState::Continue;
                     }
@@ -235,6 +261,7 @@ fn walk(
         found.entry(key).or_insert(candidate);
     }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.extend(rules.problems());
     errors.sort();
     problems.extend(errors.into_iter().map(DiscoverError::Walk));
 }

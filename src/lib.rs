@@ -13,6 +13,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod frontend;
 pub mod git;
+pub mod gitignore;
 pub mod lint;
 pub mod model;
 pub mod names;

@@ -287,6 +287,42 @@ fn symlinks_out_of_the_workspace_are_reported_and_never_read() {
     assert!(!r.stdout.contains("CI_Bot"), "{}", r.text());
 }
 
+/// `.gitignore` files are read by iamlint, like configuration: the `ignore` crate's walker
+/// followed a committed `.gitignore` link anywhere (to `/dev/zero` it read until the process
+/// aborted) and blocked on a FIFO. Such a file is a problem the run reports (status 2), and
+/// its rules are not applied, so the files it would hide are still linted.
+#[cfg(unix)]
+#[test]
+fn gitignore_files_are_read_inside_the_workspace_only() {
+    use std::os::unix::fs::symlink;
+    let m = Machine::new();
+    let repo = m.repo();
+    write(&repo, "ok.yaml", DIRTY);
+    write(&repo, "hidden/sa.yaml", "serviceAccounts:\n  - name: Hidden_Bot\n");
+    write(&m.outside(), "ignore-all", "*.yaml\n");
+    symlink(m.outside().join("ignore-all"), repo.join(".gitignore")).unwrap();
+    assert!(Command::new("mkfifo").arg(repo.join("hidden/.gitignore")).status().unwrap().success());
+    let r = run(&repo, &["check", "--format", "concise", "."]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(r.stderr.contains(".gitignore`: a symbolic link to outside the workspace root, not read"), "{}", r.text());
+    assert!(r.stderr.contains("hidden/.gitignore`: not a regular file, not read"), "{}", r.text());
+    assert!(r.stdout.contains("ok.yaml:2:11: IAM101") && r.stdout.contains("Hidden_Bot"), "{}", r.text());
+    // Ordinary rules files still apply, from the workspace root down to a folder named.
+    std::fs::remove_file(repo.join(".gitignore")).unwrap();
+    std::fs::remove_file(repo.join("hidden/.gitignore")).unwrap();
+    write(&repo, ".gitignore", "hidden/skip.yaml\n");
+    write(&repo, "hidden/.gitignore", "sa.yaml\n");
+    write(&repo, "hidden/skip.yaml", "serviceAccounts:\n  - name: Skip_Bot\n");
+    write(&repo, "hidden/kept.yaml", "serviceAccounts:\n  - name: Kept_Bot\n");
+    let r = run(&repo, &["check", "--format", "concise", "hidden"]);
+    assert_eq!(r.status, Some(1), "{}", r.text());
+    assert!(
+        r.stdout.contains("Kept_Bot") && !r.stdout.contains("Skip_Bot") && !r.stdout.contains("Hidden_Bot"),
+        "{}",
+        r.text()
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn outside_git_the_workspace_root_is_the_current_folder() {
