@@ -432,6 +432,18 @@ fn policies_named_by_a_committed_configuration_stay_inside_the_repository() {
     assert!(r.stderr.contains("fifo-policies/org.yaml: is not a regular file"), "{}", r.text());
 }
 
+/// A baseline is named on the command line, but committed: it is read within a bound too.
+#[cfg(unix)]
+#[test]
+fn a_baseline_is_read_within_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.yaml", DIRTY);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("baseline.json")).unwrap();
+    let r = run(dir.path(), &["check", "--baseline", "baseline.json", "."]);
+    assert_eq!(r.status, Some(2), "{}", r.text());
+    assert!(r.stderr.contains("baseline `baseline.json` is larger than 268435456 bytes"), "{}", r.text());
+}
+
 // ---- Item 11: no false passes -------------------------------------------------------------
 
 /// A folder that cannot be listed, as root too: its path is longer than PATH_MAX (4096
