@@ -191,11 +191,14 @@ fn walk(
             if !keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()) {
                 return false;
             }
+            // Only folders and files iamlint reads need the rules: the rest is dropped anyway.
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir && FileKind::of(e.path()).is_none() {
+                return true;
+            }
             let below = e.path().strip_prefix(&start).ok().filter(|r| !r.as_os_str().is_empty());
             match (&canonical_start, below) {
-                (Some(canonical), Some(relative)) => {
-                    !rules.ignores(&canonical.join(relative), e.file_type().is_some_and(|t| t.is_dir()))
-                }
+                (Some(canonical), Some(relative)) => !rules.ignores(&canonical.join(relative), is_dir),
                 _ => true,
             }
         }

@@ -16,7 +16,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The names whose rules are read in every folder, in increasing precedence.
 const NAMES: [&str; 2] = [".gitignore", ".ignore"];
@@ -34,13 +34,14 @@ struct Level {
 pub struct Rules {
     /// The workspace root: no rules file is followed out of it, none above it is read.
     root: PathBuf,
-    levels: Mutex<HashMap<PathBuf, Arc<Level>>>,
+    /// Read by every entry of the walk, written once per folder.
+    levels: RwLock<HashMap<PathBuf, Arc<Level>>>,
     problems: Mutex<Vec<String>>,
 }
 
 impl Rules {
     pub fn new(root: &Path) -> Rules {
-        Rules { root: root.to_path_buf(), levels: Mutex::new(HashMap::new()), problems: Mutex::new(Vec::new()) }
+        Rules { root: root.to_path_buf(), levels: RwLock::new(HashMap::new()), problems: Mutex::new(Vec::new()) }
     }
 
     /// Whether `path` (canonical, below the root; a folder if `is_dir`) is ignored.
@@ -66,7 +67,7 @@ impl Rules {
     }
 
     fn level(&self, folder: &Path) -> Arc<Level> {
-        if let Some(level) = self.levels.lock().unwrap_or_else(|e| e.into_inner()).get(folder) {
+        if let Some(level) = self.levels.read().unwrap_or_else(|e| e.into_inner()).get(folder) {
             return level.clone();
         }
         // Built outside the lock (it reads files); two threads may both build one level,
@@ -77,7 +78,7 @@ impl Rules {
         };
         let rules = if folder.starts_with(&self.root) { self.read(folder) } else { None };
         let level = Arc::new(Level { rules, parent });
-        self.levels.lock().unwrap_or_else(|e| e.into_inner()).entry(folder.to_path_buf()).or_insert(level).clone()
+        self.levels.write().unwrap_or_else(|e| e.into_inner()).entry(folder.to_path_buf()).or_insert(level).clone()
     }
 
     /// The rules of `folder`'s own files, if it has any that can be read.
