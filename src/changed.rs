@@ -137,6 +137,33 @@ impl LineChanges {
     }
 }
 
+/// The changes from a blob at REF to the text read now (after a byte-order mark if `bom`).
+/// A Git LFS pointer stands for a file stored elsewhere: the file is unchanged when the
+/// pointer names exactly its bytes, and changed throughout otherwise (there is nothing to
+/// compare lines with).
+fn past_changes(blob: &[u8], text: &str, bom: bool) -> LineChanges {
+    if let Some(oid) = lfs_pointer(blob) {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        if bom {
+            hasher.update("\u{feff}".as_bytes());
+        }
+        hasher.update(text.as_bytes());
+        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let whole = digest != oid;
+        return LineChanges { whole, ..LineChanges::default() };
+    }
+    let old = String::from_utf8_lossy(blob);
+    LineChanges::between(old.strip_prefix('\u{feff}').unwrap_or(&old), text)
+}
+
+/// The SHA-256 a Git LFS pointer file names, if `blob` is one.
+fn lfs_pointer(blob: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(blob).ok().filter(|t| t.len() < 1024)?;
+    text.strip_prefix("version https://git-lfs.github.com/spec/")?;
+    text.lines().find_map(|l| l.strip_prefix("oid sha256:")).filter(|o| o.len() == 64)
+}
+
 /// A text's lines, without their line endings.
 fn split_lines(text: &str) -> Vec<&str> {
     text.split_inclusive('\n').map(|l| l.trim_end_matches(['\n', '\r'])).collect()
@@ -203,11 +230,9 @@ impl Changes {
         git::blobs(&top, &oids, max_file_size, |i, blob| {
             let id = compare[i].1;
             let text = ws.sources.get(id).text.clone();
+            let bom = matches!(loaded.get(id.0 as usize), Some(Loaded::Text { bom: true, .. }));
             let changes = match blob {
-                Some(bytes) => {
-                    let old = String::from_utf8_lossy(&bytes);
-                    LineChanges::between(old.strip_prefix('\u{feff}').unwrap_or(&old), &text)
-                }
+                Some(bytes) => past_changes(&bytes, &text, bom),
                 None => LineChanges { whole: true, ..LineChanges::default() },
             };
             by_file.insert(id, (text, changes));
@@ -284,6 +309,18 @@ mod tests {
         let c = LineChanges::between("", &big);
         assert_eq!(c.lines.len(), 1);
         assert!(c.touches(999_999, 1_000_000) && !c.touches(1_000_001, 1_000_002));
+    }
+
+    #[test]
+    fn lfs_pointers_compare_by_hash() {
+        let text = "groups:\n  - name: ops\n";
+        let pointer = |oid: &str| format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 23\n");
+        let other = "f7d7d4a5f2e64c3ffc1c6ae1ab55b0b1ad0e49e5e7b5e6b3bb3b98f23dd5bdbd";
+        use sha2::{Digest, Sha256};
+        let actual: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(past_changes(pointer(&actual).as_bytes(), text, false), LineChanges::default());
+        assert!(past_changes(pointer(other).as_bytes(), text, false).whole);
+        assert!(past_changes(pointer(&actual).as_bytes(), text, true).whole, "the mark is part of the bytes");
     }
 
     #[test]
