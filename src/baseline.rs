@@ -29,6 +29,9 @@ struct Recorded {
     message: String,
 }
 
+/// A baseline holds a line per finding; 256 MiB is a million findings over.
+const MAX_SIZE: u64 = 256 << 20;
+
 #[derive(Debug, Default)]
 pub struct Baseline {
     fingerprints: BTreeSet<String>,
@@ -36,8 +39,15 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline `{}`: {e}", path.display()))?;
+        // Named on the command line, but its content is committed with the pull request: a
+        // link to /dev/zero must not take all memory.
+        let bytes = crate::confine::read_named(path, MAX_SIZE).map_err(|e| match e {
+            crate::confine::ReadError::TooLarge => {
+                format!("baseline `{}` is larger than {MAX_SIZE} bytes; not read", path.display())
+            }
+            e => format!("cannot read baseline `{}`: {e}", path.display()),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("baseline `{}` is not UTF-8", path.display()))?;
         let file: BaselineFile = serde_json::from_str(&text)
             .map_err(|e| format!("baseline `{}` is not an iamlint baseline: {e}", path.display()))?;
         if file.version != VERSION {

@@ -1,33 +1,89 @@
 //! `--changed-since REF`: keep only findings on lines changed since a git ref, for review and
-//! for adopting iamlint in an old repository. The changes come from `git diff --unified=0
-//! REF` against the work tree (via the git CLI, with external diff drivers and text
-//! conversion off, since the repository may be an untrusted pull request); untracked files
-//! count as changed throughout.
+//! for adopting iamlint in an old repository.
+//!
+//! The changes are not taken from `git diff`, whose output the repository under review and
+//! the user's git settings shape (`.gitattributes` can make every file "binary", a `filter`
+//! or `textconv` driver rewrite it, `diff.noprefix` drop the `b/` a parser looks for): a
+//! pull request could hide its own lines. Instead each file iamlint read is compared, in
+//! memory, with its blob at REF as git stores it (`crate::git`, plumbing only). Only files
+//! iamlint lints count, and each blob is read within `--max-file-size`, so history costs no
+//! more than the files themselves. A file absent at REF (untracked, or added since), one
+//! that was something else there (a symbolic link, a submodule) or too large to read, and
+//! one iamlint could not read now, counts as changed throughout.
 //!
 //! A finding is kept when its span touches a changed line, or, for findings about a whole
 //! object (reported on the line where it starts), when the object's text does, so that
 //! deleting `maxAge:` from a token brings its IAM201 into review.
 
 use crate::finding::Finding;
+use crate::git;
+use crate::lint::Loaded;
 use crate::model::{Origin, Workspace};
 use crate::source::{FileId, SourceFile, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Changes in one file, in 1-based lines of the text they were computed against.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineChanges {
     /// The whole file is new (untracked, or absent at REF).
     pub whole: bool,
-    /// Lines added or modified.
-    pub lines: BTreeSet<usize>,
+    /// Lines added or modified, as inclusive ranges `first -> last`, disjoint and apart:
+    /// a file of a million new lines is one entry, not a million.
+    lines: BTreeMap<usize, usize>,
     /// Deletions: `n` means lines were removed between line `n` and line `n + 1`.
     pub gaps: BTreeSet<usize>,
 }
 
+/// Comparing one file with its past gives up after this long and counts the rest of the
+/// file as changed: a review may see more, never less.
+const DIFF_DEADLINE: Duration = Duration::from_secs(2);
+
 impl LineChanges {
+    /// The changes that turn `old` into `new`, line by line. A line ending in `\r\n` equals
+    /// the same line ending in `\n` (git's `core.autocrlf` converts them on checkout).
+    pub fn between(old: &str, new: &str) -> LineChanges {
+        let (old, new) = (split_lines(old), split_lines(new));
+        let deadline = std::time::Instant::now() + DIFF_DEADLINE;
+        let mut out = LineChanges::default();
+        for op in similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &old, &new, Some(deadline)) {
+            match op {
+                similar::DiffOp::Equal { .. } => {}
+                similar::DiffOp::Delete { new_index, .. } => {
+                    out.gaps.insert(new_index);
+                }
+                similar::DiffOp::Insert { new_index, new_len, .. }
+                | similar::DiffOp::Replace { new_index, new_len, .. } => {
+                    out.add(new_index + 1, new_index + new_len);
+                }
+            }
+        }
+        out
+    }
+
+    /// Marks lines `first..=last` changed.
+    fn add(&mut self, mut first: usize, mut last: usize) {
+        if last < first {
+            return;
+        }
+        // Absorb every range that overlaps or touches the new one.
+        while let Some((&s, &e)) = self.lines.range(..=last.saturating_add(1)).next_back() {
+            if e.saturating_add(1) < first {
+                break;
+            }
+            self.lines.remove(&s);
+            first = first.min(s);
+            last = last.max(e);
+        }
+        self.lines.insert(first, last);
+    }
+
+    fn contains(&self, line: usize) -> bool {
+        self.lines.range(..=line).next_back().is_some_and(|(_, &e)| e >= line)
+    }
+
     /// Whether lines `first..=last` hold a change.
     pub fn touches(&self, first: usize, last: usize) -> bool {
         self.touches_outside(first, last, &[])
@@ -37,9 +93,20 @@ impl LineChanges {
     /// nested objects, whose changes are their own).
     pub fn touches_outside(&self, first: usize, last: usize, holes: &[(usize, usize)]) -> bool {
         let in_hole = |a: usize, b: usize| holes.iter().any(|&(s, e)| s <= a && b <= e);
-        self.whole
-            || self.lines.range(first..=last).any(|&l| !in_hole(l, l))
-            || (last > first && self.gaps.range(first..last).any(|&g| !in_hole(g, g + 1)))
+        if self.whole || (last > first && self.gaps.range(first..last).any(|&g| !in_hole(g, g + 1))) {
+            return true;
+        }
+        // Changed ranges overlapping `first..=last`, latest first; each is clipped and must
+        // lie wholly in holes not to count.
+        for (&s, &e) in self.lines.range(..=last).rev() {
+            if e < first {
+                break;
+            }
+            if !covered(s.max(first), e.min(last), holes) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The same changes in a text edited since (by fixes in memory): lines the edit kept
@@ -54,22 +121,64 @@ impl LineChanges {
             for change in diff.iter_changes(op) {
                 match (change.old_index(), change.new_index()) {
                     (Some(o), Some(n)) => {
-                        if self.lines.contains(&(o + 1)) {
-                            out.lines.insert(n + 1);
+                        if self.contains(o + 1) {
+                            out.add(n + 1, n + 1);
                         }
                         if self.gaps.contains(&(o + 1)) {
                             out.gaps.insert(n + 1);
                         }
                     }
-                    (None, Some(n)) => {
-                        out.lines.insert(n + 1);
-                    }
+                    (None, Some(n)) => out.add(n + 1, n + 1),
                     _ => {}
                 }
             }
         }
         out
     }
+}
+
+/// The changes from a blob at REF to the text read now (after a byte-order mark if `bom`).
+/// A Git LFS pointer stands for a file stored elsewhere: the file is unchanged when the
+/// pointer names exactly its bytes, and changed throughout otherwise (there is nothing to
+/// compare lines with).
+fn past_changes(blob: &[u8], text: &str, bom: bool) -> LineChanges {
+    if let Some(oid) = lfs_pointer(blob) {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        if bom {
+            hasher.update("\u{feff}".as_bytes());
+        }
+        hasher.update(text.as_bytes());
+        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let whole = digest != oid;
+        return LineChanges { whole, ..LineChanges::default() };
+    }
+    let old = String::from_utf8_lossy(blob);
+    LineChanges::between(old.strip_prefix('\u{feff}').unwrap_or(&old), text)
+}
+
+/// The SHA-256 a Git LFS pointer file names, if `blob` is one.
+fn lfs_pointer(blob: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(blob).ok().filter(|t| t.len() < 1024)?;
+    text.strip_prefix("version https://git-lfs.github.com/spec/")?;
+    text.lines().find_map(|l| l.strip_prefix("oid sha256:")).filter(|o| o.len() == 64)
+}
+
+/// A text's lines, without their line endings.
+fn split_lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').map(|l| l.trim_end_matches(['\n', '\r'])).collect()
+}
+
+/// Whether every line of `first..=last` lies in one of `holes`.
+fn covered(first: usize, last: usize, holes: &[(usize, usize)]) -> bool {
+    let mut next = first;
+    while next <= last {
+        match holes.iter().filter(|&&(s, e)| s <= next && next <= e).map(|&(_, e)| e).max() {
+            Some(end) => next = end.saturating_add(1),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The changes since a ref for every file of a workspace, remembered against the texts the
@@ -79,36 +188,56 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// Runs git in the repository holding `dir`.
-    pub fn since(reference: &str, dir: &Path, ws: &Workspace) -> Result<Changes, String> {
-        let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+    /// The changes since `reference` of the files `ws` reports on (`loaded` is what was read
+    /// for each), in the repository holding `dir`.
+    pub fn since(
+        reference: &str,
+        dir: &Path,
+        ws: &Workspace,
+        loaded: &[Loaded],
+        max_file_size: u64,
+    ) -> Result<Changes, String> {
+        let top = git::toplevel(dir).map_err(|e| {
             format!("--changed-since needs a git repository, and `{}` is not in one ({e})", dir.display())
         })?;
-        let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
-        let top = top.canonicalize().unwrap_or(top);
-        if reference.starts_with('-') {
-            return Err(format!("--changed-since: `{reference}` is not a commit"));
-        }
-        let commit = git(&top, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])
+        let commit = git::commit(&top, reference)
             .map_err(|_| format!("--changed-since: `{reference}` is not a commit in this repository"))?;
-        let commit = commit.trim().to_string();
-        let patch = git(
-            &top,
-            &["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--unified=0", &commit, "--"],
-        )?;
-        let mut files: HashMap<PathBuf, LineChanges> =
-            parse_diff(&patch).into_iter().map(|(p, c)| (top.join(p), c)).collect();
-        let untracked = git(&top, &["ls-files", "--others", "--exclude-standard", "-z"])?;
-        for p in untracked.split('\0').filter(|p| !p.is_empty()) {
-            files.insert(top.join(p), LineChanges { whole: true, ..LineChanges::default() });
-        }
-        let mut by_file = HashMap::new();
-        for (id, file) in ws.sources.iter() {
+        // The files reported on, by their path in the repository (a link by its target's).
+        let mut wanted: HashMap<Vec<u8>, Vec<FileId>> = HashMap::new();
+        for (id, file) in ws.sources.iter().filter(|(_, f)| f.reported) {
             let Ok(path) = file.path.canonicalize() else { continue };
-            if let Some(c) = files.remove(&path) {
-                by_file.insert(id, (file.text.clone(), c));
+            let Ok(relative) = path.strip_prefix(&top) else { continue };
+            wanted.entry(git::repository_path(relative)).or_default().push(id);
+        }
+        let past = git::tree(&top, &commit, |path| wanted.contains_key(path))?;
+        let mut by_file = HashMap::new();
+        let mut compare: Vec<(&str, FileId)> = Vec::new();
+        for (path, ids) in &wanted {
+            for &id in ids {
+                let text = ws.sources.get(id).text.clone();
+                let readable = matches!(loaded.get(id.0 as usize), Some(Loaded::Text { .. }));
+                match past.get(path) {
+                    Some(entry) if readable && entry.is_file() && entry.size.is_some_and(|s| s <= max_file_size) => {
+                        compare.push((entry.oid.as_str(), id))
+                    }
+                    _ => {
+                        by_file.insert(id, (text, LineChanges { whole: true, ..LineChanges::default() }));
+                    }
+                }
             }
         }
+        let oids: Vec<&str> = compare.iter().map(|(oid, _)| *oid).collect();
+        git::blobs(&top, &oids, max_file_size, |i, blob| {
+            let id = compare[i].1;
+            let text = ws.sources.get(id).text.clone();
+            let bom = matches!(loaded.get(id.0 as usize), Some(Loaded::Text { bom: true, .. }));
+            let changes = match blob {
+                Some(bytes) => past_changes(&bytes, &text, bom),
+                None => LineChanges { whole: true, ..LineChanges::default() },
+            };
+            by_file.insert(id, (text, changes));
+            Ok(())
+        })?;
         Ok(Changes { by_file })
     }
 
@@ -158,124 +287,56 @@ fn lines(file: &SourceFile, span: Span) -> (usize, usize) {
     (first, last)
 }
 
-/// Runs git in `dir`; what it printed, decoded leniently: a patch may hold text in any
-/// encoding (a Latin-1 file anywhere in the repository), of which only headers are read.
-pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    git_bytes(dir, args).map(|out| String::from_utf8_lossy(&out).into_owned())
-}
-
-/// Runs git in `dir` and returns what it printed; the error is git's first line of
-/// complaint. Paths are printed unquoted (`core.quotePath=false`).
-pub(crate) fn git_bytes(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "core.quotePath=false"])
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        return Err(err.lines().next().unwrap_or("git failed").trim().to_string());
-    }
-    Ok(out.stdout)
-}
-
-/// Changed lines per path (relative to the repository root) from `git diff --unified=0`.
-pub fn parse_diff(patch: &str) -> BTreeMap<String, LineChanges> {
-    let mut out: BTreeMap<String, LineChanges> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    // File headers come between `diff --git` and the first hunk: inside a hunk, an added
-    // line that starts with `++ ` reads `+++ ` too.
-    let mut in_header = false;
-    for line in patch.lines() {
-        if line.starts_with("diff --git ") {
-            in_header = true;
-        } else if line.starts_with("@@ ") {
-            in_header = false;
-        }
-        if let Some(path) = line.strip_prefix("+++ ").filter(|_| in_header) {
-            current = unquote(path).and_then(|p| p.strip_prefix("b/").map(str::to_string));
-            if let Some(p) = &current {
-                out.entry(p.clone()).or_default();
-            }
-        } else if let (Some(rest), Some(path)) = (line.strip_prefix("@@ "), &current) {
-            let Some(new) = rest.split(' ').find(|s| s.starts_with('+')) else { continue };
-            let mut parts = new[1..].splitn(2, ',');
-            let start: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: usize = parts.next().map_or(Some(1), |s| s.parse().ok()).unwrap_or(1);
-            let changes = out.entry(path.clone()).or_default();
-            if count == 0 {
-                changes.gaps.insert(start);
-            } else {
-                changes.lines.extend(start..start + count);
-            }
-        }
-    }
-    out
-}
-
-/// A path as git prints it: as is, or C-quoted (`"b/caf\303\251.tf"`) when it holds
-/// unusual bytes. `None` for `/dev/null`.
-fn unquote(path: &str) -> Option<String> {
-    let path = path.trim_end_matches('\t');
-    if path == "/dev/null" {
-        return None;
-    }
-    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
-        return Some(path.to_string());
-    };
-    let mut bytes = Vec::new();
-    let mut chars = inner.bytes().peekable();
-    while let Some(b) = chars.next() {
-        if b != b'\\' {
-            bytes.push(b);
-            continue;
-        }
-        match chars.next()? {
-            b'n' => bytes.push(b'\n'),
-            b't' => bytes.push(b'\t'),
-            b'"' => bytes.push(b'"'),
-            b'\\' => bytes.push(b'\\'),
-            d @ b'0'..=b'7' => {
-                let mut v = u32::from(d - b'0');
-                for _ in 0..2 {
-                    let Some(&n @ b'0'..=b'7') = chars.peek() else { break };
-                    v = v * 8 + u32::from(n - b'0');
-                    chars.next();
-                }
-                bytes.push(v as u8);
-            }
-            other => bytes.push(other),
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn lines(c: &LineChanges) -> Vec<usize> {
+        c.lines.iter().flat_map(|(&s, &e)| s..=e).collect()
+    }
+
     #[test]
-    fn parses_unified_zero_hunks() {
-        let patch = "diff --git a/a.tf b/a.tf\n--- a/a.tf\n+++ b/a.tf\n@@ -3 +3 @@\n-x\n+y\n@@ -10,2 +9,0 @@\n-a\n-b\n@@ -20,0 +21,2 @@\n+c\n+d\ndiff --git a/gone.tf b/gone.tf\n--- a/gone.tf\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\ndiff --git \"a/caf\\303\\251.yaml\" \"b/caf\\303\\251.yaml\"\n--- a/\"caf\\303\\251.yaml\"\n+++ \"b/caf\\303\\251.yaml\"\n@@ -1 +1 @@\n";
-        let parsed = parse_diff(patch);
-        let a = &parsed["a.tf"];
-        assert_eq!(a.lines, BTreeSet::from([3, 21, 22]));
-        assert_eq!(a.gaps, BTreeSet::from([9]));
-        assert!(!parsed.contains_key("gone.tf"));
-        assert_eq!(parsed["café.yaml"].lines, BTreeSet::from([1]));
-        // Inside a hunk, a removed `-- x` and an added `++ y` are lines, not headers.
-        let patch =
-            "diff --git a/a.yml b/a.yml\n--- a/a.yml\n+++ b/a.yml\n@@ -1 +1 @@\n--- x\n+++ y\n@@ -5,0 +6 @@\n+z\n";
-        let parsed = parse_diff(patch);
-        assert_eq!(parsed.keys().collect::<Vec<_>>(), ["a.yml"]);
-        assert_eq!(parsed["a.yml"].lines, BTreeSet::from([1, 6]));
+    fn changes_between_two_texts() {
+        let c = LineChanges::between("a\nb\nc\nd\n", "a\nB\nc\nnew\nd\n");
+        assert_eq!((lines(&c), c.gaps.clone()), (vec![2, 4], BTreeSet::new()));
+        let c = LineChanges::between("a\nb\nc\n", "a\nc\n");
+        assert_eq!((lines(&c), c.gaps.clone()), (vec![], BTreeSet::from([1])));
+        // Line endings alone are no change; a last line without one neither.
+        let c = LineChanges::between("a\r\nb\r\n", "a\nb");
+        assert_eq!(c, LineChanges::default());
+        // A million new lines are one range.
+        let big = "x\n".repeat(1_000_000);
+        let c = LineChanges::between("", &big);
+        assert_eq!(c.lines.len(), 1);
+        assert!(c.touches(999_999, 1_000_000) && !c.touches(1_000_001, 1_000_002));
+    }
+
+    #[test]
+    fn lfs_pointers_compare_by_hash() {
+        let text = "groups:\n  - name: ops\n";
+        let pointer = |oid: &str| format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 23\n");
+        let other = "f7d7d4a5f2e64c3ffc1c6ae1ab55b0b1ad0e49e5e7b5e6b3bb3b98f23dd5bdbd";
+        use sha2::{Digest, Sha256};
+        let actual: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(past_changes(pointer(&actual).as_bytes(), text, false), LineChanges::default());
+        assert!(past_changes(pointer(other).as_bytes(), text, false).whole);
+        assert!(past_changes(pointer(&actual).as_bytes(), text, true).whole, "the mark is part of the bytes");
+    }
+
+    #[test]
+    fn ranges_merge() {
+        let mut c = LineChanges::default();
+        for (a, b) in [(5, 6), (1, 2), (8, 9), (3, 3), (7, 7)] {
+            c.add(a, b);
+        }
+        assert_eq!(c.lines, BTreeMap::from([(1, 3), (5, 9)]));
+        assert!(c.contains(9) && !c.contains(4) && !c.contains(10));
     }
 
     #[test]
     fn touching_lines_and_gaps() {
-        let c = LineChanges { whole: false, lines: BTreeSet::from([5]), gaps: BTreeSet::from([9]) };
+        let mut c = LineChanges { gaps: BTreeSet::from([9]), ..LineChanges::default() };
+        c.add(5, 5);
         assert!(c.touches(5, 5) && c.touches(3, 7));
         assert!(!c.touches(6, 9) && !c.touches(10, 12));
         assert!(c.touches(9, 10) && c.touches(8, 12));
@@ -285,10 +346,11 @@ mod tests {
 
     #[test]
     fn rebase_follows_edits() {
-        let c = LineChanges { whole: false, lines: BTreeSet::from([3]), gaps: BTreeSet::new() };
+        let mut c = LineChanges::default();
+        c.add(3, 3);
         let old = "a\nb\nc\nd\n";
         let new = "a\nnew\nb\nc\nd\n";
         let r = c.rebase(old, new);
-        assert_eq!(r.lines, BTreeSet::from([2, 4]));
+        assert_eq!(lines(&r), vec![2, 4]);
     }
 }

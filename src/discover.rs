@@ -1,8 +1,11 @@
-//! Finding the files of a workspace: the `ignore` crate walks (honouring .gitignore), and
-//! hidden entries are skipped except CI workflow locations, where credentials hide.
+//! Finding the files of a workspace: the `ignore` crate walks, `.gitignore` files are
+//! honoured (read by `gitignore`, within the workspace root), and hidden entries are
+//! skipped except CI workflow locations, where credentials hide.
 
 use crate::config::FileFilter;
+use crate::confine;
 use crate::frontend::FileKind;
+use crate::gitignore;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,12 +18,25 @@ pub struct Candidate {
     pub reported: bool,
     /// Named by `--var-file`: its position among them (a later var file wins).
     pub var_file: Option<usize>,
+    /// A symbolic link to a file outside the workspace root: reported (IAM001), never read.
+    pub outside: bool,
 }
 
 #[derive(Debug)]
 pub enum DiscoverError {
     Missing(PathBuf),
     Unreadable(PathBuf, std::io::Error),
+    /// A named folder that a symbolic link on its way takes out of its workspace root.
+    Outside(PathBuf, PathBuf),
+    /// Something under a named folder that could not be read (a folder, as the walk says,
+    /// or a `.gitignore`), said in full.
+    Walk(String),
+    /// A named folder that holds no file iamlint reads; `excluded` of its files are
+    /// excluded by the configuration.
+    Empty {
+        path: PathBuf,
+        excluded: usize,
+    },
 }
 
 impl std::fmt::Display for DiscoverError {
@@ -28,55 +44,117 @@ impl std::fmt::Display for DiscoverError {
         match self {
             DiscoverError::Missing(p) => write!(f, "path `{}` does not exist", p.display()),
             DiscoverError::Unreadable(p, e) => write!(f, "cannot read path `{}`: {e}", p.display()),
+            DiscoverError::Outside(p, root) => write!(
+                f,
+                "path `{}` leads outside the workspace root `{}` through a symbolic link; not read",
+                p.display(),
+                root.display()
+            ),
+            DiscoverError::Walk(why) => f.write_str(why),
+            DiscoverError::Empty { path, excluded: 0 } => {
+                write!(f, "no file iamlint reads under `{}`", path.display())
+            }
+            DiscoverError::Empty { path, excluded } => write!(
+                f,
+                "no file iamlint reads under `{}` (the configuration excludes all {excluded} found there)",
+                path.display()
+            ),
         }
     }
 }
 
-/// Every supported file under `paths`, sorted by displayed path. When a path is a file,
-/// the rest of its workspace (the nearest folder up holding `.iamlint.yaml` or `.git`) is
-/// loaded too, unreported.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
-    discover_filtered(paths, &FileFilter::default())
+/// The files of a run, and what it could not cover.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Candidate>,
+    pub coverage: Coverage,
 }
 
-/// `discover`, keeping only the files the configuration's include/exclude globs keep.
-pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<Candidate>, DiscoverError> {
+/// What a run did not cover. `problems` make it fail (status 2) after linting the rest: a
+/// run that could not read a folder, or found nothing to read, must not pass. `foreign`
+/// files are merely not iamlint's (pre-commit and scripts name files by the dozen).
+#[derive(Debug, Default)]
+pub struct Coverage {
+    pub problems: Vec<DiscoverError>,
+    /// Files named on the command line that are of no kind iamlint reads.
+    pub foreign: Vec<PathBuf>,
+}
+
+/// Every supported file under `paths`, sorted by displayed path. When a path is a file,
+/// the rest of its workspace (the nearest folder up holding `.iamlint.yaml` or `.git`) is
+/// loaded too, unreported. Anything the walk could not read is an error here.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
+    let discovery = discover_filtered(paths, &FileFilter::default())?;
+    match discovery.coverage.problems.into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(discovery.files),
+    }
+}
+
+/// `discover`, keeping only the files the configuration's include/exclude globs keep, and
+/// returning what the walk could not read beside the files it found.
+///
+/// Each path has a workspace root (`confine::root_for`): a symbolic link found below the
+/// path, or named, that resolves outside it becomes a candidate that is never read, and a
+/// named folder that resolves outside it is an error.
+pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Discovery, DiscoverError> {
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
     // Keyed by canonical path so a file named twice (or named and found) is read once.
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
+    let mut coverage = Coverage::default();
     let mut context_roots = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => DiscoverError::Missing(path.clone()),
             _ => DiscoverError::Unreadable(path.clone(), e),
         })?;
+        let root = confine::root_for(path);
         if meta.is_dir() {
-            walk(path, true, &mut found);
+            if confine::escapes(&root, path) {
+                return Err(DiscoverError::Outside(path.clone(), root));
+            }
+            let mut here = BTreeMap::new();
+            walk(path, &root, true, &mut here, &mut coverage.problems);
+            let kept = here.keys().filter(|k| filter.keeps(k)).count();
+            if kept == 0 {
+                coverage.problems.push(DiscoverError::Empty { path: path.clone(), excluded: here.len() });
+            }
+            for (key, c) in here {
+                found.entry(key).or_insert(c);
+            }
+            continue;
+        }
+        let Some(kind) = FileKind::of(path) else {
+            coverage.foreign.push(path.clone());
+            continue;
+        };
+        let outside = confine::escapes(&root, path);
+        let key = if outside {
+            confine::absolute(path, cwd.as_deref())
         } else {
-            let kind = FileKind::of(path);
-            if let Some(kind) = kind {
-                let key = path.canonicalize().unwrap_or_else(|_| path.clone());
-                found.insert(
-                    key,
-                    Candidate {
-                        path: path.clone(),
-                        display: display_given(path),
-                        kind,
-                        reported: true,
-                        var_file: None,
-                    },
-                );
-            }
-            if let Some(root) = workspace_root(path) {
-                context_roots.push(root);
-            }
+            path.canonicalize().unwrap_or_else(|_| path.clone())
+        };
+        found.insert(
+            key,
+            Candidate {
+                path: path.clone(),
+                display: display_given(path),
+                kind,
+                reported: true,
+                var_file: None,
+                outside,
+            },
+        );
+        // The context a file resolves against stays inside its workspace root.
+        if let Some(context) = workspace_root(path).filter(|c| !outside && c.starts_with(&root)) {
+            context_roots.push((context, root));
         }
     }
     context_roots.sort();
     context_roots.dedup();
-    for root in context_roots {
+    for (context_root, root) in context_roots {
         let mut context = BTreeMap::new();
-        walk(&root, false, &mut context);
+        walk(&context_root, &root, false, &mut context, &mut coverage.problems);
         for (key, mut c) in context {
             if found.contains_key(&key) {
                 continue;
@@ -88,24 +166,69 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Vec<C
     found.retain(|key, _| filter.keeps(key));
     let mut files: Vec<Candidate> = found.into_values().collect();
     files.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(files)
+    Ok(Discovery { files, coverage })
 }
 
-/// Walks `root` on every core. Keys are canonical paths: the root is canonicalized once and
-/// entries below it keep their relative path (the walk follows no symlinked folder, so no
-/// folder on the way can be a link); only symlinked files are resolved one by one.
-fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
-    let canonical_root = root.canonicalize().ok();
+/// Walks `start` on every core. Keys are canonical paths: the start is canonicalized once
+/// and entries below it keep their relative path (the walk follows no symlinked folder, so
+/// no folder on the way can be a link); only symlinked files are resolved one by one, and
+/// one that leads outside `root` is kept under its own path, marked, to be reported.
+/// Folders the walk cannot read are `problems`: what they hold was not linted.
+fn walk(
+    start: &Path,
+    root: &Path,
+    reported: bool,
+    found: &mut BTreeMap<PathBuf, Candidate>,
+    problems: &mut Vec<DiscoverError>,
+) {
+    let canonical_start = start.canonicalize().ok();
     let entries = std::sync::Mutex::new(Vec::new());
-    ignore::WalkBuilder::new(root)
+    let errors = std::sync::Mutex::new(Vec::new());
+    let rules = std::sync::Arc::new(gitignore::Rules::new(root));
+    let filter = {
+        let (rules, start, canonical_start) = (rules.clone(), start.to_path_buf(), canonical_start.clone());
+        move |e: &ignore::DirEntry| {
+            if !keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()) {
+                return false;
+            }
+            // Only folders and files iamlint reads need the rules: the rest is dropped anyway.
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if !is_dir && FileKind::of(e.path()).is_none() {
+                return true;
+            }
+            let below = e.path().strip_prefix(&start).ok().filter(|r| !r.as_os_str().is_empty());
+            match (&canonical_start, below) {
+                (Some(canonical), Some(relative)) => !rules.ignores(&canonical.join(relative), is_dir),
+                _ => true,
+            }
+        }
+    };
+    // In-tree rules files are read by `gitignore::Rules`, never by the walker (see there);
+    // the machine's own (.git/info/exclude, core.excludesFile) stay with the walker.
+    ignore::WalkBuilder::new(start)
         .hidden(false)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(true)
+        .git_global(true)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| keep_entry(e.file_name().to_str().unwrap_or(""), e.depth()))
+        .filter_entry(filter)
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
-                let Ok(entry) = entry else { return ignore::WalkState::Continue };
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        // Only reading the file system counts: a malformed .gitignore line is
+                        // the ignore crate's business, not a hole in the run.
+                        if e.io_error().is_some() {
+                            errors.lock().unwrap_or_else(|e| e.into_inner()).push(format!("cannot read {e}"));
+                        }
+                        return ignore::WalkState::Continue;
+                    }
+                };
                 // FIFOs, sockets and devices with a lintable name are kept: reading reports
                 // them (without opening them), rather than dropping them without a word.
                 let Some(file_type) = entry.file_type().filter(|t| !t.is_dir()) else {
@@ -113,9 +236,12 @@ fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
                 };
                 let path = entry.path();
                 let Some(kind) = FileKind::of(path) else { return ignore::WalkState::Continue };
-                let below_root = path.strip_prefix(root).ok().filter(|_| !file_type.is_symlink());
-                let key = match (&canonical_root, below_root) {
+                let outside = file_type.is_symlink() && confine::escapes(root, path);
+                let relative = path.strip_prefix(start).ok();
+                let below_start = relative.filter(|_| !file_type.is_symlink() || outside);
+                let key = match (&canonical_start, below_start) {
                     (Some(canonical), Some(relative)) => canonical.join(relative),
+                    _ if outside => path.to_path_buf(),
                     _ => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
                 };
                 let candidate = Candidate {
@@ -124,6 +250,7 @@ fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
                     kind,
                     reported,
                     var_file: None,
+                    outside,
                 };
                 entries.lock().unwrap_or_else(|e| e.into_inner()).push((key, candidate));
                 ignore::WalkState::Continue
@@ -136,6 +263,10 @@ fn walk(root: &Path, reported: bool, found: &mut BTreeMap<PathBuf, Candidate>) {
     for (key, candidate) in entries {
         found.entry(key).or_insert(candidate);
     }
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.extend(rules.problems());
+    errors.sort();
+    problems.extend(errors.into_iter().map(DiscoverError::Walk));
 }
 
 /// Hidden files and folders are skipped, except `.github/` and `.gitlab-ci.yml`, which

@@ -79,7 +79,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         .iter()
         .map(|(_, f)| f.secrets.iter().map(|&(a, b)| secret_text(&f.text, a, b).to_string()).collect())
         .collect();
-    let Outcome { mut ws, mut findings, files, candidates, mut loaded } = outcome;
+    let Outcome { mut ws, mut findings, files, candidates, mut loaded, coverage } = outcome;
     let mut rejected: HashSet<FixKey> = HashSet::new();
     let mut passes = Vec::new();
     let mut applied = 0;
@@ -109,7 +109,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         ws = next_ws;
         findings = keep(&ws, lint::analyze(&ws, options));
     }
-    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded }, original, applied, passes, secrets }
+    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded, coverage }, original, applied, passes, secrets }
 }
 
 /// The fixes to apply in one pass: in finding order, each whole or not at all, none

@@ -3,7 +3,8 @@
 
 use crate::catalogue::{Catalogue, Rule};
 use crate::config::FileFilter;
-use crate::discover::{self, Candidate};
+use crate::confine;
+use crate::discover::{self, Candidate, Coverage};
 use crate::finding::{Finding, Fix};
 use crate::frontend::{self, FileKind};
 use crate::model::Workspace;
@@ -14,7 +15,6 @@ use crate::source::{FileId, SourceFile};
 use crate::suppress;
 use crate::syntax::yaml;
 use rayon::prelude::*;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -67,6 +67,8 @@ pub struct Outcome {
     /// What was read, file by file in `FileId` order: the fix loop re-lints from these.
     pub candidates: Vec<Candidate>,
     pub loaded: Vec<Loaded>,
+    /// What discovery could not read, or was named and is not iamlint's.
+    pub coverage: Coverage,
 }
 
 #[derive(Debug)]
@@ -86,20 +88,22 @@ impl std::fmt::Display for Error {
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
-    let (candidates, loaded, ws) = load_workspace(options)?;
+    let (candidates, loaded, ws, coverage) = load_workspace(options)?;
     let findings = analyze(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files, candidates, loaded })
+    Ok(Outcome { ws, findings, files, candidates, loaded, coverage })
 }
 
 /// The workspace `options` describe, and what was read for it: the files found under its
-/// paths that the configuration keeps, `--var-file` files, each read within the size limit.
-pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>, Workspace), Error> {
-    let mut candidates = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
+/// paths that the configuration keeps, `--var-file` files, each read within the size limit;
+/// and what discovery could not cover.
+pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>, Workspace, Coverage), Error> {
+    let discovery = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
+    let mut candidates = discovery.files;
     add_var_files(&mut candidates, &options.var_files)?;
     let loaded = read_all(&candidates, options.max_file_size);
     let ws = build_with(&candidates, &loaded, options.yaml_limits());
-    Ok((candidates, loaded, ws))
+    Ok((candidates, loaded, ws, discovery.coverage))
 }
 
 /// The findings of a loaded workspace: the selected rules, then inline suppressions.
@@ -138,6 +142,7 @@ fn add_var_files(candidates: &mut Vec<Candidate>, var_files: &[PathBuf]) -> Resu
                     kind: FileKind::TerraformVars,
                     reported: true,
                     var_file: Some(order),
+                    outside: false,
                 });
                 keys.push(Some(key));
             }
@@ -162,7 +167,8 @@ pub fn load_texts(files: &[(&str, &str)]) -> Workspace {
     for (name, text) in files {
         let Some(kind) = FileKind::of(std::path::Path::new(name)) else { continue };
         let path = PathBuf::from(name);
-        candidates.push(Candidate { path, display: name.to_string(), kind, reported: true, var_file: None });
+        let display = name.to_string();
+        candidates.push(Candidate { path, display, kind, reported: true, var_file: None, outside: false });
         loaded.push(Loaded::Text { text: Arc::from(*text), bom: false });
     }
     build(&candidates, &loaded)
@@ -235,23 +241,19 @@ impl Unreadable {
 }
 
 /// The file's text and whether a byte-order mark preceded it, or why it has none. Never
-/// blocks on a FIFO, never reads past the limit.
+/// blocks on a FIFO, never reads past the limit, never follows a link out of the workspace.
 fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unreadable> {
-    let meta = std::fs::metadata(&c.path).map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
-    if !meta.is_file() {
-        return Err(Unreadable::new("not a regular file; not linted".into()));
+    if c.outside {
+        // No snippet either: not one byte of the target is read.
+        return Err(Unreadable::new("symbolic link to a file outside the workspace root; not read".into()));
     }
-    let too_big = || Unreadable::new(format!("file is larger than the {max_file_size}-byte limit; not linted"));
-    if meta.len() > max_file_size {
-        return Err(too_big());
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(&c.path)
-        .and_then(|f| f.take(max_file_size + 1).read_to_end(&mut bytes))
-        .map_err(|e| Unreadable::new(format!("cannot read file: {e}")))?;
-    if bytes.len() as u64 > max_file_size {
-        return Err(too_big());
-    }
+    let bytes = confine::read_bounded(&c.path, max_file_size).map_err(|e| {
+        Unreadable::new(match e {
+            confine::ReadError::NotRegular => "not a regular file; not linted".into(),
+            confine::ReadError::TooLarge => format!("file is larger than the {max_file_size}-byte limit; not linted"),
+            confine::ReadError::Io(e) => format!("cannot read file: {e}"),
+        })
+    })?;
     if bytes.contains(&0) {
         return Err(Unreadable::new("binary file (contains NUL bytes); not linted".into()));
     }

@@ -36,7 +36,13 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     let mut outcome = lint::run(options).map_err(|e| e.to_string())?;
     let baseline = plan.baseline.as_deref().map(Baseline::read).transpose()?;
     let changes = match &plan.changed_since {
-        Some(reference) => Some(Changes::since(reference, &repository_dir(&options.paths), &outcome.ws)?),
+        Some(reference) => Some(Changes::since(
+            reference,
+            &repository_dir(&options.paths),
+            &outcome.ws,
+            &outcome.loaded,
+            options.max_file_size,
+        )?),
         None => None,
     };
     let keep = |ws: &Workspace, findings: Vec<Finding>| -> Vec<Finding> {

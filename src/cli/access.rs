@@ -77,8 +77,8 @@ pub fn run(args: AccessArgs) -> i32 {
     if let Some(reference) = &args.diff {
         return super::access_diff::run(&options, reference, args.format == AccessFormat::Json);
     }
-    let ws = match lint::load_workspace(&options) {
-        Ok((_, _, ws)) => ws,
+    let (ws, coverage) = match lint::load_workspace(&options) {
+        Ok((_, _, ws, coverage)) => (ws, coverage),
         Err(e) => return super::fail(&e.to_string()),
     };
     let report = report(&ws);
@@ -90,7 +90,12 @@ pub fn run(args: AccessArgs) -> i32 {
         }
         AccessFormat::Table => table(&report),
     };
-    super::printed(super::print(&text))
+    let status = super::printed(super::print(&text));
+    // A report on part of the workspace is printed, but cannot pass for the whole.
+    if super::report_coverage(&coverage) {
+        return 2;
+    }
+    status
 }
 
 pub(super) fn report(ws: &Workspace) -> Report {

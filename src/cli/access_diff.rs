@@ -8,15 +8,14 @@
 //! workspaces go through the same loading and access-graph code.
 
 use super::access::{esc, pad, report, Entry};
-use crate::changed::git;
 use crate::config::FileFilter;
 use crate::frontend::FileKind;
+use crate::git;
 use crate::lint::{self, Options};
+use crate::model::Workspace;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// One permission as a set element: namespace (None = tenant-wide), type, action.
 type Permission = (Option<String>, String, String);
@@ -72,12 +71,11 @@ pub fn run(options: &Options, reference: &str, json: bool) -> i32 {
 /// root and var files are the current ones moved into the folder the revision is written to.
 fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    let top = PathBuf::from(git(&cwd, &["rev-parse", "--show-toplevel"])?.trim());
-    let top = top.canonicalize().unwrap_or(top);
-    let commit = git(&cwd, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])
-        .map_err(|_| format!("`{reference}` is not a revision of this repository"))?;
+    let top = git::toplevel(&cwd)?;
+    let commit =
+        git::commit(&top, reference).map_err(|_| format!("`{reference}` is not a revision of this repository"))?;
     let old_root = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    materialize(&top, commit.trim(), old_root.path())?;
+    materialize(&top, &commit, old_root.path(), options.max_file_size)?;
     // Canonical, as the configuration's root is: include/exclude compare paths below it.
     let old_top = old_root.path().canonicalize().unwrap_or_else(|_| old_root.path().to_path_buf());
     // A path as it was at the revision (none if it is outside the repository: then it is
@@ -88,7 +86,7 @@ fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
         Some(old_top.join(rel))
     };
 
-    let (_, _, current) = lint::load_workspace(options).map_err(|e| e.to_string())?;
+    let current = load(options, false)?;
     // A path that did not exist yet contributes nothing: everything under it is new.
     let old_paths: Vec<PathBuf> =
         options.paths.iter().map(|p| at_revision(p).unwrap_or_else(|| p.clone())).filter(|p| p.exists()).collect();
@@ -113,75 +111,59 @@ fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
             max_yaml_depth: options.max_yaml_depth,
             ..Options::default()
         };
-        let (_, _, old) = lint::load_workspace(&old_options).map_err(|e| e.to_string())?;
-        report(&old).principals
+        report(&load(&old_options, true)?).principals
     };
     Ok(compare(&before, &report(&current).principals))
 }
 
-/// Writes every file iamlint reads, as it is at `commit`, under `root`.
-fn materialize(top: &Path, commit: &str, root: &Path) -> Result<(), String> {
-    let listing = git(top, &["ls-tree", "-r", "-z", "--full-tree", commit])?;
+/// The workspace `options` describe; a folder that could not be read is an error, since a
+/// difference against part of a workspace is no difference at all. In the `past`, a folder
+/// that held nothing iamlint reads is no error: everything in it now is new.
+fn load(options: &Options, past: bool) -> Result<Workspace, String> {
+    let (_, _, ws, coverage) = lint::load_workspace(options).map_err(|e| e.to_string())?;
+    let problems: Vec<String> = coverage
+        .problems
+        .iter()
+        .filter(|p| !(past && matches!(p, crate::discover::DiscoverError::Empty { .. })))
+        .map(ToString::to_string)
+        .collect();
+    match problems.is_empty() {
+        true => Ok(ws),
+        false => Err(problems.join("\nerror: ")),
+    }
+}
+
+/// Writes the files iamlint would read, as they are at `commit`, under `root`: blobs of a
+/// lintable kind (and `.gitignore` files, which decide what is linted) no larger than
+/// `max_file_size`, as the work tree's files are read. A larger blob is skipped, as a
+/// larger file is reported unread; a symbolic link or a submodule is not a file. Blobs
+/// stream from git one at a time, so the revision's size costs no memory.
+fn materialize(top: &Path, commit: &str, root: &Path, max_file_size: u64) -> Result<(), String> {
+    let wanted_name = |path: &[u8]| {
+        let path = Path::new(std::str::from_utf8(path).unwrap_or(""));
+        FileKind::of(path).is_some() || path.file_name().is_some_and(|n| n == ".gitignore")
+    };
+    let listing = git::tree(top, commit, wanted_name)?;
     let mut wanted: Vec<(String, PathBuf)> = Vec::new();
-    for entry in listing.split('\0').filter(|e| !e.is_empty()) {
-        let Some((meta, path)) = entry.split_once('\t') else { continue };
-        let mut meta = meta.split(' ');
-        let (_mode, kind, oid) = (meta.next(), meta.next(), meta.next());
-        let (Some("blob"), Some(oid)) = (kind, oid) else { continue };
-        let rel = Path::new(path);
+    for (path, entry) in listing {
+        let Ok(path) = String::from_utf8(path) else { continue };
+        let rel = Path::new(&path);
         // git never records `..`, but a path from outside is never trusted to stay inside.
         let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-        if safe && (FileKind::of(rel).is_some() || path.ends_with(".gitignore")) {
-            wanted.push((oid.to_string(), root.join(rel)));
+        if safe && entry.is_file() && entry.size.is_some_and(|s| s <= max_file_size) {
+            wanted.push((entry.oid, root.join(rel)));
         }
     }
-    let blobs = cat_blobs(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
-    for ((_, dest), bytes) in wanted.iter().zip(blobs) {
+    wanted.sort();
+    let oids: Vec<&str> = wanted.iter().map(|(oid, _)| oid.as_str()).collect();
+    git::blobs(top, &oids, max_file_size, |i, blob| {
+        let Some(bytes) = blob else { return Ok(()) };
+        let dest = &wanted[i].1;
         if let Some(parent) = dest.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
         }
-        std::fs::write(dest, bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-    }
-    Ok(())
-}
-
-/// Reads many blobs through one `git cat-file --batch`, in order.
-fn cat_blobs<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, String> {
-    let request: String = oids.map(|o| format!("{o}\n")).collect();
-    if request.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(top)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    // Written from a thread: git answers while we still send, and a full pipe would block both.
-    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-    let mut out = Vec::new();
-    child.stdout.take().expect("piped stdout").read_to_end(&mut out).map_err(|e| format!("git cat-file: {e}"))?;
-    let _ = writer.join();
-    let _ = child.wait();
-    let mut blobs = Vec::new();
-    let mut rest = out.as_slice();
-    while !rest.is_empty() {
-        let newline = rest.iter().position(|b| *b == b'\n').ok_or("git cat-file: truncated answer")?;
-        let header = String::from_utf8_lossy(&rest[..newline]).to_string();
-        let size: usize = header
-            .rsplit(' ')
-            .next()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("git cat-file: unexpected answer `{header}`"))?;
-        let body = rest.get(newline + 1..newline + 1 + size).ok_or("git cat-file: truncated blob")?;
-        blobs.push(body.to_vec());
-        rest = rest.get(newline + 2 + size..).unwrap_or(&[]);
-    }
-    Ok(blobs)
+        std::fs::write(dest, bytes).map_err(|e| format!("cannot write {}: {e}", dest.display()))
+    })
 }
 
 fn permissions(e: &Entry) -> BTreeSet<Permission> {

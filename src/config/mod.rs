@@ -109,8 +109,20 @@ pub(crate) enum Shape {
     Globs,
     Path,
     Bool,
-    PositiveInt,
+    /// A whole number in `min..=max`: every numeric setting is bounded (SPEC 5), so that
+    /// no value can overflow a size or start an unbounded amount of work.
+    Int {
+        min: u64,
+        max: u64,
+    },
 }
+
+/// The largest accepted `max-file-size` (1 GiB): a file is held in memory whole while it is
+/// linted, on every worker thread at once.
+pub const MAX_FILE_SIZE: u64 = 1 << 30;
+/// The deepest accepted `max-yaml-depth`: parsed trees are walked recursively, and this
+/// keeps them far from any thread's stack limit.
+pub const MAX_YAML_DEPTH: u64 = 1000;
 
 pub struct Key {
     pub name: &'static str,
@@ -184,14 +196,14 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "max-file-size",
-        description: "Files larger than this many bytes are reported (IAM001) instead of linted.",
-        shape: Shape::PositiveInt,
+        description: "Files larger than this many bytes are reported (IAM001) instead of linted (1 to 1073741824, 1 GiB).",
+        shape: Shape::Int { min: 1, max: MAX_FILE_SIZE },
         example: "1048576",
     },
     Key {
         name: "max-yaml-depth",
-        description: "The deepest YAML nesting accepted before a file is reported as malformed.",
-        shape: Shape::PositiveInt,
+        description: "The deepest YAML nesting accepted before a file is reported as malformed (1 to 1000).",
+        shape: Shape::Int { min: 1, max: MAX_YAML_DEPTH },
         example: "64",
     },
 ];
@@ -225,7 +237,7 @@ impl Config {
         let mut found = found.into_iter();
         match (found.next(), found.next()) {
             (None, _) => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
-            (Some(file), None) => Config::read(&file).map_err(|e| e.to_string()),
+            (Some(file), None) => Config::read_found(&file).map_err(|e| e.to_string()),
             (Some(a), Some(b)) => Err(format!(
                 "the paths fall under different configuration files ({} and {}); lint them separately or pass --config",
                 a.display(),
@@ -234,16 +246,32 @@ impl Config {
         }
     }
 
+    /// A configuration file named on the command line: the user's choice, read wherever it is
+    /// (within the size limit).
     pub fn read(file: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
-            file: file.to_path_buf(),
-            line: 1,
-            column: 1,
-            key: String::new(),
-            message: format!("cannot read the configuration file: {e}"),
-        })?;
+        let text = read_text(file, crate::confine::read_named)?;
         let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
         parse(file, &text, root)
+    }
+
+    /// A configuration file found beside the linted paths, which may come with the pull
+    /// request under review: it, and the policy folder it names, must lie inside its
+    /// repository (`confine::repository_root`), so that it cannot make iamlint read a file
+    /// of the machine through a symbolic link or a `../..` path.
+    pub fn read_found(file: &Path) -> Result<Config, ConfigError> {
+        let repository = crate::confine::repository_root(file);
+        if crate::confine::escapes(&repository, file) {
+            return Err(whole_file_error(
+                file,
+                format!(
+                    "the configuration file is a symbolic link to outside the repository `{}`; not read",
+                    repository.display()
+                ),
+            ));
+        }
+        let text = read_text(file, crate::confine::read_bounded)?;
+        let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+        parse::parse_in(file, &text, root, Some(&repository))
     }
 
     /// The rule selection this configuration asks for, before command-line flags.
@@ -279,7 +307,11 @@ impl FileFilter {
         if self.include.is_empty() && self.exclude.is_empty() {
             return true;
         }
-        let Some(relative) = relative_to(&self.root, path) else { return true };
+        // Discovery keys are canonical already, except a link that leads outside the
+        // workspace, which is judged by where it is, not where it points.
+        let relative =
+            path.strip_prefix(&self.root).map(Path::to_path_buf).ok().or_else(|| relative_to(&self.root, path));
+        let Some(relative) = relative else { return true };
         (self.include.is_empty() || self.include.iter().any(|g| g.is_match(&relative)))
             && !self.exclude.iter().any(|g| g.is_match(&relative))
     }
@@ -291,13 +323,43 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<PathBuf> {
     abs.strip_prefix(root).ok().map(Path::to_path_buf)
 }
 
-/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root.
+/// Configuration files are short; a bigger one is not a configuration file.
+pub const MAX_CONFIG_FILE: u64 = 1 << 20;
+
+/// A configuration file's text, read by `read` within `MAX_CONFIG_FILE` whatever its
+/// reported size (a link to `/proc/self/pagemap` reports 0 and holds gigabytes).
+fn read_text(
+    file: &Path,
+    read: fn(&Path, u64) -> Result<Vec<u8>, crate::confine::ReadError>,
+) -> Result<String, ConfigError> {
+    let bytes = read(file, MAX_CONFIG_FILE).map_err(|e| {
+        whole_file_error(
+            file,
+            match e {
+                crate::confine::ReadError::TooLarge => {
+                    format!("the configuration file is larger than {MAX_CONFIG_FILE} bytes; not read")
+                }
+                e => format!("cannot read the configuration file: {e}"),
+            },
+        )
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| whole_file_error(file, "cannot read the configuration file: it is not valid UTF-8".into()))
+}
+
+fn whole_file_error(file: &Path, message: String) -> ConfigError {
+    ConfigError { file: file.to_path_buf(), line: 1, column: 1, key: String::new(), message }
+}
+
+/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root. Any
+/// entry by that name counts, so that a FIFO, a folder or a dangling link there is an error
+/// when read rather than silently no configuration.
 pub fn find(path: &Path) -> Option<PathBuf> {
     let abs = path.canonicalize().ok()?;
     let mut dir = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
     loop {
         let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             return Some(candidate);
         }
         if dir.join(".git").exists() {
@@ -380,6 +442,34 @@ mod tests {
         let e = parse_text("select: [IAM101\n").unwrap_err();
         assert_eq!(e.key, "");
         assert!(e.to_string().starts_with(".iamlint.yaml:"), "{e}");
+    }
+
+    /// The schema's bounds are the parser's: each numeric key accepts its minimum and
+    /// maximum, rejects one past either end (naming the key and line), and the schema says
+    /// the same numbers.
+    #[test]
+    fn numeric_keys_are_bounded_alike_in_parser_and_schema() {
+        let schema = schema();
+        let mut checked = 0;
+        for key in KEYS {
+            let Shape::Int { min, max } = key.shape else { continue };
+            checked += 1;
+            let property = &schema["properties"][key.name];
+            assert_eq!((property["minimum"].as_u64(), property["maximum"].as_u64()), (Some(min), Some(max)));
+            for ok in [min, max] {
+                parse_text(&format!("{}: {ok}\n", key.name)).unwrap_or_else(|e| panic!("{}: {e}", key.name));
+            }
+            let mut bad = vec![max + 1, u64::MAX];
+            bad.extend(min.checked_sub(1));
+            for n in bad {
+                let e = parse_text(&format!("# limits\n{}: {n}\n", key.name)).unwrap_err();
+                assert_eq!((e.line, e.key.as_str()), (2, key.name), "{e}");
+                assert!(e.message.contains(&max.to_string()), "{e}");
+            }
+            let e = parse_text(&format!("{}: 99999999999999999999999\n", key.name)).unwrap_err();
+            assert!(e.message.contains("up to"), "{e}");
+        }
+        assert_eq!(checked, 2);
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 struct Parser<'a> {
     file: &'a Path,
     source: SourceFile,
+    /// For a configuration found in a repository: paths it names must resolve inside.
+    repository: Option<&'a Path>,
 }
 
 impl Parser<'_> {
@@ -80,20 +82,45 @@ impl Parser<'_> {
         }
     }
 
-    fn positive(&self, node: &Node, key: &str) -> Result<u64, ConfigError> {
+    /// A whole number in `min..=max`; anything else (a sign, a unit, a number past the
+    /// range or past what 64 bits hold) is an error naming the range.
+    fn int(&self, node: &Node, key: &str, min: u64, max: u64) -> Result<u64, ConfigError> {
+        let expected = if min == 1 {
+            format!("a positive whole number up to {max}")
+        } else {
+            format!("a whole number from {min} to {max}")
+        };
         match node {
             Node::Scalar(s) if !s.quoted => match s.text.replace('_', "").parse::<u64>() {
-                Ok(n) if n > 0 => Ok(n),
-                _ => {
-                    Err(self.error(node.start(), key, format!("expected a positive whole number, found `{}`", s.text)))
-                }
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(self.error(node.start(), key, format!("expected {expected}, found `{}`", s.text))),
             },
-            _ => Err(self.error(
-                node.start(),
-                key,
-                format!("expected a positive whole number, found {}", describe(node)),
-            )),
+            _ => Err(self.error(node.start(), key, format!("expected {expected}, found {}", describe(node)))),
         }
+    }
+
+    /// `dir` (as resolved through its links, or as written when it does not exist) must
+    /// lie inside `repository`, and so must every policy file in it that is a link.
+    fn check_inside(&self, repository: &Path, dir: &Path, at: usize, key: &str) -> Result<(), ConfigError> {
+        let outside = |what: &Path| {
+            self.error(
+                at,
+                key,
+                format!("`{}` is outside the repository `{}`; not read", what.display(), repository.display()),
+            )
+        };
+        let resolved = dir.canonicalize().unwrap_or_else(|_| crate::confine::absolute(dir, None));
+        if !resolved.starts_with(repository) {
+            return Err(outside(dir));
+        }
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            if is_link && crate::policy::is_policy_file_name(&path) && crate::confine::escapes(repository, &path) {
+                return Err(outside(&path));
+            }
+        }
+        Ok(())
     }
 
     fn apply(&self, config: &mut Config, name: &'static str, shape: Shape, value: &Node) -> Result<(), ConfigError> {
@@ -155,20 +182,23 @@ impl Parser<'_> {
                 if text.is_empty() {
                     return Err(self.error(value.start(), name, "expected a folder path, found an empty string"));
                 }
-                config.rules_dir = Some(config.root.join(text));
+                let dir = config.root.join(text);
+                if let Some(repository) = self.repository {
+                    self.check_inside(repository, &dir, value.start(), name)?;
+                }
+                config.rules_dir = Some(dir);
             }
             Shape::Bool => {
                 config.require_suppression_reason = value.as_bool().ok_or_else(|| {
                     self.error(value.start(), name, format!("expected true or false, found {}", describe(value)))
                 })?;
             }
-            Shape::PositiveInt => {
-                let n = self.positive(value, name)?;
+            Shape::Int { min, max } => {
+                let n = self.int(value, name, min, max)?;
                 match name {
                     "max-file-size" => config.max_file_size = Some(n),
-                    "max-yaml-depth" => {
-                        config.max_yaml_depth = Some(usize::try_from(n).unwrap_or(usize::MAX));
-                    }
+                    // Bounded by MAX_YAML_DEPTH, so it fits any usize.
+                    "max-yaml-depth" => config.max_yaml_depth = Some(n as usize),
                     _ => unreachable!("integer key {name} has no field"),
                 }
             }
@@ -187,8 +217,22 @@ fn describe(node: &Node) -> String {
 
 /// Parses a configuration file's text; `root` is the folder relative paths start from.
 pub fn parse(file: &Path, text: &str, root: PathBuf) -> Result<Config, ConfigError> {
-    let parser = Parser { file, source: SourceFile::new(String::new(), file.to_path_buf(), text.into(), false) };
-    let docs = yaml::parse(text, Limits::default()).map_err(|e| parser.error(e.offset, "", e.message))?;
+    parse_in(file, text, root, None)
+}
+
+/// A configuration holds a few dozen values: more nodes than this are an alias bomb.
+const LIMITS: Limits = Limits { max_depth: 64, max_nodes: 10_000 };
+
+/// `parse`, for a file in `repository` (if given), whose named paths must resolve inside it.
+pub(crate) fn parse_in(
+    file: &Path,
+    text: &str,
+    root: PathBuf,
+    repository: Option<&Path>,
+) -> Result<Config, ConfigError> {
+    let source = SourceFile::new(String::new(), file.to_path_buf(), text.into(), false);
+    let parser = Parser { file, source, repository };
+    let docs = yaml::parse(text, LIMITS).map_err(|e| parser.error(e.offset, "", e.message))?;
     let mut config = Config { file: Some(file.to_path_buf()), root, ..Config::default() };
     let doc = match docs.as_slice() {
         [] => return Ok(config),

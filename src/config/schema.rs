@@ -21,7 +21,7 @@ pub fn schema() -> Value {
             Shape::Globs => globs.clone(),
             Shape::Path => json!({"type": "string", "minLength": 1}),
             Shape::Bool => json!({"type": "boolean"}),
-            Shape::PositiveInt => json!({"type": "integer", "minimum": 1}),
+            Shape::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
         };
         let example: Value = yaml_example(key.example);
         let object = property.as_object_mut().expect("each property is an object");

@@ -70,18 +70,24 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<Policy>, LoadError> {
     let mut errors = Vec::new();
     let mut policies = Vec::new();
     for (display, path) in files(paths, &mut errors) {
-        if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_POLICY_FILE) {
-            errors.push(PolicyError::at_path(Path::new(&display), "is larger than 1 MiB; not a policy file"));
-            continue;
-        }
-        let text = match std::fs::read(&path).map(String::from_utf8) {
+        let at = |message: String| PolicyError::at_path(Path::new(&display), message);
+        // Bounded whatever the file system says its size is (procfs says 0).
+        let text = match crate::confine::read_bounded(&path, MAX_POLICY_FILE).map(String::from_utf8) {
             Ok(Ok(text)) => text,
             Ok(Err(_)) => {
-                errors.push(PolicyError::at_path(Path::new(&display), "is not valid UTF-8"));
+                errors.push(at("is not valid UTF-8".into()));
                 continue;
             }
-            Err(e) => {
-                errors.push(PolicyError::at_path(Path::new(&display), format!("cannot read: {e}")));
+            Err(crate::confine::ReadError::TooLarge) => {
+                errors.push(at("is larger than 1 MiB; not a policy file".into()));
+                continue;
+            }
+            Err(crate::confine::ReadError::NotRegular) => {
+                errors.push(at("is not a regular file; not read".into()));
+                continue;
+            }
+            Err(crate::confine::ReadError::Io(e)) => {
+                errors.push(at(format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -97,7 +103,15 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<Policy>, LoadError> {
     }
 }
 
-/// The policy files under `paths`, each once, with the path to show for it.
+/// Whether a folder entry is one the loader reads: `*.yaml` or `*.yml`, not hidden.
+pub fn is_policy_file_name(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.starts_with('.')
+}
+
+/// The policy files under `paths`, each once, with the path to show for it. A FIFO or a
+/// device named like a policy file is kept, for reading to refuse it by name: skipping it
+/// would load half a policy set without a word.
 fn files(paths: &[PathBuf], errors: &mut Vec<PolicyError>) -> Vec<(String, PathBuf)> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -117,17 +131,13 @@ fn files(paths: &[PathBuf], errors: &mut Vec<PolicyError>) -> Vec<(String, PathB
             };
             for entry in entries.flatten() {
                 let p = entry.path();
-                let name = entry.file_name().to_string_lossy().to_string();
-                let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-                if yaml && !name.starts_with('.') && p.is_file() {
+                if is_policy_file_name(&p) && !p.is_dir() {
                     found.push(p);
                 }
             }
             found.sort();
-        } else if meta.is_file() {
-            found.push(path.clone());
         } else {
-            errors.push(PolicyError::at_path(path, "not a regular file"));
+            found.push(path.clone());
         }
         for p in found {
             let key = p.canonicalize().unwrap_or_else(|_| p.clone());

@@ -22,7 +22,7 @@ mod tests;
 pub use doc::{describe, explain};
 pub use eval::check;
 pub use fields::Subject;
-pub use load::{load, LoadError, PolicyError};
+pub use load::{is_policy_file_name, load, LoadError, PolicyError};
 
 use crate::duration::Duration;
 use crate::finding::Severity;

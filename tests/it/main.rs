@@ -22,4 +22,5 @@ mod scaffold;
 mod secrets;
 mod suppress;
 mod terraform;
+mod trust_fs;
 mod trust_render;
