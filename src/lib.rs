@@ -4,7 +4,6 @@ pub mod access;
 pub mod baseline;
 pub mod catalogue;
 pub mod changed;
-pub mod cli;
 pub mod config;
 pub mod confine;
 pub mod discover;

@@ -147,6 +147,19 @@ fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
     byte
 }
 
+/// The language of a file for highlighting and Markdown fences, by its name.
+pub fn language(path: &str) -> &'static str {
+    if path.ends_with(".tf") || path.ends_with(".tfvars") {
+        "hcl"
+    } else if path.ends_with(".json") {
+        "json"
+    } else if path.ends_with(".sh") || path.ends_with(".bash") {
+        "sh"
+    } else {
+        "yaml"
+    }
+}
+
 /// All files of one run, indexed by `FileId`.
 #[derive(Debug, Default)]
 pub struct SourceMap {

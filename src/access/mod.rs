@@ -4,6 +4,8 @@
 //! every link. Built once per run and shared by the rules and `iamlint access`.
 
 pub mod chain;
+pub mod diff;
+pub mod report;
 pub mod scope;
 pub mod vocab;
 

@@ -41,5 +41,5 @@ pub fn explain(rule: &Rule) -> String {
 }
 
 fn fence(file: &str) -> &'static str {
-    crate::render::language(file)
+    crate::source::language(file)
 }

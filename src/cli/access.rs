@@ -2,11 +2,8 @@
 //! by namespace, with the roles and groups they come from and the tokens that carry them.
 //! A table for people, `--format json` for scripts; both sorted, so output is stable.
 
-use crate::access::{chain, scope::Scope, AccessGraph, Principal};
-use crate::lint;
-use crate::model::{known_str, ObjectRef, Workspace};
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use iamlint::access::report::{report, Report};
+use iamlint::lint;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -27,44 +24,6 @@ pub struct AccessArgs {
 pub enum AccessFormat {
     Table,
     Json,
-}
-
-#[derive(Serialize)]
-pub(super) struct Report {
-    pub(super) version: u32,
-    pub(super) principals: Vec<Entry>,
-}
-
-#[derive(Serialize)]
-pub(super) struct Entry {
-    pub(super) kind: &'static str,
-    pub(super) name: String,
-    pub(super) tenant: String,
-    pub(super) path: String,
-    pub(super) line: usize,
-    pub(super) super_admin: bool,
-    pub(super) groups: Vec<String>,
-    pub(super) tokens: Vec<Token>,
-    pub(super) permissions: Vec<Row>,
-    /// What hides part of the permissions (unresolved references, expressions).
-    pub(super) unknown: Vec<String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct Token {
-    pub(super) name: String,
-    pub(super) path: String,
-    pub(super) line: usize,
-}
-
-#[derive(Serialize)]
-pub(super) struct Row {
-    /// `null` for tenant-wide.
-    pub(super) namespace: Option<String>,
-    #[serde(rename = "type")]
-    pub(super) resource_type: String,
-    pub(super) actions: Vec<String>,
-    pub(super) via: Vec<String>,
 }
 
 pub fn run(args: AccessArgs) -> i32 {
@@ -96,95 +55,6 @@ pub fn run(args: AccessArgs) -> i32 {
         return 2;
     }
     status
-}
-
-pub(super) fn report(ws: &Workspace) -> Report {
-    let graph = AccessGraph::build(ws);
-    let mut principals: Vec<Entry> =
-        graph.principals().iter().filter(|p| ws.is_reported(ws.origin(p.object).span)).map(|p| entry(ws, p)).collect();
-    principals.sort_by_cached_key(|e| {
-        (e.tenant.clone(), e.kind != "service_account", e.name.to_lowercase(), e.name.clone(), e.path.clone(), e.line)
-    });
-    Report { version: 1, principals }
-}
-
-fn location(ws: &Workspace, span: crate::source::Span) -> (String, usize) {
-    let file = ws.sources.get(span.file);
-    (file.display.clone(), file.position(span.start).line)
-}
-
-fn entry(ws: &Workspace, p: &Principal) -> Entry {
-    let origin = ws.origin(p.object);
-    let (path, line) = location(ws, origin.span);
-    let groups: BTreeSet<String> = p.groups.iter().map(|(g, _)| ws.display_name(ObjectRef::Group(*g))).collect();
-    let mut tokens: Vec<Token> = p
-        .tokens
-        .iter()
-        .map(|&t| {
-            let token = &ws.tokens[t];
-            let (path, line) = location(ws, token.origin.span);
-            Token {
-                name: known_str(&token.name).map_or_else(|| token.origin.address.clone(), str::to_string),
-                path,
-                line,
-            }
-        })
-        .collect();
-    tokens.sort_by(|a, b| (&a.name, &a.path, a.line).cmp(&(&b.name, &b.path, b.line)));
-    let mut rows: BTreeMap<(Scope, String), (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
-    let mut unknown: BTreeSet<String> = p.unknowns.iter().cloned().collect();
-    for path in &p.paths {
-        let how = chain::describe(ws, path);
-        let Some(scope) = &path.scope else {
-            unknown.insert(format!("{how} applies on a namespace iamlint cannot evaluate"));
-            continue;
-        };
-        for grant in &ws.roles[path.role].grants {
-            let Some(t) = grant.resource_type.known() else {
-                unknown.insert(format!("{how} grants a resource type iamlint cannot evaluate"));
-                continue;
-            };
-            let row = rows.entry((scope.clone(), t.clone())).or_default();
-            for a in &grant.actions {
-                match a.known() {
-                    Some(a) => {
-                        row.0.insert(a.clone());
-                    }
-                    None => {
-                        unknown.insert(format!("{how} grants {t} an action iamlint cannot evaluate"));
-                    }
-                }
-            }
-            row.1.insert(how.clone());
-        }
-    }
-    let permissions = rows
-        .into_iter()
-        .map(|((scope, t), (actions, via))| Row {
-            namespace: match scope {
-                Scope::Tenant => None,
-                Scope::Namespace(ns) => Some(ns),
-            },
-            resource_type: t,
-            actions: actions.into_iter().collect(),
-            via: via.into_iter().collect(),
-        })
-        .collect();
-    Entry {
-        kind: match p.object {
-            ObjectRef::User(_) => "user",
-            _ => "service_account",
-        },
-        name: ws.display_name(p.object),
-        tenant: origin.tenant.clone(),
-        path,
-        line,
-        super_admin: p.super_admin.is_some(),
-        groups: groups.into_iter().collect(),
-        tokens,
-        permissions,
-        unknown: unknown.into_iter().collect(),
-    }
 }
 
 /// The table for people. Every name and path in it comes from the input, so each is
@@ -249,7 +119,7 @@ fn table(report: &Report) -> String {
 
 /// Input text as one line of the table.
 pub(super) fn esc(s: &str) -> String {
-    crate::render::escape::line(s).into_owned()
+    iamlint::render::escape::line(s).into_owned()
 }
 
 fn list(items: &[String], separator: &str) -> String {

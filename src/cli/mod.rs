@@ -5,16 +5,16 @@ mod access;
 mod access_diff;
 mod tools;
 
-use crate::catalogue::Catalogue;
-use crate::config::{self, Config};
-use crate::finding::Severity;
-use crate::lint::Options;
-use crate::render::{self, OutputFormat, RenderOptions};
-use crate::review;
-use crate::rules::{FixAvailability, Settings};
-use crate::select::{parse_list, Selection};
 use clap::builder::RangedU64ValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
+use iamlint::catalogue::Catalogue;
+use iamlint::config::{self, Config};
+use iamlint::finding::Severity;
+use iamlint::lint::Options;
+use iamlint::render::{self, OutputFormat, RenderOptions};
+use iamlint::review;
+use iamlint::rules::{FixAvailability, Settings};
+use iamlint::select::{parse_list, Selection};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -207,7 +207,7 @@ pub fn main() -> i32 {
         Command::Explain { rule, rules } => match load_catalogue(&rules) {
             Err(status) => status,
             Ok(catalogue) => match catalogue.find(&rule) {
-                Some(entry) => printed(print(&render::escape::lines(&crate::catalogue::explain(entry)))),
+                Some(entry) => printed(print(&render::escape::lines(&iamlint::catalogue::explain(entry)))),
                 None => fail(&format!("unknown rule `{rule}`; `iamlint rules` lists them")),
             },
         },
@@ -227,7 +227,7 @@ fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, i32> {
 
 /// Says what a run did not cover: files named that iamlint does not read (a note), and
 /// what it could not read (errors). Whether the run must fail (status 2).
-fn report_coverage(coverage: &crate::discover::Coverage) -> bool {
+fn report_coverage(coverage: &iamlint::discover::Coverage) -> bool {
     if !coverage.foreign.is_empty() {
         const SHOWN: usize = 5;
         let mut names: Vec<String> =
@@ -307,7 +307,7 @@ fn check(args: CheckArgs) -> i32 {
     }
     let max_token_age = match &args.max_token_age {
         None => config.max_token_age.unwrap_or(Settings::default().max_token_age),
-        Some(text) => match crate::duration::parse(text) {
+        Some(text) => match iamlint::duration::parse(text) {
             Ok(d) if d.seconds > 0 => d,
             _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
         },
@@ -320,7 +320,7 @@ fn check(args: CheckArgs) -> i32 {
         selection,
         settings: Settings { max_token_age },
         catalogue: std::sync::Arc::new(catalogue),
-        suppress: crate::suppress::Options {
+        suppress: iamlint::suppress::Options {
             require_reason: config.require_suppression_reason,
             unsuppressible: config.unsuppressible.clone(),
             today: None,

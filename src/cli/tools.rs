@@ -2,8 +2,8 @@
 //! completions and the manual page (both generated from the clap definitions).
 
 use super::{fail, fix_word, load_catalogue, print, printed, rules_table, Cli};
-use crate::config::Config;
 use clap::CommandFactory;
+use iamlint::config::Config;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ pub fn rules(args: RulesArgs) -> i32 {
                         "fix": fix_word(r.meta.fix),
                         "fix_safety": r.meta.safety.map(|s| s.as_str()),
                         "summary": r.meta.docs.summary.trim(),
-                        "help_uri": crate::render::help_uri(&r.code),
+                        "help_uri": iamlint::render::help_uri(&r.code),
                     })
                 })
                 .collect();
@@ -83,7 +83,7 @@ pub fn config(args: ConfigArgs) -> i32 {
     if args.schema {
         return printed(print(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&crate::config::schema()).expect("schema serializes")
+            serde_json::to_string_pretty(&iamlint::config::schema()).expect("schema serializes")
         )));
     }
     let config = match Config::load(args.config.as_deref(), std::slice::from_ref(&args.path)) {
@@ -100,7 +100,7 @@ pub fn config(args: ConfigArgs) -> i32 {
             return fail(&e);
         }
     }
-    let globs = |g: &[crate::config::PathGlob]| g.iter().map(|g| g.pattern.clone()).collect::<Vec<_>>();
+    let globs = |g: &[iamlint::config::PathGlob]| g.iter().map(|g| g.pattern.clone()).collect::<Vec<_>>();
     let shown = json!({
         "file": config.file.as_ref().map(|f| f.display().to_string()),
         "select": config.select,

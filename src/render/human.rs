@@ -121,23 +121,11 @@ fn excerpt(ws: &Workspace, file: FileId, labels: Labels, shown: &mut ShownTexts)
     let source = ws.sources.get(file);
     let spans: Vec<Range<usize>> = labels.iter().map(|l| l.0.clone()).collect();
     let name = escape::line(&source.display).into_owned();
-    let (excerpt, ranges) = Excerpt::new(source, &shown.get(ws, file), name, language(&source.display), &spans);
+    let (excerpt, ranges) =
+        Excerpt::new(source, &shown.get(ws, file), name, crate::source::language(&source.display), &spans);
     let labels =
         labels.into_iter().zip(ranges).map(|((_, message, primary), range)| (range, message, primary)).collect();
     (excerpt, labels)
-}
-
-/// The language of a file for highlighting and Markdown fences, by its name.
-pub fn language(path: &str) -> &'static str {
-    if path.ends_with(".tf") || path.ends_with(".tfvars") {
-        "hcl"
-    } else if path.ends_with(".json") {
-        "json"
-    } else if path.ends_with(".sh") || path.ends_with(".bash") {
-        "sh"
-    } else {
-        "yaml"
-    }
 }
 
 impl fmt::Debug for Report<'_> {

@@ -10,7 +10,6 @@ mod excerpt;
 mod github;
 mod gitlab;
 mod human;
-pub use human::language;
 mod json;
 mod junit;
 mod rdjson;
