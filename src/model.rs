@@ -269,14 +269,14 @@ impl CredentialKind {
 }
 
 /// A credential written as a literal (IAM601). The value itself never enters the model:
-/// only its span (starred out of every output) and a preview of at most 4 characters.
+/// only its span (starred out of every output) and its fingerprint (`sha256:1a2b3c4d`).
 #[derive(Clone, Debug)]
 pub struct Credential {
     pub span: Span,
     pub kind: CredentialKind,
     /// Where it is used, for the message: "`api_token` of provider \"kestra\"".
     pub context: String,
-    pub preview: String,
+    pub fingerprint: String,
     /// The block that uses the value when it is written elsewhere (a variable default, a
     /// tfvars file), so the finding can point at both.
     pub used_by: Option<(Span, String)>,

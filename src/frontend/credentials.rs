@@ -1,5 +1,5 @@
 //! Committed credentials (IAM601): what counts as a literal credential rather than a
-//! reference to a secret, how little of it a message may show, and the scanner for CI
+//! reference to a secret, how a message may name one, and the scanner for CI
 //! workflows and shell scripts, where the Kestra CLI is called with `--api-token TOKEN` or
 //! `--user EMAIL:PASSWORD`, the API with `Authorization: Bearer TOKEN`, and actions with
 //! `apiToken: TOKEN`.
@@ -10,6 +10,7 @@
 use crate::model::{Credential, CredentialKind, FileModel};
 use crate::source::{FileId, Span};
 use regex::Regex;
+use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
 /// A value that names a secret kept elsewhere instead of holding one: `${{ secrets.X }}`,
@@ -30,12 +31,14 @@ pub fn is_reference(value: &str) -> bool {
         || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '…' | '-' | '_'))
 }
 
-/// What a message may show of a credential: at most its first 4 characters, fewer for
-/// short values (a quarter of it), always followed by `…`.
-pub fn preview(value: &str) -> String {
-    let n = value.chars().count();
-    let shown: String = value.chars().take((n / 4).min(4)).collect();
-    format!("{shown}…")
+/// How a message names a credential: the first 4 bytes of its SHA-256, in hex
+/// (`sha256:1a2b3c4d`). No character of the value, yet two findings on the same value say
+/// so, and a reviewer can check a suspect value with `printf %s VALUE | sha256sum`. Every
+/// message that names a credential goes through here.
+pub fn fingerprint(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// Records a literal credential at `span`: for IAM601 (which reports a span once, however
@@ -53,7 +56,7 @@ pub fn record(
         return;
     }
     model.secrets.push(span);
-    model.credentials.push(Credential { span, kind, context, preview: preview(value), used_by });
+    model.credentials.push(Credential { span, kind, context, fingerprint: fingerprint(value), used_by });
 }
 
 /// One value: double-quoted (with escapes), single-quoted, or bare up to a shell or YAML
@@ -192,9 +195,10 @@ mod tests {
     }
 
     #[test]
-    fn previews_show_at_most_four_characters() {
-        assert_eq!(preview("eyJhbGciOiJIUzI1NiJ9"), "eyJh…");
-        assert_eq!(preview("hunter22"), "hu…");
-        assert_eq!(preview("abc"), "…");
+    fn fingerprints_show_no_character_and_tell_values_apart() {
+        // printf %s hunter22 | sha256sum
+        assert_eq!(fingerprint("hunter22"), "sha256:20d2fe5e");
+        assert_ne!(fingerprint("hunter22"), fingerprint("hunter23"));
+        assert_eq!(fingerprint("eyJhbGciOiJIUzI1NiJ9").len(), "sha256:".len() + 8);
     }
 }
