@@ -31,6 +31,62 @@ pub fn is_reference(value: &str) -> bool {
         || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '…' | '-' | '_'))
 }
 
+/// What a key says about the value it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyClass {
+    /// A Kestra credential (`password`, `apiToken`, `fullToken`, `jwt`, ...): a literal
+    /// value is reported (IAM601) and starred.
+    Credential(CredentialKind),
+    /// Some other credential (`client_secret`, `refreshToken`, `Authorization`,
+    /// `KESTRA_PASSWORD`): starred, not reported.
+    Sensitive,
+    /// Holds credentials rather than being one (`apiTokens`, `secrets`): a scalar written
+    /// there is starred; what is nested below is judged by its own keys.
+    Container,
+}
+
+/// Words that make a key a credential's wherever they appear in it.
+const SENSITIVE_WORDS: [&str; 12] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "jwt",
+    "authorization",
+    "bearer",
+    "credential",
+    "privatekey",
+    "accesskey",
+];
+
+/// The one test of a key, for every front end and the lexical pass over files that do not
+/// parse: case and separators do not count, so `password`, `Password`, `PASSWORD`,
+/// `api_token`, `apiToken`, `API-TOKEN`, `full_token` and `FullToken` are all found. None
+/// for a key that says nothing of a credential, and for `SECRET` written in capitals: that
+/// is Kestra's resource type in a role's permissions, not a secret.
+pub fn credential_key(key: &str) -> Option<KeyClass> {
+    if key == "SECRET" {
+        return None;
+    }
+    let folded: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let kind = match folded.as_str() {
+        "password" | "kestrapassword" => Some(CredentialKind::Password),
+        "token" | "apitoken" | "fulltoken" | "kestratoken" | "kestraapitoken" => Some(CredentialKind::ApiToken),
+        "jwt" => Some(CredentialKind::Jwt),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return Some(KeyClass::Credential(kind));
+    }
+    if !SENSITIVE_WORDS.iter().any(|w| folded.contains(w)) {
+        return None;
+    }
+    let plural = ["tokens", "secrets", "passwords", "credentials", "keys"].iter().any(|p| folded.ends_with(p));
+    Some(if plural { KeyClass::Container } else { KeyClass::Sensitive })
+}
+
 /// How a message names a credential: the first 4 bytes of its SHA-256, in hex
 /// (`sha256:1a2b3c4d`). No character of the value, yet two findings on the same value say
 /// so, and a reviewer can check a suspect value with `printf %s VALUE | sha256sum`. Every
@@ -57,6 +113,15 @@ pub fn record(
     }
     model.secrets.push(span);
     model.credentials.push(Credential { span, kind, context, fingerprint: fingerprint(value), used_by });
+}
+
+/// Marks a literal at `span` for redaction only: a value under a key that looks like a
+/// credential but is not one iamlint reports (`client_secret`, a workflow's
+/// `KESTRA_PASSWORD`, a plan's copy of a value reported elsewhere).
+pub fn mark(model: &mut FileModel, span: Span, value: &str) {
+    if !is_reference(value) {
+        model.secrets.push(span);
+    }
 }
 
 /// One value: double-quoted (with escapes), single-quoted, or bare up to a shell or YAML
@@ -192,6 +257,25 @@ mod tests {
     fn other_tools_flags_are_not_kestra_credentials() {
         assert!(scan("docker run --user 1000:1000 alpine\n").is_empty());
         assert!(scan("gh release --api-token abc\n").is_empty());
+    }
+
+    #[test]
+    fn credential_keys_match_in_any_case_and_spelling() {
+        use CredentialKind::*;
+        for key in ["password", "Password", "PASSWORD", "pass-word"] {
+            assert_eq!(credential_key(key), Some(KeyClass::Credential(Password)), "{key}");
+        }
+        for key in ["api_token", "apiToken", "API-TOKEN", "ApiToken", "full_token", "FullToken", "fullToken", "token"] {
+            assert_eq!(credential_key(key), Some(KeyClass::Credential(ApiToken)), "{key}");
+        }
+        assert_eq!(credential_key("JWT"), Some(KeyClass::Credential(Jwt)));
+        for key in ["client_secret", "refreshToken", "Authorization", "KESTRA_PASSWORD_FILE", "x-api-key"] {
+            assert_eq!(credential_key(key), Some(KeyClass::Sensitive), "{key}");
+        }
+        assert_eq!(credential_key("apiTokens"), Some(KeyClass::Container));
+        for key in ["name", "maxAge", "SECRET", "description", "sensitive", "email"] {
+            assert_eq!(credential_key(key), None, "{key}");
+        }
     }
 
     #[test]
