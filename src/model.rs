@@ -1,7 +1,7 @@
 //! The workspace model: every IAM object from every file, Terraform and manifests alike.
 //! Rules see only this model, so one rule covers every input format.
 
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, Snippet, SourceMap, Span};
 
 /// A value as far as iamlint can know it. `Unknown` is an expression it cannot evaluate
 /// (a variable without a default, a function of one): rules never report on it.
@@ -395,6 +395,10 @@ impl FileModel {
     }
 }
 
+/// The help of a syntax error whose snippet is not shown.
+const HIDDEN: &str =
+    "its source is starred out: this file may hold a credential iamlint cannot delimit without parsing it";
+
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub sources: SourceMap,
@@ -424,6 +428,22 @@ impl Workspace {
         });
         for s in std::mem::take(&mut file.secrets) {
             self.sources.get_mut(s.file).secrets.push((s.start, s.end));
+        }
+        // A file that does not parse (or is not UTF-8) has no credential detector: it is
+        // redacted lexically, and its snippets hidden when that is not enough.
+        let mut broken: Vec<FileId> =
+            file.problems.iter().filter(|p| p.code == "IAM001").map(|p| p.span.file).collect();
+        broken.dedup();
+        for id in broken {
+            let source = self.sources.get_mut(id);
+            crate::frontend::lexical::distrust(source);
+            if source.snippet == Snippet::Hidden {
+                for p in
+                    file.problems.iter_mut().filter(|p| p.code == "IAM001" && p.span.file == id && p.help.is_none())
+                {
+                    p.help = Some(HIDDEN.into());
+                }
+            }
         }
         self.service_accounts.append(&mut file.service_accounts);
         self.users.append(&mut file.users);
