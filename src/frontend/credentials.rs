@@ -92,9 +92,14 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
 /// so, and a reviewer can check a suspect value with `printf %s VALUE | sha256sum`. Every
 /// message that names a credential goes through here.
 pub fn fingerprint(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(value.as_bytes());
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    let mut out = String::from("sha256:");
+    for b in &digest[..4] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// Records a literal credential at `span`: for IAM601 (which reports a span once, however
