@@ -141,6 +141,9 @@ struct Pattern {
     /// The value is `EMAIL:PASSWORD`; the credential is the password.
     user_password: bool,
     context: &'static str,
+    /// Text every match holds, lower case: a line without it is not searched (most lines
+    /// of a script hold none; six regex searches a line were most of a script's scan).
+    needle: &'static str,
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
@@ -150,7 +153,9 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         kestra_only,
         user_password,
         context,
+        needle: "",
     };
+    let needles = ["--api-token", "--user", "authorization", "token", "token=", "kestra_password="];
     vec![
         p(r"--api-token(?:=|[ \t]+)VALUE", CredentialKind::ApiToken, true, false, "`--api-token` of a kestra command"),
         p(
@@ -177,6 +182,10 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p(r"(?i)\b(?:kestra_)?(?:api_)?token=VALUE", CredentialKind::ApiToken, true, false, "a Kestra token variable"),
         p(r"(?i)\bkestra_password=VALUE", CredentialKind::Password, false, false, "`KESTRA_PASSWORD`"),
     ]
+    .into_iter()
+    .zip(needles)
+    .map(|(pattern, needle)| Pattern { needle, ..pattern })
+    .collect()
 });
 
 static KESTRA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)kestra").expect("compiles"));
@@ -193,8 +202,9 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         mentions_kestra = (continues && mentions_kestra) || KESTRA.is_match(body);
         // Several patterns may match one value; it is recorded once.
         let line_first = model.credentials.len();
+        let lower = body.to_ascii_lowercase();
         for pattern in PATTERNS.iter() {
-            if pattern.kestra_only && !mentions_kestra {
+            if (pattern.kestra_only && !mentions_kestra) || !lower.contains(pattern.needle) {
                 continue;
             }
             for caps in pattern.re.captures_iter(body) {
