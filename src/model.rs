@@ -433,14 +433,18 @@ impl Workspace {
         // redacted lexically, and its snippets hidden when that is not enough.
         let mut broken: Vec<FileId> =
             file.problems.iter().filter(|p| p.code == "IAM001").map(|p| p.span.file).collect();
+        broken.sort();
         broken.dedup();
         for id in broken {
             let source = self.sources.get_mut(id);
             crate::frontend::lexical::distrust(source);
-            if source.snippet == Snippet::Hidden {
-                for p in
-                    file.problems.iter_mut().filter(|p| p.code == "IAM001" && p.span.file == id && p.help.is_none())
-                {
+            // A parser's message may quote the text it stopped at.
+            let mut pieces = crate::redact::pieces(&source.text, &source.secrets);
+            pieces.retain(|p| p.len() >= crate::redact::MIN_SEARCHED);
+            let hidden = source.snippet == Snippet::Hidden;
+            for p in file.problems.iter_mut().filter(|p| p.code == "IAM001" && p.span.file == id) {
+                p.message = crate::redact::mask(&p.message, &[], &pieces);
+                if hidden && p.help.is_none() {
                     p.help = Some(HIDDEN.into());
                 }
             }
