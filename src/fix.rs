@@ -31,8 +31,11 @@ pub struct Fixed {
     pub applied: usize,
     /// The edits applied in each pass, against that pass's texts.
     pub passes: Vec<Vec<Edit>>,
-    /// Credentials in the texts as read (by `FileId`), starred out of any diff.
-    secrets: Vec<Vec<String>>,
+    /// Where the texts as read hold credentials (by `FileId`), starred out of any diff.
+    secrets: Vec<Vec<(usize, usize)>>,
+    /// The text of every credential of the workspace as read, line by line: starred
+    /// wherever it recurs on either side of a diff.
+    pieces: Vec<String>,
 }
 
 impl Fixed {
@@ -73,12 +76,11 @@ fn key(ws: &Workspace, f: &Finding, fix: &Fix) -> FixKey {
 /// filtered by `keep`.
 pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
     let original = outcome.loaded.clone();
-    let secrets = outcome
-        .ws
-        .sources
-        .iter()
-        .map(|(_, f)| f.secrets.iter().map(|&(a, b)| secret_text(&f.text, a, b).to_string()).collect())
-        .collect();
+    let secrets: Vec<Vec<(usize, usize)>> = outcome.ws.sources.iter().map(|(_, f)| f.secrets.clone()).collect();
+    let mut pieces: Vec<String> =
+        outcome.ws.sources.iter().flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets)).collect();
+    pieces.sort();
+    pieces.dedup();
     let Outcome { mut ws, mut findings, files, candidates, mut loaded, coverage } = outcome;
     let mut rejected: HashSet<FixKey> = HashSet::new();
     let mut passes = Vec::new();
@@ -109,7 +111,14 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         ws = next_ws;
         findings = keep(&ws, lint::analyze(&ws, options));
     }
-    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded, coverage }, original, applied, passes, secrets }
+    Fixed {
+        outcome: Outcome { ws, findings, files, candidates, loaded, coverage },
+        original,
+        applied,
+        passes,
+        secrets,
+        pieces,
+    }
 }
 
 /// The fixes to apply in one pass: in finding order, each whole or not at all, none
@@ -193,13 +202,20 @@ fn newly_broken(before: &Workspace, after: &Workspace) -> BTreeSet<FileId> {
 
 /// The fixes as a unified diff, `a/PATH` and `b/PATH` headers, for `patch -p1` or
 /// `git apply` from the current directory. A credential is never printed: its characters
-/// are starred on both sides (so a hunk showing one does not apply; IAM601 comes first).
+/// are starred on both sides, line breaks kept so that hunk headers count the file's real
+/// lines (a hunk showing one does not apply; IAM601 comes first). The side as read is
+/// starred where the front ends found credentials, the fixed side where they find them
+/// after the fixes, and both wherever any credential's text of the workspace recurs.
 pub fn diff(fixed: &Fixed) -> String {
     let mut out = String::new();
     for (id, before, after) in fixed.changed() {
         let display = fixed.display(id);
-        let (before, after) =
-            (redact(before, &fixed.secrets[id.0 as usize]), redact(after, &fixed.secrets[id.0 as usize]));
+        let own = crate::redact::pieces(before, &fixed.secrets[id.0 as usize]);
+        let fixed_file = fixed.outcome.ws.sources.get(id);
+        let mut pieces = fixed.searched(&own);
+        pieces.extend(crate::redact::pieces(&fixed_file.text, &fixed_file.secrets));
+        let before = crate::redact::mask(before, &fixed.secrets[id.0 as usize], &pieces);
+        let after = crate::redact::mask(after, &fixed_file.secrets, &pieces);
         let (before, after) = (before.as_str(), after.as_str());
         let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
         let (before, after) = if bom {
@@ -216,13 +232,14 @@ pub fn diff(fixed: &Fixed) -> String {
     out
 }
 
-/// The text with every occurrence of a credential starred out, character for character.
-fn redact(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for secret in secrets.iter().filter(|s| !s.trim().is_empty()) {
-        out = out.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
+impl Fixed {
+    /// The pieces a file's diff searches for: its own credentials' lines, however short,
+    /// and the workspace's long enough to search everywhere.
+    fn searched(&self, own: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = own.to_vec();
+        out.extend(self.pieces.iter().filter(|p| p.len() >= crate::redact::MIN_SEARCHED).cloned());
+        out
     }
-    out
 }
 
 /// Writes every changed file atomically. When any of them changed on disk since it was
@@ -273,19 +290,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().set_permissions(permissions)?;
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// A secret's text, widened to whole characters: a range that cut one would otherwise be
-/// dropped, and the diff would show the secret.
-fn secret_text(text: &str, start: usize, end: usize) -> &str {
-    let (mut start, mut end) = (start.min(text.len()), end.min(text.len()));
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    &text[start..end.max(start)]
 }
 
 #[cfg(test)]

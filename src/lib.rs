@@ -18,6 +18,7 @@ pub mod lint;
 pub mod model;
 pub mod names;
 pub mod policy;
+pub mod redact;
 pub mod render;
 pub mod resolve;
 pub mod review;

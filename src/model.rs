@@ -1,7 +1,7 @@
 //! The workspace model: every IAM object from every file, Terraform and manifests alike.
 //! Rules see only this model, so one rule covers every input format.
 
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, Snippet, SourceMap, Span};
 
 /// A value as far as iamlint can know it. `Unknown` is an expression it cannot evaluate
 /// (a variable without a default, a function of one): rules never report on it.
@@ -269,14 +269,14 @@ impl CredentialKind {
 }
 
 /// A credential written as a literal (IAM601). The value itself never enters the model:
-/// only its span (starred out of every output) and a preview of at most 4 characters.
+/// only its span (starred out of every output) and its fingerprint (`sha256:1a2b3c4d`).
 #[derive(Clone, Debug)]
 pub struct Credential {
     pub span: Span,
     pub kind: CredentialKind,
     /// Where it is used, for the message: "`api_token` of provider \"kestra\"".
     pub context: String,
-    pub preview: String,
+    pub fingerprint: String,
     /// The block that uses the value when it is written elsewhere (a variable default, a
     /// tfvars file), so the finding can point at both.
     pub used_by: Option<(Span, String)>,
@@ -395,6 +395,10 @@ impl FileModel {
     }
 }
 
+/// The help of a syntax error whose snippet is not shown.
+const HIDDEN: &str =
+    "its source is starred out: this file may hold a credential iamlint cannot delimit without parsing it";
+
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub sources: SourceMap,
@@ -424,6 +428,26 @@ impl Workspace {
         });
         for s in std::mem::take(&mut file.secrets) {
             self.sources.get_mut(s.file).secrets.push((s.start, s.end));
+        }
+        // A file that does not parse (or is not UTF-8) has no credential detector: it is
+        // redacted lexically, and its snippets hidden when that is not enough.
+        let mut broken: Vec<FileId> =
+            file.problems.iter().filter(|p| p.code == "IAM001").map(|p| p.span.file).collect();
+        broken.sort();
+        broken.dedup();
+        for id in broken {
+            let source = self.sources.get_mut(id);
+            crate::frontend::lexical::distrust(source);
+            // A parser's message may quote the text it stopped at.
+            let mut pieces = crate::redact::pieces(&source.text, &source.secrets);
+            pieces.retain(|p| p.len() >= crate::redact::MIN_SEARCHED);
+            let hidden = source.snippet == Snippet::Hidden;
+            for p in file.problems.iter_mut().filter(|p| p.code == "IAM001" && p.span.file == id) {
+                p.message = crate::redact::mask(&p.message, &[], &pieces);
+                if hidden && p.help.is_none() {
+                    p.help = Some(HIDDEN.into());
+                }
+            }
         }
         self.service_accounts.append(&mut file.service_accounts);
         self.users.append(&mut file.users);

@@ -54,11 +54,31 @@ pub struct SourceFile {
     pub reported: bool,
     /// Byte ranges holding credentials: never shown in any output.
     pub secrets: Vec<(usize, usize)>,
+    /// Whether source snippets of this file may be shown at all.
+    pub snippet: Snippet,
+}
+
+/// Whether a file's snippets may be shown. `Hidden` when iamlint could not delimit every
+/// credential in it (a file that does not parse, where what remains after the lexical
+/// redaction still looks like one): a finding there gives its position and message only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Snippet {
+    #[default]
+    Shown,
+    Hidden,
 }
 
 impl SourceFile {
     pub fn new(display: String, path: PathBuf, text: Arc<str>, reported: bool) -> Self {
-        SourceFile { display, path, text, line_starts: Default::default(), reported, secrets: Vec::new() }
+        SourceFile {
+            display,
+            path,
+            text,
+            line_starts: Default::default(),
+            reported,
+            secrets: Vec::new(),
+            snippet: Snippet::Shown,
+        }
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -108,36 +128,25 @@ impl SourceFile {
         rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r')
     }
 
-    /// The text as it may be shown: every secret's characters replaced by `*`, so that
-    /// snippets keep their layout and columns but never the credential.
+    /// The text as it may be shown: every secret, and every other copy of its text in the
+    /// file, starred byte for byte (line breaks kept), so snippets keep their layout, line
+    /// numbers and offsets but never the credential. A file whose snippets are hidden shows
+    /// as stars only: a renderer that forgets the flag still shows nothing of it.
     pub fn shown_text(&self) -> Arc<str> {
+        if self.snippet == Snippet::Hidden {
+            return Arc::from(crate::redact::blank(&self.text));
+        }
         if self.secrets.is_empty() {
             return self.text.clone();
         }
-        let mut out = self.text.to_string();
-        for &(start, end) in &self.secrets {
-            let (start, end) = (floor_char_boundary(&self.text, start.min(self.text.len())), end.min(self.text.len()));
-            let (start, end) = (start, floor_char_boundary(&self.text, end.max(start)));
-            let stars = "*".repeat(self.text[start..end].chars().count());
-            out.replace_range(start..end, &stars);
-            // Same character count but possibly fewer bytes: later ranges would shift, so
-            // redact from a fresh copy each time only for non-ASCII secrets.
-            if stars.len() != end - start {
-                return Arc::from(redact_slow(&self.text, &self.secrets));
-            }
-        }
-        Arc::from(out)
+        let mut pieces = crate::redact::pieces(&self.text, &self.secrets);
+        pieces.retain(|p| p.len() >= crate::redact::MIN_SEARCHED);
+        Arc::from(crate::redact::mask(&self.text, &self.secrets, &pieces))
     }
 
     pub fn line_count(&self) -> usize {
         self.line_starts().len()
     }
-}
-
-fn redact_slow(text: &str, secrets: &[(usize, usize)]) -> String {
-    text.char_indices()
-        .map(|(i, c)| if c != '\n' && secrets.iter().any(|&(s, e)| i >= s && i < e) { '*' } else { c })
-        .collect()
 }
 
 fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
@@ -210,6 +219,17 @@ mod tests {
         f.secrets = vec![(5, 8)];
         assert_eq!(&*f.shown_text(), "k = \"***\"\nt = \"é1\"\n");
         f.secrets.push((15, 18));
-        assert_eq!(&*f.shown_text(), "k = \"***\"\nt = \"**\"\n");
+        // Byte for byte: `é` is two stars, so offsets after it stay right.
+        assert_eq!(&*f.shown_text(), "k = \"***\"\nt = \"***\"\n");
+    }
+
+    #[test]
+    fn multi_line_secrets_keep_their_lines_and_copies_are_starred() {
+        let text = "p: |\n  line-one\n  line-two\nq: line-two\n";
+        let mut f = SourceFile::new("a".into(), "a".into(), text.into(), true);
+        f.secrets = vec![(text.find("line-one").unwrap(), text.find("q:").unwrap())];
+        assert_eq!(&*f.shown_text(), "p: |\n  ********\n  ********\nq: ********\n");
+        f.snippet = Snippet::Hidden;
+        assert_eq!(&*f.shown_text(), "****\n  ********\n  ********\n***********\n");
     }
 }

@@ -1,5 +1,5 @@
 //! Committed credentials (IAM601): what counts as a literal credential rather than a
-//! reference to a secret, how little of it a message may show, and the scanner for CI
+//! reference to a secret, how a message may name one, and the scanner for CI
 //! workflows and shell scripts, where the Kestra CLI is called with `--api-token TOKEN` or
 //! `--user EMAIL:PASSWORD`, the API with `Authorization: Bearer TOKEN`, and actions with
 //! `apiToken: TOKEN`.
@@ -10,6 +10,7 @@
 use crate::model::{Credential, CredentialKind, FileModel};
 use crate::source::{FileId, Span};
 use regex::Regex;
+use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
 /// A value that names a secret kept elsewhere instead of holding one: `${{ secrets.X }}`,
@@ -30,12 +31,75 @@ pub fn is_reference(value: &str) -> bool {
         || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '…' | '-' | '_'))
 }
 
-/// What a message may show of a credential: at most its first 4 characters, fewer for
-/// short values (a quarter of it), always followed by `…`.
-pub fn preview(value: &str) -> String {
-    let n = value.chars().count();
-    let shown: String = value.chars().take((n / 4).min(4)).collect();
-    format!("{shown}…")
+/// What a key says about the value it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyClass {
+    /// A Kestra credential (`password`, `apiToken`, `fullToken`, `jwt`, ...): a literal
+    /// value is reported (IAM601) and starred.
+    Credential(CredentialKind),
+    /// Some other credential (`client_secret`, `refreshToken`, `Authorization`,
+    /// `KESTRA_PASSWORD`): starred, not reported.
+    Sensitive,
+    /// Holds credentials rather than being one (`apiTokens`, `secrets`): a scalar written
+    /// there is starred; what is nested below is judged by its own keys.
+    Container,
+}
+
+/// Words that make a key a credential's wherever they appear in it.
+const SENSITIVE_WORDS: [&str; 12] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "jwt",
+    "authorization",
+    "bearer",
+    "credential",
+    "privatekey",
+    "accesskey",
+];
+
+/// The one test of a key, for every front end and the lexical pass over files that do not
+/// parse: case and separators do not count, so `password`, `Password`, `PASSWORD`,
+/// `api_token`, `apiToken`, `API-TOKEN`, `full_token` and `FullToken` are all found. None
+/// for a key that says nothing of a credential, and for `SECRET` written in capitals: that
+/// is Kestra's resource type in a role's permissions, not a secret.
+pub fn credential_key(key: &str) -> Option<KeyClass> {
+    if key == "SECRET" {
+        return None;
+    }
+    let folded: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    let kind = match folded.as_str() {
+        "password" | "kestrapassword" => Some(CredentialKind::Password),
+        "token" | "apitoken" | "fulltoken" | "kestratoken" | "kestraapitoken" => Some(CredentialKind::ApiToken),
+        "jwt" => Some(CredentialKind::Jwt),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return Some(KeyClass::Credential(kind));
+    }
+    if !SENSITIVE_WORDS.iter().any(|w| folded.contains(w)) {
+        return None;
+    }
+    let plural = ["tokens", "secrets", "passwords", "credentials", "keys"].iter().any(|p| folded.ends_with(p));
+    Some(if plural { KeyClass::Container } else { KeyClass::Sensitive })
+}
+
+/// How a message names a credential: the first 4 bytes of its SHA-256, in hex
+/// (`sha256:1a2b3c4d`). No character of the value, yet two findings on the same value say
+/// so, and a reviewer can check a suspect value with `printf %s VALUE | sha256sum`. Every
+/// message that names a credential goes through here.
+pub fn fingerprint(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(value.as_bytes());
+    let mut out = String::from("sha256:");
+    for b in &digest[..4] {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// Records a literal credential at `span`: for IAM601 (which reports a span once, however
@@ -53,7 +117,16 @@ pub fn record(
         return;
     }
     model.secrets.push(span);
-    model.credentials.push(Credential { span, kind, context, preview: preview(value), used_by });
+    model.credentials.push(Credential { span, kind, context, fingerprint: fingerprint(value), used_by });
+}
+
+/// Marks a literal at `span` for redaction only: a value under a key that looks like a
+/// credential but is not one iamlint reports (`client_secret`, a workflow's
+/// `KESTRA_PASSWORD`, a plan's copy of a value reported elsewhere).
+pub fn mark(model: &mut FileModel, span: Span, value: &str) {
+    if !is_reference(value) {
+        model.secrets.push(span);
+    }
 }
 
 /// One value: double-quoted (with escapes), single-quoted, or bare up to a shell or YAML
@@ -68,6 +141,9 @@ struct Pattern {
     /// The value is `EMAIL:PASSWORD`; the credential is the password.
     user_password: bool,
     context: &'static str,
+    /// Text every match holds, lower case: a line without it is not searched (most lines
+    /// of a script hold none; six regex searches a line were most of a script's scan).
+    needle: &'static str,
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
@@ -77,7 +153,9 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         kestra_only,
         user_password,
         context,
+        needle: "",
     };
+    let needles = ["--api-token", "--user", "authorization", "token", "token=", "kestra_password="];
     vec![
         p(r"--api-token(?:=|[ \t]+)VALUE", CredentialKind::ApiToken, true, false, "`--api-token` of a kestra command"),
         p(
@@ -104,6 +182,10 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p(r"(?i)\b(?:kestra_)?(?:api_)?token=VALUE", CredentialKind::ApiToken, true, false, "a Kestra token variable"),
         p(r"(?i)\bkestra_password=VALUE", CredentialKind::Password, false, false, "`KESTRA_PASSWORD`"),
     ]
+    .into_iter()
+    .zip(needles)
+    .map(|(pattern, needle)| Pattern { needle, ..pattern })
+    .collect()
 });
 
 static KESTRA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)kestra").expect("compiles"));
@@ -120,8 +202,9 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         mentions_kestra = (continues && mentions_kestra) || KESTRA.is_match(body);
         // Several patterns may match one value; it is recorded once.
         let line_first = model.credentials.len();
+        let lower = body.to_ascii_lowercase();
         for pattern in PATTERNS.iter() {
-            if pattern.kestra_only && !mentions_kestra {
+            if (pattern.kestra_only && !mentions_kestra) || !lower.contains(pattern.needle) {
                 continue;
             }
             for caps in pattern.re.captures_iter(body) {
@@ -192,9 +275,29 @@ mod tests {
     }
 
     #[test]
-    fn previews_show_at_most_four_characters() {
-        assert_eq!(preview("eyJhbGciOiJIUzI1NiJ9"), "eyJh…");
-        assert_eq!(preview("hunter22"), "hu…");
-        assert_eq!(preview("abc"), "…");
+    fn credential_keys_match_in_any_case_and_spelling() {
+        use CredentialKind::*;
+        for key in ["password", "Password", "PASSWORD", "pass-word"] {
+            assert_eq!(credential_key(key), Some(KeyClass::Credential(Password)), "{key}");
+        }
+        for key in ["api_token", "apiToken", "API-TOKEN", "ApiToken", "full_token", "FullToken", "fullToken", "token"] {
+            assert_eq!(credential_key(key), Some(KeyClass::Credential(ApiToken)), "{key}");
+        }
+        assert_eq!(credential_key("JWT"), Some(KeyClass::Credential(Jwt)));
+        for key in ["client_secret", "refreshToken", "Authorization", "KESTRA_PASSWORD_FILE", "x-api-key"] {
+            assert_eq!(credential_key(key), Some(KeyClass::Sensitive), "{key}");
+        }
+        assert_eq!(credential_key("apiTokens"), Some(KeyClass::Container));
+        for key in ["name", "maxAge", "SECRET", "description", "sensitive", "email"] {
+            assert_eq!(credential_key(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn fingerprints_show_no_character_and_tell_values_apart() {
+        // printf %s hunter22 | sha256sum
+        assert_eq!(fingerprint("hunter22"), "sha256:20d2fe5e");
+        assert_ne!(fingerprint("hunter22"), fingerprint("hunter23"));
+        assert_eq!(fingerprint("eyJhbGciOiJIUzI1NiJ9").len(), "sha256:".len() + 8);
     }
 }

@@ -2,21 +2,12 @@
 //! Anything else is not ours and is skipped without a word.
 
 use crate::finding::{Edit, Fix};
-use crate::frontend::credentials;
+use crate::frontend::credentials::{self, KeyClass};
 use crate::model::*;
 use crate::rules::{SYNTAX_ERROR, UNKNOWN_KEY};
 use crate::schema::{self, FieldId, Object};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
-
-/// Keys whose scalar value is a credential wherever they appear in a manifest object.
-const CREDENTIAL_KEYS: [(&str, CredentialKind); 5] = [
-    ("password", CredentialKind::Password),
-    ("apiToken", CredentialKind::ApiToken),
-    ("token", CredentialKind::ApiToken),
-    ("fullToken", CredentialKind::ApiToken),
-    ("api_token", CredentialKind::ApiToken),
-];
 
 pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
     parse_with(file, text, json, Limits::default())
@@ -56,8 +47,13 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
         }
     };
     for doc in &docs {
+        let mut lowering = Lowering { file, text, model: &mut model, tenant: "main".into() };
         if is_manifest(doc) {
-            Lowering { file, text, model: &mut model, tenant: "main".into() }.document(doc);
+            lowering.document(doc);
+        } else {
+            // Not ours, but a snippet of it may still be shown (a workflow's IAM601):
+            // credentials are starred, not reported.
+            lowering.credentials(doc, "", 0, false);
         }
     }
     model
@@ -128,36 +124,45 @@ impl Lowering<'_> {
                 self.each_item(list, section, lower);
             }
         }
-        for section in schema::sections() {
-            if let Some(Node::Seq { items, .. }) = doc.get(section) {
-                for (i, item) in items.iter().enumerate() {
-                    self.credentials(item, &Self::address(section, item, i), 0);
-                }
-            }
-        }
+        self.credentials(doc, "the manifest", 0, true);
     }
 
-    /// Literal passwords and tokens anywhere in an object (IAM601), e.g. a user's
-    /// `password` or a token's `fullToken` pasted from the API's answer.
-    fn credentials(&mut self, node: &Node, label: &str, depth: usize) {
+    /// Literal credentials anywhere in a document, under any key that looks like one in
+    /// any case or spelling (`password`, `Password`, `fullToken`, `full_token`,
+    /// `API-TOKEN`): starred, and with `report` a Kestra credential is IAM601 too, e.g. a
+    /// user's `password` or a token's `fullToken` pasted from the API's answer. Section
+    /// items are labelled by their address.
+    fn credentials(&mut self, node: &Node, label: &str, depth: usize, report: bool) {
         if depth > 32 {
             return;
         }
         match node {
             Node::Map { entries, .. } => {
                 for (k, v) in entries {
-                    let kind = k.as_str().and_then(|key| CREDENTIAL_KEYS.iter().find(|(c, _)| *c == key));
-                    match (kind, v) {
-                        (Some((key, kind)), Node::Scalar(s)) if !v.is_null() => {
+                    let key = k.as_str().unwrap_or_default();
+                    match (credentials::credential_key(key), v) {
+                        (Some(class), Node::Scalar(s)) if !v.is_null() => {
                             let span = self.unquoted(v);
-                            let context = format!("`{key}` of `{label}`");
-                            credentials::record(self.model, span, *kind, &s.text, context, None);
+                            match class {
+                                KeyClass::Credential(kind) if report => {
+                                    let context = format!("`{key}` of `{label}`");
+                                    credentials::record(self.model, span, kind, &s.text, context, None);
+                                }
+                                _ => credentials::mark(self.model, span, &s.text),
+                            }
                         }
-                        _ => self.credentials(v, label, depth + 1),
+                        (_, Node::Seq { items, .. })
+                            if depth == 0 && report && schema::sections().any(|s| s == key) =>
+                        {
+                            for (i, item) in items.iter().enumerate() {
+                                self.credentials(item, &Self::address(key, item, i), depth + 1, report);
+                            }
+                        }
+                        _ => self.credentials(v, label, depth + 1, report),
                     }
                 }
             }
-            Node::Seq { items, .. } => items.iter().for_each(|i| self.credentials(i, label, depth + 1)),
+            Node::Seq { items, .. } => items.iter().for_each(|i| self.credentials(i, label, depth + 1, report)),
             Node::Scalar(_) => {}
         }
     }

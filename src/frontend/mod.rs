@@ -4,6 +4,7 @@
 //! its module's other files.
 
 pub mod credentials;
+pub mod lexical;
 pub mod manifest;
 pub mod plan;
 pub mod terraform;
@@ -216,11 +217,13 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
         FileKind::Workflow => {
             let mut model = manifest::parse_with(file, text, false, yaml_limits);
             credentials::scan_text(file, text, &mut model);
+            lexical::redact(file, text, &mut model);
             (model, false)
         }
         FileKind::Script => {
             let mut model = FileModel::default();
             credentials::scan_text(file, text, &mut model);
+            lexical::redact(file, text, &mut model);
             (model, false)
         }
         _ => (manifest::parse_with(file, text, false, yaml_limits), false),

@@ -8,7 +8,9 @@
 //! configuration it was made from, objects of that configuration (same address) are taken
 //! from the plan only, not twice.
 
-use crate::frontend::credentials;
+mod sensitive;
+
+use crate::frontend::credentials::{self, KeyClass};
 use crate::frontend::manifest::looks_like_kestra_id;
 use crate::model::*;
 use crate::schema::{self, FieldId};
@@ -38,6 +40,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
             lowering.provider(provider);
         }
     }
+    sensitive::mark(root, file, &mut lowering.model);
     Some(lowering.model)
 }
 
@@ -132,6 +135,9 @@ impl Lowering {
             tenant_source,
             tenant: String::new(),
         };
+        if kind.starts_with("kestra_") {
+            self.credentials(values, &origin);
+        }
         match schema::kind_of_resource(kind) {
             Some(Kind::ServiceAccount) => {
                 let spec = &schema::SERVICE_ACCOUNT;
@@ -146,7 +152,6 @@ impl Lowering {
                         key_span: self.span(k),
                     })
                     .collect();
-                self.credential(values, "password", CredentialKind::Password, &origin);
                 let sa = ServiceAccount {
                     id: None,
                     name: self.text(values, spec.tf(FieldId::Name), &origin),
@@ -173,9 +178,6 @@ impl Lowering {
                     origin,
                 };
                 self.model.users.push(user);
-            }
-            None if kind == "kestra_user_password" => {
-                self.credential(values, "password", CredentialKind::Password, &origin)
             }
             Some(Kind::Token) => {
                 let spec = &schema::TOKEN;
@@ -286,16 +288,25 @@ impl Lowering {
         (grants, seen)
     }
 
-    fn credential(&mut self, values: &Node, key: &str, kind: CredentialKind, origin: &Origin) {
-        let Some(Node::Scalar(s)) = values.get(key) else { return };
-        if values.get(key).is_some_and(Node::is_null) {
-            return;
+    /// The literal credentials of a Kestra resource (IAM601): a user's `password`, a
+    /// token's `full_token` (a plan of existing tokens holds them in clear text), any
+    /// attribute whose name is a credential's. Every other copy the plan holds is starred by
+    /// `sensitive::mark`.
+    fn credentials(&mut self, values: &Node, origin: &Origin) {
+        let Node::Map { entries, .. } = values else { return };
+        for (k, v) in entries {
+            let key = k.as_str().unwrap_or_default();
+            let (Some(KeyClass::Credential(kind)), Node::Scalar(s)) = (credentials::credential_key(key), v) else {
+                continue;
+            };
+            if v.is_null() {
+                continue;
+            }
+            // Inside the quotes, so that only the value is starred out.
+            let span = Span::new(self.file, v.start() + 1, v.end().saturating_sub(1).max(v.start() + 1));
+            let context = format!("`{key}` of `{}` in a Terraform plan", origin.address);
+            credentials::record(&mut self.model, span, kind, &s.text, context, None);
         }
-        let v = values.get(key).expect("checked above");
-        // Inside the quotes, so that only the value is starred out.
-        let span = Span::new(self.file, v.start() + 1, v.end().saturating_sub(1).max(v.start() + 1));
-        let context = format!("`{key}` of `{}` in a Terraform plan", origin.address);
-        credentials::record(&mut self.model, span, kind, &s.text, context, None);
     }
 
     /// `configuration.provider_config`: the `kestra` provider's literal arguments.
@@ -310,12 +321,14 @@ impl Lowering {
             let val = v.as_str().filter(|_| !v.is_null()).map_or(Val::Unknown, |s| Val::Known(s.to_string()));
             Field { val, span: self.span(v), key: self.span(v) }
         });
-        for (key, kind) in [
-            ("api_token", CredentialKind::ApiToken),
-            ("password", CredentialKind::Password),
-            ("jwt", CredentialKind::Jwt),
-        ] {
-            let Some(v @ Node::Scalar(s)) = constant(key) else { continue };
+        let expressions = match provider.get("expressions") {
+            Some(Node::Map { entries, .. }) => entries.as_slice(),
+            _ => &[],
+        };
+        for (k, e) in expressions {
+            let key = k.as_str().unwrap_or_default();
+            let Some(KeyClass::Credential(kind)) = credentials::credential_key(key) else { continue };
+            let Some(v @ Node::Scalar(s)) = e.get("constant_value") else { continue };
             if v.is_null() {
                 continue;
             }

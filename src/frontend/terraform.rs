@@ -14,6 +14,7 @@ mod eval;
 mod exposure;
 mod functions;
 mod lower;
+mod secrets;
 mod syntax;
 mod value;
 
@@ -78,6 +79,13 @@ fn parse(input: &Input<'_>, limits: Limits) -> Result<TfFile, Problem> {
     }
 }
 
+/// The model of a var file: it adds no objects, but its credentials are starred.
+fn var_file_model(f: &TfFile) -> FileModel {
+    let mut model = FileModel::default();
+    secrets::mark_literals(&Evaluator::literal(), f.body(), true, &mut model);
+    model
+}
+
 /// The model of a file that does not parse: its syntax error.
 fn unparsed(problem: Problem) -> (FileId, FileModel) {
     (problem.span.file, FileModel { problems: vec![problem], ..FileModel::default() })
@@ -114,7 +122,8 @@ pub struct Modules<'i> {
     /// `--var-file` files, in order; they feed every root module (a directory no `module`
     /// block in the workspace calls).
     shared: Vec<TfFile>,
-    /// Models of var files that did not parse.
+    /// Models of `--var-file` files, made up front: a syntax error, or the credentials
+    /// to star.
     pub failed: Vec<(FileId, FileModel)>,
     modules: Vec<Module<'i>>,
     /// What is lowered in one piece, in directory order.
@@ -157,7 +166,10 @@ impl<'i> Modules<'i> {
             }
             if let Some(input) = inputs.iter().find(|i| i.file == *id) {
                 match parse(input, limits) {
-                    Ok(f) => shared.push(f),
+                    Ok(f) => {
+                        failed.push((f.file, var_file_model(&f)));
+                        shared.push(f);
+                    }
                     Err(problem) => failed.push(unparsed(problem)),
                 }
             }
@@ -223,7 +235,7 @@ impl<'i> Modules<'i> {
         self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
-            let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { FileModel::default() };
+            let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { var_file_model(f) };
             out.push((f.file, model));
         }
         emit(out);

@@ -1,7 +1,8 @@
 //! IAM601 hardcoded-credential: a literal API token, password or JWT committed to the
 //! repository — in a provider block, a `kestra_user_password`, a manifest, a CI workflow
 //! or a script. The front ends find them (and mark them for redaction); the value itself
-//! never reaches a message: at most its first 4 characters do.
+//! never reaches a message: its SHA-256 fingerprint does (`sha256:1a2b3c4d`), so that two
+//! findings on one value can be told from two values.
 //!
 //! IAM402 reports a `password` key on a service account because the field does not belong
 //! there; this rule reports the literal value because it is a leaked secret. A password
@@ -30,7 +31,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let mut finding =
-            Finding::new(CODE, c.span, format!("hardcoded {} `{}` in {}", c.kind.noun(), c.preview, c.context)).help(
+            Finding::new(CODE, c.span, format!("hardcoded {} ({}) in {}", c.kind.noun(), c.fingerprint, c.context))
+                .help(
                 "keep it in a secret store and reference it (`${{ secrets.KESTRA_API_TOKEN }}`, `$KESTRA_API_TOKEN`, \
                  a sensitive variable without default); revoke and rotate this one: it stays in the history",
             );

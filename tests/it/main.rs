@@ -24,3 +24,4 @@ mod suppress;
 mod terraform;
 mod trust_fs;
 mod trust_render;
+mod trust_secrets;

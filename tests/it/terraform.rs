@@ -219,7 +219,7 @@ fn ci_files_named_by_pre_commit_are_scanned() {
     let out = iamlint(dir.path(), &["check", "--format", "concise", ".github/workflows/deploy.yml", "ci/deploy.bash"]);
     assert_eq!(
         stdout(&out),
-        ".github/workflows/deploy.yml:4:50: IAM601 [error] hardcoded API token `abcd…` in `--api-token` of a kestra command\n"
+        ".github/workflows/deploy.yml:4:50: IAM601 [error] hardcoded API token (sha256:25f94a2a) in `--api-token` of a kestra command\n"
     );
 }
 
@@ -479,6 +479,6 @@ fn a_credential_in_a_child_module_is_one_finding() {
     let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM601", "."]);
     assert_eq!(
         stdout(&out),
-        "user/main.tf:2:15: IAM601 [error] hardcoded password `hun…` in `password` of `kestra_user_password.p`\n"
+        "user/main.tf:2:15: IAM601 [error] hardcoded password (sha256:76880d60) in `password` of `kestra_user_password.p`\n"
     );
 }

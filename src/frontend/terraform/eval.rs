@@ -144,6 +144,11 @@ impl<'a> Evaluator<'a> {
         Evaluator::new(Env::default())
     }
 
+    /// A variable's value, for searches that do not evaluate (the sources of a credential).
+    pub fn var(&self, name: &str) -> Option<&V> {
+        self.env.vars.get(name)
+    }
+
     /// A local's expression, for searches that do not evaluate (IAM602's token exposure).
     pub fn local_expr(&self, name: &str) -> Option<ExprRef<'a>> {
         self.env.locals.get(name).copied()

@@ -6,6 +6,7 @@
 
 use super::eval::{key_value, Evaluator, Scope};
 use super::exposure;
+use super::secrets;
 use super::syntax::{AttrRef, BlockRef, BodyRef, ExprRef};
 use super::value::{K, V};
 use crate::frontend::credentials;
@@ -21,6 +22,7 @@ const MAX_INSTANCES: usize = 10_000;
 
 pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
     let mut l = Lowering { ev, model: FileModel::default() };
+    secrets::mark_literals(ev, body, false, &mut l.model);
     for block in body.top_blocks() {
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => {
@@ -520,6 +522,11 @@ impl<'a> Lowering<'_, 'a> {
             v.span
         };
         credentials::record(&mut self.model, span, kind, value, context, used_by);
+        // Built from parts (`"${local.p}_SUFFIX"`): the parts are starred where they are
+        // written too.
+        if v.computed && !credentials::is_reference(value) {
+            secrets::mark_sources(self.ev, attr.value, &mut self.model);
+        }
     }
 
     fn output(&mut self, block: &BlockRef<'_>, name: &str) {
