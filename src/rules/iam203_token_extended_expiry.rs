@@ -1,7 +1,8 @@
 //! IAM203 token-extended-expiry: `extended = true` moves the expiry forward on every use,
 //! so a token in regular use never expires.
 
-use super::{edits, Context};
+use super::edits::{self, Value};
+use super::Context;
 use crate::finding::{Finding, Fix};
 
 pub const CODE: &str = "IAM203";
@@ -12,10 +13,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if field.known() != Some(&true) {
             continue;
         }
-        let fix = Fix {
-            description: "set extended to false".into(),
-            edits: vec![edits::replace_value(cx.ws, field.span, "false")],
-        };
+        let fix = edits::replace(cx.ws, field.span, Value::Bool(true), Value::Bool(false))
+            .map(|edit| Fix { description: "set extended to false".into(), edits: vec![edit] });
         out.push(
             Finding::new(
                 CODE,
@@ -23,7 +22,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "token has a sliding expiry (`extended`): a token in regular use never expires",
             )
             .help("set it to false, and rotate the token on a schedule instead")
-            .fix(Some(fix))
+            .fix(fix)
             .reaching(&token.origin),
         );
     }

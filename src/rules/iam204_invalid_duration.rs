@@ -23,10 +23,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let (help, fix) = match error.suggestion() {
             Some(s) => (
                 format!("write `{s}`"),
-                Some(Fix {
-                    description: format!("replace with {s}"),
-                    edits: vec![edits::replace_value(cx.ws, field.span, s)],
-                }),
+                edits::replace_string(cx.ws, field.span, text, s)
+                    .map(|edit| Fix { description: format!("replace with {s}"), edits: vec![edit] }),
             ),
             None => ("use days, hours, minutes or seconds, e.g. P30D, PT12H".to_string(), None),
         };

@@ -2,7 +2,8 @@
 //! (`full_token`, or the whole token resource) without `sensitive = true` prints the token
 //! in every plan and apply log, which CI keeps.
 
-use super::{edits, Context};
+use super::edits::{self, Value};
+use super::Context;
 use crate::finding::{Finding, Fix};
 use crate::model::Val;
 
@@ -14,7 +15,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let edit = match &output.sensitive {
             Some(field) => match field.val {
                 Val::Known(true) | Val::Unknown => continue,
-                Val::Known(false) | Val::Null => Some(edits::replace_value(cx.ws, field.span, "true")),
+                Val::Known(false) => edits::replace(cx.ws, field.span, Value::Bool(false), Value::Bool(true)),
+                Val::Null => edits::replace(cx.ws, field.span, Value::Null, Value::Bool(true)),
             },
             None => output.value.and_then(|value| {
                 let last_line = crate::source::Span::new(value.file, value.end.saturating_sub(1), value.end);

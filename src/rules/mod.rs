@@ -2,7 +2,7 @@
 //! and documentation are data in `rules/<CODE>.toml`, compiled in, so `iamlint explain`
 //! and the docs can never drift from the code (a test runs every documented example).
 
-mod edits;
+pub(crate) mod edits;
 mod iam001_syntax_error;
 mod iam002_unknown_key;
 mod iam101_service_account_name;
