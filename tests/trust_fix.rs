@@ -126,6 +126,34 @@ resource \"kestra_service_account_api_token\" \"t\" {
 }
 
 #[test]
+fn iam204_on_a_heredoc_names_the_trailing_line_break() {
+    let text = "\
+resource \"kestra_service_account\" \"sa\" {
+  name = \"ci\"
+}
+
+resource \"kestra_service_account_api_token\" \"t\" {
+  service_account_id = kestra_service_account.sa.id
+  name = \"deploy\"
+  max_age = <<EOT
+P30D
+EOT
+}
+";
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", text);
+    let out = iamlint(dir.path(), &["check", "--select", "IAM204", "--format", "concise", "."]);
+    let report = stdout(&out);
+    assert!(report.contains("IAM204"), "{report}");
+    assert!(!report.contains("years or months"), "{report}");
+    assert!(report.contains("line break"), "{report}");
+    let out = iamlint(dir.path(), &["check", "--select", "IAM204", "--fix", "."]);
+    let fixed = read(dir.path(), "main.tf");
+    assert!(fixed.contains("  max_age = \"P30D\"\n}\n"), "{}\n{fixed}", stderr(&out));
+    assert_eq!(hcl_string(&fixed, 1, "max_age").as_deref(), Some("P30D"));
+}
+
+#[test]
 fn a_name_built_by_a_template_gets_no_fix() {
     let text = "\
 variable \"team\" {

@@ -15,10 +15,12 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue; // IAM201: an empty max age means "never expires"
         }
         let Err(error) = duration::parse(text) else { continue };
+        // A heredoc's line break, shown as written rather than breaking the message.
+        let shown = text.replace('\n', "\\n").replace('\r', "\\r").replace('\t', "\\t");
         let message = match &error {
-            DurationError::Invalid { reason, .. } => format!("max age `{text}` {reason}"),
-            DurationError::Negative => format!("max age `{text}` is negative"),
-            DurationError::Fractional => format!("max age `{text}` has a fraction of a second"),
+            DurationError::Invalid { reason, .. } => format!("max age `{shown}` {reason}"),
+            DurationError::Negative => format!("max age `{shown}` is negative"),
+            DurationError::Fractional => format!("max age `{shown}` has a fraction of a second"),
         };
         let (help, fix) = match error.suggestion() {
             Some(s) => (
