@@ -6,15 +6,17 @@
 //! column, code), and a fix whose edits overlap an edit already taken waits for the next
 //! pass, when it is recomputed against the edited text. A pass that would make a file that
 //! parsed stop parsing is undone for the fixes touching that file, which are then never
-//! tried again.
+//! tried again. Writing (all files or none) is in `write`.
+
+mod write;
+pub use write::write;
 
 use crate::finding::{Edit, Finding, Fix};
 use crate::lint::{self, Loaded, Options, Outcome};
 use crate::model::Workspace;
 use crate::source::FileId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub const MAX_PASSES: usize = 10;
@@ -33,6 +35,9 @@ pub struct Fixed {
     pub passes: Vec<Vec<Edit>>,
     /// Credentials in the texts as read (by `FileId`), starred out of any diff.
     secrets: Vec<Vec<String>>,
+    /// The canonical folders of the linted paths: no file is written through a symlink
+    /// that leads out of them.
+    roots: Vec<PathBuf>,
 }
 
 impl Fixed {
@@ -109,7 +114,8 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         ws = next_ws;
         findings = keep(&ws, lint::analyze(&ws, options));
     }
-    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded }, original, applied, passes, secrets }
+    let roots = options.paths.iter().filter_map(|p| write::root_of(p)).collect();
+    Fixed { outcome: Outcome { ws, findings, files, candidates, loaded }, original, applied, passes, secrets, roots }
 }
 
 /// The fixes to apply in one pass: in finding order, each whole or not at all, none
@@ -223,56 +229,6 @@ fn redact(text: &str, secrets: &[String]) -> String {
         out = out.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
     }
     out
-}
-
-/// Writes every changed file atomically. When any of them changed on disk since it was
-/// read, nothing is written (a rename edits several files, and half a rename is worse than
-/// none); the messages name the files.
-pub fn write(fixed: &Fixed) -> Result<usize, Vec<String>> {
-    let changed = fixed.changed();
-    let mut stale = Vec::new();
-    for (id, before, _) in &changed {
-        let file = fixed.outcome.ws.sources.get(*id);
-        let on_disk = std::fs::read(&file.path).ok();
-        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
-        let expected = if bom { format!("\u{feff}{before}") } else { before.to_string() };
-        if on_disk.as_deref() != Some(expected.as_bytes()) {
-            stale.push(format!("`{}` changed on disk since iamlint read it; not written", file.display));
-        }
-    }
-    if !stale.is_empty() {
-        stale.push("no file was written; run iamlint again".into());
-        return Err(stale);
-    }
-    let mut errors = Vec::new();
-    for (id, _, after) in &changed {
-        let file = fixed.outcome.ws.sources.get(*id);
-        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
-        let text = if bom { format!("\u{feff}{after}") } else { after.to_string() };
-        if let Err(e) = write_atomically(&file.path, text.as_bytes()) {
-            errors.push(format!("cannot write `{}`: {e}", file.display));
-        }
-    }
-    if errors.is_empty() {
-        Ok(changed.len())
-    } else {
-        Err(errors)
-    }
-}
-
-/// Writes through a temporary file in the same folder, renamed over the target, so that a
-/// reader never sees half a file. Follows a symlink to its target and keeps the target's
-/// permissions.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let mut tmp = tempfile::Builder::new().prefix(".iamlint-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// A secret's text, widened to whole characters: a range that cut one would otherwise be

@@ -5,6 +5,9 @@
 
 mod common;
 use common::*;
+use iamlint::fix;
+use iamlint::lint::{self, Options};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 fn read(dir: &Path, name: &str) -> String {
@@ -166,4 +169,105 @@ resource \"kestra_service_account\" \"sa\" {
 ";
     let (_, texts) = fixed(&[("main.tf", text)]);
     assert_eq!(texts[0], text);
+}
+
+/// Two files renamed together, where staging the second fails for real: a file-size limit
+/// (`ulimit -f`, which binds root too) lets the small first file be written and not the
+/// large second one. Before staging, the first file was renamed and the second was not.
+#[test]
+fn a_rename_whose_second_file_cannot_be_staged_writes_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = "groups:\n  - name: bots\nserviceAccounts:\n  - name: CI_Bot\n    groups: [bots]\n";
+    let padding = format!("# {}\n", "x".repeat(2000));
+    let bindings = format!(
+        "{padding}roles:\n  - name: viewer\n    namespace: team\n    permissions:\n      FLOW: [VIEW]\nbindings:\n  - type: GROUP\n    externalId: bots\n    roleId: viewer\n    namespace: team\n  - type: USER\n    externalId: CI_Bot\n    roleId: viewer\n    namespace: team\n"
+    );
+    write(dir.path(), "a.yaml", accounts);
+    write(dir.path(), "b.yaml", &bindings);
+    // The rename is one fix over both files.
+    let diff = stdout(&iamlint(dir.path(), &["check", "--diff", "."]));
+    assert!(diff.contains("+  - name: ci-bot") && diff.contains("+    externalId: ci-bot"), "{diff}");
+    // 1 KiB: a.yaml fits, b.yaml does not. SIGXFSZ is ignored so that the write fails
+    // with EFBIG instead of killing iamlint.
+    let out = std::process::Command::new("bash")
+        .args(["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" check --fix .", env!("CARGO_BIN_EXE_iamlint")])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("b.yaml"), "{}", stderr(&out));
+    assert_eq!(read(dir.path(), "a.yaml"), accounts, "the first file was written alone");
+    assert_eq!(read(dir.path(), "b.yaml"), bindings);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "temporary files left: {left:?}");
+}
+
+const BAD: &str = "groups:\n  - name: bots\nserviceAccounts:\n  - name: CI_Bot\n    groups: [bots]\n";
+const GOOD: &str = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci-bot\n    groups: [bots]\n";
+
+#[test]
+fn a_fixed_file_keeps_its_mode_and_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "iam.yaml", BAD);
+    let path = dir.path().join("iam.yaml");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    // Tests run as root: hand the file to another owner, as a checkout by a CI user would be.
+    let chowned = std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_ok();
+    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    assert_eq!(read(dir.path(), "iam.yaml"), GOOD, "{}", stderr(&out));
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!(meta.mode() & 0o7777, 0o640);
+    if chowned {
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4321));
+    }
+}
+
+#[test]
+fn a_read_only_file_is_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", BAD);
+    write(dir.path(), "b.yaml", &BAD.replace("CI_Bot", "Other_Bot"));
+    let b = dir.path().join("b.yaml");
+    std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("b.yaml") && stderr(&out).contains("read-only"), "{}", stderr(&out));
+    assert_eq!(read(dir.path(), "a.yaml"), BAD);
+    assert_eq!(read(dir.path(), "b.yaml"), BAD.replace("CI_Bot", "Other_Bot"));
+}
+
+/// A workspace file that is a symlink to a file outside: whether discovery skips it or
+/// the write refuses it, the outside file is never written, nor a temporary file beside it.
+#[test]
+fn fix_never_writes_through_a_symlink_out_of_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("victim.yaml");
+    std::fs::write(&target, BAD).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("iam.yaml")).unwrap();
+    write(dir.path(), "other.yaml", "groups:\n  - name: team\n");
+    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), BAD, "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+}
+
+/// The write-time defence on its own: the file was a regular file when linted and is
+/// swapped for a symlink to an identical file outside before the write.
+#[test]
+fn a_file_swapped_for_a_symlink_out_of_the_workspace_is_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    write(dir.path(), "iam.yaml", BAD);
+    let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
+    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    assert_eq!(fixed.changed().len(), 1);
+    let target = outside.path().join("victim.yaml");
+    std::fs::write(&target, BAD).unwrap();
+    std::fs::remove_file(dir.path().join("iam.yaml")).unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("iam.yaml")).unwrap();
+    let messages = fix::write(&fixed).unwrap_err().join("\n");
+    assert!(messages.contains("iam.yaml") && messages.contains("symlink to outside the workspace"), "{messages}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), BAD);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
 }
