@@ -851,3 +851,64 @@ fn the_styled_generator_fixes_every_style() {
         assert!(seen.contains(expected), "never generated: {expected}; saw {seen:?}");
     }
 }
+
+mod rewrite_oracle;
+
+/// New values a fix might be asked to write: anything, and text made of the characters
+/// that need quoting or escaping in YAML or HCL.
+fn new_value() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[a-zA-Z0-9 _:#'\"\\\\$%{},\\[\\]\n\t\r-]{0,10}", Just(String::new())]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
+    ))]
+
+    /// Every value of the styled workspaces, replaced by any string: each replacement the
+    /// rewriter offers stays within the value, keeps the structure and every other value,
+    /// and reads back as the new string.
+    #[test]
+    fn any_value_can_be_rewritten_or_is_left_alone(files in styled_workspace(), new in new_value()) {
+        for (name, text) in &files {
+            let checked = if name.ends_with(".tf") {
+                rewrite_oracle::check_hcl(text, &new)
+            } else {
+                rewrite_oracle::check_yaml(text, &new)
+            };
+            checked.map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+        }
+    }
+}
+
+/// The oracle over every YAML and Terraform file of the fixtures and examples (real
+/// layouts, comments, anchors aside), with values that need quoting or escaping.
+#[test]
+fn fixture_values_can_be_rewritten_or_are_left_alone() {
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "tf") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(Path::new("fixtures"), &mut paths);
+    files(Path::new("examples"), &mut paths);
+    let mut offered = 0;
+    for path in &paths {
+        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        for new in ["bad-name", "yes", "a: b # c", "it's \"${x}\"", "line\nbreak"] {
+            let checked = if path.extension().is_some_and(|e| e == "tf") {
+                rewrite_oracle::check_hcl(&text, new)
+            } else {
+                rewrite_oracle::check_yaml(&text, new)
+            };
+            offered += checked.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+    assert!(offered > 1000, "only {offered} replacements checked");
+}
