@@ -271,3 +271,28 @@ fn a_file_swapped_for_a_symlink_out_of_the_workspace_is_not_written() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), BAD);
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
 }
+
+/// IAM201 inserts `max_age` after the token's name: after its value's last line, not inside
+/// a block scalar or a heredoc (where the line became part of the name, ten times over).
+#[test]
+fn an_inserted_field_goes_after_a_multi_line_value() {
+    let yaml = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci\n    groups: [bots]\n    apiTokens:\n      - name: >-\n          tok\n        extended: false\n";
+    let yaml_after = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci\n    groups: [bots]\n    apiTokens:\n      - name: >-\n          tok\n        maxAge: P90D\n        extended: false\n";
+    let tf = "resource \"kestra_service_account\" \"sa\" {\n  name = \"ci\"\n}\n\nresource \"kestra_service_account_api_token\" \"t\" {\n  service_account_id = kestra_service_account.sa.id\n  name = <<EOT\ndeploy\nEOT\n}\n";
+    let tf_after = "resource \"kestra_service_account\" \"sa\" {\n  name = \"ci\"\n}\n\nresource \"kestra_service_account_api_token\" \"t\" {\n  service_account_id = kestra_service_account.sa.id\n  name = <<EOT\ndeploy\nEOT\n  max_age = \"P90D\"\n}\n";
+    for (name, before, after) in [("iam.yaml", yaml, yaml_after), ("main.tf", tf, tf_after)] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, before);
+        let out = iamlint(dir.path(), &["check", "--select", "IAM201", "--fix", "."]);
+        assert_eq!(read(dir.path(), name), after, "{}", stderr(&out));
+    }
+}
+
+/// IAM402 removes a personal field written as a block scalar: its lines, not the next key.
+#[test]
+fn a_removed_block_scalar_field_takes_only_its_lines() {
+    let before = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci\n    email: |\n      ci@example.com\n    groups: [bots]\n";
+    let after = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci\n    groups: [bots]\n";
+    let (out, texts) = fixed(&[("iam.yaml", before)]);
+    assert_eq!(texts[0], after, "{}", stderr(&out));
+}

@@ -3,7 +3,7 @@
 
 use crate::finding::Edit;
 use crate::frontend::FileKind;
-use crate::model::{Format, Origin, Workspace};
+use crate::model::{Field, Format, Origin, Workspace};
 use crate::source::Span;
 use crate::syntax::rewrite::{self, Syntax};
 use std::path::Path;
@@ -62,9 +62,37 @@ pub fn string_literal(format: Format, value: &str) -> String {
     }
 }
 
-/// Inserts `key = value` (Terraform) or `key: value` (YAML) on a new line after the line
-/// holding `anchor`, indented like it. `None` for JSON and one-line flow mappings, where a
-/// safe insertion would need commas iamlint does not rewrite.
+/// A field as written in its object: from its key to the end of its value, so that a line
+/// inserted after it never lands inside a value written over several lines (a block
+/// scalar, a heredoc); the key alone when the value is written elsewhere (a local, a
+/// variable). `None` when the value keeps its trailing blank lines (`|+`), which a line
+/// inserted after it would take away from it.
+pub fn written_entry<T>(ws: &Workspace, origin: &Origin, field: &Field<T>) -> Option<Span> {
+    let (key, value) = (field.key, field.span);
+    let text = &ws.sources.get(key.file).text;
+    // Only a separator, an anchor or a tag between the key and the value: `key: &a |`.
+    let separated = |between: &str| {
+        let rest = between.trim_start().strip_prefix([':', '=']);
+        rest.is_some_and(|r| r.split_whitespace().all(|w| w.starts_with(['&', '!'])))
+    };
+    let own = value.file == key.file
+        && value.start >= key.end
+        && origin.extent.contains(value)
+        && separated(&text[key.end..value.start]);
+    if !own {
+        return Some(key);
+    }
+    let written = &text[value.start..value.end];
+    let header = written.lines().next().unwrap_or_default();
+    if written.starts_with(['|', '>']) && header.split('#').next().unwrap_or_default().contains('+') {
+        return None;
+    }
+    Some(Span::new(key.file, key.start, value.end))
+}
+
+/// Inserts `key = value` (Terraform) or `key: value` (YAML) on a new line after the last
+/// line of `anchor`, indented like its first. `None` for JSON and one-line flow mappings,
+/// where a safe insertion would need commas iamlint does not rewrite.
 pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, value: &str) -> Option<Edit> {
     let file = ws.sources.get(anchor.file);
     let pos = file.position(anchor.start);
@@ -82,7 +110,7 @@ pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, va
     };
     // A YAML list item's first key sits after "- ": align with the key, not the dash.
     let indent = if first.starts_with("- ") { format!("{indent}  ") } else { indent };
-    let line_end = file.offset(pos.line, usize::MAX);
+    let line_end = file.offset(file.position(anchor.end).line, usize::MAX);
     if line_end > origin.extent.end {
         return None;
     }

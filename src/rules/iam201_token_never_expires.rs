@@ -30,7 +30,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Some(format!("spell the key `{key}` (see IAM002); Kestra ignores the misspelled one")),
             ),
             None => {
-                let anchor = token.name.as_ref().or(token.description.as_ref()).map(|f| f.key);
+                let anchor = token.name.as_ref().or(token.description.as_ref());
+                let anchor = anchor.and_then(|f| edits::written_entry(cx.ws, &token.origin, f));
                 let fix = anchor.and_then(|a| {
                     edits::insert_after(
                         cx.ws,

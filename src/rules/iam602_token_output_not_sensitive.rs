@@ -18,10 +18,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Val::Known(false) => edits::replace(cx.ws, field.span, Value::Bool(false), Value::Bool(true)),
                 Val::Null => edits::replace(cx.ws, field.span, Value::Null, Value::Bool(true)),
             },
-            None => output.value.and_then(|value| {
-                let last_line = crate::source::Span::new(value.file, value.end.saturating_sub(1), value.end);
-                edits::insert_after(cx.ws, &output.origin, last_line, "sensitive", "true")
-            }),
+            // After the value's last line (a heredoc or an object spans several).
+            None => {
+                output.value.and_then(|value| edits::insert_after(cx.ws, &output.origin, value, "sensitive", "true"))
+            }
         };
         let fix = edit.map(|e| Fix { description: "set sensitive = true".into(), edits: vec![e] });
         let name = output.origin.address.strip_prefix("output.").unwrap_or(&output.origin.address);
