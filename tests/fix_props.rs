@@ -341,11 +341,13 @@ fn the_generator_exercises_every_kind_of_fix() {
 //
 // For every generated workspace, after `fix::fix`:
 // (a) every edit of every pass lies inside one written value of that pass's text (a YAML
-//     scalar, indicator and content lines included; an HCL attribute's expression), and
-//     replaying the edits gives the fixed text: no byte outside a value changes;
+//     scalar, indicator and content lines included; an HCL attribute's expression), or
+//     inserts a line between values (IAM201's max age), and replaying the edits gives the
+//     fixed text: no byte outside a value changes;
 // (b) every fixed file parses, with the structure of the original (keys, lengths, blocks,
-//     labels, attribute names), every value equal except fixed ones, and each fixed value
-//     the intended one (the normalized name, the suggested or maximum duration, `false`);
+//     labels, attribute names; plus an inserted max age), every value equal except fixed
+//     ones, and each fixed value the intended one (the normalized name, the suggested or
+//     maximum duration, `false`);
 // (c) fixing again changes nothing;
 // (d) a fixed Terraform value is a quoted string that reads back as the intended value.
 // ---------------------------------------------------------------------------------------
@@ -423,7 +425,9 @@ fn yaml_entry(indent: &str, key: &str, style: YStyle, value: &str, anchor: usize
 #[derive(Clone, Debug)]
 struct StyledToken {
     name: (usize, YStyle, TStyle),
+    /// `None`: no max age, written as null or not at all (IAM201 inserts one).
     age: Option<(usize, YStyle, TStyle)>,
+    absent: bool,
     extended: Option<bool>,
 }
 
@@ -475,10 +479,11 @@ fn styled_account() -> impl Strategy<Value = StyledAccount> {
     let value = |n: usize| (0..n, ystyle(), tstyle());
     let token = (
         value(STYLED_NAMES.len()),
-        prop::option::weighted(0.9, value(STYLED_AGES.len())),
+        prop::option::weighted(0.8, value(STYLED_AGES.len())),
+        any::<bool>(),
         prop::option::of(any::<bool>()),
     )
-        .prop_map(|(name, age, extended)| StyledToken { name, age, extended });
+        .prop_map(|(name, age, absent, extended)| StyledToken { name, age, absent, extended });
     (
         value(STYLED_NAMES.len()),
         prop::bool::weighted(0.2),
@@ -509,6 +514,7 @@ fn styled_yaml(accounts: &[StyledAccount]) -> String {
                 Some((age, style, _)) => {
                     s.push_str(&yaml_entry("        ", "maxAge", style, STYLED_AGES[age], 500 + 10 * i + j))
                 }
+                None if t.absent => {}
                 None => s.push_str("        maxAge:\n"),
             }
             if let Some(e) = t.extended {
@@ -546,6 +552,7 @@ fn styled_terraform(accounts: &[StyledAccount]) -> String {
             ));
             match t.age {
                 Some((age, _, style)) => s.push_str(&format!("  max_age = {}\n", hcl_value(style, STYLED_AGES[age]))),
+                None if t.absent => {}
                 None => s.push_str("  max_age = null\n"),
             }
             if let Some(e) = t.extended {
@@ -624,7 +631,11 @@ fn same_yaml(before: &Node, after: &Node, key: &str, path: &str) -> Result<(), S
         (Node::Seq { items: a, .. }, Node::Seq { items: b, .. }) if a.len() == b.len() => {
             a.iter().zip(b).enumerate().try_for_each(|(i, (a, b))| same_yaml(a, b, key, &format!("{path}[{i}]")))
         }
-        (Node::Map { entries: a, .. }, Node::Map { entries: b, .. }) if a.len() == b.len() => {
+        (Node::Map { entries: a, .. }, Node::Map { entries: b, .. }) => {
+            let b = without_inserted_max_age(a, b, yaml_entry_of, "maxAge");
+            if a.len() != b.len() {
+                return Err(format!("{path}: the mapping changed"));
+            }
             a.iter().zip(b).try_for_each(|((ka, va), (kb, vb))| {
                 let k = ka.as_str().unwrap_or_default();
                 if ka.as_str() != kb.as_str() {
@@ -635,6 +646,35 @@ fn same_yaml(before: &Node, after: &Node, key: &str, path: &str) -> Result<(), S
         }
         _ => Err(format!("{path}: the structure changed")),
     }
+}
+
+/// The entries of a fixed mapping or body without the max age IAM201 inserted: when the
+/// original has none and the fixed one has one more entry, set to the maximum.
+fn without_inserted_max_age<'a, T>(
+    before: &[T],
+    after: &'a [T],
+    read: fn(&T) -> (Option<&str>, Option<&str>),
+    key: &str,
+) -> Vec<&'a T> {
+    let mut out: Vec<&T> = after.iter().collect();
+    if out.len() == before.len() + 1 && !before.iter().any(|e| read(e).0 == Some(key)) {
+        if let Some(i) = out.iter().position(|e| read(e) == (Some(key), Some("P90D"))) {
+            out.remove(i);
+        }
+    }
+    out
+}
+
+fn yaml_entry_of((k, v): &(Node, Node)) -> (Option<&str>, Option<&str>) {
+    (k.as_str(), v.as_str())
+}
+
+fn hcl_entry<'x>(a: &'x &hcl_edit::structure::Attribute) -> (Option<&'x str>, Option<&'x str>) {
+    let value = match &a.value {
+        hcl_edit::expr::Expression::String(s) => Some(s.value().as_str()),
+        _ => None,
+    };
+    (Some(a.key.as_str()), value)
 }
 
 /// A literal string expression's value: quoted (without interpolation) or a heredoc.
@@ -672,7 +712,9 @@ fn same_hcl(before: &str, after: &str) -> Result<(), String> {
         if x.ident.as_str() != y.ident.as_str() || labels(x) != labels(y) {
             return Err(format!("block {} {:?} changed", x.ident.as_str(), labels(x)));
         }
-        let (xa, ya): (Vec<_>, Vec<_>) = (x.body.attributes().collect(), y.body.attributes().collect());
+        let xa: Vec<_> = x.body.attributes().collect();
+        let all: Vec<_> = y.body.attributes().collect();
+        let ya = without_inserted_max_age(&xa, &all, hcl_entry, "max_age");
         if xa.iter().map(|a| a.key.as_str()).ne(ya.iter().map(|a| a.key.as_str())) || x.body.blocks().count() != 0 {
             return Err(format!("the attributes of {:?} changed", labels(x)));
         }
@@ -756,14 +798,14 @@ fn check_styled(files: &BTreeMap<String, String>) -> Result<(), TestCaseError> {
             }
             let spans = value_spans(&names[id], text);
             for e in &mine {
-                let inside = spans.iter().any(|s| s.start <= e.span.start && e.span.end <= s.end);
-                prop_assert!(
-                    inside,
-                    "{}: edit {:?} of {:?} is outside every value",
-                    names[id],
-                    e,
-                    &text[e.span.start..e.span.end]
-                );
+                // An inserted line (IAM201's max age) goes between values, never inside one.
+                let ok = if e.span.is_empty() && e.replacement.starts_with(['\n', '\r']) {
+                    !spans.iter().any(|s| s.start < e.span.start && e.span.start < s.end)
+                } else {
+                    spans.iter().any(|s| s.start <= e.span.start && e.span.end <= s.end)
+                };
+                let written = &text[e.span.start..e.span.end];
+                prop_assert!(ok, "{}: edit {:?} of {:?} is outside every value", names[id], e, written);
             }
             *text = replay(text, &mine);
         }
@@ -793,9 +835,9 @@ fn check_styled(files: &BTreeMap<String, String>) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    // In process, no child: 48 cases take a few seconds. PROPTEST_CASES=20000 runs a long search.
+    // In process, no child: 32 cases take a few seconds. PROPTEST_CASES=20000 runs a long search.
     #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(32)
     ))]
 
     #[test]
@@ -823,6 +865,9 @@ fn the_styled_generator_fixes_every_style() {
             if edits.iter().any(|e| e.span.file != f.span.file) {
                 seen.insert("across files".to_string());
             }
+            if edits.iter().any(|e| e.span.is_empty() && e.replacement.starts_with(['\n', '\r'])) {
+                seen.insert(format!("{} insertion", f.code));
+            }
             let written = outcome.ws.sources.text(f.span);
             let style = match written.chars().next() {
                 Some('|' | '>') => "block",
@@ -846,6 +891,7 @@ fn the_styled_generator_fixes_every_style() {
         "IAM101 double",
         "IAM101 single",
         "IAM201 empty",
+        "IAM201 insertion",
         "across files",
     ] {
         assert!(seen.contains(expected), "never generated: {expected}; saw {seen:?}");
@@ -862,7 +908,7 @@ fn new_value() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(32)
     ))]
 
     /// Every value of the styled workspaces, replaced by any string: each replacement the
