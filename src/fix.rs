@@ -1,12 +1,12 @@
 //! `--fix` and `--diff`: apply the fixes attached to findings, re-lint the edited texts in
 //! memory, and repeat until nothing is left to fix (at most `MAX_PASSES` times). Then either
-//! write the files atomically or print a unified diff.
+//! write the files (all or none, see `write`) or print a unified diff.
 //!
 //! Fixes are byte-span edits. Within a pass, fixes are taken in finding order (path, line,
 //! column, code), and a fix whose edits overlap an edit already taken waits for the next
 //! pass, when it is recomputed against the edited text. A pass that would make a file that
 //! parsed stop parsing is undone for the fixes touching that file, which are then never
-//! tried again. Writing (all files or none) is in `write`.
+//! tried again.
 
 mod write;
 pub use write::write;
