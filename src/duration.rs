@@ -124,6 +124,27 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
 
 fn explain_invalid(text: &str) -> DurationError {
     let trimmed = text.trim();
+    // A heredoc, or a `|` block scalar, ends its value with a line break: the duration is
+    // fine and the whitespace is the problem, whatever the trimmed text would look like.
+    if trimmed != text && !trimmed.is_empty() {
+        let what = if text.ends_with('\n') {
+            "ends with a line break (a heredoc or a `|`/`>` block scalar adds one)"
+        } else {
+            "has whitespace around it"
+        };
+        return match parse(trimmed) {
+            Ok(_) => DurationError::Invalid { reason: what.into(), suggestion: Some(trimmed.to_string()) },
+            Err(DurationError::Invalid { reason, suggestion }) => {
+                DurationError::Invalid { reason: format!("{reason}, and {what}"), suggestion }
+            }
+            Err(DurationError::Negative) => {
+                DurationError::Invalid { reason: format!("is negative, and {what}"), suggestion: None }
+            }
+            Err(DurationError::Fractional) => {
+                DurationError::Invalid { reason: format!("has a fraction of a second, and {what}"), suggestion: None }
+            }
+        };
+    }
     if let Some(c) = CASUAL.captures(trimmed) {
         let unit = match c[2].to_ascii_lowercase().chars().next() {
             Some('w') => 7 * 86_400,
@@ -183,6 +204,29 @@ mod tests {
         assert!(parse("PT").is_err());
         assert!(parse("").is_err());
         assert!(parse("P99999999999999999999999999999999999999999D").is_err());
+    }
+
+    #[test]
+    fn whitespace_is_named_as_the_problem() {
+        let e = parse("P30D\n").unwrap_err();
+        assert_eq!(
+            e,
+            DurationError::Invalid {
+                reason: "ends with a line break (a heredoc or a `|`/`>` block scalar adds one)".into(),
+                suggestion: Some("P30D".into())
+            }
+        );
+        let DurationError::Invalid { reason, suggestion } = parse(" 30d\n").unwrap_err() else { panic!() };
+        assert!(reason.starts_with("is not an ISO 8601 duration, and ends with a line break"), "{reason}");
+        assert_eq!(suggestion.as_deref(), Some("P30D"));
+        let DurationError::Invalid { reason, suggestion } = parse("P1Y\n").unwrap_err() else { panic!() };
+        assert!(reason.starts_with("uses years or months") && reason.contains("line break"), "{reason}");
+        assert_eq!(suggestion, None);
+        let DurationError::Invalid { reason, .. } = parse(" PT1H ").unwrap_err() else { panic!() };
+        assert_eq!(reason, "has whitespace around it");
+        assert!(
+            matches!(parse("-P1D\n"), Err(DurationError::Invalid { reason, .. }) if reason.starts_with("is negative"))
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `--fix` and `--diff`: apply the fixes attached to findings, re-lint the edited texts in
 //! memory, and repeat until nothing is left to fix (at most `MAX_PASSES` times). Then either
-//! write the files atomically or print a unified diff.
+//! write the files (all or none, see `write`) or print a unified diff.
 //!
 //! Fixes are byte-span edits. Within a pass, fixes are taken in finding order (path, line,
 //! column, code), and a fix whose edits overlap an edit already taken waits for the next
@@ -8,13 +8,15 @@
 //! parsed stop parsing is undone for the fixes touching that file, which are then never
 //! tried again.
 
+mod write;
+pub use write::write;
+
 use crate::finding::{Code, Edit, Finding, Fix};
 use crate::lint::{self, Loaded, Options, Outcome};
 use crate::model::Workspace;
 use crate::source::FileId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub const MAX_PASSES: usize = 10;
@@ -36,6 +38,9 @@ pub struct Fixed {
     /// The text of every credential of the workspace as read, line by line: starred
     /// wherever it recurs on either side of a diff.
     pieces: Vec<String>,
+    /// The canonical folders of the linted paths: no file is written through a symlink
+    /// that leads out of them.
+    roots: Vec<PathBuf>,
 }
 
 impl Fixed {
@@ -111,6 +116,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         ws = next_ws;
         findings = keep(&ws, lint::analyze(&ws, options));
     }
+    let roots = options.paths.iter().filter_map(|p| write::root_of(p)).collect();
     Fixed {
         outcome: Outcome { ws, findings, files, candidates, loaded, coverage },
         original,
@@ -118,6 +124,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         passes,
         secrets,
         pieces,
+        roots,
     }
 }
 
@@ -240,56 +247,6 @@ impl Fixed {
         out.extend(self.pieces.iter().filter(|p| p.len() >= crate::redact::MIN_SEARCHED).cloned());
         out
     }
-}
-
-/// Writes every changed file atomically. When any of them changed on disk since it was
-/// read, nothing is written (a rename edits several files, and half a rename is worse than
-/// none); the messages name the files.
-pub fn write(fixed: &Fixed) -> Result<usize, Vec<String>> {
-    let changed = fixed.changed();
-    let mut stale = Vec::new();
-    for (id, before, _) in &changed {
-        let file = fixed.outcome.ws.sources.get(*id);
-        let on_disk = std::fs::read(&file.path).ok();
-        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
-        let expected = if bom { format!("\u{feff}{before}") } else { before.to_string() };
-        if on_disk.as_deref() != Some(expected.as_bytes()) {
-            stale.push(format!("`{}` changed on disk since iamlint read it; not written", file.display));
-        }
-    }
-    if !stale.is_empty() {
-        stale.push("no file was written; run iamlint again".into());
-        return Err(stale);
-    }
-    let mut errors = Vec::new();
-    for (id, _, after) in &changed {
-        let file = fixed.outcome.ws.sources.get(*id);
-        let bom = matches!(fixed.original[id.0 as usize], Loaded::Text { bom: true, .. });
-        let text = if bom { format!("\u{feff}{after}") } else { after.to_string() };
-        if let Err(e) = write_atomically(&file.path, text.as_bytes()) {
-            errors.push(format!("cannot write `{}`: {e}", file.display));
-        }
-    }
-    if errors.is_empty() {
-        Ok(changed.len())
-    } else {
-        Err(errors)
-    }
-}
-
-/// Writes through a temporary file in the same folder, renamed over the target, so that a
-/// reader never sees half a file. Follows a symlink to its target and keeps the target's
-/// permissions.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let mut tmp = tempfile::Builder::new().prefix(".iamlint-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

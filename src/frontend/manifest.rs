@@ -267,10 +267,11 @@ impl Lowering<'_> {
     }
 
     fn origin(&self, item: &Node, address: String) -> Origin {
-        // The item's first line, so that the finding underlines `name: x` (or a JSON `{`).
+        // The item's first line, so that the finding underlines `name: x` (or a JSON `{`); a
+        // value over several lines (a block scalar) is left out.
         let first_line_end = match item {
             Node::Map { entries, .. } => entries.first().map_or(item.start(), |(k, v)| {
-                if self.same_line(v.start(), k.start()) && !matches!(v, Node::Map { .. } | Node::Seq { .. }) {
+                if self.same_line(v.end(), k.start()) && !matches!(v, Node::Map { .. } | Node::Seq { .. }) {
                     v.end()
                 } else {
                     k.end()

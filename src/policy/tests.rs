@@ -361,7 +361,7 @@ fn fixes_set_flags_and_quote_text_that_needs_it() {
         "{field: description, value: 'Team: \"x\"'}",
     ));
     let ws = workspace(&[("g.yaml", "groups:\n  - name: g\n    description: old\n")]);
-    assert!(fixed(&ws, &findings(&p, &ws)[0]).contains("description: \"Team: \\\"x\\\"\""));
+    assert!(fixed(&ws, &findings(&p, &ws)[0]).contains("description: 'Team: \"x\"'"));
     let ws = workspace(&[("g.tf", "resource \"kestra_group\" \"g\" {\n  description = \"old\"\n}\n")]);
     assert!(fixed(&ws, &findings(&p, &ws)[0]).contains("description = \"Team: \\\"x\\\"\""));
 }

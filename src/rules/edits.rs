@@ -1,35 +1,57 @@
-//! Edits shared by fixes: replacing a value while keeping its quoting, and inserting a
+//! Edits shared by fixes: replacing a value in the style it is written in, and inserting a
 //! sibling field with the object's own indentation and syntax.
 
 use crate::finding::Edit;
 use crate::frontend::FileKind;
-use crate::model::{Format, Origin, Workspace};
+use crate::model::{Field, Format, Origin, Workspace};
 use crate::source::Span;
-use regex::Regex;
-use std::sync::LazyLock;
+use crate::syntax::rewrite::{self, Syntax};
+use std::path::Path;
 
-/// Replaces the content of a written value, keeping its quotes (`"x"` -> `"y"`).
-pub fn replace_value(ws: &Workspace, value: Span, new: &str) -> Edit {
-    let text = ws.sources.text(value);
-    let quoted = text.len() >= 2 && matches!(text.as_bytes()[0], b'"' | b'\'') && text.ends_with(&text[..1]);
-    let span = if quoted { Span::new(value.file, value.start + 1, value.end - 1) } else { value };
-    Edit { span, replacement: new.to_string() }
+pub use crate::syntax::rewrite::Value;
+
+/// Replaces the value written at `at`, which reads as `old`, with `new`: in the value's own
+/// style where that style can hold `new`, else in the nearest one that can (a block scalar
+/// or a heredoc becomes a quoted string). `None` when the text at `at` is not `old` as
+/// written (a template, a reference, an alias), or when no replacement within it reads
+/// back as `new`: no fix is better than one that rewrites what it does not mean to.
+pub fn replace(ws: &Workspace, at: Span, old: Value, new: Value) -> Option<Edit> {
+    let file = ws.sources.get(at.file);
+    let r = rewrite::replace(syntax(&file.path)?, &file.text, at.start..at.end, old, new)?;
+    Some(Edit { span: Span::new(at.file, r.range.start, r.range.end), replacement: r.text })
 }
 
-/// Replaces a name, quoting it where YAML would read the bare word as something else
-/// (`true`, `no`, `1e3`): a rename must not turn a name into a boolean or a number.
-pub fn replace_name(ws: &Workspace, value: Span, new: &str) -> Edit {
-    static NOT_A_STRING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?i:y|n|yes|no|on|off|true|false|null|~|[0-9]+(e[0-9]+)?|0x[0-9a-f]+|0o[0-7]+)$")
-            .expect("valid regex")
-    });
-    let file = ws.sources.get(value.file);
-    let yaml = matches!(FileKind::of(&file.path), Some(FileKind::Yaml));
-    let bare = !ws.sources.text(value).starts_with(['"', '\'']);
-    if yaml && bare && NOT_A_STRING.is_match(new) {
-        return Edit { span: value, replacement: format!("'{new}'") };
+/// `replace` for a string value.
+pub fn replace_string(ws: &Workspace, at: Span, old: &str, new: &str) -> Option<Edit> {
+    replace(ws, at, Value::Str(old), Value::Str(new))
+}
+
+/// Why a name may not be rewritten in place: it is an instance key of the object's
+/// Terraform address (`for_each` over a map or a set of names), so a rename would change
+/// the address, and Terraform would destroy the object and create another. A rename would
+/// need a `moved` block, which iamlint does not write.
+pub fn address_key_blocker(origin: &Origin, name: &str) -> Option<String> {
+    let key = format!("[\"{}\"]", name.replace('\\', "\\\\").replace('"', "\\\""));
+    (origin.format == Format::Terraform && origin.address.contains(&key)).then(|| {
+        format!(
+            "it is the `for_each` key of `{}`, whose address a rename would change: add a `moved` block",
+            origin.address
+        )
+    })
+}
+
+/// The syntax of the values of a file.
+fn syntax(path: &Path) -> Option<Syntax> {
+    let json = path.extension().is_some_and(|e| e == "json");
+    match FileKind::of(path)? {
+        FileKind::Terraform => Some(Syntax::Hcl),
+        FileKind::TerraformVars if json => Some(Syntax::Json),
+        FileKind::TerraformVars => Some(Syntax::Hcl),
+        FileKind::TerraformJson => Some(Syntax::TerraformJson),
+        FileKind::Json => Some(Syntax::Json),
+        FileKind::Yaml | FileKind::Workflow => Some(Syntax::Yaml),
+        FileKind::Script => None,
     }
-    replace_value(ws, value, new)
 }
 
 /// The value as it must be written where a plain string goes, for the object's format.
@@ -40,9 +62,37 @@ pub fn string_literal(format: Format, value: &str) -> String {
     }
 }
 
-/// Inserts `key = value` (Terraform) or `key: value` (YAML) on a new line after the line
-/// holding `anchor`, indented like it. `None` for JSON and one-line flow mappings, where a
-/// safe insertion would need commas iamlint does not rewrite.
+/// A field as written in its object: from its key to the end of its value, so that a line
+/// inserted after it never lands inside a value written over several lines (a block
+/// scalar, a heredoc); the key alone when the value is written elsewhere (a local, a
+/// variable). `None` when the value keeps its trailing blank lines (`|+`), which a line
+/// inserted after it would take away from it.
+pub fn written_entry<T>(ws: &Workspace, origin: &Origin, field: &Field<T>) -> Option<Span> {
+    let (key, value) = (field.key, field.span);
+    let text = &ws.sources.get(key.file).text;
+    // Only a separator, an anchor or a tag between the key and the value: `key: &a |`.
+    let separated = |between: &str| {
+        let rest = between.trim_start().strip_prefix([':', '=']);
+        rest.is_some_and(|r| r.split_whitespace().all(|w| w.starts_with(['&', '!'])))
+    };
+    let own = value.file == key.file
+        && value.start >= key.end
+        && origin.extent.contains(value)
+        && separated(&text[key.end..value.start]);
+    if !own {
+        return Some(key);
+    }
+    let written = &text[value.start..value.end];
+    let header = written.lines().next().unwrap_or_default();
+    if written.starts_with(['|', '>']) && header.split('#').next().unwrap_or_default().contains('+') {
+        return None;
+    }
+    Some(Span::new(key.file, key.start, value.end))
+}
+
+/// Inserts `key = value` (Terraform) or `key: value` (YAML) on a new line after the last
+/// line of `anchor`, indented like its first. `None` for JSON and one-line flow mappings,
+/// where a safe insertion would need commas iamlint does not rewrite.
 pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, value: &str) -> Option<Edit> {
     let file = ws.sources.get(anchor.file);
     let pos = file.position(anchor.start);
@@ -60,7 +110,7 @@ pub fn insert_after(ws: &Workspace, origin: &Origin, anchor: Span, key: &str, va
     };
     // A YAML list item's first key sits after "- ": align with the key, not the dash.
     let indent = if first.starts_with("- ") { format!("{indent}  ") } else { indent };
-    let line_end = file.offset(pos.line, usize::MAX);
+    let line_end = file.offset(file.position(anchor.end).line, usize::MAX);
     if line_end > origin.extent.end {
         return None;
     }

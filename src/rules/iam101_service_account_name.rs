@@ -39,7 +39,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let fix = match (&normalized, &blocker) {
             (Some(new), None) => {
                 let index = index.get_or_init(|| Index::build(cx));
-                Some(rename(cx, index, ObjectRef::ServiceAccount(i), field.span, name, new))
+                rename(cx, index, ObjectRef::ServiceAccount(i), field.span, name, new)
             }
             _ => None,
         };
@@ -108,8 +108,8 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Why renaming service account `i` from `old` to `new` would not be safe: the new name is
-/// taken in its tenant (service accounts and users share one namespace for bindings and
+/// Why renaming service account `i` from `old` to `new` would not be safe: the name is an
+/// instance key of its Terraform address, the new name is taken in its tenant (service accounts and users share one namespace for bindings and
 /// memberships), another account would be renamed to it too, or its id is the old name (so
 /// references by that name may mean the id). Of several reasons, the one from the first
 /// account in workspace order is given.
@@ -117,6 +117,9 @@ fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -
     let ws = cx.ws;
     let sa = &ws.service_accounts[i];
     let tenant = sa.origin.tenant.as_str();
+    if let Some(why) = edits::address_key_blocker(&sa.origin, old) {
+        return Some(why);
+    }
     if known_str(&sa.id) == Some(old) {
         return Some(format!("its id is also `{old}`, and references by that name may mean the id"));
     }
@@ -135,14 +138,15 @@ fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -
 }
 
 /// Renames the object and every reference that names it by its old name (references by
-/// Terraform address or by id do not change).
-fn rename(cx: &Context, index: &Index, object: ObjectRef, span: Span, old: &str, new: &str) -> Fix {
+/// Terraform address or by id do not change). All of them or none: when one cannot be
+/// rewritten, a partial rename would break the references it leaves.
+fn rename(cx: &Context, index: &Index, object: ObjectRef, span: Span, old: &str, new: &str) -> Option<Fix> {
     let ws = cx.ws;
-    let mut edits = vec![edits::replace_name(ws, span, new)];
+    let mut edits = vec![edits::replace_string(ws, span, old, new)?];
     for &(name, at) in index.references.get(&object).into_iter().flatten() {
         if name == old {
-            edits.push(edits::replace_name(ws, at, new));
+            edits.push(edits::replace_string(ws, at, old, new)?);
         }
     }
-    Fix { description: format!("rename `{old}` to `{new}`"), edits }
+    Some(Fix { description: format!("rename `{old}` to `{new}`"), edits })
 }

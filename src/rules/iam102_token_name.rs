@@ -32,8 +32,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let reasons: Vec<String> = problems.iter().map(|p| p.describe()).collect();
         let message = format!("API token name `{name}` {}", reasons.join("; "));
         let normalized = names::normalize(name);
-        let blocker =
-            normalized.as_ref().and_then(|new| rename_blocker(cx, owners.get_or_init(|| Owners::build(cx)), i, new));
+        let blocker = normalized.as_ref().and_then(|new| {
+            edits::address_key_blocker(&token.origin, name)
+                .or_else(|| rename_blocker(cx, owners.get_or_init(|| Owners::build(cx)), i, new))
+        });
         let help = match (&normalized, &blocker) {
             (Some(new), None) => {
                 format!("rename it to `{new}`: lowercase words joined by single hyphens, at most 63 characters")
@@ -41,9 +43,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             (Some(new), Some(why)) => format!("rename it (`{new}` would fit, but {why})"),
             (None, _) => "use lowercase a-z and 0-9 words joined by single hyphens".into(),
         };
-        let fix = normalized.filter(|_| blocker.is_none()).map(|new| Fix {
-            description: format!("rename `{name}` to `{new}`"),
-            edits: vec![edits::replace_name(cx.ws, field.span, &new)],
+        let fix = normalized.filter(|_| blocker.is_none()).and_then(|new| {
+            let edit = edits::replace_string(cx.ws, field.span, name, &new)?;
+            Some(Fix { description: format!("rename `{name}` to `{new}`"), edits: vec![edit] })
         });
         out.push(Finding::new(CODE, field.span, message).help(help).fix(fix).reaching(&token.origin));
     }

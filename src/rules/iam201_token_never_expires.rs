@@ -1,10 +1,11 @@
 //! IAM201 token-never-expires: a token without a max age (absent, null, empty, zero) is
 //! valid forever; a leaked one stays usable until someone notices.
 
-use super::{edits, Context, Declaration, Fixes, Safety};
-use crate::finding::{Edit, Finding, Fix, Severity};
+use super::edits::{self, Value};
+use super::{Context, Declaration, Fixes, Safety};
 use crate::duration;
-use crate::model::{Format, Val};
+use crate::finding::{Finding, Fix, Severity};
+use crate::model::Val;
 use crate::schema::{self, FieldId};
 use crate::source::Span;
 
@@ -38,7 +39,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Some(format!("spell the key `{key}` (see IAM002); Kestra ignores the misspelled one")),
             ),
             None => {
-                let anchor = token.name.as_ref().or(token.description.as_ref()).map(|f| f.key);
+                let anchor = token.name.as_ref().or(token.description.as_ref());
+                let anchor = anchor.and_then(|f| edits::written_entry(cx.ws, &token.origin, f));
                 let fix = anchor.and_then(|a| {
                     edits::insert_after(
                         cx.ws,
@@ -58,10 +60,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     _ => None,
                 };
                 let Some(why) = never else { continue };
-                let fix = match field.val {
-                    Val::Null => Some(replace_null(token.origin.format, field.span, &limit)),
-                    _ => Some(edits::replace_value(cx.ws, field.span, &limit)),
+                let old = match &field.val {
+                    Val::Known(s) => Value::Str(s),
+                    _ => Value::Null,
                 };
+                let fix = edits::replace(cx.ws, field.span, old, Value::Str(&limit));
                 (field.span, why, fix, None)
             }
         };
@@ -75,16 +78,6 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .reaching(&token.origin),
         );
     }
-}
-
-/// `null` becomes a string literal; YAML's bare `maxAge:` needs a space before the value.
-fn replace_null(format: Format, span: Span, limit: &str) -> Edit {
-    let replacement = match format {
-        Format::Terraform => format!("\"{limit}\""),
-        Format::Manifest if span.is_empty() => format!(" {limit}"),
-        Format::Manifest => limit.to_string(),
-    };
-    Edit { span, replacement }
 }
 
 /// Keys IAM002 reported that mean `maxAge` but are spelled otherwise (`max_age`, `MaxAge`).

@@ -23,10 +23,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if age <= limit {
             continue;
         }
-        let fix = Fix {
-            description: format!("lower the max age to {}", limit.to_iso()),
-            edits: vec![edits::replace_value(cx.ws, field.span, &limit.to_iso())],
-        };
+        let fix = edits::replace_string(cx.ws, field.span, text, &limit.to_iso())
+            .map(|edit| Fix { description: format!("lower the max age to {}", limit.to_iso()), edits: vec![edit] });
         out.push(
             Finding::new(
                 CODE,
@@ -39,7 +37,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 ),
             )
             .help(format!("lower it to {} or less and rotate the token", limit.to_iso()))
-            .fix(Some(fix))
+            .fix(fix)
             .reaching(&token.origin),
         );
     }

@@ -1,7 +1,8 @@
 //! IAM203 token-extended-expiry: `extended = true` moves the expiry forward on every use,
 //! so a token in regular use never expires.
 
-use super::{edits, Context, Declaration, Fixes, Safety};
+use super::edits::{self, Value};
+use super::{Context, Declaration, Fixes, Safety};
 use crate::finding::{Finding, Fix, Severity};
 
 pub const RULE: Declaration = Declaration {
@@ -20,10 +21,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if field.known() != Some(&true) {
             continue;
         }
-        let fix = Fix {
-            description: "set extended to false".into(),
-            edits: vec![edits::replace_value(cx.ws, field.span, "false")],
-        };
+        let fix = edits::replace(cx.ws, field.span, Value::Bool(true), Value::Bool(false))
+            .map(|edit| Fix { description: "set extended to false".into(), edits: vec![edit] });
         out.push(
             Finding::new(
                 CODE,
@@ -31,7 +30,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 "token has a sliding expiry (`extended`): a token in regular use never expires",
             )
             .help("set it to false, and rotate the token on a schedule instead")
-            .fix(Some(fix))
+            .fix(fix)
             .reaching(&token.origin),
         );
     }

@@ -23,18 +23,18 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue; // IAM201: an empty max age means "never expires"
         }
         let Err(error) = duration::parse(text) else { continue };
+        // A heredoc's line break, shown as written rather than breaking the message.
+        let shown = text.replace('\n', "\\n").replace('\r', "\\r").replace('\t', "\\t");
         let message = match &error {
-            DurationError::Invalid { reason, .. } => format!("max age `{text}` {reason}"),
-            DurationError::Negative => format!("max age `{text}` is negative"),
-            DurationError::Fractional => format!("max age `{text}` has a fraction of a second"),
+            DurationError::Invalid { reason, .. } => format!("max age `{shown}` {reason}"),
+            DurationError::Negative => format!("max age `{shown}` is negative"),
+            DurationError::Fractional => format!("max age `{shown}` has a fraction of a second"),
         };
         let (help, fix) = match error.suggestion() {
             Some(s) => (
                 format!("write `{s}`"),
-                Some(Fix {
-                    description: format!("replace with {s}"),
-                    edits: vec![edits::replace_value(cx.ws, field.span, s)],
-                }),
+                edits::replace_string(cx.ws, field.span, text, s)
+                    .map(|edit| Fix { description: format!("replace with {s}"), edits: vec![edit] }),
             ),
             None => ("use days, hours, minutes or seconds, e.g. P30D, PT12H".to_string(), None),
         };

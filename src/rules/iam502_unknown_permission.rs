@@ -73,11 +73,9 @@ fn report(cx: &Context, field: &Text, message: String, near: &[&str], otherwise:
             format!("did you mean one of {}?", many.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
         }
     };
-    let fix = match near {
-        [one] => Some(Fix {
-            description: format!("replace with {one}"),
-            edits: vec![edits::replace_value(cx.ws, field.span, one)],
-        }),
+    let fix = match (near, field.known()) {
+        ([one], Some(old)) => edits::replace_string(cx.ws, field.span, old, one)
+            .map(|edit| Fix { description: format!("replace with {one}"), edits: vec![edit] }),
         _ => None,
     };
     Finding::new(CODE, field.span, message).help(help).fix(fix)

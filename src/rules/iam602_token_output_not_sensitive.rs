@@ -2,7 +2,8 @@
 //! (`full_token`, or the whole token resource) without `sensitive = true` prints the token
 //! in every plan and apply log, which CI keeps.
 
-use super::{edits, Context, Declaration, Fixes, Safety};
+use super::edits::{self, Value};
+use super::{Context, Declaration, Fixes, Safety};
 use crate::finding::{Finding, Fix, Severity};
 use crate::model::Val;
 
@@ -22,12 +23,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let edit = match &output.sensitive {
             Some(field) => match field.val {
                 Val::Known(true) | Val::Unknown => continue,
-                Val::Known(false) | Val::Null => Some(edits::replace_value(cx.ws, field.span, "true")),
+                Val::Known(false) => edits::replace(cx.ws, field.span, Value::Bool(false), Value::Bool(true)),
+                Val::Null => edits::replace(cx.ws, field.span, Value::Null, Value::Bool(true)),
             },
-            None => output.value.and_then(|value| {
-                let last_line = crate::source::Span::new(value.file, value.end.saturating_sub(1), value.end);
-                edits::insert_after(cx.ws, &output.origin, last_line, "sensitive", "true")
-            }),
+            // After the value's last line (a heredoc or an object spans several).
+            None => {
+                output.value.and_then(|value| edits::insert_after(cx.ws, &output.origin, value, "sensitive", "true"))
+            }
         };
         let fix = edit.map(|e| Fix { description: "set sensitive = true".into(), edits: vec![e] });
         let name = output.origin.address.strip_prefix("output.").unwrap_or(&output.origin.address);

@@ -135,7 +135,7 @@ fn rewrite(ws: &Workspace, syntax: Syntax, g: &Grant, written: &(&str, Vec<&str>
         out.push(Edit { span: key, replacement: "actions".into() });
     }
     if host.ty != written.0 {
-        out.push(edits::replace_value(ws, g.resource_type.span, &host.ty));
+        out.push(edits::replace_string(ws, g.resource_type.span, written.0, &host.ty)?);
     }
     if host.actions.iter().map(String::as_str).ne(written.1.iter().copied()) {
         out.push(replace_actions(ws, syntax, g, &host.actions)?);

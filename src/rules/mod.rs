@@ -4,7 +4,7 @@
 //! from the code (a test runs every documented example). The rules of one run, built-in
 //! and policies, are a `crate::catalogue::Catalogue` value.
 
-mod edits;
+pub(crate) mod edits;
 mod legacy_migration;
 
 use crate::access::AccessGraph;

@@ -57,7 +57,7 @@ fn string_spans(syntax: Syntax, text: &str, limits: Limits) -> Option<Vec<Range<
             let docs = yaml::parse(text, limits).ok()?;
             let mut spans = Vec::new();
             for doc in &docs {
-                quoted_scalars(doc, &mut spans);
+                quoted_scalars(text, doc, &mut spans);
             }
             spans
         }
@@ -75,14 +75,14 @@ fn string_spans(syntax: Syntax, text: &str, limits: Limits) -> Option<Vec<Range<
 
 /// Quoted and block scalars (`'a # b'`, `"a # b"`, `|` text): a plain scalar cannot hold
 /// ` #`, so only these can hide a `#` that is not a comment.
-fn quoted_scalars(node: &Node, out: &mut Vec<Range<usize>>) {
+fn quoted_scalars(text: &str, node: &Node, out: &mut Vec<Range<usize>>) {
     match node {
-        Node::Scalar(s) if s.quoted => out.push(s.start..s.end),
+        Node::Scalar(s) if s.quoted => out.push(yaml::body(text, s)),
         Node::Scalar(_) => {}
-        Node::Seq { items, .. } => items.iter().for_each(|n| quoted_scalars(n, out)),
+        Node::Seq { items, .. } => items.iter().for_each(|n| quoted_scalars(text, n, out)),
         Node::Map { entries, .. } => entries.iter().for_each(|(k, v)| {
-            quoted_scalars(k, out);
-            quoted_scalars(v, out);
+            quoted_scalars(text, k, out);
+            quoted_scalars(text, v, out);
         }),
     }
 }

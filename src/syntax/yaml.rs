@@ -29,6 +29,18 @@ pub struct Scalar {
     pub end: usize,
 }
 
+/// Where a scalar's characters are written: a block scalar's lines after its header line
+/// (whose comment is a comment), else the whole scalar.
+pub fn body(text: &str, s: &Scalar) -> std::ops::Range<usize> {
+    match text.as_bytes().get(s.start) {
+        Some(b'|' | b'>') => {
+            let body = text[s.start..s.end].find('\n').map_or(s.end, |n| s.start + n + 1);
+            body..s.end
+        }
+        _ => s.start..s.end,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     Scalar(Scalar),
@@ -105,13 +117,15 @@ pub struct ParseError {
 /// Parses every document of a YAML stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Vec<Node>, ParseError> {
     let offsets = CharOffsets::new(text);
-    let mut builder = Builder { text, limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, docs: Vec::new() };
+    let mut builder =
+        Builder { text, limits, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, docs: Vec::new(), last_end: 0 };
     for event in Parser::new_from_str(text) {
         let (event, span) = event
             .map_err(|e| ParseError { message: e.info().to_string(), offset: offsets.byte(e.marker().index()) })?;
         let start = offsets.byte(span.start.index());
         let end = offsets.byte(span.end.index());
         builder.event(event, start, end)?;
+        builder.last_end = end;
     }
     Ok(builder.docs)
 }
@@ -152,13 +166,21 @@ struct Builder<'t> {
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
     docs: Vec<Node>,
+    /// Where saphyr's previous event ended: a block scalar's header lies after it.
+    last_end: usize,
 }
 
 impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), ParseError> {
         match event {
             Event::Scalar(text, style, anchor, _) => {
-                let end = quoted_end(self.text, style, start).map_or(end, |e| e.min(end));
+                let (start, end) = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => block_extent(self.text, self.last_end, start, end),
+                    _ => {
+                        let start = after_properties(self.text, start, end);
+                        (start, quoted_end(self.text, style, start).map_or(end, |e| e.min(end)))
+                    }
+                };
                 // saphyr puts an empty value (`maxAge:`) at the end of its key; it belongs
                 // after the colon, where a fix writes the value.
                 let (start, end) = match empty_value_at(self.text, &text, style, start, end) {
@@ -294,6 +316,81 @@ fn quoted_end(text: &str, style: ScalarStyle, start: usize) -> Option<usize> {
     None
 }
 
+/// Where a scalar's text starts, past the anchor and tag saphyr's span starts with
+/// (`&a !!str value`): a fix replacing the value must keep them.
+fn after_properties(text: &str, start: usize, end: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = start;
+    while i < end && matches!(b[i], b'&' | b'!') {
+        while i < end && !matches!(b[i], b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}') {
+            i += 1;
+        }
+        i = skip_separators(b, i, end);
+    }
+    i
+}
+
+/// Skips spaces, line breaks and comments.
+fn skip_separators(b: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end {
+        match b[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => {
+                while i < end && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    i
+}
+
+/// A block scalar's extent, from its indicator (`|`, `>-`, `|2+`) to the end of its last
+/// content line. saphyr starts it at its first content line (or at its anchor or tag), and
+/// ends it where the next token starts, lines later: a fix replacing that span would
+/// swallow the keys that follow. The indicator is found past the previous event's end,
+/// the separators, properties and comments between them; where it is not found there,
+/// the scalar keeps saphyr's start and only its end is corrected.
+fn block_extent(text: &str, last_end: usize, start: usize, end: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let mut i = last_end.min(start);
+    loop {
+        i = skip_separators(b, i, end);
+        match b.get(i) {
+            // `key:`, `- `, `? ` and `---` before the value.
+            Some(b':' | b'-' | b'?') => i += 1,
+            Some(b'&' | b'!') => i = after_properties(text, i, end),
+            _ => break,
+        }
+    }
+    let header = match b.get(i) {
+        Some(b'|' | b'>') if i < end.max(start + 1) => i,
+        _ => return (start, content_end(text, start, start, end)),
+    };
+    let mut indicators = header + 1;
+    while indicators < end && matches!(b[indicators], b'-' | b'+' | b'1'..=b'9') && indicators < header + 3 {
+        indicators += 1;
+    }
+    let body = text[header..end].find('\n').map_or(end, |n| header + n + 1);
+    (header, content_end(text, indicators, body, end))
+}
+
+/// The end of the last line between `from` and `to` holding more than spaces (its line
+/// break excluded), else `empty`.
+fn content_end(text: &str, empty: usize, from: usize, to: usize) -> usize {
+    let mut out = empty;
+    let mut at = from;
+    for line in text[from..to.max(from)].split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.bytes().any(|c| c != b' ') {
+            out = at + content.len();
+        }
+        at += line.len();
+    }
+    out
+}
+
 /// Where an empty plain value written as `key:` really is: just after the colon.
 fn empty_value_at(text: &str, value: &str, style: ScalarStyle, start: usize, end: usize) -> Option<usize> {
     if !value.is_empty() || style != ScalarStyle::Plain || start != end {
@@ -373,6 +470,43 @@ mod tests {
         let Node::Seq { items, .. } = doc.get("b").unwrap() else { panic!() };
         let shown: Vec<&str> = items.iter().map(|n| &text[n.start()..n.end()]).collect();
         assert_eq!(shown, ["\"p\\\"\"", "'q''s'", "\"r\""]);
+    }
+
+    /// Every value's span as written, in document order.
+    fn written(text: &str) -> Vec<&str> {
+        fn walk<'t>(text: &'t str, node: &Node, out: &mut Vec<&'t str>) {
+            match node {
+                Node::Scalar(s) => out.push(&text[s.start..s.end]),
+                Node::Seq { items, .. } => items.iter().for_each(|n| walk(text, n, out)),
+                Node::Map { entries, .. } => entries.iter().for_each(|(_, v)| walk(text, v, out)),
+            }
+        }
+        let mut out = Vec::new();
+        for doc in parse(text, Limits::default()).unwrap() {
+            walk(text, &doc, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn block_scalars_span_their_header_and_content_lines() {
+        let text = "a: >-\n  A\n\nb: | # c |\n  B1\n   B2  \n  # not a comment\nc: |2+\n    C\n\n# comment\n\
+                    d:\n  - &x !!str >\n    D\n  - |\ne: |\n---\n|\n  F\n";
+        assert_eq!(
+            written(text),
+            [">-\n  A", "| # c |\n  B1\n   B2  \n  # not a comment", "|2+\n    C", ">\n    D", "|", "|", "|\n  F"]
+        );
+        let crlf = "a: |\r\n  x\r\nb: 1\r\n";
+        assert_eq!(written(crlf), ["|\r\n  x", "1"]);
+        let doc = one(text);
+        let Node::Scalar(b) = doc.get("b").unwrap() else { panic!() };
+        assert_eq!(&text[body(text, b)], "  B1\n   B2  \n  # not a comment");
+    }
+
+    #[test]
+    fn flow_scalars_span_their_text_without_anchor_or_tag() {
+        let text = "a: &x 'A'  # c\nb: !!str B\nc: !t &y\n  \"C\"\nd: [&z D, !!str 'E']\ne: *x\n";
+        assert_eq!(written(text), ["'A'", "B", "\"C\"", "D", "'E'", "*x"]);
     }
 
     #[test]

@@ -97,17 +97,18 @@ fn no_rename_when_the_new_name_is_taken() {
 fn fix_keeps_permissions_and_symlinks() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "real/iam.yaml", "serviceAccounts:\n  - name: CI_Bot\n");
-    let real = dir.path().join("real/iam.yaml");
+    // The link's target is inside the workspace: a link out of it is never written through
+    // (tests/trust_fix.rs).
+    write(dir.path(), "ws/real/iam.yaml", "serviceAccounts:\n  - name: CI_Bot\n");
+    let real = dir.path().join("ws/real/iam.yaml");
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
-    std::fs::create_dir(dir.path().join("ws")).unwrap();
     std::os::unix::fs::symlink(&real, dir.path().join("ws/link.yaml")).unwrap();
     iamlint(dir.path(), &["check", "--fix", "ws"]);
     let link = dir.path().join("ws/link.yaml");
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced");
-    assert_eq!(read(dir.path(), "real/iam.yaml"), "serviceAccounts:\n  - name: ci-bot\n");
+    assert_eq!(read(dir.path(), "ws/real/iam.yaml"), "serviceAccounts:\n  - name: ci-bot\n");
     assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("real")).unwrap().collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("ws/real")).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "temporary files left behind");
 }
 
