@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use syntax::{BlockRef, BodyRef, ExprRef};
-use value::{make_set, Entry, K, V};
+use value::{make_set, Entry, Value, ValueKind};
 
 /// One parsed Terraform file, waiting for the rest of its module.
 struct TfFile {
@@ -274,14 +274,14 @@ impl<'i> Modules<'i> {
                 if !out.unit.members.contains(&child) {
                     continue;
                 }
-                let mut outputs: Vec<(lower::InstanceKey, V)> = Vec::new();
+                let mut outputs: Vec<(lower::InstanceKey, Value)> = Vec::new();
                 for instance in lower::block_instances(caller, &block) {
                     // Every instance spends the root's allowance: a call of a call of ...
                     // stops with it, whether or not its `count` could be expanded.
                     if !caller.allow_instances(1) {
                         return;
                     }
-                    let arguments: HashMap<String, V> = block
+                    let arguments: HashMap<String, Value> = block
                         .body
                         .attrs()
                         .into_iter()
@@ -300,7 +300,7 @@ impl<'i> Modules<'i> {
     }
 
     /// Lowers one instance of a child module; returns its outputs.
-    fn lower_instance(&self, caller: &Evaluator<'_>, call: Call, depth: usize, out: &mut Instances<'_>) -> V {
+    fn lower_instance(&self, caller: &Evaluator<'_>, call: Call, depth: usize, out: &mut Instances<'_>) -> Value {
         let module = call.module;
         let files = match out.parsed.get(&module) {
             Some(files) => Rc::clone(files),
@@ -339,24 +339,24 @@ impl<'i> Modules<'i> {
 
 /// A module instance's outputs, as an object: `module.NAME.OUTPUT`; `call` is the
 /// `module` block's header.
-fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> V {
+fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
     let mut map = BTreeMap::new();
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
             let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
             let value = match block.body.attr("value") {
                 Some(v) => evaluator.eval(v.value, &Scope::default()),
-                None => V::unknown(block.header),
+                None => Value::unknown(block.header),
             };
             map.insert(name.to_string(), Entry::new(block.header, value));
         }
     }
-    V::computed(K::Map(Rc::new(map)), call)
+    Value::computed(ValueKind::Map(Rc::new(map)), call)
 }
 
 /// What `module.NAME` is for a call: its instance's outputs, or for a call with `for_each`
 /// a map and with `count` a list of them. None when the instances are not known.
-fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, V)>) -> Option<V> {
+fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, Value)>) -> Option<Value> {
     use lower::InstanceKey;
     let span = block.header;
     let expanded = block.body.attr("for_each").is_some() || block.body.attr("count").is_some();
@@ -370,14 +370,14 @@ fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, V)>) -> Op
                     _ => None,
                 })
                 .collect();
-            Some(V::computed(K::Map(Rc::new(map)), span))
+            Some(Value::computed(ValueKind::Map(Rc::new(map)), span))
         }
         Some((InstanceKey::Index(_), _)) => {
-            Some(V::computed(K::List(Rc::new(outputs.into_iter().map(|(_, v)| v).collect())), span))
+            Some(Value::computed(ValueKind::List(Rc::new(outputs.into_iter().map(|(_, v)| v).collect())), span))
         }
         // No instance at all: an empty `for_each` or a `count` of 0.
-        None if block.body.attr("for_each").is_some() => Some(V::computed(K::Map(Rc::default()), span)),
-        None if block.body.attr("count").is_some() => Some(V::computed(K::List(Rc::default()), span)),
+        None if block.body.attr("for_each").is_some() => Some(Value::computed(ValueKind::Map(Rc::default()), span)),
+        None if block.body.attr("count").is_some() => Some(Value::computed(ValueKind::List(Rc::default()), span)),
         _ => outputs.into_iter().next().map(|(_, v)| v),
     }
 }
@@ -386,7 +386,7 @@ fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, V)>) -> Op
 struct Call {
     module: usize,
     /// The call's arguments: the instance's variables.
-    arguments: HashMap<String, V>,
+    arguments: HashMap<String, Value>,
     /// `module.NAME[KEY].` after the caller's own prefix.
     prefix: String,
     /// The `module` block's header.
@@ -495,7 +495,7 @@ fn normalize(path: &Path) -> PathBuf {
 /// What a module's expressions see: its variables (`assigned`: from var files in a root
 /// module, from the call in an instance of a child module; else their default) and locals,
 /// from `files`, every file of the module that defines any.
-fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, V>) -> Env<'a> {
+fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>) -> Env<'a> {
     let mut env = Env::default();
     let literal = Evaluator::literal();
     for f in files.iter().filter(|f| f.is_config()) {
@@ -504,9 +504,9 @@ fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, V>) -> Env<'a> 
                 ("variable", [name]) => {
                     let value = match (assigned.get(*name), block.body.attr("default")) {
                         // An argument the caller passes as null means the default.
-                        (Some(v), default) if !(matches!(v.kind, K::Null) && default.is_some()) => v.clone(),
+                        (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => v.clone(),
                         (_, Some(default)) => literal.eval(default.value, &Scope::default()),
-                        (_, None) => V::unknown(block.header),
+                        (_, None) => Value::unknown(block.header),
                     };
                     let value = match block.body.attr("type") {
                         Some(t) => convert(value, t.value),
@@ -527,14 +527,14 @@ fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, V>) -> Env<'a> 
 }
 
 /// A root module's variable values: `terraform.tfvars`, `*.auto.tfvars`, then `--var-file`.
-fn root_assignments(files: &[TfFile], var_files: &[TfFile]) -> HashMap<String, V> {
+fn root_assignments(files: &[TfFile], var_files: &[TfFile]) -> HashMap<String, Value> {
     let mut auto: Vec<&TfFile> = files.iter().filter(|f| f.auto_vars_rank().is_some()).collect();
     auto.sort_by(|a, b| a.auto_vars_rank().cmp(&b.auto_vars_rank()));
     assignments(auto.into_iter().chain(var_files))
 }
 
 /// Variable values from var files, later files winning. Values must be literal.
-fn assignments<'a>(files: impl Iterator<Item = &'a TfFile>) -> HashMap<String, V> {
+fn assignments<'a>(files: impl Iterator<Item = &'a TfFile>) -> HashMap<String, Value> {
     let literal = Evaluator::literal();
     let mut out = HashMap::new();
     for f in files {
@@ -551,7 +551,7 @@ fn assignments<'a>(files: impl Iterator<Item = &'a TfFile>) -> HashMap<String, V
 
 /// A variable's `type` converts its value: a list given for a `set(...)` becomes a set
 /// (what `for_each` needs), a set given for a `list(...)` a list.
-fn convert(value: V, ty: ExprRef<'_>) -> V {
+fn convert(value: Value, ty: ExprRef<'_>) -> Value {
     let kind = match ty {
         ExprRef::Hcl { expr: hcl_edit::expr::Expression::FuncCall(f), .. } => f.name.name.as_str().to_string(),
         ExprRef::Json { node, .. } => {
@@ -560,11 +560,11 @@ fn convert(value: V, ty: ExprRef<'_>) -> V {
         ExprRef::Hcl { .. } => String::new(),
     };
     match (kind.as_str(), &value.kind) {
-        ("set", K::List(items) | K::Set(items)) => {
+        ("set", ValueKind::List(items) | ValueKind::Set(items)) => {
             let set = make_set(items, value.span);
-            V { computed: value.computed, ..set }
+            Value { computed: value.computed, ..set }
         }
-        ("list", K::Set(items)) => V { kind: K::List(items.clone()), ..value },
+        ("list", ValueKind::Set(items)) => Value { kind: ValueKind::List(items.clone()), ..value },
         _ => value,
     }
 }

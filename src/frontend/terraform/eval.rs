@@ -8,7 +8,7 @@
 
 use super::functions::{self, Budget};
 use super::syntax::{hcl_span, ExprRef};
-use super::value::{Entry, K, V};
+use super::value::{Entry, Value, ValueKind};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::Node;
 use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, FuncCall, TraversalOperator, UnaryOperator};
@@ -25,14 +25,14 @@ const MAX_DEPTH: u32 = 128;
 #[derive(Default)]
 pub struct Env<'a> {
     /// Each variable's value: the last var file that sets it, else its default, else unknown.
-    pub vars: HashMap<String, V>,
+    pub vars: HashMap<String, Value>,
     pub locals: HashMap<String, ExprRef<'a>>,
 }
 
 pub struct Evaluator<'a> {
     env: Env<'a>,
     /// None while a local is being evaluated: a cycle is unknown, not a stack overflow.
-    cache: RefCell<HashMap<String, Option<V>>>,
+    cache: RefCell<HashMap<String, Option<Value>>>,
     /// Shared with the evaluators of the module's child-module instances, as is `instances`:
     /// a module's calls spend its allowance, not fresh ones.
     budget: Rc<Budget>,
@@ -45,7 +45,7 @@ pub struct Evaluator<'a> {
     prefix: String,
     /// `module.NAME`: the outputs of the calls lowered so far (an object, or a map or list of
     /// them for a call with `for_each` or `count`).
-    modules: RefCell<HashMap<String, V>>,
+    modules: RefCell<HashMap<String, Value>>,
 }
 
 /// At most this many objects and nested blocks from one module's expansions.
@@ -55,27 +55,27 @@ const MAX_MODULE_INSTANCES: usize = 100_000;
 /// variables of `for` expressions. Inner bindings shadow outer ones.
 #[derive(Clone, Default)]
 pub struct Scope {
-    bindings: Vec<(String, V)>,
+    bindings: Vec<(String, Value)>,
 }
 
 impl Scope {
-    pub fn bind(&self, name: &str, value: V) -> Scope {
+    pub fn bind(&self, name: &str, value: Value) -> Scope {
         let mut bindings = self.bindings.clone();
         bindings.push((name.to_string(), value));
         Scope { bindings }
     }
 
-    fn get(&self, name: &str) -> Option<&V> {
+    fn get(&self, name: &str) -> Option<&Value> {
         self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 }
 
 /// An object with `key` and `value` attributes: `each`, or a dynamic block's iterator.
-pub fn key_value(key: V, value: V, span: Span) -> V {
+pub fn key_value(key: Value, value: Value, span: Span) -> Value {
     let mut m = BTreeMap::new();
     m.insert("key".to_string(), Entry::new(key.span, key));
     m.insert("value".to_string(), Entry::new(value.span, value));
-    V::computed(K::Map(Rc::new(m)), span)
+    Value::computed(ValueKind::Map(Rc::new(m)), span)
 }
 
 #[derive(Clone, Copy)]
@@ -118,7 +118,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Makes a call's outputs visible as `module.NAME`.
-    pub fn set_module(&self, name: &str, outputs: V) {
+    pub fn set_module(&self, name: &str, outputs: Value) {
         self.modules.borrow_mut().insert(name.to_string(), outputs);
     }
 
@@ -145,7 +145,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A variable's value, for searches that do not evaluate (the sources of a credential).
-    pub fn var(&self, name: &str) -> Option<&V> {
+    pub fn var(&self, name: &str) -> Option<&Value> {
         self.env.vars.get(name)
     }
 
@@ -154,7 +154,7 @@ impl<'a> Evaluator<'a> {
         self.env.locals.get(name).copied()
     }
 
-    pub fn eval(&self, e: ExprRef<'_>, scope: &Scope) -> V {
+    pub fn eval(&self, e: ExprRef<'_>, scope: &Scope) -> Value {
         match e {
             ExprRef::Hcl { expr, file, base } => self.hcl(expr, Loc { file, base }, scope),
             ExprRef::Json { node, file } => self.json(node, file, scope),
@@ -175,28 +175,28 @@ impl<'a> Evaluator<'a> {
         self.depth.set(self.depth.get() - 1);
     }
 
-    fn hcl(&self, e: &Expression, loc: Loc, scope: &Scope) -> V {
+    fn hcl(&self, e: &Expression, loc: Loc, scope: &Scope) -> Value {
         let span = loc.span(e.span());
         if !self.enter() {
-            return V::unknown(span);
+            return Value::unknown(span);
         }
         let v = self.hcl_inner(e, span, loc, scope);
         self.leave();
         v
     }
 
-    fn hcl_inner(&self, e: &Expression, span: Span, loc: Loc, scope: &Scope) -> V {
+    fn hcl_inner(&self, e: &Expression, span: Span, loc: Loc, scope: &Scope) -> Value {
         match e {
-            Expression::Null(_) => V::new(K::Null, span),
-            Expression::Bool(b) => V::new(K::Bool(*b.value()), span),
+            Expression::Null(_) => Value::new(ValueKind::Null, span),
+            Expression::Bool(b) => Value::new(ValueKind::Bool(*b.value()), span),
             Expression::Number(n) => match n.value().as_f64() {
-                Some(f) => V::new(K::Number(f), span),
-                None => V::unknown(span),
+                Some(f) => Value::new(ValueKind::Number(f), span),
+                None => Value::unknown(span),
             },
-            Expression::String(s) => V::string(s.value().clone(), span),
+            Expression::String(s) => Value::string(s.value().clone(), span),
             Expression::Array(items) => {
-                let items: Vec<V> = items.iter().map(|i| self.hcl(i, loc, scope)).collect();
-                V::new(K::List(Rc::new(items)), span)
+                let items: Vec<Value> = items.iter().map(|i| self.hcl(i, loc, scope)).collect();
+                Value::new(ValueKind::List(Rc::new(items)), span)
             }
             Expression::Object(object) => {
                 let mut map = BTreeMap::new();
@@ -204,17 +204,17 @@ impl<'a> Evaluator<'a> {
                     let (key, key_span, key_computed) = match k {
                         hcl_edit::expr::ObjectKey::Ident(i) => (i.as_str().to_string(), loc.span(k.span()), false),
                         hcl_edit::expr::ObjectKey::Expression(e) => match self.hcl(e, loc, scope) {
-                            key if key.is_error() => return V::error(span),
+                            key if key.is_error() => return Value::error(span),
                             key => match key.to_text() {
                                 Some(text) => (text, key.span, key.computed),
-                                None => return V::unknown(span),
+                                None => return Value::unknown(span),
                             },
                         },
                     };
                     let value = self.hcl(v.expr(), loc, scope);
                     map.insert(key, Entry { key: key_span, key_computed, value });
                 }
-                V::new(K::Map(Rc::new(map)), span)
+                Value::new(ValueKind::Map(Rc::new(map)), span)
             }
             Expression::StringTemplate(t) => self.template(t.iter(), span, loc, scope),
             Expression::HeredocTemplate(h) => {
@@ -229,7 +229,7 @@ impl<'a> Evaluator<'a> {
             Expression::Parenthesis(p) => self.hcl(p.inner(), loc, scope),
             Expression::Variable(v) => match scope.get(v.as_str()) {
                 Some(bound) => bound.clone(),
-                None => V::unknown(span),
+                None => Value::unknown(span),
             },
             Expression::Traversal(t) => {
                 let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
@@ -245,20 +245,20 @@ impl<'a> Evaluator<'a> {
             Expression::Conditional(c) => {
                 let cond = self.hcl(&c.cond_expr, loc, scope);
                 match cond.kind {
-                    K::Bool(true) => self.hcl(&c.true_expr, loc, scope),
-                    K::Bool(false) => self.hcl(&c.false_expr, loc, scope),
-                    K::Unknown | K::Ref { .. } => V::unknown(span),
-                    _ => V::error(span),
+                    ValueKind::Bool(true) => self.hcl(&c.true_expr, loc, scope),
+                    ValueKind::Bool(false) => self.hcl(&c.false_expr, loc, scope),
+                    ValueKind::Unknown | ValueKind::Ref { .. } => Value::unknown(span),
+                    _ => Value::error(span),
                 }
             }
             Expression::FuncCall(f) => self.call(f, span, loc, scope),
             Expression::UnaryOp(op) => {
                 let v = self.hcl(&op.expr, loc, scope);
                 match (op.operator.value(), &v.kind) {
-                    (UnaryOperator::Not, K::Bool(b)) => V::computed(K::Bool(!b), span),
-                    (UnaryOperator::Neg, K::Number(n)) => V::computed(K::Number(-n), span),
-                    (_, K::Unknown | K::Ref { .. }) => V::unknown(span),
-                    _ => V::error(span),
+                    (UnaryOperator::Not, ValueKind::Bool(b)) => Value::computed(ValueKind::Bool(!b), span),
+                    (UnaryOperator::Neg, ValueKind::Number(n)) => Value::computed(ValueKind::Number(-n), span),
+                    (_, ValueKind::Unknown | ValueKind::Ref { .. }) => Value::unknown(span),
+                    _ => Value::error(span),
                 }
             }
             Expression::BinaryOp(op) => {
@@ -277,7 +277,7 @@ impl<'a> Evaluator<'a> {
         ops: &'o [&'o TraversalOperator],
         span: Span,
         scope: &Scope,
-    ) -> (V, &'o [&'o TraversalOperator]) {
+    ) -> (Value, &'o [&'o TraversalOperator]) {
         if let Some(bound) = scope.get(name) {
             return (bound.clone(), ops);
         }
@@ -286,12 +286,12 @@ impl<'a> Evaluator<'a> {
             _ => None,
         };
         let reference = |address: String, rest: &'o [&'o TraversalOperator]| {
-            (V::computed(K::Ref { address, attr: false }, span), rest)
+            (Value::computed(ValueKind::Ref { address, attr: false }, span), rest)
         };
-        let unknown = (V::unknown(span), &ops[ops.len()..]);
+        let unknown = (Value::unknown(span), &ops[ops.len()..]);
         match name {
             "var" => match attr(0) {
-                Some(n) => (self.env.vars.get(n).cloned().unwrap_or_else(|| V::unknown(span)), &ops[1..]),
+                Some(n) => (self.env.vars.get(n).cloned().unwrap_or_else(|| Value::unknown(span)), &ops[1..]),
                 None => unknown,
             },
             "local" => match attr(0) {
@@ -320,71 +320,77 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn local(&self, name: &str, span: Span) -> V {
+    fn local(&self, name: &str, span: Span) -> Value {
         if let Some(state) = self.cache.borrow().get(name) {
-            return state.clone().unwrap_or_else(|| V::unknown(span));
+            return state.clone().unwrap_or_else(|| Value::unknown(span));
         }
         // An undeclared local may live in a file that failed to parse: unknown, not an error.
-        let Some(expr) = self.env.locals.get(name).copied() else { return V::unknown(span) };
+        let Some(expr) = self.env.locals.get(name).copied() else { return Value::unknown(span) };
         self.cache.borrow_mut().insert(name.to_string(), None);
         let v = self.eval(expr, &Scope::default());
-        let v = if v.nesting() > super::value::MAX_NESTING { V::unknown(v.span) } else { v };
+        let v = if v.nesting() > super::value::MAX_NESTING { Value::unknown(v.span) } else { v };
         self.cache.borrow_mut().insert(name.to_string(), Some(v.clone()));
         v
     }
 
-    fn step(&self, v: V, op: &TraversalOperator, span: Span, loc: Loc, scope: &Scope) -> V {
+    fn step(&self, v: Value, op: &TraversalOperator, span: Span, loc: Loc, scope: &Scope) -> Value {
         match op {
             TraversalOperator::GetAttr(a) => match &v.kind {
-                K::Map(m) => m.get(a.as_str()).map_or_else(|| V::error(span), |e| e.value.clone()),
-                K::Ref { address, .. } => V::computed(K::Ref { address: address.clone(), attr: true }, span),
-                K::Unknown => V::unknown(span),
-                _ => V::error(span),
+                ValueKind::Map(m) => m.get(a.as_str()).map_or_else(|| Value::error(span), |e| e.value.clone()),
+                ValueKind::Ref { address, .. } => {
+                    Value::computed(ValueKind::Ref { address: address.clone(), attr: true }, span)
+                }
+                ValueKind::Unknown => Value::unknown(span),
+                _ => Value::error(span),
             },
             TraversalOperator::Index(e) => {
                 let key = self.hcl(e, loc, scope);
                 index(v, &key, span)
             }
-            TraversalOperator::LegacyIndex(n) => index(v, &V::new(K::Number(*n.value() as f64), span), span),
+            TraversalOperator::LegacyIndex(n) => {
+                index(v, &Value::new(ValueKind::Number(*n.value() as f64), span), span)
+            }
             TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => match v.kind {
-                K::Error => V::error(span),
-                _ => V::unknown(span),
+                ValueKind::Error => Value::error(span),
+                _ => Value::unknown(span),
             },
         }
     }
 
-    fn call(&self, f: &FuncCall, span: Span, loc: Loc, scope: &Scope) -> V {
+    fn call(&self, f: &FuncCall, span: Span, loc: Loc, scope: &Scope) -> Value {
         if f.name.is_namespaced() {
-            return V::unknown(span);
+            return Value::unknown(span);
         }
-        let mut args: Vec<V> = f.args.iter().map(|a| self.hcl(a, loc, scope)).collect();
+        let mut args: Vec<Value> = f.args.iter().map(|a| self.hcl(a, loc, scope)).collect();
         if f.args.expand_final() {
-            let Some(last) = args.pop() else { return V::error(span) };
+            let Some(last) = args.pop() else { return Value::error(span) };
             match last.items() {
                 Some(items) => args.extend(items.iter().cloned()),
-                None if last.is_error() => return V::error(span),
-                None => return V::unknown(span),
+                None if last.is_error() => return Value::error(span),
+                None => return Value::unknown(span),
             }
         }
         functions::call(f.name.name.as_str(), args, span, &self.budget)
     }
 
-    fn for_expr(&self, f: &ForExpr, span: Span, loc: Loc, scope: &Scope) -> V {
+    fn for_expr(&self, f: &ForExpr, span: Span, loc: Loc, scope: &Scope) -> Value {
         if f.grouping {
-            return V::unknown(span);
+            return Value::unknown(span);
         }
         let collection = self.hcl(&f.intro.collection_expr, loc, scope);
-        let pairs: Vec<(V, V)> = match &collection.kind {
-            K::List(items) => {
-                items.iter().enumerate().map(|(i, v)| (V::computed(K::Number(i as f64), span), v.clone())).collect()
-            }
-            K::Set(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
-            K::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
-            K::Unknown | K::Ref { .. } => return V::unknown(span),
-            _ => return V::error(span),
+        let pairs: Vec<(Value, Value)> = match &collection.kind {
+            ValueKind::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::computed(ValueKind::Number(i as f64), span), v.clone()))
+                .collect(),
+            ValueKind::Set(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
+            ValueKind::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
+            ValueKind::Unknown | ValueKind::Ref { .. } => return Value::unknown(span),
+            _ => return Value::error(span),
         };
         if !self.budget.spend(pairs.len() as u64) {
-            return V::unknown(span);
+            return Value::unknown(span);
         }
         let value_var = f.intro.value_var.as_str();
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
@@ -397,10 +403,10 @@ impl<'a> Evaluator<'a> {
             }
             if let Some(cond) = &f.cond {
                 match self.hcl(&cond.expr, loc, &inner).kind {
-                    K::Bool(true) => {}
-                    K::Bool(false) => continue,
-                    K::Unknown | K::Ref { .. } => return V::unknown(span),
-                    _ => return V::error(span),
+                    ValueKind::Bool(true) => {}
+                    ValueKind::Bool(false) => continue,
+                    ValueKind::Unknown | ValueKind::Ref { .. } => return Value::unknown(span),
+                    _ => return Value::error(span),
                 }
             }
             let value = self.hcl(&f.value_expr, loc, &inner);
@@ -408,24 +414,24 @@ impl<'a> Evaluator<'a> {
                 Some(key_expr) => {
                     let key = self.hcl(key_expr, loc, &inner);
                     let Some(text) = key.to_text() else {
-                        return if key.is_error() { V::error(span) } else { V::unknown(span) };
+                        return if key.is_error() { Value::error(span) } else { Value::unknown(span) };
                     };
                     // Without `...`, a repeated key is an error in Terraform.
                     let entry = Entry { key: key.span, key_computed: key.computed, value };
                     if map.insert(text, entry).is_some() {
-                        return V::error(span);
+                        return Value::error(span);
                     }
                 }
                 None => list.push(value),
             }
         }
         match f.key_expr {
-            Some(_) => V::computed(K::Map(Rc::new(map)), span),
-            None => V::computed(K::List(Rc::new(list)), span),
+            Some(_) => Value::computed(ValueKind::Map(Rc::new(map)), span),
+            None => Value::computed(ValueKind::List(Rc::new(list)), span),
         }
     }
 
-    fn template<'t>(&self, elements: impl Iterator<Item = &'t Element>, span: Span, loc: Loc, scope: &Scope) -> V {
+    fn template<'t>(&self, elements: impl Iterator<Item = &'t Element>, span: Span, loc: Loc, scope: &Scope) -> Value {
         let elements: Vec<&Element> = elements.collect();
         // "${x}" alone is x itself, unconverted, as in Terraform.
         if let [Element::Interpolation(i)] = elements.as_slice() {
@@ -441,24 +447,26 @@ impl<'a> Evaluator<'a> {
                     let v = self.hcl(&i.expr, loc, scope);
                     match v.to_text() {
                         Some(text) => out.push_str(&text),
-                        None if matches!(v.kind, K::Unknown | K::Ref { .. }) => return V::unknown(span),
-                        None => return V::error(span),
+                        None if matches!(v.kind, ValueKind::Unknown | ValueKind::Ref { .. }) => {
+                            return Value::unknown(span)
+                        }
+                        None => return Value::error(span),
                     }
                 }
-                Element::Directive(_) => return V::unknown(span),
+                Element::Directive(_) => return Value::unknown(span),
             }
             if out.len() > functions::MAX_STRING {
-                return V::unknown(span);
+                return Value::unknown(span);
             }
         }
-        V { kind: K::Str(out), span, computed }
+        Value { kind: ValueKind::Str(out), span, computed }
     }
 
     /// Terraform JSON: strings are templates, everything else is literal.
-    fn json(&self, node: &Node, file: FileId, scope: &Scope) -> V {
+    fn json(&self, node: &Node, file: FileId, scope: &Scope) -> Value {
         let span = Span::new(file, node.start(), node.end());
         if !self.enter() {
-            return V::unknown(span);
+            return Value::unknown(span);
         }
         let v = match node {
             Node::Scalar(s) if s.quoted => {
@@ -466,15 +474,15 @@ impl<'a> Evaluator<'a> {
                     match hcl_edit::parser::parse_template(&s.text) {
                         // Offsets inside the string are exact unless escapes precede them.
                         Ok(t) => self.template(t.iter(), span, Loc { file, base: node.start() + 1 }, scope),
-                        Err(_) => V::error(span),
+                        Err(_) => Value::error(span),
                     }
                 } else {
-                    V::string(s.text.clone(), span)
+                    Value::string(s.text.clone(), span)
                 }
             }
             Node::Scalar(_) => json_scalar(node, span),
             Node::Seq { items, .. } => {
-                V::new(K::List(Rc::new(items.iter().map(|i| self.json(i, file, scope)).collect())), span)
+                Value::new(ValueKind::List(Rc::new(items.iter().map(|i| self.json(i, file, scope)).collect())), span)
             }
             Node::Map { entries, .. } => {
                 let mut map = BTreeMap::new();
@@ -483,7 +491,7 @@ impl<'a> Evaluator<'a> {
                     let value = self.json(v, file, scope);
                     map.insert(key.to_string(), Entry::new(Span::new(file, k.start(), k.end()), value));
                 }
-                V::new(K::Map(Rc::new(map)), span)
+                Value::new(ValueKind::Map(Rc::new(map)), span)
             }
         };
         self.leave();
@@ -492,12 +500,14 @@ impl<'a> Evaluator<'a> {
 }
 
 /// A JSON value as data (tfvars.json, plan values): strings are never templates.
-pub fn json_data(node: &Node, file: FileId) -> V {
+pub fn json_data(node: &Node, file: FileId) -> Value {
     let span = Span::new(file, node.start(), node.end());
     match node {
-        Node::Scalar(s) if s.quoted => V::string(s.text.clone(), span),
+        Node::Scalar(s) if s.quoted => Value::string(s.text.clone(), span),
         Node::Scalar(_) => json_scalar(node, span),
-        Node::Seq { items, .. } => V::new(K::List(Rc::new(items.iter().map(|i| json_data(i, file)).collect())), span),
+        Node::Seq { items, .. } => {
+            Value::new(ValueKind::List(Rc::new(items.iter().map(|i| json_data(i, file)).collect())), span)
+        }
         Node::Map { entries, .. } => {
             let map = entries
                 .iter()
@@ -506,87 +516,93 @@ pub fn json_data(node: &Node, file: FileId) -> V {
                     Some((key, Entry::new(Span::new(file, k.start(), k.end()), json_data(v, file))))
                 })
                 .collect();
-            V::new(K::Map(Rc::new(map)), span)
+            Value::new(ValueKind::Map(Rc::new(map)), span)
         }
     }
 }
 
-fn json_scalar(node: &Node, span: Span) -> V {
+fn json_scalar(node: &Node, span: Span) -> Value {
     if node.is_null() {
-        return V::new(K::Null, span);
+        return Value::new(ValueKind::Null, span);
     }
     if let Some(b) = node.as_bool() {
-        return V::new(K::Bool(b), span);
+        return Value::new(ValueKind::Bool(b), span);
     }
     match node.as_str().and_then(|s| s.parse::<f64>().ok()) {
-        Some(n) if n.is_finite() => V::new(K::Number(n), span),
-        _ => V::error(span),
+        Some(n) if n.is_finite() => Value::new(ValueKind::Number(n), span),
+        _ => Value::error(span),
     }
 }
 
-fn index(v: V, key: &V, span: Span) -> V {
+fn index(v: Value, key: &Value, span: Span) -> Value {
     match (&key.kind, &v.kind) {
-        (K::Error, _) | (_, K::Error) => V::error(span),
-        (K::Unknown | K::Ref { .. }, _) | (_, K::Unknown) => V::unknown(span),
-        (K::Str(k), K::Ref { address, attr: false }) => {
+        (ValueKind::Error, _) | (_, ValueKind::Error) => Value::error(span),
+        (ValueKind::Unknown | ValueKind::Ref { .. }, _) | (_, ValueKind::Unknown) => Value::unknown(span),
+        (ValueKind::Str(k), ValueKind::Ref { address, attr: false }) => {
             let address = format!("{address}[\"{}\"]", k.replace('\\', "\\\\").replace('"', "\\\""));
-            V::computed(K::Ref { address, attr: false }, span)
+            Value::computed(ValueKind::Ref { address, attr: false }, span)
         }
-        (K::Number(n), K::Ref { address, attr: false }) if n.fract() == 0.0 && *n >= 0.0 => {
-            V::computed(K::Ref { address: format!("{address}[{}]", *n as u64), attr: false }, span)
+        (ValueKind::Number(n), ValueKind::Ref { address, attr: false }) if n.fract() == 0.0 && *n >= 0.0 => {
+            Value::computed(ValueKind::Ref { address: format!("{address}[{}]", *n as u64), attr: false }, span)
         }
-        (_, K::Ref { .. }) => V::unknown(span),
-        (K::Number(n), K::List(items)) if n.fract() == 0.0 && *n >= 0.0 => {
-            items.get(*n as usize).cloned().unwrap_or_else(|| V::error(span))
+        (_, ValueKind::Ref { .. }) => Value::unknown(span),
+        (ValueKind::Number(n), ValueKind::List(items)) if n.fract() == 0.0 && *n >= 0.0 => {
+            items.get(*n as usize).cloned().unwrap_or_else(|| Value::error(span))
         }
-        (_, K::Map(m)) => match key.to_text() {
-            Some(k) => m.get(&k).map_or_else(|| V::error(span), |e| e.value.clone()),
-            None => V::error(span),
+        (_, ValueKind::Map(m)) => match key.to_text() {
+            Some(k) => m.get(&k).map_or_else(|| Value::error(span), |e| e.value.clone()),
+            None => Value::error(span),
         },
-        _ => V::error(span),
+        _ => Value::error(span),
     }
 }
 
-fn binary(op: BinaryOperator, lhs: &V, rhs: &V, span: Span) -> V {
+fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value, span: Span) -> Value {
     use BinaryOperator as B;
     if lhs.is_error() || rhs.is_error() {
-        return V::error(span);
+        return Value::error(span);
     }
     match op {
         B::Eq | B::NotEq => match functions::equal(lhs, rhs) {
-            Some(same) => V::computed(K::Bool(same == (op == B::Eq)), span),
-            None => V::unknown(span),
+            Some(same) => Value::computed(ValueKind::Bool(same == (op == B::Eq)), span),
+            None => Value::unknown(span),
         },
         B::And | B::Or => match (&lhs.kind, &rhs.kind) {
-            (K::Bool(a), K::Bool(b)) => V::computed(K::Bool(if op == B::And { *a && *b } else { *a || *b }), span),
+            (ValueKind::Bool(a), ValueKind::Bool(b)) => {
+                Value::computed(ValueKind::Bool(if op == B::And { *a && *b } else { *a || *b }), span)
+            }
             // `false && unknown` is false, `true || unknown` is true.
-            (K::Bool(false), _) | (_, K::Bool(false)) if op == B::And => V::computed(K::Bool(false), span),
-            (K::Bool(true), _) | (_, K::Bool(true)) if op == B::Or => V::computed(K::Bool(true), span),
-            _ if lhs.is_unknown() || rhs.is_unknown() => V::unknown(span),
-            _ => V::error(span),
+            (ValueKind::Bool(false), _) | (_, ValueKind::Bool(false)) if op == B::And => {
+                Value::computed(ValueKind::Bool(false), span)
+            }
+            (ValueKind::Bool(true), _) | (_, ValueKind::Bool(true)) if op == B::Or => {
+                Value::computed(ValueKind::Bool(true), span)
+            }
+            _ if lhs.is_unknown() || rhs.is_unknown() => Value::unknown(span),
+            _ => Value::error(span),
         },
         _ => {
-            let number = |v: &V| match &v.kind {
-                K::Number(n) => Some(*n),
-                K::Str(s) => s.trim().parse::<f64>().ok(),
+            let number = |v: &Value| match &v.kind {
+                ValueKind::Number(n) => Some(*n),
+                ValueKind::Str(s) => s.trim().parse::<f64>().ok(),
                 _ => None,
             };
             let (Some(a), Some(b)) = (number(lhs), number(rhs)) else {
-                return if lhs.is_unknown() || rhs.is_unknown() { V::unknown(span) } else { V::error(span) };
+                return if lhs.is_unknown() || rhs.is_unknown() { Value::unknown(span) } else { Value::error(span) };
             };
             let kind = match op {
-                B::Plus => K::Number(a + b),
-                B::Minus => K::Number(a - b),
-                B::Mul => K::Number(a * b),
-                B::Div if b != 0.0 => K::Number(a / b),
-                B::Mod if b != 0.0 => K::Number(a % b),
-                B::Less => K::Bool(a < b),
-                B::LessEq => K::Bool(a <= b),
-                B::Greater => K::Bool(a > b),
-                B::GreaterEq => K::Bool(a >= b),
-                _ => return V::error(span),
+                B::Plus => ValueKind::Number(a + b),
+                B::Minus => ValueKind::Number(a - b),
+                B::Mul => ValueKind::Number(a * b),
+                B::Div if b != 0.0 => ValueKind::Number(a / b),
+                B::Mod if b != 0.0 => ValueKind::Number(a % b),
+                B::Less => ValueKind::Bool(a < b),
+                B::LessEq => ValueKind::Bool(a <= b),
+                B::Greater => ValueKind::Bool(a > b),
+                B::GreaterEq => ValueKind::Bool(a >= b),
+                _ => return Value::error(span),
             };
-            V::computed(kind, span)
+            Value::computed(kind, span)
         }
     }
 }

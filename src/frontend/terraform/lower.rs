@@ -8,7 +8,7 @@ use super::eval::{key_value, Evaluator, Scope};
 use super::exposure;
 use super::secrets;
 use super::syntax::{AttrRef, BlockRef, BodyRef, ExprRef};
-use super::value::{K, V};
+use super::value::{Value, ValueKind};
 use crate::frontend::credentials;
 use crate::frontend::manifest::looks_like_kestra_id;
 use crate::model::*;
@@ -80,32 +80,32 @@ struct Lowering<'e, 'a> {
 }
 
 /// A value as a string field: strings, and numbers and bools converted as Terraform does.
-fn text_val(v: &V) -> Val<String> {
+fn text_val(v: &Value) -> Val<String> {
     match &v.kind {
-        K::Null => Val::Null,
+        ValueKind::Null => Val::Null,
         _ => v.to_text().map_or(Val::Unknown, Val::Known),
     }
 }
 
 /// A value as a bool field; Terraform converts the strings "true" and "false".
-fn flag_val(v: &V) -> Val<bool> {
+fn flag_val(v: &Value) -> Val<bool> {
     match &v.kind {
-        K::Bool(b) => Val::Known(*b),
-        K::Str(s) if s == "true" => Val::Known(true),
-        K::Str(s) if s == "false" => Val::Known(false),
-        K::Null => Val::Null,
+        ValueKind::Bool(b) => Val::Known(*b),
+        ValueKind::Str(s) if s == "true" => Val::Known(true),
+        ValueKind::Str(s) if s == "false" => Val::Known(false),
+        ValueKind::Null => Val::Null,
         _ => Val::Unknown,
     }
 }
 
 /// What a value names: a resource address, a data source (managed elsewhere), a Kestra
 /// id, or a name to look up.
-fn target(v: &V) -> Target {
+fn target(v: &Value) -> Target {
     match &v.kind {
-        K::Ref { address, .. } if address.starts_with("data.") => Target::External(address.clone()),
-        K::Ref { address, .. } => Target::Address(address.clone()),
-        K::Str(s) if looks_like_kestra_id(s) => Target::External(s.clone()),
-        K::Str(s) => Target::Name(s.clone()),
+        ValueKind::Ref { address, .. } if address.starts_with("data.") => Target::External(address.clone()),
+        ValueKind::Ref { address, .. } => Target::Address(address.clone()),
+        ValueKind::Str(s) if looks_like_kestra_id(s) => Target::External(s.clone()),
+        ValueKind::Str(s) => Target::Name(s.clone()),
         _ => Target::Unknown,
     }
 }
@@ -125,11 +125,11 @@ fn iterator_name<'b>(block: &BlockRef<'b>, label: &'b str) -> String {
 }
 
 impl<'a> Lowering<'_, 'a> {
-    fn eval(&self, attr: &AttrRef<'_>, scope: &Scope) -> V {
+    fn eval(&self, attr: &AttrRef<'_>, scope: &Scope) -> Value {
         self.ev.eval(attr.value, scope)
     }
 
-    fn field<T>(&mut self, v: &V, key: Span, val: Val<T>) -> Field<T> {
+    fn field<T>(&mut self, v: &Value, key: Span, val: Val<T>) -> Field<T> {
         if v.computed && !v.is_opaque() {
             self.model.computed.push(v.span);
         }
@@ -148,7 +148,7 @@ impl<'a> Lowering<'_, 'a> {
         Some(self.field(&v, attr.key_span, flag_val(&v)))
     }
 
-    fn reference(&mut self, v: &V) -> Reference {
+    fn reference(&mut self, v: &Value) -> Reference {
         if v.computed && !v.is_opaque() {
             self.model.computed.push(v.span);
         }
@@ -173,9 +173,9 @@ impl<'a> Lowering<'_, 'a> {
         let single = || vec![Instance { key: InstanceKey::None, scope: Scope::default() }];
         if let Some(attr) = block.body.attr("for_each") {
             let v = self.eval(&attr, &scope);
-            let pairs: Vec<(V, V)> = match &v.kind {
-                K::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
-                K::Set(items) if items.iter().all(|i| matches!(i.kind, K::Str(_))) => {
+            let pairs: Vec<(Value, Value)> = match &v.kind {
+                ValueKind::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
+                ValueKind::Set(items) if items.iter().all(|i| matches!(i.kind, ValueKind::Str(_))) => {
                     items.iter().map(|i| (i.clone(), i.clone())).collect()
                 }
                 _ => return single(),
@@ -194,7 +194,7 @@ impl<'a> Lowering<'_, 'a> {
         if let Some(attr) = block.body.attr("count") {
             let v = self.eval(&attr, &scope);
             return match v.kind {
-                K::Number(n)
+                ValueKind::Number(n)
                     if n.fract() == 0.0
                         && n >= 0.0
                         && n as usize <= MAX_INSTANCES
@@ -202,10 +202,10 @@ impl<'a> Lowering<'_, 'a> {
                 {
                     (0..n as usize)
                         .map(|i| {
-                            let index = V::computed(K::Number(i as f64), v.span);
+                            let index = Value::computed(ValueKind::Number(i as f64), v.span);
                             let mut m = std::collections::BTreeMap::new();
                             m.insert("index".to_string(), super::value::Entry::new(v.span, index));
-                            let scope = scope.bind("count", V::computed(K::Map(Rc::new(m)), v.span));
+                            let scope = scope.bind("count", Value::computed(ValueKind::Map(Rc::new(m)), v.span));
                             Instance { key: InstanceKey::Index(i), scope }
                         })
                         .collect()
@@ -237,14 +237,14 @@ impl<'a> Lowering<'_, 'a> {
                 continue;
             };
             let collection = self.eval(&for_each, scope);
-            let pairs: Vec<(V, V)> = match &collection.kind {
-                K::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
-                K::List(items) => items
+            let pairs: Vec<(Value, Value)> = match &collection.kind {
+                ValueKind::Map(m) => m.iter().map(|(k, e)| (e.key_value(k), e.value.clone())).collect(),
+                ValueKind::List(items) => items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| (V::computed(K::Number(i as f64), collection.span), v.clone()))
+                    .map(|(i, v)| (Value::computed(ValueKind::Number(i as f64), collection.span), v.clone()))
                     .collect(),
-                K::Set(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
+                ValueKind::Set(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
                 _ => {
                     *known = false;
                     continue;
@@ -273,8 +273,8 @@ impl<'a> Lowering<'_, 'a> {
         };
         let tenant_source = match attr_of(body, schema::TENANT.terraform) {
             Some(attr) => match self.eval(&attr, scope).kind {
-                K::Str(t) => TenantSource::Literal(t),
-                K::Null => provider(),
+                ValueKind::Str(t) => TenantSource::Literal(t),
+                ValueKind::Null => provider(),
                 _ => TenantSource::Unknown,
             },
             None => provider(),
@@ -432,7 +432,7 @@ impl<'a> Lowering<'_, 'a> {
             match v.items() {
                 // In Terraform JSON, objects in this list are the `groups {}` blocks above.
                 Some(items) => {
-                    for item in items.iter().filter(|i| !matches!(i.kind, K::Map(_))) {
+                    for item in items.iter().filter(|i| !matches!(i.kind, ValueKind::Map(_))) {
                         refs.push(self.reference(item));
                     }
                 }

@@ -17,7 +17,7 @@
 
 use super::eval::Evaluator;
 use super::syntax::{hcl_span, BodyRef, ExprRef};
-use super::value::K;
+use super::value::ValueKind;
 use crate::frontend::credentials::{credential_key, KeyClass};
 use crate::model::FileModel;
 use crate::source::{FileId, Span};
@@ -235,10 +235,10 @@ impl Walk<'_, '_, '_> {
             }
             "var" => {
                 let Some(v) = self.ev.var(name) else { return };
-                if matches!(v.kind, K::Unknown) {
+                if matches!(v.kind, ValueKind::Unknown) {
                     return;
                 }
-                let quoted = matches!(&v.kind, K::Str(s) if !v.computed && v.span.len() == s.len() + 2);
+                let quoted = matches!(&v.kind, ValueKind::Str(s) if !v.computed && v.span.len() == s.len() + 2);
                 self.mark_unquoted(v.span.file, v.span.start, v.span.end, quoted);
             }
             _ => {}
