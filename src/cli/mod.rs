@@ -3,6 +3,7 @@
 
 mod access;
 mod access_diff;
+mod command_word;
 mod tools;
 
 use crate::config::Config;
@@ -186,7 +187,11 @@ fn with_default_command(mut args: Vec<String>) -> Vec<String> {
 }
 
 pub fn main() -> i32 {
-    let args = with_default_command(std::env::args().collect());
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(status) = command_word::reject_unknown(&args) {
+        return status;
+    }
+    let args = with_default_command(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
