@@ -1,5 +1,6 @@
-//! What a newcomer meets first: a mistyped subcommand is an error with a "did you mean",
-//! never a path that does not exist.
+//! What a newcomer meets first: a mistyped subcommand is an error with a "did you mean"
+//! (never a path that does not exist), and `iamlint man` has a page for each subcommand
+//! with EXIT STATUS, ENVIRONMENT and FILES.
 
 mod common;
 use common::*;
@@ -44,4 +45,90 @@ fn a_path_is_still_checked_whatever_it_looks_like() {
     // Subcommands and flags are untouched.
     assert_eq!(iamlint(dir.path(), &["rules"]).status.code(), Some(0));
     assert!(stdout(&iamlint(dir.path(), &["--version"])).starts_with("iamlint "));
+}
+
+/// Every subcommand that `iamlint --help` lists.
+fn subcommands() -> Vec<String> {
+    let help = stdout(&iamlint(repo_root(), &["--help"]));
+    let commands = &help[help.find("Commands:").expect("help lists commands")..];
+    commands
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .filter(|c| c != "help")
+        .collect()
+}
+
+#[test]
+fn man_writes_one_page_per_subcommand_with_the_usual_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = iamlint(repo_root(), &["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let commands = subcommands();
+    assert!(commands.len() >= 7 && commands.contains(&"check".to_string()), "{commands:?}");
+    let mut expected: Vec<String> = commands.iter().map(|c| format!("iamlint-{c}.1")).collect();
+    expected.push("iamlint.1".into());
+    expected.sort();
+    let mut written: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, expected);
+    assert_eq!(stdout(&out).lines().count(), expected.len(), "the written paths are printed");
+
+    for name in &expected {
+        let page = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        let title = name.trim_end_matches(".1");
+        assert!(page.contains(&format!(".TH {title} 1 ")), "{name}: {}", &page[..200.min(page.len())]);
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "\"EXIT STATUS\"", "ENVIRONMENT", "\"SEE ALSO\""] {
+            assert!(page.contains(&format!("\n.SH {section}\n")), "{name} lacks {section}");
+        }
+        assert!(page.contains("\\fBNO_COLOR\\fR"), "{name}");
+        // A page and `iamlint man SUBCOMMAND` are the same text.
+        let command = title.strip_prefix("iamlint-");
+        let printed = stdout(&iamlint(repo_root(), &["man"].into_iter().chain(command).collect::<Vec<_>>()));
+        assert_eq!(printed, page, "{name}");
+    }
+    let check = std::fs::read_to_string(dir.path().join("iamlint-check.1")).unwrap();
+    assert!(check.contains("\\fBiamlint check\\fR"), "synopsis names the subcommand");
+    assert!(check.contains("\n.SH FILES\n") && check.contains("\\fB\\&.iamlint.yaml\\fR"), "{check}");
+    for status in ["\\fB0\\fR", "\\fB1\\fR", "\\fB2\\fR"] {
+        assert!(check.contains(status), "check's EXIT STATUS lacks {status}");
+    }
+    let top = std::fs::read_to_string(dir.path().join("iamlint.1")).unwrap();
+    assert!(top.contains("iamlint\\-check(1)"), "iamlint(1) refers to the subcommand pages");
+}
+
+#[test]
+fn man_for_an_unknown_subcommand_is_an_error() {
+    let out = iamlint(repo_root(), &["man", "chek"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean `check`?"), "{}", stderr(&out));
+}
+
+/// The ENVIRONMENT section names every variable the sources read, so that a new one
+/// cannot go undocumented.
+#[test]
+fn man_documents_every_environment_variable_read() {
+    let page = stdout(&iamlint(repo_root(), &["man", "check"]));
+    let environment = &page[page.find(".SH ENVIRONMENT").unwrap()..];
+    let environment = &environment[..environment[1..].find("\n.SH ").unwrap()];
+    let read = regex::Regex::new(r#"(?:var_os|var|env)\s*(?:\(|=)\s*"([A-Z][A-Z0-9_]+)""#).unwrap();
+    let mut names = Vec::new();
+    let mut stack = vec![repo_root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                names.extend(read.captures_iter(&text).map(|c| c[1].to_string()));
+            }
+        }
+    }
+    assert!(names.iter().any(|n| n == "NO_COLOR"), "the scan finds the reads: {names:?}");
+    for name in names {
+        assert!(environment.contains(&name), "ENVIRONMENT does not mention {name}:\n{environment}");
+    }
 }

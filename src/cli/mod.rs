@@ -4,6 +4,7 @@
 mod access;
 mod access_diff;
 mod command_word;
+mod man;
 mod tools;
 
 use crate::config::Config;
@@ -47,8 +48,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print a manual page (roff): iamlint's, a subcommand's, or every page into a folder
+    Man(man::ManArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -204,7 +205,7 @@ pub fn main() -> i32 {
         Command::Rules(args) => tools::rules(args),
         Command::Config(args) => tools::config(args),
         Command::Completions { shell } => tools::completions(shell),
-        Command::Man => tools::man(),
+        Command::Man(args) => man::run(args),
         Command::Explain { rule, rules } => match install_policies(&rules).map(|()| rules::find(&rule)) {
             Err(status) => status,
             Ok(Some(entry)) => {

@@ -1,5 +1,5 @@
-//! The commands around linting: the rule list, the configuration and its schema, shell
-//! completions and the manual page (both generated from the clap definitions).
+//! The commands around linting: the rule list, the configuration and its schema, and shell
+//! completions (generated from the clap definitions; the manual pages are in `man.rs`).
 
 use super::{fail, fix_word, install_policies, print, rules_table, Cli};
 use crate::config::Config;
@@ -120,15 +120,6 @@ pub fn config(args: ConfigArgs) -> i32 {
 pub fn completions(shell: clap_complete::Shell) -> i32 {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "iamlint", &mut out);
-    print(&String::from_utf8_lossy(&out));
-    0
-}
-
-pub fn man() -> i32 {
-    let mut out = Vec::new();
-    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
-        return fail(&format!("cannot render the manual page: {e}"));
-    }
     print(&String::from_utf8_lossy(&out));
     0
 }
