@@ -132,3 +132,25 @@ fn man_documents_every_environment_variable_read() {
         assert!(environment.contains(&name), "ENVIRONMENT does not mention {name}:\n{environment}");
     }
 }
+
+/// The README is the first screen and links the reference pages: every relative link of
+/// the README and of docs/ leads to a file that exists.
+#[test]
+fn readme_and_docs_links_resolve() {
+    let link = regex::Regex::new(r"\]\(([^)#\s]+)(?:#[^)]*)?\)").unwrap();
+    let mut pages = vec![repo_root().join("README.md")];
+    pages.extend(std::fs::read_dir(repo_root().join("docs")).unwrap().map(|e| e.unwrap().path()));
+    let mut checked = 0;
+    for page in pages.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+        let text = std::fs::read_to_string(page).unwrap();
+        for c in link.captures_iter(&text) {
+            let target = &c[1];
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            assert!(page.parent().unwrap().join(target).exists(), "{}: broken link {target}", page.display());
+        }
+    }
+    assert!(checked >= 10, "only {checked} links checked");
+}

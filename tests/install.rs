@@ -51,6 +51,31 @@ fn every_install_route_names_the_crates_version() {
     let gitlab = yaml_file("ci/gitlab/iamlint.gitlab-ci.yml");
     let pinned = gitlab.get("iamlint").and_then(|j| j.get("variables")).and_then(|v| v.get("IAMLINT_VERSION"));
     assert_eq!(pinned.and_then(Node::as_str), Some(VERSION), "the GitLab template installs another version");
+
+    // The versions users copy from the documentation.
+    for (page, lines) in [
+        (
+            "README.md",
+            vec![
+                format!("rev: v{VERSION}"),
+                format!("iamlint/iamlint@v{VERSION}"),
+                format!("iamlint/v{VERSION}/ci/gitlab/"),
+            ],
+        ),
+        (
+            "docs/install.md",
+            vec![
+                format!("rev: v{VERSION}"),
+                format!("iamlint/iamlint@v{VERSION}"),
+                format!("iamlint/v{VERSION}/ci/gitlab/"),
+            ],
+        ),
+    ] {
+        let text = std::fs::read_to_string(repo_root().join(page)).unwrap();
+        for line in lines {
+            assert!(text.contains(&line), "{page} does not show `{line}`");
+        }
+    }
 }
 
 #[test]

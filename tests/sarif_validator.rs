@@ -1,6 +1,6 @@
 //! iamlint's SARIF is checked by Microsoft's SARIF validator (npm `@microsoft/sarif-multitool`,
 //! installed by `.ci/run`), with its SARIF rules and its GitHub code-scanning rules (`Gh`).
-//! The bar is zero errors and zero warnings; the validator's notes are listed in README.
+//! The bar is zero errors and zero warnings; the validator's notes are listed in docs/formats.md.
 //! Under CI (`CI=true`) a missing validator fails the test; locally it is skipped loudly.
 
 mod common;
