@@ -1,8 +1,10 @@
-//! The command line (README, Command line). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
+//! The command line (docs/cli.md). Exit status: 0 nothing at or above `--fail-on`, 1 findings,
 //! 2 iamlint could not do its job.
 
 mod access;
 mod access_diff;
+mod command_word;
+mod man;
 mod tools;
 
 use clap::builder::RangedU64ValueParser;
@@ -48,8 +50,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print a manual page (roff): iamlint's, a subcommand's, or every page into a folder
+    Man(man::ManArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -184,7 +186,11 @@ fn with_default_command(mut args: Vec<String>) -> Vec<String> {
 }
 
 pub fn main() -> i32 {
-    let args = with_default_command(std::env::args().collect());
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(status) = command_word::reject_unknown(&args) {
+        return status;
+    }
+    let args = with_default_command(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -203,7 +209,7 @@ pub fn main() -> i32 {
         Command::Rules(args) => tools::rules(args),
         Command::Config(args) => tools::config(args),
         Command::Completions { shell } => tools::completions(shell),
-        Command::Man => tools::man(),
+        Command::Man(args) => man::run(args),
         Command::Explain { rule, rules } => match load_catalogue(&rules) {
             Err(status) => status,
             Ok(catalogue) => match catalogue.find(&rule) {

@@ -1,5 +1,5 @@
-//! The commands around linting: the rule list, the configuration and its schema, shell
-//! completions and the manual page (both generated from the clap definitions).
+//! The commands around linting: the rule list, the configuration and its schema, and shell
+//! completions (generated from the clap definitions; the manual pages are in `man.rs`).
 
 use super::{fail, fix_word, load_catalogue, print, printed, rules_table, Cli};
 use clap::CommandFactory;
@@ -123,13 +123,5 @@ pub fn config(args: ConfigArgs) -> i32 {
 pub fn completions(shell: clap_complete::Shell) -> i32 {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "iamlint", &mut out);
-    printed(print(&String::from_utf8_lossy(&out)))
-}
-
-pub fn man() -> i32 {
-    let mut out = Vec::new();
-    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
-        return fail(&format!("cannot render the manual page: {e}"));
-    }
     printed(print(&String::from_utf8_lossy(&out)))
 }

@@ -1,4 +1,4 @@
-//! YAML and JSON manifests (README, Inputs): a mapping with at least one of the section keys.
+//! YAML and JSON manifests (docs/inputs.md): a mapping with at least one of the section keys.
 //! Anything else is not ours and is skipped without a word.
 
 use crate::finding::{Edit, Fix};

@@ -1,4 +1,4 @@
-//! Inline suppressions (README, Suppressions): `# iamlint-ignore: CODE[, CODE] -- reason` on the line
+//! Inline suppressions (docs/suppressions.md): `# iamlint-ignore: CODE[, CODE] -- reason` on the line
 //! above an object or field, or at the end of its line, and `# iamlint-ignore-file: CODE`.
 //! A suppression on an object's first line covers the whole object (its `Origin.extent`);
 //! on any other line, the findings that start on that line. Every suppression that

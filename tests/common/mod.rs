@@ -1,8 +1,54 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::Path;
+pub mod sarif;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// `found`, or, when a tool a test drives is missing (`None`), a test failure under CI
+/// (`CI=true`), where `.ci/run` installs every such tool, and elsewhere a loud message,
+/// the caller then skipping the test.
+pub fn require<T>(found: Option<T>, message: &str) -> Option<T> {
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{message}");
+        }
+        // Straight to stderr: the test harness captures eprintln! of passing tests.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "\n!!!!! SKIPPED: {message} !!!!!\n");
+    }
+    found
+}
+
+/// The folder holding the wheel of this version (`iamlint-VERSION-*.whl`) and the build
+/// backend of the pre-commit package, for pip's `--find-links`: `$IAMLINT_WHEELS`, else
+/// `.ci/wheels`, where `.ci/run` builds and downloads them.
+pub fn wheels() -> Option<PathBuf> {
+    let dir = std::env::var_os("IAMLINT_WHEELS").map(PathBuf::from).unwrap_or_else(|| repo_root().join(".ci/wheels"));
+    let prefix = format!("iamlint-{}-", env!("CARGO_PKG_VERSION"));
+    let entries = std::fs::read_dir(&dir).ok()?;
+    let has_wheel = entries
+        .flatten()
+        .any(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".whl")));
+    has_wheel.then_some(dir)
+}
+
+pub fn require_wheels() -> Option<PathBuf> {
+    require(
+        wheels(),
+        "no iamlint wheel in .ci/wheels (or $IAMLINT_WHEELS); `.ci/run` builds it with maturin (cd python && maturin build --release --out ../.ci/wheels)",
+    )
+}
+
+/// A PATH without cargo or rustc: what pip and pre-commit see on a machine with no Rust
+/// toolchain. The folders of git, python3 and the other system tools stay.
+pub fn path_without_rust() -> std::ffi::OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept: Vec<PathBuf> =
+        std::env::split_paths(&path).filter(|d| !d.join("cargo").exists() && !d.join("rustc").exists()).collect();
+    std::env::join_paths(kept).unwrap()
+}
 
 pub fn iamlint(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_iamlint"))

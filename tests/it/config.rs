@@ -202,15 +202,15 @@ fn the_published_schema_file_is_current() {
 }
 
 #[test]
-fn the_readme_example_configuration_is_valid() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
-    let start = readme.find("# .iamlint.yaml\n").expect("README shows a .iamlint.yaml");
+fn the_documented_example_configuration_is_valid() {
+    let readme = std::fs::read_to_string(repo_root().join("docs/configuration.md")).unwrap();
+    let start = readme.find("# .iamlint.yaml\n").expect("docs/configuration.md shows a .iamlint.yaml");
     let block = &readme[start..start + readme[start..].find("```").unwrap()];
-    let config = iamlint::config::parse(std::path::Path::new("README.md"), block, "/repo".into())
-        .unwrap_or_else(|e| panic!("README's example: {e}"));
+    let config = iamlint::config::parse(std::path::Path::new("docs/configuration.md"), block, "/repo".into())
+        .unwrap_or_else(|e| panic!("the documented example: {e}"));
     // Every documented key is in the example.
     for key in iamlint::config::KEYS {
-        assert!(block.contains(&format!("\n{}:", key.name)), "README's example lacks {}", key.name);
+        assert!(block.contains(&format!("\n{}:", key.name)), "the documented example lacks {}", key.name);
     }
     assert_eq!(config.max_token_age, iamlint::duration::parse("P30D").ok());
 }

@@ -1,4 +1,4 @@
-//! Hostile input (README, Hostile input): every case runs the real binary on a workspace holding one bad
+//! Hostile input (docs/inputs.md, Hostile input): every case runs the real binary on a workspace holding one bad
 //! file beside a good one, under a 10-second guard. Each must end with a diagnostic naming
 //! the bad file, status 1 (a finding), no panic, and the good file still linted.
 

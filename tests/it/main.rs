@@ -1,17 +1,20 @@
 //! The integration tests, one binary: each module is one concern, and linking the library
 //! once instead of once per file saves most of the build (see ARCHITECTURE.md).
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod access_cli;
 mod access_diff;
+mod action;
 mod cli;
+#[path = "../common/mod.rs"]
+mod common;
 mod config;
+mod first_run;
 mod fix_props;
 mod formats;
 mod fuzz_regressions;
+mod gitlab;
 mod hostile;
+mod install;
 mod permission_fixes;
 mod policies;
 mod pre_commit;

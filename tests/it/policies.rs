@@ -212,15 +212,15 @@ fn catalogues_with_different_policies_share_a_process() {
 }
 
 #[test]
-fn the_readme_policy_loads_and_fires() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+fn the_documented_policy_loads_and_fires() {
+    let readme = std::fs::read_to_string(repo_root().join("docs/rules.md")).unwrap();
     let section = &readme[readme.find("## Organisation policies").expect("a policy section")..];
     let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
     let yaml = &section[start..start + section[start..].find("```").unwrap()];
-    assert!(yaml.lines().count() <= 12, "the README example should stay about ten lines");
+    assert!(yaml.lines().count() <= 12, "the documented example should stay about ten lines");
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "policy.yaml", yaml);
-    let policies = iamlint::policy::load(&[dir.path().to_path_buf()]).expect("the README policy loads");
+    let policies = iamlint::policy::load(&[dir.path().to_path_buf()]).expect("the documented policy loads");
     let candidates = iamlint::discover::discover(&["fixtures/policies/ORG002/bad_terraform".into()]).unwrap();
     let ws = lint::load(&candidates, 1 << 20);
     let settings = iamlint::rules::Settings::default();

@@ -1,22 +1,29 @@
 //! End to end with the real `pre-commit` (PyPI, installed by `.ci/run` into .ci/venv): a
-//! temporary git repository whose `.pre-commit-config.yaml` uses this repository's
-//! `iamlint` hook; a bad commit must be stopped with iamlint's message, a good one pass.
+//! temporary git repository whose `.pre-commit-config.yaml` uses this repository's hooks;
+//! a bad commit must be stopped with iamlint's message, a good one pass.
 //!
-//! The published hook is `language: rust`, which makes pre-commit `cargo install` iamlint
-//! in its cache: a full release build, measured at 10 to 15 minutes of wall time (4 to 5.4
-//! CPU minutes) on this project's shared 2-core machine, 49 s when the ignored test below
-//! reuses its kept build folder for the dependencies. So the default test installs the
-//! hook as `language: system` running the binary under test, with the hook's id, entry
-//! arguments, `files` pattern and `require_serial` read from `.pre-commit-hooks.yaml`.
-//! The route through `cargo install` (`repo:` this checkout, `rev:` its HEAD) is an
-//! ignored test, which `.ci/run` runs on every CI run (150 s measured on a quiet machine):
+//! The published hooks come in two kinds. `iamlint` and `iamlint-fix` are `language:
+//! python`: pre-commit pip-installs the root pyproject.toml, which depends on the `iamlint`
+//! wheel (the binary, built by maturin). The wheel test installs them from this checkout
+//! with pip offline (`PIP_NO_INDEX`, `PIP_FIND_LINKS` at the wheel `.ci/run` builds) and no
+//! cargo or rustc on PATH, and prints how long the install took: seconds.
+//! `iamlint-source` and `iamlint-fix-source` are `language: rust`, which makes pre-commit
+//! `cargo install` iamlint in its cache: a full release build, measured at 10 to 15 minutes
+//! of wall time (4 to 5.4 CPU minutes) on this project's shared 2-core machine. That route
+//! (`repo:` this checkout, `rev:` its HEAD) is an ignored test, which `.ci/run` runs on
+//! every CI run after the wheel build, whose release dependencies it reuses:
 //! `cargo test --test it pre_commit -- --ignored`.
-//! Under CI (`CI=true`) a missing pre-commit fails the test; locally it is skipped loudly.
+//!
+//! The other tests install the hooks as `language: system` running the binary under test,
+//! with the hook's id, entry arguments, `files` pattern and `require_serial` read from
+//! `.pre-commit-hooks.yaml`.
+//! Under CI (`CI=true`) a missing pre-commit or wheel fails a test; locally it is skipped
+//! loudly.
 
 use crate::common;
 use common::*;
 use iamlint::syntax::yaml::{self, Limits, Node};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Instant;
 
@@ -36,17 +43,7 @@ fn pre_commit() -> Option<PathBuf> {
 }
 
 fn require_pre_commit() -> Option<PathBuf> {
-    let found = pre_commit();
-    if found.is_none() {
-        let message = "pre-commit (PyPI) is not installed; `.ci/run` installs it into .ci/venv";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{message}");
-        }
-        // Straight to stderr: the test harness captures eprintln! of passing tests.
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "\n!!!!! SKIPPED: {message} !!!!!\n");
-    }
-    found
+    require(pre_commit(), "pre-commit (PyPI) is not installed; `.ci/run` installs it into .ci/venv")
 }
 
 /// The published hook `id` as a YAML mapping node, with the file's text.
@@ -151,7 +148,7 @@ fn published_hook_stops_a_bad_commit_and_passes_a_good_one() {
     let Some(tool) = require_pre_commit() else { return };
     let (_, hook) = published_hook("iamlint");
     let field = |k: &str| hook.get(k).and_then(Node::as_str).unwrap_or_else(|| panic!("hook has no {k}")).to_string();
-    assert_eq!(field("language"), "rust", "the published hook builds from the repository");
+    assert_eq!(field("language"), "python", "the published hook installs the wheel");
     let entry = field("entry");
     let args = entry.strip_prefix("iamlint").expect("entry runs iamlint");
     let binary = env!("CARGO_BIN_EXE_iamlint");
@@ -164,26 +161,79 @@ fn published_hook_stops_a_bad_commit_and_passes_a_good_one() {
     bad_then_good(&Sandbox::new(tool, &config, Vec::new()));
 }
 
-#[test]
-#[ignore = "pre-commit builds iamlint with cargo install (minutes); run with --ignored"]
-fn published_hook_builds_from_this_repository() {
-    let Some(tool) = require_pre_commit() else { return };
+/// A hook repository at this checkout's HEAD, which pre-commit clones: the hook files
+/// must be committed for the test to see them.
+fn this_repository_at_head(hook: &str) -> String {
     let root = repo_root();
     let git = |args: &[&str]| Command::new("git").args(args).current_dir(root).output().unwrap();
     let head = String::from_utf8_lossy(&git(&["rev-parse", "HEAD"]).stdout).trim().to_string();
-    let committed = git(&["show", "HEAD:.pre-commit-hooks.yaml"]);
-    let (current, _) = published_hook("iamlint");
+    for file in [".pre-commit-hooks.yaml", "pyproject.toml"] {
+        let committed = git(&["show", &format!("HEAD:{file}")]);
+        let current = std::fs::read(root.join(file)).unwrap();
+        assert!(
+            committed.status.success() && committed.stdout == current,
+            "pre-commit installs the hook from HEAD: commit {file} first"
+        );
+    }
+    format!("repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: {hook}\n", quoted(&root.to_string_lossy()))
+}
+
+/// The hooks most users take: pre-commit pip-installs the root package, which pulls the
+/// `iamlint` wheel. Offline (pip sees only the wheel folder) and with no Rust toolchain on
+/// PATH, so nothing can be compiled; the install must take seconds, not minutes.
+#[test]
+fn wheel_hook_installs_offline_without_rust_in_seconds() {
+    let Some(tool) = require_pre_commit() else { return };
+    let Some(wheels) = require_wheels() else { return };
+    let (_, hook) = published_hook("iamlint");
+    assert_eq!(hook.get("language").and_then(Node::as_str), Some("python"));
+    let config = this_repository_at_head("iamlint");
+    let path = path_without_rust();
     assert!(
-        committed.status.success() && committed.stdout == current.as_bytes(),
-        "pre-commit installs the hook from HEAD: commit .pre-commit-hooks.yaml first"
+        !Command::new("cargo").arg("--version").env("PATH", &path).output().is_ok_and(|o| o.status.success()),
+        "cargo is still on the test's PATH"
     );
-    let config = format!(
-        "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: iamlint\n",
-        quoted(&root.to_string_lossy())
+    let sandbox = Sandbox::new(
+        tool,
+        &config,
+        vec![
+            ("PIP_NO_INDEX", PathBuf::from("1")),
+            ("PIP_FIND_LINKS", wheels),
+            ("PIP_DISABLE_PIP_VERSION_CHECK", PathBuf::from("1")),
+            // As on a first install: no wheel pip built or fetched before.
+            ("PIP_NO_CACHE_DIR", PathBuf::from("1")),
+            ("PATH", PathBuf::from(path)),
+        ],
     );
-    // cargo install builds in a kept folder, so only the first run pays for dependencies.
-    let target: PathBuf = Path::new(root).join("target/pre-commit-hook");
-    bad_then_good(&Sandbox::new(tool, &config, vec![("CARGO_TARGET_DIR", target)]));
+    let start = Instant::now();
+    let out = sandbox.run(Command::new(&sandbox.tool).args(["install-hooks"]));
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(out.status.success(), "pre-commit install-hooks: {}", text(&out));
+    // Straight to stderr, so CI logs show it: the number the install story is about.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "wheel-based hook installed by pre-commit in {seconds:.1}s (offline, no Rust)");
+    assert!(seconds < 120.0, "installing the wheel hook took {seconds:.0}s");
+    bad_then_good(&sandbox);
+}
+
+#[test]
+#[ignore = "pre-commit builds iamlint with cargo install (minutes); run with --ignored"]
+fn source_hook_builds_from_this_repository() {
+    let Some(tool) = require_pre_commit() else { return };
+    let (_, hook) = published_hook("iamlint-source");
+    assert_eq!(hook.get("language").and_then(Node::as_str), Some("rust"));
+    let config = this_repository_at_head("iamlint-source");
+    // cargo install builds in the kept release folder, where the wheel build (.ci/run) has
+    // already compiled the dependencies: only what Cargo.lock does not pin is rebuilt.
+    let target: PathBuf = repo_root().join("target");
+    let sandbox = Sandbox::new(tool, &config, vec![("CARGO_TARGET_DIR", target)]);
+    let start = Instant::now();
+    let out = sandbox.run(Command::new(&sandbox.tool).args(["install-hooks"]));
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(out.status.success(), "pre-commit install-hooks: {}", text(&out));
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "source-built hook installed by pre-commit (cargo install) in {seconds:.1}s");
+    bad_then_good(&sandbox);
 }
 
 /// The `iamlint-fix` hook: a fixable commit is stopped because the hook rewrote the file

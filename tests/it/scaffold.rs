@@ -25,7 +25,8 @@ fn new_rule_scaffolds_and_registers_in_code_order() {
     for folder in ["scripts", "src/rules", "rules"] {
         copy_tree(&repo_root().join(folder), &d.join(folder));
     }
-    std::fs::copy(repo_root().join("README.md"), d.join("README.md")).unwrap();
+    std::fs::create_dir_all(d.join("docs")).unwrap();
+    std::fs::copy(repo_root().join("docs/rules.md"), d.join("docs/rules.md")).unwrap();
     let run = |args: &[&str]| Command::new("python3").arg(d.join("scripts/new-rule")).args(args).output();
     let Ok(out) = run(&["IAM207", "token-owner-unknown", "--severity", "info", "--fix", "safe"]) else {
         assert!(std::env::var_os("CI").is_none(), "python3 is missing in CI");
@@ -44,7 +45,7 @@ fn new_rule_scaffolds_and_registers_in_code_order() {
         registry.contains("    iam206_ambiguous_token,\n    iam207_token_owner_unknown,\n    iam301_"),
         "{registry}"
     );
-    let readme = std::fs::read_to_string(d.join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(d.join("docs/rules.md")).unwrap();
     let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| IAM20")).collect();
     assert!(rows.iter().position(|r| r.starts_with("| IAM207 | token-owner-unknown | info |")) == Some(rows.len() - 1));
     // A code or name that exists is refused, and nothing is written.

@@ -1,4 +1,4 @@
-//! Inline suppressions: every form the README names, the policy options (reasons, expiry,
+//! Inline suppressions: every form docs/suppressions.md names, the policy options (reasons, expiry,
 //! unsuppressible rules), and IAM900's report and fix.
 
 use crate::common;
