@@ -3,8 +3,10 @@
 
 pub mod sarif;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// `found`, or, when a tool a test drives is missing (`None`), a test failure under CI
 /// (`CI=true`), where `.ci/run` installs every such tool, and elsewhere a loud message,
@@ -123,4 +125,57 @@ pub fn check_golden_cases(cases: &[(String, std::path::PathBuf)], snapshot: impl
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// How a guarded run ended and what it printed, byte for byte.
+pub struct Guarded {
+    pub status: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// The process's peak resident memory in KiB, sampled while it ran (0 where /proc does
+    /// not say).
+    pub peak_kib: u64,
+}
+
+/// Runs `command` with no standard input, `stdout` as its standard output and its standard
+/// error piped. Both pipes are drained while it runs, so a large output cannot block it; it
+/// is killed, and the test fails, if it outlives `guard`.
+pub fn run_guarded(mut command: Command, stdout: Stdio, guard: Duration) -> Guarded {
+    let mut child =
+        command.stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("the command starts");
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        pipe.map(|mut pipe| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                bytes
+            })
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let start = Instant::now();
+    let mut peak_kib = 0;
+    let status = loop {
+        // Sampled before the exit is collected: a high-water mark only grows.
+        peak_kib = peak_kib.max(high_water_kib(child.id()));
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > guard {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} did not finish within {guard:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let joined = |t: Option<std::thread::JoinHandle<Vec<u8>>>| t.map(|t| t.join().unwrap()).unwrap_or_default();
+    Guarded { status: status.code(), stdout: joined(out), stderr: joined(err), peak_kib }
+}
+
+/// A process's peak resident memory so far, in KiB (0 where /proc does not say).
+fn high_water_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("");
+    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
 }

@@ -9,8 +9,7 @@
 //! written to the repository's own `.git/config`.
 
 use crate::common;
-use common::write;
-use std::io::Read;
+use common::{run_guarded, write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -39,61 +38,23 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 /// it ran, where /proc tells (0 elsewhere).
 fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Run, u64) {
     let home = git_home();
-    let mut child = Command::new(binary())
+    let mut command = Command::new(binary());
+    command
         .envs(env.iter().copied())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("HOME", &home)
         .env("GIT_CONFIG_GLOBAL", home.join("gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("iamlint starts");
-    // Drain both pipes while waiting, so a large output cannot block the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let mut peak_kib = 0;
-    let status = loop {
-        // Read before the exit is collected: a high-water mark only grows.
-        peak_kib = peak_kib.max(high_water_kib(child.id()));
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("iamlint {args:?} did not finish within {GUARD:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+        .env("GIT_CONFIG_NOSYSTEM", "1");
+    let r = run_guarded(command, Stdio::piped(), GUARD);
     let run = Run {
-        status: status.code(),
-        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
+        status: r.status,
+        stdout: String::from_utf8_lossy(&r.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&r.stderr).into_owned(),
     };
     assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.text());
-    (run, peak_kib)
-}
-
-/// A process's peak resident memory so far, in KiB (0 where /proc does not say).
-fn high_water_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("");
-    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+    (run, r.peak_kib)
 }
 
 /// The binary under test; `IAMLINT_BIN` runs these tests against another build (to see

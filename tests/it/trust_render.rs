@@ -9,7 +9,7 @@ use common::*;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Generous: the debug binary parses a 15 MB file in a few seconds, on a shared machine.
 const GUARD: Duration = Duration::from_secs(90);
@@ -44,45 +44,9 @@ fn run_with(dir: &Path, args: &[&str], stdout: Stdio, shell: Option<&str>) -> Ru
             c
         }
     };
-    let mut child = command
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("FORCE_COLOR")
-        .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("iamlint starts");
-    let out = child.stdout.take().map(|mut out| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = out.read_to_end(&mut s);
-            s
-        })
-    });
-    let mut err = child.stderr.take().unwrap();
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > GUARD {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("iamlint {args:?} did not finish within {GUARD:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Run {
-        status: status.code(),
-        stdout: out.map(|t| t.join().unwrap()).unwrap_or_default(),
-        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
-    }
+    command.current_dir(dir).env("NO_COLOR", "1").env_remove("FORCE_COLOR");
+    let r = run_guarded(command, stdout, GUARD);
+    Run { status: r.status, stdout: r.stdout, stderr: String::from_utf8_lossy(&r.stderr).into_owned() }
 }
 
 fn run(dir: &Path, args: &[&str]) -> Run {
