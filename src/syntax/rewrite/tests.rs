@@ -124,3 +124,20 @@ fn json_strings_stay_strings() {
     assert_eq!(rename(t, "{\"v\": \"$${Bad}\"}", "${Bad}", "${x}").unwrap(), "{\"v\": \"$${x}\"}");
     assert_eq!(rename(Syntax::Json, "{\"v\": \"${Bad}\"}", "${Bad}", "${x}").unwrap(), "{\"v\": \"${x}\"}");
 }
+
+/// Found by the `fix_scalars` fuzz target: a document's own block scalar with its content at
+/// the first column was spanned from its content, which then read as a plain scalar, and
+/// an empty string was written over it as `''` inside the block.
+#[test]
+fn a_document_block_scalar_is_replaced_as_a_block() {
+    let y = Syntax::Yaml;
+    let text = ">-\nBad\n";
+    let at = 0..">-\nBad".len();
+    assert_eq!(yaml::parse(text, Limits::default()).unwrap()[0].end(), at.end);
+    let r = replace(y, text, at.clone(), Value::Str("Bad"), Value::Str("")).unwrap();
+    assert_eq!(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]), "''\n");
+    let r = replace(y, text, at, Value::Str("Bad"), Value::Str("bad")).unwrap();
+    assert_eq!(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]), ">-\nbad\n");
+    // Content the tree could not widen to its header is never read as a plain scalar.
+    assert_eq!(replace(y, ">-\nBad\n", 3..6, Value::Str("Bad"), Value::Str("bad")), None);
+}

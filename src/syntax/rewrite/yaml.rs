@@ -34,6 +34,12 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         let blank = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
         let blank = rest[..blank].rfind('\n').map_or(0, |n| n + 1);
         read_block(&format!("{}{written}{}", line_prefix(text, at.start), &rest[..blank]))?
+    } else if line_prefix(text, at.start).trim().is_empty()
+        && crate::syntax::yaml::header_above(text, at.start).is_some()
+    {
+        // Text at the start of a line below a block header is that block's content, not a
+        // scalar of its own (a span the tree could not widen to the header).
+        return None;
     } else {
         read_flow(written)?
     };
