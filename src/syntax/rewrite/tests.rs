@@ -138,6 +138,9 @@ fn a_document_block_scalar_is_replaced_as_a_block() {
     assert_eq!(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]), "''\n");
     let r = replace(y, text, at, Value::Str("Bad"), Value::Str("bad")).unwrap();
     assert_eq!(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]), ">-\nbad\n");
+    // An empty null is replaced only after its key's colon (also found by fuzzing: `?` with
+    // an empty key, then a plain key on the next line).
+    assert_eq!(replace(y, "?\n\\?~:", 2..2, Value::Null, Value::Str("")), None);
     // Content the tree could not widen to its header is never read as a plain scalar.
     assert_eq!(replace(y, ">-\nBad\n", 3..6, Value::Str("Bad"), Value::Str("bad")), None);
 }

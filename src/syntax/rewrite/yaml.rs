@@ -27,6 +27,11 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
     let written = &text[at.clone()];
     let block = written.starts_with(['|', '>']);
     let read = if written.is_empty() {
+        // An empty null is written after its key's colon (`maxAge:`); anywhere else (an
+        // empty key of `? `, a missing entry) saphyr's empty span is no place to write.
+        if !text[..at.start].trim_end_matches([' ', '\t']).ends_with(':') {
+            return None;
+        }
         Written { style: ScalarStyle::Plain, value: String::new() }
     } else if block {
         // The blank lines after the last content line are the value's with `|+` chomping.
