@@ -141,6 +141,8 @@ fn a_document_block_scalar_is_replaced_as_a_block() {
     // An empty null is replaced only after its key's colon (also found by fuzzing: `?` with
     // an empty key, then a plain key on the next line).
     assert_eq!(replace(y, "?\n\\?~:", 2..2, Value::Null, Value::Str("")), None);
+    // A lone `\r` breaks a YAML line where iamlint does not (fuzzing again).
+    assert_eq!(replace(y, "  |-\r\\*", 5..7, Value::Str("\\*"), Value::Str("")), None);
     // Content the tree could not widen to its header is never read as a plain scalar.
     assert_eq!(replace(y, ">-\nBad\n", 3..6, Value::Str("Bad"), Value::Str("bad")), None);
 }

@@ -26,6 +26,12 @@ impl Written {
 pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> Option<Replacement> {
     let written = &text[at.clone()];
     let block = written.starts_with(['|', '>']);
+    // YAML also breaks lines at a lone `\r`; lines here are split at `\n`, so such text
+    // (old Mac line ends, or a stray byte) around the value gets no fix.
+    let around = &text[line_start(text, at.start)..at.end];
+    if around.split("\r\n").any(|part| part.contains('\r')) {
+        return None;
+    }
     let read = if written.is_empty() {
         // An empty null is written after its key's colon (`maxAge:`); anywhere else (an
         // empty key of `? `, a missing entry) saphyr's empty span is no place to write.
