@@ -352,8 +352,9 @@ fn skip_separators(b: &[u8], mut i: usize, end: usize) -> usize {
 /// swallow the keys that follow. The indicator is found past the previous event's end,
 /// the separators, properties and comments between them, else on the header line above
 /// the first content line (a document's own scalar, whose document start saphyr ends at the
-/// content); where it is found neither way, the scalar keeps saphyr's start and only its end
-/// is corrected.
+/// content). Where it is found neither way, the scalar starts at the line break before its
+/// content: no scalar written in a flow style starts with one, so a fix never takes the
+/// content for a plain scalar.
 fn block_extent(text: &str, last_end: usize, start: usize, end: usize) -> (usize, usize) {
     let b = text.as_bytes();
     let mut i = last_end.min(start);
@@ -370,7 +371,10 @@ fn block_extent(text: &str, last_end: usize, start: usize, end: usize) -> (usize
         Some(b'|' | b'>') if i < end.max(start + 1) => i,
         _ => match header_above(text, start) {
             Some(at) => at,
-            None => return (start, content_end(text, start, start, end)),
+            None => {
+                let before = text[..start].rfind(['\n', '\r']).unwrap_or(start);
+                return (before, content_end(text, start, start, end));
+            }
         },
     };
     let mut indicators = header + 1;
@@ -396,7 +400,7 @@ pub(crate) fn header_above(text: &str, content: usize) -> Option<usize> {
         }
         let b = line.as_bytes();
         return (0..b.len()).find_map(|p| {
-            let starts = matches!(b[p], b'|' | b'>') && (p == 0 || matches!(b[p - 1], b' ' | b'\t'));
+            let starts = matches!(b[p], b'|' | b'>') && (p == 0 || matches!(b[p - 1], b' ' | b'\t' | b'\r'));
             let rest = line[p + 1..].trim_start_matches(|c: char| matches!(c, '-' | '+' | '1'..='9'));
             let indicators = line.len() - p - 1 - rest.len();
             let tail = rest.trim_start_matches([' ', '\t', '\r']);

@@ -32,6 +32,11 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
     if around.split("\r\n").any(|part| part.contains('\r')) {
         return None;
     }
+    // No scalar written in a flow style starts with a blank: such a span is a block's
+    // content whose header the tree did not find.
+    if written.starts_with(char::is_whitespace) {
+        return None;
+    }
     let read = if written.is_empty() {
         // An empty null is written after its key's colon (`maxAge:`); anywhere else (an
         // empty key of `? `, a missing entry) saphyr's empty span is no place to write.
