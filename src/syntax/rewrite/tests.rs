@@ -148,6 +148,7 @@ fn a_document_block_scalar_is_replaced_as_a_block() {
     // An empty null is replaced only after its key's colon (also found by fuzzing: `?` with
     // an empty key, then a plain key on the next line).
     assert_eq!(replace(y, "?\n\\?~:", 2..2, Value::Null, Value::Str("")), None);
+    assert_eq!(replace(y, "?\n:~:\n", 3..3, Value::Null, Value::Str("x")), None);
     // A lone `\r` breaks a YAML line where iamlint does not (fuzzing again).
     assert_eq!(replace(y, "  |-\r\\*", 5..7, Value::Str("\\*"), Value::Str("")), None);
     assert_eq!(fixed_text(y, "\r|-\nA0!", Value::Str("A0!"), Value::Str(".")), None);

@@ -38,9 +38,12 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         return None;
     }
     let read = if written.is_empty() {
-        // An empty null is written after its key's colon (`maxAge:`); anywhere else (an
-        // empty key of `? `, a missing entry) saphyr's empty span is no place to write.
-        if !text[..at.start].trim_end_matches([' ', '\t']).ends_with(':') {
+        // An empty null is written after its key's colon, at the end of the line (`maxAge:`
+        // or `maxAge:  # why`); anywhere else (an empty key of `? `, a missing entry)
+        // saphyr's empty span is no place to write.
+        let after = text[at.end..].trim_start_matches([' ', '\t']);
+        let ends_line = after.is_empty() || after.starts_with(['\n', '\r', '#']);
+        if !text[..at.start].trim_end_matches([' ', '\t']).ends_with(':') || !ends_line {
             return None;
         }
         Written { style: ScalarStyle::Plain, value: String::new() }
