@@ -400,12 +400,16 @@ pub(crate) fn header_above(text: &str, content: usize) -> Option<usize> {
         }
         let b = line.as_bytes();
         return (0..b.len()).find_map(|p| {
+            // `|` and `>` are ASCII: past this check, `p + 1` is a character boundary.
             let starts = matches!(b[p], b'|' | b'>') && (p == 0 || matches!(b[p - 1], b' ' | b'\t' | b'\r'));
+            if !starts {
+                return None;
+            }
             let rest = line[p + 1..].trim_start_matches(|c: char| matches!(c, '-' | '+' | '1'..='9'));
             let indicators = line.len() - p - 1 - rest.len();
             let tail = rest.trim_start_matches([' ', '\t', '\r']);
             let comment = tail.is_empty() || (tail.starts_with('#') && tail.len() < rest.len());
-            (starts && indicators <= 2 && comment).then_some(start + p)
+            (indicators <= 2 && comment).then_some(start + p)
         });
     }
 }
@@ -532,6 +536,9 @@ mod tests {
         );
         // A document's own block scalar, its content at the first column.
         assert_eq!(written(">-\nx\n"), [">-\nx"]);
+        // Found by fuzzing: a multi-byte character on a line above a block's content.
+        let _ = parse(" # \u{2}\u{51d}|\n-*A", Limits::default());
+        let _ = parse("|\n # \u{51d}|\n x", Limits::default());
         assert_eq!(written("--- |+ # c\n\n x\n"), ["|+ # c\n\n x"]);
         let crlf = "a: |\r\n  x\r\nb: 1\r\n";
         assert_eq!(written(crlf), ["|\r\n  x", "1"]);
