@@ -971,6 +971,7 @@ fn fuzz_findings_hold() {
         ("hhh -\u{5}<:\t\u{e}", "hhhhhhhhhhhh"),
         ("?\n:~:\n", "|-;"),
         (" # \u{2}\u{51d}|\n-*A", "|\n"),
+        ("? :", ":"),
     ];
     for (text, new) in cases {
         rewrite_oracle::check_yaml(text, new).unwrap_or_else(|e| panic!("{text:?} with {new:?}: {e}"));

@@ -43,7 +43,11 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         // saphyr's empty span is no place to write.
         let after = text[at.end..].trim_start_matches([' ', '\t']);
         let ends_line = after.is_empty() || after.starts_with(['\n', '\r', '#']);
-        if !text[..at.start].trim_end_matches([' ', '\t']).ends_with(':') || !ends_line {
+        let before = text[..at.start].trim_end_matches([' ', '\t']);
+        // The colon must follow a key written on its line (not `? :`, an empty key).
+        let key = before.strip_suffix(':').map(|k| k.trim_end_matches([' ', '\t']));
+        let keyed = key.is_some_and(|k| !k.is_empty() && !k.ends_with(['\n', '\r', '?', '-', ',', '[', '{']));
+        if !keyed || !ends_line {
             return None;
         }
         Written { style: ScalarStyle::Plain, value: String::new() }
