@@ -972,6 +972,7 @@ fn fuzz_findings_hold() {
         ("?\n:~:\n", "|-;"),
         (" # \u{2}\u{51d}|\n-*A", "|\n"),
         ("? :", ":"),
+        ("? :- \u{c}bD:", ""),
     ];
     for (text, new) in cases {
         rewrite_oracle::check_yaml(text, new).unwrap_or_else(|e| panic!("{text:?} with {new:?}: {e}"));

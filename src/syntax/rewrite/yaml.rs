@@ -44,9 +44,11 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         let after = text[at.end..].trim_start_matches([' ', '\t']);
         let ends_line = after.is_empty() || after.starts_with(['\n', '\r', '#']);
         let before = text[..at.start].trim_end_matches([' ', '\t']);
-        // The colon must follow a key written on its line (not `? :`, an empty key).
+        // The colon must follow a key written on its line (not `? :`, an empty key), and
+        // not on a line of a complex key (`? ...`), whose nulls saphyr places loosely.
         let key = before.strip_suffix(':').map(|k| k.trim_end_matches([' ', '\t']));
         let keyed = key.is_some_and(|k| !k.is_empty() && !k.ends_with(['\n', '\r', '?', '-', ',', '[', '{']));
+        let keyed = keyed && !line_prefix(text, at.start).trim_start().starts_with('?');
         if !keyed || !ends_line {
             return None;
         }
