@@ -55,10 +55,7 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         Written { style: ScalarStyle::Plain, value: String::new() }
     } else if block {
         // The blank lines after the last content line are the value's with `|+` chomping.
-        let rest = &text[at.end..];
-        let blank = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
-        let blank = rest[..blank].rfind('\n').map_or(0, |n| n + 1);
-        read_block(&format!("{}{written}{}", line_prefix(text, at.start), &rest[..blank]))?
+        read_block(&format!("{}{written}{}", line_prefix(text, at.start), blank_lines_after(text, at.end)))?
     } else if line_prefix(text, at.start).trim().is_empty()
         && crate::syntax::yaml::header_above(text, at.start).is_some()
     {
@@ -116,7 +113,8 @@ fn replace_block(text: &str, at: Range<usize>, new: Value) -> Option<Replacement
         let indent = line.len() - line.trim_start_matches(' ').len();
         if keeps {
             let start = at.start + body + indent;
-            let snippet = format!("{}{s}", &text[line_start(text, at.start)..start]);
+            // With the blank lines after it, which a new line can draw into the block.
+            let snippet = format!("{}{s}{}", &text[line_start(text, at.start)..start], blank_lines_after(text, at.end));
             let read = read_block(&snippet)?;
             return (read.value == s).then_some(Replacement { range: start..at.end, text: s.to_string() });
         }
@@ -125,6 +123,14 @@ fn replace_block(text: &str, at: Range<usize>, new: Value) -> Option<Replacement
     let scalar = flow(new);
     let replacement = Replacement { range: at, text: format!("{scalar}{comment}") };
     checked(replacement, &scalar, new)
+}
+
+/// The blank lines after `at`'s line: a block's with `|+` chomping, and its content when
+/// more indented than a new first line.
+fn blank_lines_after(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    let blank = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+    &rest[..rest[..blank].rfind('\n').map_or(0, |n| n + 1)]
 }
 
 fn line_start(text: &str, at: usize) -> usize {
