@@ -47,7 +47,10 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         // The colon must follow a key written on its line (not `? :`, an empty key), and
         // not on a line of a complex key (`? ...`), whose nulls saphyr places loosely.
         let key = before.strip_suffix(':').map(|k| k.trim_end_matches([' ', '\t']));
-        let keyed = key.is_some_and(|k| !k.is_empty() && !k.ends_with(['\n', '\r', '?', '-', ',', '[', '{']));
+        let keyed = key.is_some_and(|k| {
+            let word = k.rsplit([' ', '\t', '\n', '\r']).next().unwrap_or_default();
+            !word.is_empty() && !word.starts_with([':', '?']) && !k.ends_with(['?', '-', ',', '[', '{'])
+        });
         let keyed = keyed && !line_prefix(text, at.start).trim_start().starts_with('?');
         if !keyed || !ends_line {
             return None;
