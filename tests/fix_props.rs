@@ -975,6 +975,7 @@ fn fuzz_findings_hold() {
         ("? :- \u{c}bD:", ""),
         ("\n>-\n#\n  \n", "|"),
         ("                 ?        \n                      :::::", "    "),
+        ("---\n\n---\naa}?", ">*\n\na . >\n\na = \n"),
     ];
     for (text, new) in cases {
         rewrite_oracle::check_yaml(text, new).unwrap_or_else(|e| panic!("{text:?} with {new:?}: {e}"));

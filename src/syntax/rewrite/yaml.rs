@@ -66,7 +66,9 @@ pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> O
         // scalar of its own (a span the tree could not widen to the header).
         return None;
     } else {
-        read_flow(written)?
+        // Written text that reads as an empty plain scalar is not that scalar (saphyr spans
+        // an empty document over the `---` that ends it).
+        read_flow(written).filter(|r| !(r.style == ScalarStyle::Plain && r.value.is_empty()))?
     };
     if !reads_as(read.value(), old) {
         return None;
