@@ -350,8 +350,11 @@ fn skip_separators(b: &[u8], mut i: usize, end: usize) -> usize {
 /// content line. saphyr starts it at its first content line (or at its anchor or tag), and
 /// ends it where the next token starts, lines later: a fix replacing that span would
 /// swallow the keys that follow. The indicator is found past the previous event's end,
-/// the separators, properties and comments between them; where it is not found there,
-/// the scalar keeps saphyr's start and only its end is corrected.
+/// the separators, properties and comments between them, else on the header line above
+/// the first content line (a document's own scalar, whose document start saphyr ends at the
+/// content). Where it is found neither way, the scalar starts at the line break before its
+/// content: no scalar written in a flow style starts with one, so a fix never takes the
+/// content for a plain scalar.
 fn block_extent(text: &str, last_end: usize, start: usize, end: usize) -> (usize, usize) {
     let b = text.as_bytes();
     let mut i = last_end.min(start);
@@ -366,7 +369,13 @@ fn block_extent(text: &str, last_end: usize, start: usize, end: usize) -> (usize
     }
     let header = match b.get(i) {
         Some(b'|' | b'>') if i < end.max(start + 1) => i,
-        _ => return (start, content_end(text, start, start, end)),
+        _ => match header_above(text, start) {
+            Some(at) => at,
+            None => {
+                let before = text[..start].rfind(['\n', '\r']).unwrap_or(start);
+                return (before, content_end(text, start, start, end));
+            }
+        },
     };
     let mut indicators = header + 1;
     while indicators < end && matches!(b[indicators], b'-' | b'+' | b'1'..=b'9') && indicators < header + 3 {
@@ -374,6 +383,35 @@ fn block_extent(text: &str, last_end: usize, start: usize, end: usize) -> (usize
     }
     let body = text[header..end].find('\n').map_or(end, |n| header + n + 1);
     (header, content_end(text, indicators, body, end))
+}
+
+/// The indicator on the last line above `content`'s line that holds more than blanks (the
+/// lines between a header and the first content line are blank): the first `|` or `>`
+/// after a blank or at the line's start, followed by at most two chomping or indentation
+/// indicators and nothing else but a comment.
+pub(crate) fn header_above(text: &str, content: usize) -> Option<usize> {
+    let mut end = text[..content].rfind('\n')?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |n| n + 1);
+        let line = &text[start..end];
+        if line.trim().is_empty() {
+            end = start.checked_sub(1)?;
+            continue;
+        }
+        let b = line.as_bytes();
+        return (0..b.len()).find_map(|p| {
+            // `|` and `>` are ASCII: past this check, `p + 1` is a character boundary.
+            let starts = matches!(b[p], b'|' | b'>') && (p == 0 || matches!(b[p - 1], b' ' | b'\t' | b'\r'));
+            if !starts {
+                return None;
+            }
+            let rest = line[p + 1..].trim_start_matches(|c: char| matches!(c, '-' | '+' | '1'..='9'));
+            let indicators = line.len() - p - 1 - rest.len();
+            let tail = rest.trim_start_matches([' ', '\t', '\r']);
+            let comment = tail.is_empty() || (tail.starts_with('#') && tail.len() < rest.len());
+            (indicators <= 2 && comment).then_some(start + p)
+        });
+    }
 }
 
 /// The end of the last line between `from` and `to` holding more than spaces (its line
@@ -496,6 +534,12 @@ mod tests {
             written(text),
             [">-\n  A", "| # c |\n  B1\n   B2  \n  # not a comment", "|2+\n    C", ">\n    D", "|", "|", "|\n  F"]
         );
+        // A document's own block scalar, its content at the first column.
+        assert_eq!(written(">-\nx\n"), [">-\nx"]);
+        // Found by fuzzing: a multi-byte character on a line above a block's content.
+        let _ = parse(" # \u{2}\u{51d}|\n-*A", Limits::default());
+        let _ = parse("|\n # \u{51d}|\n x", Limits::default());
+        assert_eq!(written("--- |+ # c\n\n x\n"), ["|+ # c\n\n x"]);
         let crlf = "a: |\r\n  x\r\nb: 1\r\n";
         assert_eq!(written(crlf), ["|\r\n  x", "1"]);
         let doc = one(text);

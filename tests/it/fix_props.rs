@@ -958,3 +958,26 @@ fn fixture_values_can_be_rewritten_or_are_left_alone() {
     }
     assert!(offered > 1000, "only {offered} replacements checked");
 }
+
+/// Inputs the `fix_scalars` fuzz target found (text, new value), each once a panic or a
+/// broken replacement.
+#[test]
+fn fuzz_findings_hold() {
+    let cases = [
+        (">-\nx", ""),
+        ("?\n\\?~:", ""),
+        ("  |-\r\\*", ""),
+        ("\r|-\nA0!", "."),
+        ("hhh -\u{5}<:\t\u{e}", "hhhhhhhhhhhh"),
+        ("?\n:~:\n", "|-;"),
+        (" # \u{2}\u{51d}|\n-*A", "|\n"),
+        ("? :", ":"),
+        ("? :- \u{c}bD:", ""),
+        ("\n>-\n#\n  \n", "|"),
+        ("                 ?        \n                      :::::", "    "),
+        ("---\n\n---\naa}?", ">*\n\na . >\n\na = \n"),
+    ];
+    for (text, new) in cases {
+        rewrite_oracle::check_yaml(text, new).unwrap_or_else(|e| panic!("{text:?} with {new:?}: {e}"));
+    }
+}

@@ -124,3 +124,34 @@ fn json_strings_stay_strings() {
     assert_eq!(rename(t, "{\"v\": \"$${Bad}\"}", "${Bad}", "${x}").unwrap(), "{\"v\": \"$${x}\"}");
     assert_eq!(rename(Syntax::Json, "{\"v\": \"${Bad}\"}", "${Bad}", "${x}").unwrap(), "{\"v\": \"${x}\"}");
 }
+
+/// The text after replacing a document's only scalar, as the tree spans it.
+fn fixed_text(syntax: Syntax, text: &str, old: Value, new: Value) -> Option<String> {
+    let doc = yaml::parse(text, Limits::default()).unwrap().remove(0);
+    let r = replace(syntax, text, doc.start()..doc.end(), old, new)?;
+    Some(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]))
+}
+
+/// Found by the `fix_scalars` fuzz target: a document's own block scalar with its content at
+/// the first column was spanned from its content, which then read as a plain scalar, and
+/// an empty string was written over it as `''` inside the block.
+#[test]
+fn a_document_block_scalar_is_replaced_as_a_block() {
+    let y = Syntax::Yaml;
+    let text = ">-\nBad\n";
+    let at = 0..">-\nBad".len();
+    assert_eq!(yaml::parse(text, Limits::default()).unwrap()[0].end(), at.end);
+    let r = replace(y, text, at.clone(), Value::Str("Bad"), Value::Str("")).unwrap();
+    assert_eq!(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]), "''\n");
+    let r = replace(y, text, at, Value::Str("Bad"), Value::Str("bad")).unwrap();
+    assert_eq!(format!("{}{}{}", &text[..r.range.start], r.text, &text[r.range.end..]), ">-\nbad\n");
+    // An empty null is replaced only after its key's colon (also found by fuzzing: `?` with
+    // an empty key, then a plain key on the next line).
+    assert_eq!(replace(y, "?\n\\?~:", 2..2, Value::Null, Value::Str("")), None);
+    assert_eq!(replace(y, "?\n:~:\n", 3..3, Value::Null, Value::Str("x")), None);
+    // A lone `\r` breaks a YAML line where iamlint does not (fuzzing again).
+    assert_eq!(replace(y, "  |-\r\\*", 5..7, Value::Str("\\*"), Value::Str("")), None);
+    assert_eq!(fixed_text(y, "\r|-\nA0!", Value::Str("A0!"), Value::Str(".")), None);
+    // Content the tree could not widen to its header is never read as a plain scalar.
+    assert_eq!(replace(y, ">-\nBad\n", 3..6, Value::Str("Bad"), Value::Str("bad")), None);
+}

@@ -26,16 +26,49 @@ impl Written {
 pub(super) fn replace(text: &str, at: Range<usize>, old: Value, new: Value) -> Option<Replacement> {
     let written = &text[at.clone()];
     let block = written.starts_with(['|', '>']);
+    // YAML also breaks lines at a lone `\r`; lines here are split at `\n`, so such text
+    // (old Mac line ends, or a stray byte) around the value gets no fix.
+    let around = &text[line_start(text, at.start)..at.end];
+    if around.split("\r\n").any(|part| part.contains('\r')) {
+        return None;
+    }
+    // No scalar written in a flow style starts with a blank: such a span is a block's
+    // content whose header the tree did not find.
+    if written.starts_with(char::is_whitespace) {
+        return None;
+    }
     let read = if written.is_empty() {
+        // An empty null is written after its key's colon, at the end of the line (`maxAge:`
+        // or `maxAge:  # why`); anywhere else (an empty key of `? `, a missing entry)
+        // saphyr's empty span is no place to write.
+        let after = text[at.end..].trim_start_matches([' ', '\t']);
+        let ends_line = after.is_empty() || after.starts_with(['\n', '\r', '#']);
+        let before = text[..at.start].trim_end_matches([' ', '\t']);
+        // The colon must follow a key written on its line (not `? :`, an empty key), and
+        // not on a line of a complex key (`? ...`), whose nulls saphyr places loosely.
+        let key = before.strip_suffix(':').map(|k| k.trim_end_matches([' ', '\t']));
+        let keyed = key.is_some_and(|k| {
+            let word = k.rsplit([' ', '\t', '\n', '\r']).next().unwrap_or_default();
+            !word.is_empty() && !word.starts_with([':', '?']) && !k.ends_with(['?', '-', ',', '[', '{'])
+        });
+        let keyed = keyed && !line_prefix(text, at.start).trim_start().starts_with('?');
+        if !keyed || !ends_line {
+            return None;
+        }
         Written { style: ScalarStyle::Plain, value: String::new() }
     } else if block {
         // The blank lines after the last content line are the value's with `|+` chomping.
-        let rest = &text[at.end..];
-        let blank = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
-        let blank = rest[..blank].rfind('\n').map_or(0, |n| n + 1);
-        read_block(&format!("{}{written}{}", line_prefix(text, at.start), &rest[..blank]))?
+        read_block(&format!("{}{written}{}", line_prefix(text, at.start), blank_lines_after(text, at.end)))?
+    } else if line_prefix(text, at.start).trim().is_empty()
+        && crate::syntax::yaml::header_above(text, at.start).is_some()
+    {
+        // Text at the start of a line below a block header is that block's content, not a
+        // scalar of its own (a span the tree could not widen to the header).
+        return None;
     } else {
-        read_flow(written)?
+        // Written text that reads as an empty plain scalar is not that scalar (saphyr spans
+        // an empty document over the `---` that ends it).
+        read_flow(written).filter(|r| !(r.style == ScalarStyle::Plain && r.value.is_empty()))?
     };
     if !reads_as(read.value(), old) {
         return None;
@@ -85,7 +118,8 @@ fn replace_block(text: &str, at: Range<usize>, new: Value) -> Option<Replacement
         let indent = line.len() - line.trim_start_matches(' ').len();
         if keeps {
             let start = at.start + body + indent;
-            let snippet = format!("{}{s}", &text[line_start(text, at.start)..start]);
+            // With the blank lines after it, which a new line can draw into the block.
+            let snippet = format!("{}{s}{}", &text[line_start(text, at.start)..start], blank_lines_after(text, at.end));
             let read = read_block(&snippet)?;
             return (read.value == s).then_some(Replacement { range: start..at.end, text: s.to_string() });
         }
@@ -94,6 +128,14 @@ fn replace_block(text: &str, at: Range<usize>, new: Value) -> Option<Replacement
     let scalar = flow(new);
     let replacement = Replacement { range: at, text: format!("{scalar}{comment}") };
     checked(replacement, &scalar, new)
+}
+
+/// The blank lines after `at`'s line: a block's with `|+` chomping, and its content when
+/// more indented than a new first line.
+fn blank_lines_after(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    let blank = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+    &rest[..rest[..blank].rfind('\n').map_or(0, |n| n + 1)]
 }
 
 fn line_start(text: &str, at: usize) -> usize {
