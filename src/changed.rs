@@ -143,14 +143,8 @@ impl LineChanges {
 /// compare lines with).
 fn past_changes(blob: &[u8], text: &str, bom: bool) -> LineChanges {
     if let Some(oid) = lfs_pointer(blob) {
-        use sha2::{Digest, Sha256};
-        let mut hasher = Sha256::new();
-        if bom {
-            hasher.update("\u{feff}".as_bytes());
-        }
-        hasher.update(text.as_bytes());
-        let digest: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        let whole = digest != oid;
+        let mark: &[u8] = if bom { "\u{feff}".as_bytes() } else { b"" };
+        let whole = crate::fingerprint::sha256_hex(&[mark, text.as_bytes()], 32) != oid;
         return LineChanges { whole, ..LineChanges::default() };
     }
     let old = String::from_utf8_lossy(blob);

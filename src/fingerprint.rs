@@ -8,6 +8,23 @@ use crate::source::{FileId, Span};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
+/// The first `bytes` bytes of the SHA-256 of `parts` (hashed one after the other), in
+/// lowercase hex: finding identities, credential fingerprints and Git LFS object ids.
+pub fn sha256_hex(parts: &[&[u8]], bytes: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut out = String::with_capacity(2 * bytes);
+    for b in digest.iter().take(bytes) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
+}
+
 /// Object extents by file, to find the object a finding is about without scanning every
 /// object for every finding.
 pub struct ObjectIndex<'a> {
@@ -47,8 +64,7 @@ pub fn fingerprints(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
             let key = format!("{}\0{}\0{}\0{}", f.code, path, index.address_of(f.span), f.message);
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
-            let digest = Sha256::digest(format!("{key}\0{n}").as_bytes());
-            digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+            sha256_hex(&[format!("{key}\0{n}").as_bytes()], 16)
         })
         .collect()
 }

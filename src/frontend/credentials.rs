@@ -10,7 +10,6 @@
 use crate::model::{Credential, CredentialKind, FileModel};
 use crate::source::{FileId, Span};
 use regex::Regex;
-use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
 /// A value that names a secret kept elsewhere instead of holding one: `${{ secrets.X }}`,
@@ -92,14 +91,7 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
 /// so, and a reviewer can check a suspect value with `printf %s VALUE | sha256sum`. Every
 /// message that names a credential goes through here.
 pub fn fingerprint(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(value.as_bytes());
-    let mut out = String::from("sha256:");
-    for b in &digest[..4] {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    out
+    format!("sha256:{}", crate::fingerprint::sha256_hex(&[value.as_bytes()], 4))
 }
 
 /// Records a literal credential at `span`: for IAM601 (which reports a span once, however
