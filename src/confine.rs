@@ -1,4 +1,4 @@
-//! The workspace root, and reads that stay inside it and within a size (SPEC 6): a pull
+//! The workspace root, and reads that stay inside it and within a size: a pull
 //! request can commit a symbolic link to any file of the machine that runs iamlint (a
 //! credentials file, `/proc/self/pagemap`, `/dev/zero`), so nothing a repository holds is
 //! followed out of it, and nothing is read whole on the word of `metadata().len()`.

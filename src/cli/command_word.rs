@@ -1,7 +1,7 @@
 //! `iamlint PATHS` means `iamlint check PATHS`, so a mistyped subcommand used to be linted
 //! as a path: `iamlint chekc` failed with "path `chekc` does not exist". A first word that
 //! names no subcommand and no existing file, and reads like a command (`chekc`, `version`),
-//! is an error with a "did you mean" instead (SPEC 4), exit status 2.
+//! is an error with a "did you mean" instead, exit status 2.
 
 use super::Cli;
 use clap::error::ErrorKind;

@@ -109,7 +109,7 @@ pub(crate) enum Shape {
     Globs,
     Path,
     Bool,
-    /// A whole number in `min..=max`: every numeric setting is bounded (SPEC 5), so that
+    /// A whole number in `min..=max`: every numeric setting is bounded, so that
     /// no value can overflow a size or start an unbounded amount of work.
     Int {
         min: u64,

@@ -1,7 +1,7 @@
 //! Text from the input (names, paths, messages that quote them) printed as it is could act
 //! on whoever reads the output: a line break followed by `::warning file=...::` is a GitHub
 //! workflow command, an ESC sequence clears or recolours a terminal, a bidi override makes
-//! the reader see other text than what is there (SPEC 6). Every format shows such
+//! the reader see other text than what is there. Every format shows such
 //! characters as visible escapes instead, never dropping them silently: the reader should
 //! see that the name is odd.
 

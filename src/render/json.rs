@@ -1,4 +1,4 @@
-//! The stable JSON output of SPEC 4: scripts and tests read it, so fields never move.
+//! The stable JSON output (docs/formats.md): scripts and tests read it, so fields never move.
 
 use super::{escape, positions};
 use crate::catalogue::Catalogue;

@@ -1,4 +1,4 @@
-//! The ways to install iamlint (SPEC 7) agree with the crate: one version everywhere a user
+//! The ways to install iamlint agree with the crate: one version everywhere a user
 //! picks one up, a packaged crate that holds what the binary is built from, and a wheel
 //! that installs into a fresh venv and runs with no Rust toolchain.
 //!

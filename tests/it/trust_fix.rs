@@ -1,4 +1,4 @@
-//! `--fix` on untrusted input (SPEC 4 "Fix safety", 5, 6): a fix replaces exactly the value
+//! `--fix` on untrusted input: a fix replaces exactly the value
 //! it fixes, in every YAML scalar style and HCL string form, and writes what the target
 //! reads back as the intended string; a run's writes are staged and renamed together;
 //! read-only files and symlinks out of the workspace are reported, never written.

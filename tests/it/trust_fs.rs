@@ -1,4 +1,4 @@
-//! Trust on untrusted pull requests (SPEC 5 and 6), on the file system and git side: reads
+//! Trust on untrusted pull requests, on the file system and git side: reads
 //! stay inside the workspace root, `--changed-since` cannot be silenced by the repository or
 //! the user's git settings, every numeric setting is bounded, history and policies are read
 //! within the file limits, and a run that could not read what it was given never passes.

@@ -1,4 +1,4 @@
-//! Output on untrusted input (SPEC 5 and 6): a finding on a very long line renders in every
+//! Output on untrusted input: a finding on a very long line renders in every
 //! format without a panic and with a bounded snippet, output grows with the number of
 //! findings rather than with line length times findings, a name cannot forge a CI
 //! annotation or a terminal escape, and a report that cannot be written is exit status 2.

@@ -1,4 +1,4 @@
-//! SPEC 6, secrets: no character of a credential in any output. A workspace holds a
+//! Secrets: no character of a credential in any output. A workspace holds a
 //! credential in every place one can be written — a Terraform literal, a tfvars value, a
 //! token built from parts, a heredoc, YAML keys in any case and spelling, a block scalar,
 //! one-line JSON, every copy a Terraform plan makes, files that do not parse and files that

@@ -1,4 +1,4 @@
-//! Every place a Terraform plan holds a sensitive value, starred (SPEC 6). A plan repeats a
+//! Every place a Terraform plan holds a sensitive value, starred. A plan repeats a
 //! value many times: `planned_values`, `resource_changes[].change.before` and `.after`,
 //! `prior_state`, `configuration` (`constant_value`), `variables`, `output_changes` and the
 //! outputs each hold a copy, and a snippet may show any of them.

@@ -1,4 +1,4 @@
-//! Where a Terraform file writes a credential, for redaction (SPEC 6): IAM601 reports the
+//! Where a Terraform file writes a credential, for redaction: IAM601 reports the
 //! credentials of the `kestra` provider and resources; this finds every literal a snippet
 //! must not show.
 //!
