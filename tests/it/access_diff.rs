@@ -3,18 +3,6 @@
 
 use crate::common;
 use common::*;
-use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 const SA: &str = "resource \"kestra_service_account\" \"ci\" {\n  name = \"ci\"\n  groups {\n    id = \"bots\"\n  }\n}\n\nresource \"kestra_service_account_api_token\" \"t\" {\n  service_account_id = kestra_service_account.ci.id\n  name = \"deploy\"\n  max_age = \"P30D\"\n}\n";
 const GROUPS: &str = "groups:\n  - name: bots\nroles:\n  - name: deployer\n    permissions:\n      FLOW: [VIEW, CREATE]\nbindings:\n  - type: GROUP\n    externalId: bots\n    roleId: deployer\n    namespace: company.team\n";

@@ -4,7 +4,6 @@
 use crate::common;
 use common::*;
 use std::path::Path;
-use std::process::Command;
 
 const SA_YAML: &str = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ciBot  # the deployer\n    groups: [bots]\n    apiTokens:\n      - name: Deploy_Token\n        maxAge: \"P400D\"\n        extended: true\n";
 const BINDINGS_YAML: &str = "roles:\n  - name: deployer\n    permissions:\n      FLOW: [VIEW, CREATE]\nbindings:\n  - type: USER\n    externalId: ciBot\n    roleId: deployer\n    namespace: company.team\n";
@@ -171,18 +170,6 @@ fn unreadable_or_foreign_baselines_are_errors() {
     let out = iamlint(dir.path(), &["check", "--baseline", "other.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is not an iamlint baseline"), "{}", stderr(&out));
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=iamlint", "-c", "user.email=iamlint@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
 }
 
 const OLD_TOKENS: &str = "serviceAccounts:\n  - name: Old_Bot\n    apiTokens:\n      - name: a\n        maxAge: P400D\n      - name: b\n        maxAge: P30D\n      - name: c\n        maxAge: P30D\n        description: keeps its max age\n";

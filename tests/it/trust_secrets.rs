@@ -14,7 +14,6 @@ use iamlint::lint::{self, Options};
 use iamlint::select::Selection;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use std::process::Command;
 
 /// Every secret planted, line by line (a multi-line secret is two entries), with where.
 const SECRETS: &[(&str, &str)] = &[
@@ -316,16 +315,6 @@ fn other_commands_and_error_messages_show_no_character_of_a_secret() {
         assert_no_secret(&stderr(&out), &format!("{args:?} stderr"));
     }
     assert_no_secret(&std::fs::read_to_string(d.join("baseline.json")).unwrap(), "the baseline");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
