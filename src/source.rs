@@ -49,6 +49,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Made on first use: most files of a large workspace have no finding to place.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Made for the first long line a position is asked on: see `chars_before`.
+    char_marks: std::sync::OnceLock<Vec<(usize, usize)>>,
     /// Whether the user named this file (or a folder holding it); others are loaded
     /// only so that references resolve.
     pub reported: bool,
@@ -75,6 +77,7 @@ impl SourceFile {
             path,
             text,
             line_starts: Default::default(),
+            char_marks: Default::default(),
             reported,
             secrets: Vec::new(),
             snippet: Snippet::Shown,
@@ -93,8 +96,31 @@ impl SourceFile {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
         let line = self.line_starts().partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts()[line];
-        let column = self.text[start..byte].chars().count() + 1;
-        Position { line: line + 1, column }
+        let column = if byte - start <= MARK_STEP {
+            self.text[start..byte].chars().count()
+        } else {
+            self.chars_before(byte) - self.chars_before(start)
+        };
+        Position { line: line + 1, column: column + 1 }
+    }
+
+    /// The characters before `byte` (a char boundary). Counting from the start of the line
+    /// for every finding made a one-line plan with many findings quadratic; marks every
+    /// `MARK_STEP` bytes bound each count to one step.
+    fn chars_before(&self, byte: usize) -> usize {
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = vec![(0, 0)];
+            let (mut at, mut chars) = (0, 0);
+            while at + MARK_STEP < self.text.len() {
+                let next = floor_char_boundary(&self.text, at + MARK_STEP);
+                chars += self.text[at..next].chars().count();
+                at = next;
+                marks.push((at, chars));
+            }
+            marks
+        });
+        let (at, chars) = marks[marks.partition_point(|&(b, _)| b <= byte) - 1];
+        chars + self.text[at..byte].chars().count()
     }
 
     /// Byte offset of a 1-based line and character column, clamped to the text.
@@ -149,6 +175,9 @@ impl SourceFile {
     }
 }
 
+/// Bytes between the marks `SourceFile::chars_before` keeps.
+const MARK_STEP: usize = 4096;
+
 fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
     while !text.is_char_boundary(byte) {
         byte -= 1;
@@ -202,6 +231,31 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Columns on a line longer than a mark step, with multi-byte characters on both sides
+    /// of every mark, equal a plain count from the line start.
+    #[test]
+    fn positions_on_long_lines_count_characters() {
+        let line: String = (0..3 * MARK_STEP)
+            .map(|i| {
+                if i % 7 == 0 {
+                    'é'
+                } else if i % 11 == 0 {
+                    '😀'
+                } else {
+                    'a'
+                }
+            })
+            .collect();
+        let text = format!("x\n{line}\nz");
+        let f = SourceFile::new("a".into(), "a".into(), text.as_str().into(), true);
+        for (byte, _) in text.char_indices().step_by(97).chain(text.char_indices().rev().take(3)) {
+            let start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
+            let line_no = text[..byte].matches('\n').count() + 1;
+            let expected = Position { line: line_no, column: text[start..byte].chars().count() + 1 };
+            assert_eq!(f.position(byte), expected, "at byte {byte}");
+        }
+    }
 
     #[test]
     fn positions_count_characters() {

@@ -315,6 +315,29 @@ fn many_credentials_in_one_script() {
     assert!(r.stdout.lines().all(|l| l.contains("IAM601") && l.contains("(sha256:")), "{}", &r.stdout[..200]);
 }
 
+/// Many findings on one long line (every plan is one line): a column is counted from a
+/// mark near it, not from the start of the line. Counting from the line start made this
+/// case quadratic: 68.6 s in a debug build, against 8.6 s now.
+#[test]
+fn many_findings_on_one_long_line() {
+    let dir = workspace();
+    let accounts: Vec<String> = (0..120_000)
+        .map(|i| {
+            format!("{{\"name\": \"Bad_Name_{i}\", \"description\": \"{}\", \"groups\": [\"bots\"]}}", "é".repeat(5))
+        })
+        .collect();
+    let manifest = format!("{{\"groups\": [{{\"name\": \"bots\"}}], \"serviceAccounts\": [{}]}}", accounts.join(", "));
+    write(dir.path(), "iam.json", &manifest);
+    let r = run_within(dir.path(), &["check", "--format", "concise", "--select", "IAM101", "iam.json"], SLOW_GUARD);
+    assert!(!r.stderr.contains("panicked"), "panic:\n{}", r.stderr);
+    assert_eq!(r.status, Some(1));
+    assert_eq!(r.stdout.lines().count(), 120_000);
+    let last = r.stdout.lines().last().unwrap();
+    // A JSON string's span starts at its opening quote.
+    let column: usize = manifest.find("\"Bad_Name_119999").map(|b| manifest[..b].chars().count() + 1).unwrap();
+    assert!(last.starts_with(&format!("iam.json:1:{column}: IAM101")), "{last}");
+}
+
 /// The YAML depth limit also bounds Terraform JSON, which goes through the same tree.
 #[test]
 fn yaml_depth_limit_bounds_terraform_json() {
