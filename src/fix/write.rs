@@ -17,7 +17,7 @@ use crate::source::FileId;
 use std::fs::{self, Metadata};
 use std::io::Write as _;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 /// One changed file, checked and ready to stage.
@@ -70,7 +70,8 @@ fn check(fixed: &Fixed, id: FileId, before: &str, after: &str) -> Result<Target,
     let display = file.display.clone();
     let unreadable = |e: std::io::Error| format!("cannot write `{display}`: {e}");
     let path = fs::canonicalize(&file.path).map_err(unreadable)?;
-    if path != lexical_absolute(&file.path) && !fixed.roots.iter().any(|r| path.starts_with(r)) {
+    let as_named = crate::confine::absolute(&file.path, std::env::current_dir().ok().as_deref());
+    if path != as_named && !fixed.roots.iter().any(|r| path.starts_with(r)) {
         return Err(format!("`{display}` not written: symlink to outside the workspace"));
     }
     let metadata = fs::metadata(&path).map_err(unreadable)?;
@@ -135,31 +136,16 @@ pub(super) fn root_of(path: &Path) -> Option<PathBuf> {
     Some(workspace.unwrap_or(dir).to_path_buf())
 }
 
-/// The absolute path, with `.` and `..` resolved by name: what the path would be if no
-/// component were a symlink.
-fn lexical_absolute(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in absolute.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A path is compared, as named, with `confine::absolute`.
     #[test]
-    fn lexical_paths_resolve_dots_by_name() {
-        assert_eq!(lexical_absolute(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
-        let relative = lexical_absolute(Path::new("x/../y"));
+    fn paths_as_named_resolve_dots_by_name() {
+        let named = |p: &str| crate::confine::absolute(Path::new(p), std::env::current_dir().ok().as_deref());
+        assert_eq!(named("/a/./b/../c"), PathBuf::from("/a/c"));
+        let relative = named("x/../y");
         assert!(relative.is_absolute() && relative.ends_with("y") && !relative.ends_with("x/y"));
     }
 
