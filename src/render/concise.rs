@@ -9,7 +9,7 @@ pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::R
     for f in findings {
         let (start, _) = positions(ws, f);
         let path = escape::line(&ws.sources.get(f.span.file).display);
-        let message = escape::line(&f.message);
+        let message = &f.message;
         writeln!(out, "{path}:{}:{}: {} [{}] {message}", start.line, start.column, f.code, f.severity.as_str())?;
     }
     Ok(())

@@ -20,8 +20,8 @@ pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::R
         };
         let path = escape::line(&ws.sources.get(f.span.file).display);
         let message = match &f.help {
-            Some(help) => format!("{}\nhelp: {}", escape::line(&f.message), escape::line(help)),
-            None => escape::line(&f.message).into_owned(),
+            Some(help) => format!("{}\nhelp: {help}", f.message),
+            None => f.message.clone(),
         };
         writeln!(
             out,

@@ -4,7 +4,7 @@
 //! Severities map error -> major, warning -> minor, info -> info: `critical` and
 //! `blocker` are left to the reviewer's judgement rather than claimed by a linter.
 
-use super::{escape, positions};
+use super::positions;
 use crate::catalogue::Catalogue;
 use crate::finding::{Finding, Severity};
 use crate::fingerprint;
@@ -46,7 +46,7 @@ pub fn write(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue, out: &
             Issue {
                 kind: "issue",
                 check_name: format!("{} {}", f.code, catalogue.name_of(&f.code)).trim_end().to_string(),
-                description: format!("{}: {}", f.code, escape::line(&f.message)),
+                description: format!("{}: {}", f.code, f.message),
                 categories: ["Security"],
                 fingerprint: fp,
                 severity: match f.severity {

@@ -74,9 +74,9 @@ struct Report<'a> {
 
 impl<'a> Report<'a> {
     fn new(ws: &'a Workspace, f: &'a Finding, shown: &mut ShownTexts) -> Self {
-        let mut parts: Vec<String> = f.help.iter().map(|h| escape::line(h).into_owned()).collect();
+        let mut parts: Vec<String> = f.help.iter().cloned().collect();
         if let Some(fix) = &f.fix {
-            parts.push(format!("fix: {} (`--fix`)", escape::line(&fix.description)));
+            parts.push(format!("fix: {} (`--fix`)", fix.description));
         }
         let hidden = f.labels.len().saturating_sub(MAX_LABELS);
         if hidden > 0 {
@@ -86,7 +86,7 @@ impl<'a> Report<'a> {
         let mut labels = vec![(f.span.start..f.span.end, None, true)];
         let mut related = Vec::new();
         for l in f.labels.iter().take(MAX_LABELS) {
-            let message = Some(escape::line(&l.message).into_owned());
+            let message = Some(l.message.clone());
             if l.span.file == f.span.file {
                 labels.push((l.span.start..l.span.end, message, false));
             } else {
@@ -94,20 +94,12 @@ impl<'a> Report<'a> {
             }
         }
         let (source, labels) = excerpt(ws, f.span.file, labels, shown);
-        Report {
-            code: &f.code,
-            severity: f.severity,
-            message: escape::line(&f.message).into_owned(),
-            help,
-            source,
-            labels,
-            related,
-        }
+        Report { code: &f.code, severity: f.severity, message: f.message.clone(), help, source, labels, related }
     }
 
     /// A label in another file, shown as a diagnostic of its own.
     fn related(ws: &'a Workspace, code: &'a str, l: &Label, shown: &mut ShownTexts) -> Self {
-        let message = escape::line(&l.message).into_owned();
+        let message = l.message.clone();
         let label = (l.span.start..l.span.end, Some(message.clone()), true);
         let (source, labels) = excerpt(ws, l.span.file, vec![label], shown);
         Report { code, severity: Severity::Info, message, help: None, source, labels, related: Vec::new() }

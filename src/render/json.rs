@@ -1,11 +1,10 @@
 //! The stable JSON output (docs/formats.md): scripts and tests read it, so fields never move.
 
-use super::{escape, positions};
+use super::positions;
 use crate::catalogue::Catalogue;
 use crate::finding::Finding;
 use crate::model::Workspace;
 use serde::Serialize;
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
@@ -25,8 +24,8 @@ struct JsonFinding<'a> {
     column: usize,
     end_line: usize,
     end_column: usize,
-    message: Cow<'a, str>,
-    help: Option<Cow<'a, str>>,
+    message: &'a str,
+    help: Option<&'a str>,
     fixable: bool,
 }
 
@@ -56,8 +55,8 @@ pub fn write(
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                message: escape::line(&f.message),
-                help: f.help.as_deref().map(escape::line),
+                message: &f.message,
+                help: f.help.as_deref(),
                 fixable: f.fix.is_some(),
             }
         })

@@ -83,6 +83,7 @@ pub fn write(
     options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> Result<(), Error> {
+    let findings = &*inert(findings);
     match format {
         OutputFormat::Human => return human::write(ws, findings, options.color, out),
         OutputFormat::Concise => concise::write(ws, findings, out),
@@ -95,6 +96,40 @@ pub fn write(
         OutputFormat::Rdjson => rdjson::write(ws, findings, out),
     }?;
     Ok(())
+}
+
+/// The findings with every text that comes from the input (message, help, labels, fix
+/// descriptions) escaped once, here, so that no format can forget to (`escape::line`).
+/// Paths are each format's to escape: JSON keeps them exact. Borrowed when nothing needs it.
+fn inert(findings: &[Finding]) -> std::borrow::Cow<'_, [Finding]> {
+    let unsafe_text = |s: &str| s.chars().any(escape::is_unsafe);
+    let needs = |f: &Finding| {
+        unsafe_text(&f.message)
+            || f.help.as_deref().is_some_and(unsafe_text)
+            || f.labels.iter().any(|l| unsafe_text(&l.message))
+            || f.fix.as_ref().is_some_and(|fix| unsafe_text(&fix.description))
+    };
+    if !findings.iter().any(needs) {
+        return std::borrow::Cow::Borrowed(findings);
+    }
+    let line = |s: &str| escape::line(s).into_owned();
+    std::borrow::Cow::Owned(
+        findings
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                f.message = line(&f.message);
+                f.help = f.help.as_deref().map(line);
+                for l in &mut f.labels {
+                    l.message = line(&l.message);
+                }
+                if let Some(fix) = &mut f.fix {
+                    fix.description = line(&fix.description);
+                }
+                f
+            })
+            .collect(),
+    )
 }
 
 /// The whole report as a string (for tests and benchmarks; the command line streams it).
@@ -177,6 +212,31 @@ mod tests {
     use super::*;
     use crate::finding::{Edit, Fix};
     use crate::source::{SourceFile, Span};
+
+    /// Every text of a finding that comes from the input (message, help, label, fix
+    /// description) reaches every format escaped: none can print a control character or
+    /// start a line of its own.
+    #[test]
+    fn no_format_prints_a_control_character_of_the_input() {
+        let mut ws = Workspace::default();
+        let id = ws.sources.add(SourceFile::new("a.yaml".into(), "a.yaml".into(), "name: x\n".into(), true));
+        let span = Span::new(id, 6, 7);
+        let forged = "x\u{1b}[31m\n::warning file=a.tf::passed\u{202e}";
+        let finding = Finding::new("IAM101", span, format!("message {forged}"))
+            .help(format!("help {forged}"))
+            .label(span, format!("label {forged}"))
+            .fix(Some(Fix {
+                description: format!("fix {forged}"),
+                edits: vec![Edit { span, replacement: "y".into() }],
+            }));
+        let catalogue = Catalogue::builtin();
+        for format in <OutputFormat as clap::ValueEnum>::value_variants() {
+            let options = RenderOptions { color: false, files: 1, catalogue: &catalogue };
+            let out = render(*format, &ws, std::slice::from_ref(&finding), &options);
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{format:?}:\n{out}");
+            assert!(!out.lines().any(|l| l.trim_start().starts_with("::warning")), "{format:?}:\n{out}");
+        }
+    }
 
     /// No format shows source text, so a secret under a finding's span cannot leak; this
     /// keeps it that way for every format, with a fix and a label on the secret too.

@@ -2,7 +2,7 @@
 //! review comments, with fixes as suggested changes. rdjson columns count UTF-8 bytes
 //! (reviewdog's `Position.column`), unlike iamlint's character columns elsewhere.
 
-use super::{escape, help_uri};
+use super::help_uri;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
 use crate::source::Span;
@@ -69,8 +69,8 @@ pub fn write(ws: &Workspace, findings: &[Finding], out: &mut dyn Write) -> io::R
         .iter()
         .map(|f| {
             let message = match &f.help {
-                Some(help) => format!("{}\nhelp: {}", escape::line(&f.message), escape::line(help)),
-                None => escape::line(&f.message).into_owned(),
+                Some(help) => format!("{}\nhelp: {help}", f.message),
+                None => f.message.clone(),
             };
             Diagnostic {
                 message,

@@ -4,7 +4,7 @@
 //! does not depend on which rules fired. `partialFingerprints` carry iamlint's line-free
 //! fingerprints, so code scanning keeps an alert's identity when lines move around it.
 
-use super::{escape, help_uri, positions};
+use super::{help_uri, positions};
 use crate::catalogue::{self, Catalogue, Rule};
 use crate::finding::{Edit, Finding, Severity};
 use crate::fingerprint;
@@ -110,7 +110,7 @@ fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) ->
         .map(|(i, l)| {
             Location::builder()
                 .id(i as i64 + 1)
-                .message(Message::builder().text(escape::line(&l.message)).build())
+                .message(Message::builder().text(l.message.as_str()).build())
                 .physical_location(
                     PhysicalLocation::builder()
                         .artifact_location(artifact(ws, l.span))
@@ -121,8 +121,8 @@ fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) ->
         })
         .collect();
     let text = match &f.help {
-        Some(help) => format!("{} ({})", escape::line(&f.message), escape::line(help)),
-        None => escape::line(&f.message).into_owned(),
+        Some(help) => format!("{} ({help})", f.message),
+        None => f.message.clone(),
     };
     let builder = SarifResult::builder()
         .rule_id(f.code.as_str())
@@ -133,7 +133,7 @@ fn result(ws: &Workspace, catalogue: &[Rule], f: &Finding, fingerprint: &str) ->
     let index = catalogue.iter().position(|r| r.code == f.code);
     let fixes = f.fix.as_ref().map(|fix| {
         vec![Fix::builder()
-            .description(Message::builder().text(escape::line(&fix.description)).build())
+            .description(Message::builder().text(fix.description.as_str()).build())
             .artifact_changes(changes(ws, &fix.edits))
             .build()]
     });
