@@ -185,6 +185,7 @@ fn walk(
     let entries = std::sync::Mutex::new(Vec::new());
     let errors = std::sync::Mutex::new(Vec::new());
     let rules = std::sync::Arc::new(gitignore::Rules::new(root));
+    let tracked = std::sync::Arc::new(gitignore::Tracked::in_repository(root));
     let filter = {
         let (rules, start, canonical_start) = (rules.clone(), start.to_path_buf(), canonical_start.clone());
         move |e: &ignore::DirEntry| {
@@ -198,7 +199,10 @@ fn walk(
             }
             let below = e.path().strip_prefix(&start).ok().filter(|r| !r.as_os_str().is_empty());
             match (&canonical_start, below) {
-                (Some(canonical), Some(relative)) => !rules.ignores(&canonical.join(relative), is_dir),
+                (Some(canonical), Some(relative)) => {
+                    let path = canonical.join(relative);
+                    !rules.ignores(&path, is_dir) || tracked.holds(&path, is_dir)
+                }
                 _ => true,
             }
         }

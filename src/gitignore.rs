@@ -10,13 +10,62 @@
 //! later line's) win, and an ignored folder is not entered. Files from the workspace root
 //! down to the walked folder apply; above the root, none. `.git/info/exclude` and the
 //! user's `core.excludesFile` are local to the machine and stay with the `ignore` crate.
+//! In a git repository no rule hides a file git tracks (`Tracked`).
 
 use crate::confine;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
+
+/// The files git tracks under a repository root, for the ignore rules to leave alone: a
+/// rules file decides what is left out of a commit, never what of the commit is linted.
+/// A pull request that adds `evil.tf` with `git add -f` and `.gitignore: evil.tf` (or a
+/// `.ignore`, which git does not read) would otherwise hide it from every run.
+#[derive(Default)]
+pub struct Tracked {
+    files: HashSet<PathBuf>,
+    /// Every folder holding a tracked file iamlint reads: an ignored one is still entered.
+    folders: HashSet<PathBuf>,
+}
+
+impl Tracked {
+    /// The tracked files of kinds iamlint reads, when `root` is the top of a git work tree;
+    /// none otherwise, or when git cannot say (then the rules alone decide, as before).
+    pub fn in_repository(root: &Path) -> Tracked {
+        let mut tracked = Tracked::default();
+        if std::fs::symlink_metadata(root.join(".git")).is_err() {
+            return tracked;
+        }
+        let Ok(listing) = crate::git::run(root, &["ls-files", "-z", "--cached", "--full-name"]) else {
+            return tracked;
+        };
+        for name in listing.split(|&b| b == 0).filter(|n| !n.is_empty()) {
+            let Ok(name) = std::str::from_utf8(name) else { continue };
+            let path = root.join(name);
+            if crate::frontend::FileKind::of(&path).is_none() {
+                continue;
+            }
+            for folder in path.ancestors().skip(1).take_while(|f| f.starts_with(root) && *f != root) {
+                if !tracked.folders.insert(folder.to_path_buf()) {
+                    break;
+                }
+            }
+            tracked.files.insert(path);
+        }
+        tracked
+    }
+
+    /// Whether `path` (canonical, below the root) is a tracked file, or a folder holding one.
+    pub fn holds(&self, path: &Path, is_dir: bool) -> bool {
+        if is_dir {
+            self.folders.contains(path)
+        } else {
+            self.files.contains(path)
+        }
+    }
+}
 
 /// The names whose rules are read in every folder, in increasing precedence.
 const NAMES: [&str; 2] = [".gitignore", ".ignore"];

@@ -284,6 +284,39 @@ fn gitignore_files_are_read_inside_the_workspace_only() {
     );
 }
 
+/// A pull request that commits a file and a rules file ignoring it (`git add -f`, or an
+/// `.ignore`, which git does not read) cannot hide it: rules files leave tracked files alone.
+/// Untracked files they name stay ignored.
+#[test]
+fn ignore_rules_do_not_hide_committed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "iam.yaml", "groups:\n  - name: bots\n");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "pr"]);
+    let admin = |name: &str| format!("serviceAccounts:\n  - name: {name}\n    superAdmin: true\n    groups: [bots]\n");
+    write(d, "evil.yaml", &admin("evil-bot"));
+    write(d, "team/also.yaml", &admin("also-bot"));
+    write(d, ".gitignore", "evil.yaml\nteam/\n");
+    write(d, ".ignore", "*.yaml\n");
+    git(d, &["add", "-f", "."]);
+    git(d, &["commit", "-qm", "pr"]);
+    write(d, "scratch.yaml", &admin("scratch-bot"));
+    for args in
+        [&["check", "--format", "concise", "."][..], &["check", "--format", "concise", "--changed-since", "main", "."]]
+    {
+        let r = run(d, args);
+        assert_eq!(r.status, Some(1), "{args:?}: {}", r.text());
+        assert!(r.stdout.contains("`evil-bot` is a super admin"), "{args:?}: {}", r.text());
+        assert!(r.stdout.contains("`also-bot` is a super admin"), "{args:?}: {}", r.text());
+        assert!(!r.stdout.contains("scratch-bot"), "an untracked ignored file stays ignored: {}", r.text());
+    }
+    let r = run(d, &["access", "--diff", "main"]);
+    assert!(r.stdout.contains("evil-bot") && r.stdout.contains("also-bot"), "{}", r.text());
+}
+
 #[cfg(unix)]
 #[test]
 fn outside_git_the_workspace_root_is_the_current_folder() {
