@@ -69,8 +69,14 @@ pub fn absolute(path: &Path, cwd: Option<&Path>) -> PathBuf {
 /// Whether `path` resolves (through every symbolic link on the way) to a place outside
 /// `root`. A path that does not resolve (dangling, a loop) is not outside: reading it
 /// fails and says why.
+///
+/// A repository's `.git` folder counts as outside: it is the machine's (a CI checkout keeps
+/// its token in `.git/config`), never the workspace's content.
 pub fn escapes(root: &Path, path: &Path) -> bool {
-    path.canonicalize().is_ok_and(|real| !real.starts_with(root))
+    path.canonicalize().is_ok_and(|real| match real.strip_prefix(root) {
+        Ok(inside) => inside.components().any(|c| c.as_os_str() == ".git"),
+        Err(_) => true,
+    })
 }
 
 /// Why a bounded read gave no bytes.

@@ -284,6 +284,41 @@ fn gitignore_files_are_read_inside_the_workspace_only() {
     );
 }
 
+/// A committed link into `.git/` (where a CI checkout keeps its token) is never read, named
+/// or found, whatever its name says it is.
+#[cfg(unix)]
+#[test]
+fn links_into_the_git_folder_are_never_read() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let token = "ghs_CheckoutTokenQ8Zx";
+    git(d, &["config", "http.https://github.com/.extraheader", &format!("AUTHORIZATION: basic {token}")]);
+    let names = ["a.tf", "b.yaml", "c.tf.json", "d.sh", ".github/workflows/e.yml"];
+    for name in names {
+        let link = d.join(name);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        let up = "../".repeat(name.matches('/').count());
+        symlink(format!("{up}.git/config"), &link).unwrap();
+    }
+    let mut args = vec!["check", "--format", "human", "."];
+    let mut runs = vec![run(d, &args)];
+    args.truncate(3);
+    args.extend(names);
+    runs.push(run(d, &args));
+    for r in runs {
+        assert!(!r.stdout.contains("Q8Zx") && !r.stderr.contains("Q8Zx"), "{}", r.text());
+        assert!(!r.stdout.contains("repositoryformatversion"), "{}", r.text());
+        assert_eq!(
+            r.stdout.matches("symbolic link to a file outside the workspace root; not read").count(),
+            5,
+            "{}",
+            r.text()
+        );
+    }
+}
+
 /// A pull request that commits a file and a rules file ignoring it (`git add -f`, or an
 /// `.ignore`, which git does not read) cannot hide it: rules files leave tracked files alone.
 /// Untracked files they name stay ignored.
