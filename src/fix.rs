@@ -230,7 +230,9 @@ pub fn diff(fixed: &Fixed) -> String {
         } else {
             (before.to_string(), after.to_string())
         };
-        let diff = similar::TextDiff::from_lines(&before, &after);
+        let (before, after) = (crate::render::escape::patch(&before), crate::render::escape::patch(&after));
+        let display = crate::render::escape::line(display);
+        let diff = similar::TextDiff::from_lines(&*before, &*after);
         out.push_str(&format!(
             "{}",
             diff.unified_diff().context_radius(3).header(&format!("a/{display}"), &format!("b/{display}"))

@@ -321,7 +321,34 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
         }
         same
     });
+    mask_secrets(ws, &mut findings);
     findings
+}
+
+/// Stars the text of every secret of the workspace in what the findings say: a name built
+/// from a sensitive value (a sensitive variable's default, a token named like its value) is
+/// quoted by the messages about it, and by the baseline and every format after them. A fix
+/// that would write a secret's text is dropped: its edits show in SARIF, rdjson and `--diff`.
+fn mask_secrets(ws: &Workspace, findings: &mut [Finding]) {
+    let secrets = ws.secret_masker();
+    let star = |s: &mut String| {
+        if let std::borrow::Cow::Owned(m) = secrets.mask(s) {
+            *s = m;
+        }
+    };
+    for f in findings {
+        star(&mut f.message);
+        if let Some(help) = &mut f.help {
+            star(help);
+        }
+        f.labels.iter_mut().for_each(|l| star(&mut l.message));
+        if f.fix.as_ref().is_some_and(|fix| fix.edits.iter().any(|e| secrets.finds(&e.replacement))) {
+            f.fix = None;
+        }
+        if let Some(fix) = &mut f.fix {
+            star(&mut fix.description);
+        }
+    }
 }
 
 /// Labels a finding keeps when the same finding comes from several objects.

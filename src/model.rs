@@ -417,6 +417,13 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Every secret's text in the workspace, to star it in text iamlint writes itself.
+    pub fn secret_masker(&self) -> crate::redact::Masker {
+        let pieces: Vec<String> =
+            self.sources.iter().flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets)).collect();
+        crate::redact::Masker::new(pieces.iter().map(String::as_str))
+    }
+
     /// Appends one file's objects, shifting the indices of references that point inside
     /// the same file (a manifest's nested tokens) to their place in the workspace.
     pub fn merge(&mut self, mut file: FileModel) {

@@ -82,6 +82,56 @@ pub fn mask(text: &str, ranges: &[(usize, usize)], pieces: &[String]) -> String 
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Secrets' text searched for in text iamlint wrote itself (a message quoting a name built
+/// from a sensitive value, a fix's replacement): one automaton for every piece of every file.
+pub struct Masker {
+    search: Option<AhoCorasick>,
+}
+
+impl Masker {
+    /// Pieces shorter than `MIN_SEARCHED` are dropped (see there).
+    pub fn new<'p>(pieces: impl IntoIterator<Item = &'p str>) -> Self {
+        let mut pieces: Vec<&str> = pieces.into_iter().filter(|p| p.len() >= MIN_SEARCHED).collect();
+        pieces.sort_unstable();
+        pieces.dedup();
+        let pieces: Vec<Vec<u8>> = pieces.iter().map(|p| fold(p)).collect();
+        let search = if pieces.is_empty() { None } else { AhoCorasick::new(&pieces).ok() };
+        Masker { search }
+    }
+
+    pub fn finds(&self, text: &str) -> bool {
+        self.search.as_ref().is_some_and(|s| s.is_match(&fold(text)))
+    }
+
+    /// `text` with every occurrence starred; borrowed when there is none.
+    pub fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let Some(search) = &self.search else { return text.into() };
+        let mut bytes: Option<Vec<u8>> = None;
+        for m in search.find_overlapping_iter(&fold(text)) {
+            let (start, end) = widen(text, m.start(), m.end());
+            star(bytes.get_or_insert_with(|| text.as_bytes().to_vec()), start, end);
+        }
+        match bytes {
+            None => text.into(),
+            Some(b) => {
+                String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()).into()
+            }
+        }
+    }
+}
+
+/// A secret's text as a message may quote it after a name suggestion: ASCII lowercased,
+/// separators as `-`. Byte for byte (only ASCII bytes change), so a match's offsets are the
+/// original text's.
+fn fold(text: &str) -> Vec<u8> {
+    text.bytes()
+        .map(|b| match b {
+            b'_' | b'.' | b' ' => b'-',
+            _ => b.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 /// Every character but line breaks and indentation starred: the layout of a text none of
 /// which may show.
 pub fn blank(text: &str) -> String {

@@ -52,7 +52,31 @@ pub fn report(ws: &Workspace) -> Report {
     principals.sort_by_cached_key(|e| {
         (e.tenant.clone(), e.kind != "service_account", e.name.to_lowercase(), e.name.clone(), e.path.clone(), e.line)
     });
+    let secrets = ws.secret_masker();
+    for e in &mut principals {
+        e.mask(&secrets);
+    }
     Report { version: 1, principals }
+}
+
+impl Entry {
+    /// Names come from the input, and one built from a sensitive value (a sensitive
+    /// variable's default used as a name) would print a secret: its text is starred.
+    fn mask(&mut self, secrets: &crate::redact::Masker) {
+        let star = |s: &mut String| {
+            if let std::borrow::Cow::Owned(m) = secrets.mask(s) {
+                *s = m;
+            }
+        };
+        star(&mut self.name);
+        self.groups.iter_mut().for_each(star);
+        self.tokens.iter_mut().for_each(|t| star(&mut t.name));
+        for row in &mut self.permissions {
+            row.namespace.as_mut().map(star);
+            row.via.iter_mut().for_each(star);
+        }
+        self.unknown.iter_mut().for_each(star);
+    }
 }
 
 fn location(ws: &Workspace, span: crate::source::Span) -> (String, usize) {

@@ -45,7 +45,7 @@ pub fn run(args: AccessArgs) -> i32 {
         AccessFormat::Json => {
             let mut t = serde_json::to_string_pretty(&report).expect("access report serializes");
             t.push('\n');
-            t
+            iamlint::render::escape::json(&t).into_owned()
         }
         AccessFormat::Table => table(&report),
     };

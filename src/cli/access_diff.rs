@@ -19,7 +19,7 @@ pub fn run(options: &Options, reference: &str, json: bool) -> i32 {
                 let report = DiffReport { version: 1, reference, changes };
                 let mut t = serde_json::to_string_pretty(&report).expect("access diff serializes");
                 t.push('\n');
-                t
+                iamlint::render::escape::json(&t).into_owned()
             } else {
                 table(reference, &changes)
             };

@@ -140,6 +140,10 @@ impl Lowering<'_> {
             Node::Map { entries, .. } => {
                 for (k, v) in entries {
                     let key = k.as_str().unwrap_or_default();
+                    // A role's permissions name types (`APITOKEN: [READ]`), never credentials.
+                    if key == "permissions" {
+                        continue;
+                    }
                     match (credentials::credential_key(key), v) {
                         (Some(class), Node::Scalar(s)) if !v.is_null() => {
                             let span = self.unquoted(v);
@@ -150,6 +154,11 @@ impl Lowering<'_> {
                                 }
                                 _ => credentials::mark(self.model, span, &s.text),
                             }
+                        }
+                        // A credential written as a list or mapping (`password: [..]`) is
+                        // not one Kestra reads, but its text is still a secret.
+                        (Some(KeyClass::Credential(_)), Node::Seq { .. } | Node::Map { .. }) => {
+                            self.mark_all(v, depth + 1)
                         }
                         (_, Node::Seq { items, .. })
                             if depth == 0 && report && schema::sections().any(|s| s == key) =>
@@ -164,6 +173,22 @@ impl Lowering<'_> {
             }
             Node::Seq { items, .. } => items.iter().for_each(|i| self.credentials(i, label, depth + 1, report)),
             Node::Scalar(_) => {}
+        }
+    }
+
+    /// Every scalar under `node` marked as a secret: a credential key's structured value.
+    fn mark_all(&mut self, node: &Node, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        match node {
+            Node::Scalar(s) if !node.is_null() => {
+                let span = self.unquoted(node);
+                credentials::mark(self.model, span, &s.text);
+            }
+            Node::Scalar(_) => {}
+            Node::Seq { items, .. } => items.iter().for_each(|i| self.mark_all(i, depth + 1)),
+            Node::Map { entries, .. } => entries.iter().for_each(|(_, v)| self.mark_all(v, depth + 1)),
         }
     }
 

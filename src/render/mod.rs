@@ -84,6 +84,15 @@ pub fn write(
     out: &mut dyn io::Write,
 ) -> Result<(), Error> {
     let findings = &*inert(findings);
+    // JSON keeps paths exact; written with `\uXXXX` escapes, they are exact and inert.
+    let mut json_out;
+    let out: &mut dyn io::Write = match format {
+        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Gitlab | OutputFormat::Rdjson => {
+            json_out = escape::JsonWriter::new(out);
+            &mut json_out
+        }
+        _ => out,
+    };
     match format {
         OutputFormat::Human => return human::write(ws, findings, options.color, out),
         OutputFormat::Concise => concise::write(ws, findings, out),
@@ -95,12 +104,14 @@ pub fn write(
         OutputFormat::Checkstyle => checkstyle::write(ws, findings, out),
         OutputFormat::Rdjson => rdjson::write(ws, findings, out),
     }?;
+    out.flush()?;
     Ok(())
 }
 
 /// The findings with every text that comes from the input (message, help, labels, fix
 /// descriptions) escaped once, here, so that no format can forget to (`escape::line`).
-/// Paths are each format's to escape: JSON keeps them exact. Borrowed when nothing needs it.
+/// (Secrets' text is starred where findings are made: `lint::check`.) Paths are each
+/// format's to escape: JSON keeps them exact. Borrowed when nothing needs it.
 fn inert(findings: &[Finding]) -> std::borrow::Cow<'_, [Finding]> {
     let unsafe_text = |s: &str| s.chars().any(escape::is_unsafe);
     let needs = |f: &Finding| {

@@ -174,7 +174,10 @@ fn fifteen_megabyte_line_finishes_within_bounded_memory() {
 
 /// A name that would print a GitHub annotation at the start of a line, and one that would
 /// clear and recolour a terminal.
-const FORGED: [&str; 2] = ["ci\\n::warning file=x.tf::Security review passed", "\\e[2J\\e[31mred"];
+/// The third hides its end behind a right-to-left override and a line separator, with a
+/// DEL and a C1 CSI, which no JSON encoder escapes by itself.
+const FORGED: [&str; 3] =
+    ["ci\\n::warning file=x.tf::Security review passed", "\\e[2J\\e[31mred", "rtl\\u202Eexe.\\u2028\\x7f\\x9b\\u2066x"];
 
 fn forged_workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -183,9 +186,10 @@ fn forged_workspace() -> tempfile::TempDir {
         "iam.yaml",
         &format!(
             "serviceAccounts:\n  - name: \"{}\"\n    groups: [bots]\n  - name: \"{}\"\n    groups: [bots]\n\
+             \x20 - name: \"{}\"\n    groups: [bots]\n\
              groups:\n  - name: bots\nroles:\n  - name: admin\n    permissions:\n      FLOW: [READ]\n\
              bindings:\n  - type: GROUP\n    externalId: bots\n    roleId: admin\n",
-            FORGED[0], FORGED[1]
+            FORGED[0], FORGED[1], FORGED[2]
         ),
     );
     dir
@@ -195,7 +199,8 @@ fn forged_workspace() -> tempfile::TempDir {
 /// breaks, and no line that starts a workflow command iamlint did not mean.
 fn assert_inert(what: &str, text: &str) {
     for c in text.chars() {
-        let control = (c.is_control() && c != '\n') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}');
+        let control = (c.is_control() && c != '\n')
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}');
         assert!(!control, "{what}: raw {c:?} in output:\n{text}");
     }
     for line in text.lines() {
@@ -233,6 +238,35 @@ fn names_cannot_forge_annotations_or_terminal_escapes() {
     let r = run(dir.path(), &["access", "--format", "json", "."]);
     assert_eq!(r.status, Some(0), "{}", r.stderr);
     assert_inert("access json", &r.text());
+    // Escaped as JSON escapes: a script still reads the exact name.
+    let value: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+    assert!(strings(&value).iter().any(|s| s == "rtl\u{202e}exe.\u{2028}\u{7f}\u{9b}\u{2066}x"), "{}", r.text());
+}
+
+/// `--diff` shows a file's text and path: a committed file cannot recolour the terminal or
+/// start a CI log command through it. CRLF line ends are the file's, and stay.
+#[test]
+fn diff_shows_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    // (Terraform takes raw controls in a comment; a parser rejects a lone CR in a file, but
+    // not in a file name.)
+    let text = "# \u{1b}[31mred ::error file=x.tf::forged\u{2028}x\u{202e}\n\
+                resource \"kestra_service_account\" \"a\" {\n  name = \"Bad_Name\"\n}\n";
+    write(dir.path(), "team\u{1b}[2J\r::error::.tf", text);
+    let r = run(dir.path(), &["check", "--diff", "."]);
+    assert_eq!(r.status, Some(1), "{}", r.stderr);
+    let diff = r.text();
+    assert!(diff.contains("+  name = \"bad-name\"\n"), "{diff}");
+    assert!(diff.contains(" # \\u{1b}[31mred ::error file=x.tf::forged\\u{2028}x\\u{202e}\n"), "{diff}");
+    assert!(diff.contains("+++ b/team\\u{1b}[2J\\r::error::.tf\n"), "{diff}");
+    assert_inert("--diff", &diff);
+    let crlf = tempfile::tempdir().unwrap();
+    write(crlf.path(), "iam.yaml", "serviceAccounts:\r\n  - name: Bad_Name\r\n    groups: [bots]\r\n");
+    let r = run(crlf.path(), &["check", "--diff", "."]);
+    assert!(r.text().contains("+  - name: bad-name\r\n"), "{:?}", r.text());
+    std::fs::write(crlf.path().join("fix.patch"), &r.stdout).unwrap();
+    apply_patch(crlf.path(), "fix.patch").unwrap();
+    assert!(std::fs::read_to_string(crlf.path().join("iam.yaml")).unwrap().contains("  - name: bad-name\r\n"));
 }
 
 /// Every string in a JSON document (keys aside).
@@ -248,7 +282,7 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 #[test]
 fn file_names_cannot_forge_either() {
     let dir = tempfile::tempdir().unwrap();
-    let name = "evil\n::warning file=x.tf::Path review passed\u{1b}[2J.yaml";
+    let name = "evil\n::warning file=x.tf::Path review passed\u{1b}[2J\u{202e}\u{7f}\u{2066}.yaml";
     write(dir.path(), name, "serviceAccounts:\n  - name: Bad_Name\n    groups: [bots]\ngroups:\n  - name: bots\n");
     for format in FORMATS {
         let r = run(dir.path(), &["check", "--format", format, "."]);
@@ -256,6 +290,11 @@ fn file_names_cannot_forge_either() {
         assert_eq!(r.status, Some(1), "{format}: {}", r.stderr);
         assert_inert(format, &r.text());
         assert_inert(&format!("{format} (stderr)"), &r.stderr);
+        if matches!(format, "json" | "gitlab" | "rdjson") {
+            // JSON escapes keep the path exact for scripts.
+            let value: serde_json::Value = serde_json::from_str(&r.text()).unwrap();
+            assert!(strings(&value).iter().any(|s| s.contains(name)), "{format}: {}", r.text());
+        }
     }
 }
 

@@ -50,6 +50,10 @@ const SECRETS: &[(&str, &str)] = &[
     ("broken workflow env", "PVKGH45Q7R46RP"),
     ("invalid utf-8 yaml", "PYWX98PG5H5WKR"),
     ("invalid utf-8 terraform", "X4J64W2RRJ8JP6"),
+    ("yaml password as a list", "ZK7QWP9RXM4T"),
+    ("yaml password as a mapping", "PW8RKZ3XQT6N"),
+    ("json fullToken as an object", "XR5TQ8MWZK2P"),
+    ("sensitive variable built into a name", "MQ6ZWR8KTX3P"),
 ];
 
 fn secret(what: &str) -> &'static str {
@@ -57,12 +61,14 @@ fn secret(what: &str) -> &'static str {
 }
 
 /// Fails when `output` holds any 4-character window of any secret.
+/// In any case: a name suggestion lowercases what it quotes.
 fn assert_no_secret(output: &str, what: &str) {
+    let folded = output.to_lowercase();
     for (name, s) in SECRETS {
-        let chars: Vec<char> = s.chars().collect();
+        let chars: Vec<char> = s.to_lowercase().chars().collect();
         for window in chars.windows(4) {
             let window: String = window.iter().collect();
-            assert!(!output.contains(&window), "{what} shows `{window}` of the {name} `{s}`:\n{output}");
+            assert!(!folded.contains(&window), "{what} shows `{window}` of the {name} `{s}`:\n{output}");
         }
     }
 }
@@ -189,6 +195,23 @@ fn plant(dir: &Path) {
         "{\"serviceAccounts\": [{\"name\": \"Json_Bot\", \"password\": \"GW5WR9Z4ZZJVKV\"}]}\n",
     );
     write(dir, "plan/plan.json", PLAN);
+    // Credentials written as a list or a mapping are not what Kestra reads, but are secrets.
+    write(
+        dir,
+        "yaml/structured.yaml",
+        "users:\n  - email: list@example.com\n    password: [ZK7QWP9RXM4T]\n  - email: map@example.com\n    password: {value: PW8RKZ3XQT6N}\n",
+    );
+    write(
+        dir,
+        "json/export.json",
+        "{\"serviceAccounts\": [{\"name\": \"Export_Bot\", \"apiTokens\": [{\"name\": \"t\", \"maxAge\": \"P30D\", \"fullToken\": {\"v\": \"XR5TQ8MWZK2P\"}}]}]}\n",
+    );
+    // A sensitive value built into a name: the messages and the access report quote it.
+    write(
+        dir,
+        "tf/seeded.tf",
+        "variable \"seed\" {\n  sensitive = true\n  default   = \"MQ6ZWR8KTX3P\"\n}\n\nresource \"kestra_service_account\" \"seeded\" {\n  name = \"Seed_${var.seed}\"\n}\n",
+    );
     // Files that do not parse: the error is next to the credential.
     write(
         dir,
