@@ -287,8 +287,10 @@ fn keep_entry(name: &str, depth: usize) -> bool {
 }
 
 fn workspace_root(file: &Path) -> Option<PathBuf> {
-    let abs = file.canonicalize().ok()?;
-    let mut dir = abs.parent()?;
+    // The folder the file is named in, not the one a link leads to (`config::find`).
+    let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let abs = parent.canonicalize().ok()?;
+    let mut dir = abs.as_path();
     loop {
         if dir.join(".iamlint.yaml").exists() || dir.join(".git").exists() {
             return Some(dir.to_path_buf());

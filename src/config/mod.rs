@@ -353,10 +353,15 @@ fn whole_file_error(file: &Path, message: String) -> ConfigError {
 
 /// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root. Any
 /// entry by that name counts, so that a FIFO, a folder or a dangling link there is an error
-/// when read rather than silently no configuration.
+/// when read rather than silently no configuration. The search starts where the path is
+/// named, not where a link leads: a committed `b.tf -> ../../outside/b.tf` must not pick
+/// up a configuration (and its policies) from outside the repository.
 pub fn find(path: &Path) -> Option<PathBuf> {
-    let abs = path.canonicalize().ok()?;
-    let mut dir = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    let abs = crate::confine::absolute(path, cwd.as_deref());
+    std::fs::symlink_metadata(&abs).ok()?;
+    let is_real_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
+    let mut dir = if is_real_dir { abs.as_path() } else { abs.parent()? };
     loop {
         let candidate = dir.join(FILE_NAME);
         if std::fs::symlink_metadata(&candidate).is_ok() {

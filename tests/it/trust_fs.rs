@@ -319,6 +319,29 @@ fn links_into_the_git_folder_are_never_read() {
     }
 }
 
+/// A committed link to a file outside the repository does not choose the configuration:
+/// the search for `.iamlint.yaml` starts where the link is named, so a configuration (and
+/// its policies, its excludes) beside the target outside is never read.
+#[cfg(unix)]
+#[test]
+fn links_do_not_choose_a_configuration_outside() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    write(&outside, "real.tf", "resource \"kestra_service_account\" \"a\" {\n  name = \"Bad_Name\"\n}\n");
+    write(&outside, ".iamlint.yaml", "select: [OUTSIDE999]\n");
+    let repo = dir.path().join("repo");
+    git(&std::fs::create_dir_all(&repo).map(|_| repo.clone()).unwrap(), &["init", "-q", "-b", "main"]);
+    write(&repo, "envs/prod/main.tf", "resource \"kestra_group\" \"bots\" {\n  name = \"bots\"\n}\n");
+    symlink("../../../outside/real.tf", repo.join("envs/prod/b.tf")).unwrap();
+    for args in [&["check", "envs/prod/b.tf"][..], &["check", "envs/prod"], &["check", "."]] {
+        let r = run(&repo, args);
+        assert!(!r.stderr.contains("OUTSIDE999") && !r.stdout.contains("OUTSIDE999"), "{args:?}: {}", r.text());
+        assert_eq!(r.status, Some(1), "{args:?}: {}", r.text());
+        assert!(r.stdout.contains("symbolic link to a file outside the workspace root; not read"), "{}", r.text());
+    }
+}
+
 /// A pull request that commits a file and a rules file ignoring it (`git add -f`, or an
 /// `.ignore`, which git does not read) cannot hide it: rules files leave tracked files alone.
 /// Untracked files they name stay ignored.
