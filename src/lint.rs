@@ -321,18 +321,24 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
         }
         same
     });
-    mask_secrets(ws, &mut findings);
+    finish_texts(ws, &mut findings);
     findings
 }
 
-/// Stars the text of every secret of the workspace in what the findings say: a name built
-/// from a sensitive value (a sensitive variable's default, a token named like its value) is
-/// quoted by the messages about it, and by the baseline and every format after them. A fix
-/// that would write a secret's text is dropped: its edits show in SARIF, rdjson and `--diff`.
-fn mask_secrets(ws: &Workspace, findings: &mut [Finding]) {
+/// What the findings say, made safe to show once for every output after them (the
+/// baseline too). Quoted input is cut to `MAX_QUOTED` characters: output stays in
+/// proportion to the input however often a long value is quoted. The text of every secret
+/// of the workspace is starred: a name built from a sensitive value (a sensitive variable's
+/// default, a token named like its value) is quoted by the messages about it. A fix that
+/// would write a secret's text is dropped: its edits show in SARIF, rdjson and `--diff`.
+fn finish_texts(ws: &Workspace, findings: &mut [Finding]) {
     let secrets = ws.secret_masker();
+    // Starred before it is cut: a cut secret would no longer be found whole.
     let star = |s: &mut String| {
         if let std::borrow::Cow::Owned(m) = secrets.mask(s) {
+            *s = m;
+        }
+        if let std::borrow::Cow::Owned(m) = crate::finding::shorten_quoted(s) {
             *s = m;
         }
     };

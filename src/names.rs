@@ -86,6 +86,10 @@ pub fn check(name: &str, rule: NameRule) -> Vec<NameProblem> {
     problems
 }
 
+/// Characters of a name `normalize` looks at: enough for 63 characters of output however
+/// many separators collapse.
+const NORMALIZED_PREFIX: usize = 1024;
+
 /// The nearest valid name: kebab-case words, only allowed characters, no edge hyphens,
 /// at most 63 characters. `None` when nothing usable is left.
 ///
@@ -93,6 +97,9 @@ pub fn check(name: &str, rule: NameRule) -> Vec<NameProblem> {
 /// where the author already separated words (`GitHub_Actions`), splitting `GitHub` again
 /// would invent a word, so such names are only lowercased.
 pub fn normalize(name: &str) -> Option<String> {
+    // The result keeps at most 63 characters: a long name is cut first, so that a 100 KB
+    // name used by hundreds of objects costs no more than a short one.
+    let name = name.char_indices().nth(NORMALIZED_PREFIX).map_or(name, |(at, _)| &name[..at]);
     let has_separators = name.chars().any(|c| !c.is_alphanumeric());
     let kebab = if has_separators { name.to_lowercase() } else { name.to_kebab_case() };
     let mut out = String::with_capacity(kebab.len());

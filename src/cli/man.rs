@@ -137,7 +137,7 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "RAYON_NUM_THREADS",
         "Without --threads, the number of worker threads that parse and lint (rayon's \
-         variable; default: one per core).",
+         variable; default: one per core; at most 256, as --threads).",
     ),
     (
         "GIT_DIR and git's other variables",

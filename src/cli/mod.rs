@@ -134,7 +134,13 @@ impl InputArgs {
     /// Options that read `paths` as these flags and `config` say (flags win), and starts
     /// the worker threads.
     fn options(&self, config: &Config, paths: Vec<PathBuf>) -> Result<Options, i32> {
-        if let Some(n) = self.threads {
+        // rayon reads RAYON_NUM_THREADS unbounded (100000 started 15,000 threads that spun
+        // for minutes): the variable gets --threads' bound.
+        let from_env = || {
+            let n = std::env::var("RAYON_NUM_THREADS").ok()?.trim().parse::<usize>().ok()?;
+            (n > 0).then(|| n.min(MAX_THREADS as usize))
+        };
+        if let Some(n) = self.threads.or_else(from_env) {
             if rayon::ThreadPoolBuilder::new().num_threads(n).build_global().is_err() {
                 return Err(fail("cannot start worker threads"));
             }

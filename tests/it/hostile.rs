@@ -352,3 +352,34 @@ fn yaml_depth_limit_bounds_terraform_json() {
     assert!(!r.stdout.contains("main.tf.json:1:1: IAM001"), "{}", r.stdout);
     assert_reported(dir.path(), "main.tf.json", "nesting deeper than 8 levels", &["--max-yaml-depth", "8"]);
 }
+
+/// A long value quoted by many findings: a 50 KB name that 200 accounts take from one local
+/// made every message about them 50 KB (32 MB of output for a 118 KB file, and a minute in
+/// a debug build). Quoted input is cut, and the name's suggestion looks at its start only.
+#[test]
+fn a_long_name_quoted_by_many_findings_keeps_output_in_proportion() {
+    let dir = workspace();
+    let name = "A".repeat(50_000);
+    let mut tf = format!("locals {{\n  n = \"{name}\"\n}}\n");
+    for i in 0..200 {
+        tf.push_str(&format!("resource \"kestra_service_account\" \"s{i}\" {{\n  name = local.n\n}}\n"));
+    }
+    write(dir.path(), "main.tf", &tf);
+    for format in ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson"] {
+        let r = run_within(dir.path(), &["check", "--format", format, "."], SLOW_GUARD);
+        assert_eq!(r.status, Some(1), "{format}: {}", r.stderr);
+        assert!(r.stdout.len() < 1_000_000, "{format}: {} bytes of output for {} of input", r.stdout.len(), tf.len());
+        assert!(r.stdout.contains("AAAA…AAAA"), "{format}: the name is not shown cut");
+    }
+}
+
+/// RAYON_NUM_THREADS gets --threads' bound: 100000 started 15,000 spinning threads.
+#[test]
+fn the_thread_variable_is_bounded() {
+    let dir = workspace();
+    write(dir.path(), "iam.yaml", "serviceAccounts:\n  - name: Bad_Name\n");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    command.args(["check", "--format", "concise", "."]).current_dir(dir.path()).env("RAYON_NUM_THREADS", "100000");
+    let r = run_guarded(command, Stdio::piped(), GUARD);
+    assert_eq!(r.status, Some(1), "{}", String::from_utf8_lossy(&r.stderr));
+}
