@@ -308,6 +308,8 @@ pub struct Problem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// Other places that explain it (the later of two duplicate keys).
+    pub labels: Vec<crate::finding::Label>,
     /// A fix the front end is sure of (a key spelled with another case or separator).
     pub fix: Option<Box<crate::finding::Fix>>,
 }

@@ -238,6 +238,7 @@ pub fn unreadable(file: FileId, at: usize, message: String) -> FileModel {
             span: Span::new(file, at, at),
             message,
             help: None,
+            labels: Vec::new(),
             fix: None,
         }],
         ..FileModel::default()
