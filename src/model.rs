@@ -334,6 +334,8 @@ pub struct FileModel {
     /// Spans of expressions whose value iamlint computed (a template, a function call, a
     /// generated plan): a fix must never overwrite them with a literal.
     pub computed: Vec<Span>,
+    /// What the file was read as (set by the front ends of single files).
+    pub reading: crate::source::Reading,
 }
 
 impl FileModel {

@@ -23,6 +23,10 @@ pub use schema::schema;
 
 pub const FILE_NAME: &str = ".iamlint.yaml";
 
+/// The names a configuration file goes by, the preferred first: YAML's two extensions, as
+/// every other tool finds its `.yml` (a folder holding both uses the first).
+pub const FILE_NAMES: [&str; 2] = [FILE_NAME, ".iamlint.yml"];
+
 /// Everything a configuration file can say. `None` and empty lists mean "not set".
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -351,15 +355,15 @@ fn whole_file_error(file: &Path, message: String) -> ConfigError {
     ConfigError { file: file.to_path_buf(), line: 1, column: 1, key: String::new(), message }
 }
 
-/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root. Any
-/// entry by that name counts, so that a FIFO, a folder or a dangling link there is an error
-/// when read rather than silently no configuration.
+/// The nearest `.iamlint.yaml` (or `.iamlint.yml`) from `path` upwards, stopping at the
+/// repository root. Any entry by that name counts, so that a FIFO, a folder or a dangling
+/// link there is an error when read rather than silently no configuration.
 pub fn find(path: &Path) -> Option<PathBuf> {
     let abs = path.canonicalize().ok()?;
     let mut dir = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
     loop {
-        let candidate = dir.join(FILE_NAME);
-        if std::fs::symlink_metadata(&candidate).is_ok() {
+        let found = FILE_NAMES.iter().map(|name| dir.join(name)).find(|c| std::fs::symlink_metadata(c).is_ok());
+        if let Some(candidate) = found {
             return Some(candidate);
         }
         if dir.join(".git").exists() {

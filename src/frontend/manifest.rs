@@ -6,7 +6,7 @@ use crate::frontend::credentials::{self, KeyClass};
 use crate::model::*;
 use crate::rules::{SYNTAX_ERROR, UNKNOWN_KEY};
 use crate::schema::{self, FieldId, Object};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Reading, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 
 pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
@@ -19,7 +19,9 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
     // strict JSON, or Kestra's API and every other tool will reject it.
     if json {
         if let Err((offset, e)) = yaml::check_strict_json(text) {
+            model.reading = Reading::Skipped("not valid JSON, and shows no IAM section");
             if looks_like_manifest(text) {
+                model.reading = Reading::As(READ_AS);
                 model.problems.push(Problem {
                     code: SYNTAX_ERROR.code,
                     span: Span::new(file, offset, offset),
@@ -35,7 +37,9 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
     let docs = match yaml::parse(text, limits) {
         Ok(docs) => docs,
         Err(e) => {
+            model.reading = Reading::Skipped("not valid YAML, and shows no IAM section");
             if looks_like_manifest(text) {
+                model.reading = Reading::As(READ_AS);
                 model.problems.push(Problem {
                     code: SYNTAX_ERROR.code,
                     span: Span::new(file, e.offset, e.offset),
@@ -48,9 +52,14 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
             return model;
         }
     };
+    model.reading = match docs.iter().find(|d| !d.is_null()) {
+        Some(first) => Reading::Skipped(why_not(first)),
+        None => Reading::Skipped("empty"),
+    };
     for doc in &docs {
         let mut lowering = Lowering { file, text, model: &mut model, tenant: "main".into() };
         if is_manifest(doc) {
+            lowering.model.reading = Reading::As(READ_AS);
             lowering.document(doc);
         } else {
             // Not ours, but a snippet of it may still be shown (a workflow's IAM601):
@@ -90,6 +99,24 @@ pub fn is_manifest(doc: &Node) -> bool {
         }
     }
     fields * 2 > keys
+}
+
+/// What `--show-files` calls a manifest.
+pub const READ_AS: &str = "IAM manifest";
+
+/// Why a document is not a manifest, in the words of `--show-files`.
+fn why_not(doc: &Node) -> &'static str {
+    let Node::Map { entries, .. } = doc else { return "not a mapping of IAM sections" };
+    let has = |key: &str| entries.iter().any(|(k, _)| k.as_str() == Some(key));
+    if has("apiVersion") || has("kind") {
+        "a Kubernetes object (`apiVersion`, `kind`)"
+    } else if has("realm") {
+        "a Keycloak realm export (`realm`)"
+    } else if entries.iter().any(|(k, _)| k.as_str().and_then(section_object).is_some()) {
+        "its sections do not list Kestra objects"
+    } else {
+        "no IAM section (`serviceAccounts`, `users`, `groups`, `roles`, `bindings`)"
+    }
 }
 
 /// The kind of object a top-level key lists: a section, or a key one typo away from one.

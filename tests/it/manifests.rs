@@ -213,3 +213,49 @@ fn a_manifest_with_the_keys_of_a_plan_is_linted_and_a_real_plan_is_still_a_plan(
     assert!(at("IAM002", "iam/export.json"), "{}", stdout(&out));
     assert!(at("IAM101", "plans/tfplan.json"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_configuration_named_iamlint_yml_is_found_like_iamlint_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    write(dir.path(), ".iamlint.yml", "ignore: [IAM101]\nmax-token-age: P7D\n");
+    write(
+        dir.path(),
+        "iam/accounts.yaml",
+        "groups:\n  - name: bots\n    description: CI bots\nserviceAccounts:\n  - name: CI_Bot\n    \
+         description: Deploys flows\n    groups: [bots]\n    apiTokens:\n      - name: deploy\n        \
+         description: Deploy job\n        maxAge: P30D\n",
+    );
+    // Named as pre-commit names it, from a sub-folder, and found.
+    for args in [&["check", "--format", "json", "iam/accounts.yaml"][..], &["check", "--format", "json", "."]] {
+        let out = iamlint(dir.path(), args);
+        let codes: Vec<String> = codes_and_messages(&out).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(codes, ["IAM202"], "{args:?}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn the_summary_counts_the_files_skipped_as_not_iam_and_show_files_says_why() {
+    let dir = repository("distractors");
+    write(dir.path(), "iam/groups.yaml", "groups:\n  - name: bots\n    description: CI bots\n");
+    let out = iamlint(dir.path(), &["check", "--show-files", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // The workflow and the manifest are linted; the fourteen others are not IAM.
+    assert!(err.contains("All checks passed (2 files checked; 14 skipped as not IAM"), "{err}");
+    assert!(err.contains("  linted   iam/groups.yaml (IAM manifest)"), "{err}");
+    assert!(err.contains("  linted   .github/workflows/ci.yml (CI workflow, scanned for credentials)"), "{err}");
+    assert!(err.contains("  skipped  deploy/k8s/kubeconfig.yaml: not IAM, a Kubernetes object"), "{err}");
+    assert!(
+        err.contains(
+            "  skipped  monitoring/prometheus/rules/kestra.rules.yml: not IAM, its sections do not list Kestra objects"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("  skipped  renovate.json: not IAM, no IAM section"), "{err}");
+    // Without the flag, no list; the JSON summary keeps its fields.
+    let plain = iamlint(dir.path(), &["check", "."]);
+    assert!(!stderr(&plain).contains("Files:"), "{}", stderr(&plain));
+    let json: Value = serde_json::from_slice(&iamlint(dir.path(), &["check", "--format", "json", "."]).stdout).unwrap();
+    assert_eq!(json["summary"], serde_json::json!({"files": 16, "findings": 0}));
+}
