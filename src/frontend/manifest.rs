@@ -406,7 +406,8 @@ impl Lowering<'_> {
         // The item's first line, so that the finding underlines `name: x` (or a JSON `{`); a
         // value over several lines (a block scalar) is left out.
         let first_line_end = match item {
-            Node::Map { entries, .. } => entries.first().map_or(item.start(), |(k, v)| {
+            // Merged entries are written elsewhere (at their anchor): the first written one.
+            Node::Map { entries, merged, .. } => entries.get(*merged).map_or(item.start(), |(k, v)| {
                 if self.same_line(v.end(), k.start()) && !matches!(v, Node::Map { .. } | Node::Seq { .. }) {
                     v.end()
                 } else {
@@ -416,7 +417,7 @@ impl Lowering<'_> {
             _ => item.end(),
         };
         let json_brace = self.text.as_bytes().get(item.start()) == Some(&b'{');
-        let end = if json_brace { item.start() + 1 } else { first_line_end };
+        let end = if json_brace { item.start() + 1 } else { first_line_end.max(item.start()) };
         let span = Span::new(self.file, item.start(), end);
         Origin {
             span,
@@ -784,6 +785,16 @@ mod tests {
         assert!(!manifest("realm: x\nusers:\n  - username: jane\n    email: j@x.io\n"));
         // Empty sections say nothing either way.
         assert!(!manifest("users: []\nntp: pool.ntp.org\n"));
+    }
+
+    #[test]
+    fn an_item_built_by_a_merge_key_is_placed_where_it_is_written() {
+        let text = "serviceAccounts:\n  - name: ci\n    apiTokens:\n      - &t\n        name: a\n        \
+                    maxAge: P1D\n      - <<: *t\n        name: b\n";
+        let m = parse_yaml(text);
+        let origin = &m.tokens[1].origin;
+        assert_eq!(&text[origin.span.start..origin.span.end], "<<: *t\n        name: b");
+        assert_eq!(m.tokens[1].max_age.as_ref().and_then(|f| f.known()).map(String::as_str), Some("P1D"));
     }
 
     #[test]
