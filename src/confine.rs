@@ -25,7 +25,11 @@ pub fn root_for(path: &Path) -> PathBuf {
     let is_real_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
     let start = if is_real_dir { abs.as_path() } else { abs.parent().unwrap_or(&abs) };
     let found = nearest(start, ".git")
-        .or_else(|| nearest(start, crate::config::FILE_NAME))
+        .or_else(|| {
+            let configured =
+                |d: &Path| crate::config::FILE_NAMES.iter().any(|n| std::fs::symlink_metadata(d.join(n)).is_ok());
+            start.ancestors().find(|d| configured(d)).map(Path::to_path_buf)
+        })
         .or_else(|| cwd.clone().filter(|c| abs.starts_with(c)))
         .unwrap_or_else(|| start.to_path_buf());
     found.canonicalize().unwrap_or(found)

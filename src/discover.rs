@@ -81,7 +81,7 @@ pub struct Coverage {
 }
 
 /// Every supported file under `paths`, sorted by displayed path. When a path is a file,
-/// the rest of its workspace (the nearest folder up holding `.iamlint.yaml` or `.git`) is
+/// the rest of its workspace (the nearest folder up holding `.iamlint.yaml`, `.iamlint.yml` or `.git`) is
 /// loaded too, unreported. Anything the walk could not read is an error here.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
     let discovery = discover_filtered(paths, &FileFilter::default())?;
@@ -292,7 +292,7 @@ fn workspace_root(file: &Path) -> Option<PathBuf> {
     let abs = parent.canonicalize().ok()?;
     let mut dir = abs.as_path();
     loop {
-        if dir.join(".iamlint.yaml").exists() || dir.join(".git").exists() {
+        if crate::config::FILE_NAMES.iter().any(|n| dir.join(n).exists()) || dir.join(".git").exists() {
             return Some(dir.to_path_buf());
         }
         dir = dir.parent()?;

@@ -11,7 +11,7 @@ use crate::model::Workspace;
 use crate::resolve;
 use crate::rules::{Context, Settings};
 use crate::select::Selection;
-use crate::source::{FileId, SourceFile};
+use crate::source::{FileId, Reading, SourceFile};
 use crate::suppress;
 use crate::syntax::yaml;
 use rayon::prelude::*;
@@ -220,7 +220,12 @@ pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml
         candidates.iter().enumerate().filter_map(|(i, c)| Some((c.var_file?, FileId(i as u32)))).collect();
     var_files.sort();
     let var_files: Vec<FileId> = var_files.into_iter().map(|(_, id)| id).collect();
-    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, |_, model| ws.merge(model));
+    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, |file, model| {
+        if model.reading != Reading::ByName {
+            ws.sources.get_mut(file).reading = model.reading;
+        }
+        ws.merge(model)
+    });
     resolve::resolve(&mut ws);
     ws
 }

@@ -308,6 +308,8 @@ pub struct Problem {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
+    /// Other places that explain it (the later of two duplicate keys).
+    pub labels: Vec<crate::finding::Label>,
     /// A fix the front end is sure of (a key spelled with another case or separator).
     pub fix: Option<Box<crate::finding::Fix>>,
 }
@@ -332,6 +334,8 @@ pub struct FileModel {
     /// Spans of expressions whose value iamlint computed (a template, a function call, a
     /// generated plan): a fix must never overwrite them with a literal.
     pub computed: Vec<Span>,
+    /// What the file was read as (set by the front ends of single files).
+    pub reading: crate::source::Reading,
 }
 
 impl FileModel {

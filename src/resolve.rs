@@ -169,11 +169,13 @@ impl<'w> Index<'w> {
                 // `kestra_group.g["x"]` where `g` is a for_each block iamlint could not expand.
                 .or_else(|| a.split_once('[').and_then(|(base, _)| self.address(base, module)))
                 .filter(|o| kinds.contains(&kind_of(*o))),
-            Target::Name(n) => {
+            // A generated id is managed elsewhere unless an object of the workspace declares
+            // it (`id:` in an export), whatever its length.
+            Target::Name(n) | Target::External(n) => {
                 let entries = self.by_name.get(n.as_str()).map_or(&[][..], Vec::as_slice);
                 kinds.iter().find_map(|k| entries.iter().find(|(ek, et, _)| ek == k && *et == tenant).map(|e| e.2))
             }
-            Target::External(_) | Target::Unknown => None,
+            Target::Unknown => None,
         }
     }
 

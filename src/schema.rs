@@ -48,6 +48,9 @@ pub enum FieldId {
     Group,
     ResourceType,
     Actions,
+    /// Fields the API returns that no rule reads (timestamps, token prefixes, flags of its
+    /// own): known, so never IAM002.
+    Other,
 }
 
 /// What a field holds, which decides how the front ends read it.
@@ -202,10 +205,13 @@ pub const TENANT: Field = field(Tenant, Text).tf(&["tenant_id"]).path("tenant");
 const ID: Field = field(Id, Text).api(&["id"]);
 const NAME: Field = field(Name, Text).tf(&["name"]).api(&["name"]).path("name");
 const DESCRIPTION: Field = field(Description, Text).tf(&["description"]).api(&["description"]).path("description");
-const NAMESPACE: Field = field(Namespace, Text).tf(&["namespace"]).api(&["namespace"]).path("namespace");
+// The API writes a namespace as `namespaceId`; hand-written manifests say `namespace`.
+const NAMESPACE: Field = field(Namespace, Text).tf(&["namespace"]).api(&["namespace", "namespaceId"]).path("namespace");
 const SUPER_ADMIN: Field = field(SuperAdmin, Flag).tf(&["super_admin"]).api(&["superAdmin"]).path("super_admin");
 const GROUPS: Field = field(Groups, References).tf(&["groups", "group"]).api(&["groups"]).path("groups").of(&GROUP_REF);
 const TOKENS: Field = field(Tokens, Nested).api(&["apiTokens"]).of(&TOKEN);
+/// What the API says of an account beyond the fields rules read.
+const ACCOUNT_EXTRAS: Field = field(Other, Unread).api(&["tenants", "groupList", "tenantId"]);
 
 pub static SERVICE_ACCOUNT: Object = Object {
     resources: &["kestra_service_account"],
@@ -221,6 +227,8 @@ pub static SERVICE_ACCOUNT: Object = Object {
         field(FirstName, Personal).tf(&["first_name"]).api(&["firstName"]),
         field(LastName, Personal).tf(&["last_name"]).api(&["lastName"]),
         field(Password, Personal).tf(&["password"]).api(&["password"]),
+        field(Namespace, Unread).api(&["namespaceId"]),
+        ACCOUNT_EXTRAS,
         TENANT,
     ],
 };
@@ -239,7 +247,8 @@ pub static USER: Object = Object {
         GROUPS,
         TOKENS,
         field(Password, Credential).api(&["password"]),
-        field(Namespace, Unread).api(&["namespace"]),
+        field(Namespace, Unread).api(&["namespace", "namespaceId"]),
+        ACCOUNT_EXTRAS,
         TENANT,
     ],
 };
@@ -253,6 +262,8 @@ pub static TOKEN: Object = Object {
         DESCRIPTION,
         field(MaxAge, Duration).tf(&["max_age"]).api(&["maxAge"]).path("max_age"),
         field(Extended, Flag).tf(&["extended"]).api(&["extended"]).path("extended"),
+        // What the API lists of a token: its prefix, issue and expiry times, last use.
+        field(Other, Unread).api(&["prefix", "iat", "exp", "lastUsed", "expired"]),
         field(Owner, Reference).tf(&[TOKEN_RESOURCES[0].owner, TOKEN_RESOURCES[1].owner]).path("owner"),
         field(OwnerKind, Derived).path("owner_kind"),
         TENANT,
@@ -262,7 +273,7 @@ pub static TOKEN: Object = Object {
 pub static GROUP: Object = Object {
     resources: &["kestra_group"],
     section: Some("groups"),
-    fields: &[ID, NAME, DESCRIPTION, NAMESPACE, TENANT],
+    fields: &[ID, NAME, DESCRIPTION, NAMESPACE, field(Other, Unread).api(&["namespaceRoles", "globalRoles"]), TENANT],
 };
 
 pub static MEMBERSHIP: Object = Object {
@@ -284,6 +295,7 @@ pub static ROLE: Object = Object {
             .api(&["permissions"])
             .path("permissions")
             .of(&GRANT),
+        field(Other, Unread).api(&["isDefault"]),
         TENANT,
     ],
 };
@@ -305,7 +317,10 @@ pub static BINDING: Object = Object {
 pub static GROUP_REF: Object = Object {
     resources: &[],
     section: None,
-    fields: &[field(Id, Reference).tf(&["id", "group_id"]).api(&["id", "name"])],
+    fields: &[
+        field(Id, Reference).tf(&["id", "group_id"]).api(&["id", "name", "groupId"]),
+        field(Other, Unread).api(&["tenantId"]),
+    ],
 };
 
 /// One grant of a role: a Terraform block (`GRANT_BLOCKS`), or an item of a manifest's

@@ -58,6 +58,19 @@ pub struct SourceFile {
     pub secrets: Vec<(usize, usize)>,
     /// Whether source snippets of this file may be shown at all.
     pub snippet: Snippet,
+    /// What its front end made of it, for the summary and `--show-files`.
+    pub reading: Reading,
+}
+
+/// What a file was read as. A YAML or JSON file that is neither a manifest nor a plan is
+/// `Skipped`, with the reason: pre-commit names every such file, and most are not Kestra's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reading {
+    /// As its name says (Terraform, a workflow, a script), or unreadable.
+    #[default]
+    ByName,
+    As(&'static str),
+    Skipped(&'static str),
 }
 
 /// Whether a file's snippets may be shown. `Hidden` when iamlint could not delimit every
@@ -81,6 +94,7 @@ impl SourceFile {
             reported,
             secrets: Vec::new(),
             snippet: Snippet::Shown,
+            reading: Reading::ByName,
         }
     }
 

@@ -12,11 +12,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use iamlint::catalogue::Catalogue;
 use iamlint::config::{self, Config};
 use iamlint::finding::Severity;
+use iamlint::frontend::FileKind;
 use iamlint::lint::Options;
 use iamlint::render::{self, OutputFormat, RenderOptions};
 use iamlint::review;
 use iamlint::rules::{FixAvailability, Settings};
 use iamlint::select::{parse_list, Selection};
+use iamlint::source::Reading;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -81,6 +83,10 @@ pub struct CheckArgs {
     pub max_token_age: Option<String>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// List on stderr which files were linted (and read as what) and which were skipped as
+    /// not IAM (and why)
+    #[arg(long)]
+    pub show_files: bool,
     /// Apply the fixes in place, then report what remains
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
@@ -378,8 +384,13 @@ fn check(args: CheckArgs) -> i32 {
     // "All checks passed" would be false when something could not be read: the errors
     // that follow say what.
     let incomplete = !outcome.coverage.problems.is_empty();
+    if args.show_files {
+        note(&files_read(&outcome));
+    }
+    let skipped =
+        outcome.ws.sources.iter().filter(|(_, f)| f.reported && matches!(f.reading, Reading::Skipped(_))).count();
     if args.format == OutputFormat::Human && !(incomplete && outcome.findings.is_empty()) {
-        note(&render::summary(&outcome.findings, outcome.files));
+        note(&render::summary(&outcome.findings, outcome.files - skipped, skipped));
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -392,6 +403,33 @@ fn check(args: CheckArgs) -> i32 {
     // The process exits next: freeing a large workspace object by object only costs time.
     std::mem::forget(outcome);
     status
+}
+
+/// `--show-files`: every file reported on, linted (read as what) or skipped (and why).
+fn files_read(outcome: &iamlint::lint::Outcome) -> String {
+    let mut out = String::from("Files:");
+    for (c, (_, file)) in outcome.candidates.iter().zip(outcome.ws.sources.iter()) {
+        if !c.reported {
+            continue;
+        }
+        let line = match file.reading {
+            Reading::Skipped(why) => format!("\n  skipped  {}: not IAM, {why}", c.display),
+            Reading::As(what) => format!("\n  linted   {} ({what})", c.display),
+            Reading::ByName => {
+                let what = match c.kind {
+                    FileKind::Terraform => "Terraform",
+                    FileKind::TerraformJson => "Terraform JSON",
+                    FileKind::TerraformVars => "Terraform variables",
+                    FileKind::Workflow => "CI workflow, scanned for credentials",
+                    FileKind::Script => "script, scanned for credentials",
+                    FileKind::Yaml | FileKind::Json => "unreadable",
+                };
+                format!("\n  linted   {} ({what})", c.display)
+            }
+        };
+        out.push_str(&line);
+    }
+    out
 }
 
 /// The rule table, with each rule's severity and on/off as `selection` sets them.

@@ -23,6 +23,10 @@ pub use schema::schema;
 
 pub const FILE_NAME: &str = ".iamlint.yaml";
 
+/// The names a configuration file goes by, the preferred first: YAML's two extensions, as
+/// every other tool finds its `.yml` (a folder holding both uses the first).
+pub const FILE_NAMES: [&str; 2] = [FILE_NAME, ".iamlint.yml"];
+
 /// Everything a configuration file can say. `None` and empty lists mean "not set".
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -351,11 +355,12 @@ fn whole_file_error(file: &Path, message: String) -> ConfigError {
     ConfigError { file: file.to_path_buf(), line: 1, column: 1, key: String::new(), message }
 }
 
-/// The nearest `.iamlint.yaml` from `path` upwards, stopping at the repository root. Any
-/// entry by that name counts, so that a FIFO, a folder or a dangling link there is an error
-/// when read rather than silently no configuration. The search starts where the path is
-/// named, not where a link leads: a committed `b.tf -> ../../outside/b.tf` must not pick
-/// up a configuration (and its policies) from outside the repository.
+/// The nearest `.iamlint.yaml` (or `.iamlint.yml`) from `path` upwards, stopping at the
+/// repository root. Any entry by that name counts, so that a FIFO, a folder or a dangling
+/// link there is an error when read rather than silently no configuration. The search
+/// starts where the path is named, not where a link leads: a committed
+/// `b.tf -> ../../outside/b.tf` must not pick up a configuration (and its policies) from
+/// outside the repository.
 pub fn find(path: &Path) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
     let abs = crate::confine::absolute(path, cwd.as_deref());
@@ -363,8 +368,8 @@ pub fn find(path: &Path) -> Option<PathBuf> {
     let is_real_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
     let mut dir = if is_real_dir { abs.as_path() } else { abs.parent()? };
     loop {
-        let candidate = dir.join(FILE_NAME);
-        if std::fs::symlink_metadata(&candidate).is_ok() {
+        let found = FILE_NAMES.iter().map(|name| dir.join(name)).find(|c| std::fs::symlink_metadata(c).is_ok());
+        if let Some(candidate) = found {
             return Some(candidate);
         }
         if dir.join(".git").exists() {

@@ -1,12 +1,12 @@
 //! YAML and JSON manifests (docs/inputs.md): a mapping with at least one of the section keys.
 //! Anything else is not ours and is skipped without a word.
 
-use crate::finding::{Edit, Fix};
+use crate::finding::{Edit, Fix, Label};
 use crate::frontend::credentials::{self, KeyClass};
 use crate::model::*;
 use crate::rules::{SYNTAX_ERROR, UNKNOWN_KEY};
 use crate::schema::{self, FieldId, Object};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Reading, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 
 pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
@@ -19,12 +19,15 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
     // strict JSON, or Kestra's API and every other tool will reject it.
     if json {
         if let Err((offset, e)) = yaml::check_strict_json(text) {
+            model.reading = Reading::Skipped("not valid JSON, and shows no IAM section");
             if looks_like_manifest(text) {
+                model.reading = Reading::As(READ_AS);
                 model.problems.push(Problem {
                     code: SYNTAX_ERROR.code,
                     span: Span::new(file, offset, offset),
                     message: format!("cannot parse JSON manifest: {e}"),
                     help: None,
+                    labels: Vec::new(),
                     fix: None,
                 });
             }
@@ -34,21 +37,29 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
     let docs = match yaml::parse(text, limits) {
         Ok(docs) => docs,
         Err(e) => {
+            model.reading = Reading::Skipped("not valid YAML, and shows no IAM section");
             if looks_like_manifest(text) {
+                model.reading = Reading::As(READ_AS);
                 model.problems.push(Problem {
                     code: SYNTAX_ERROR.code,
                     span: Span::new(file, e.offset, e.offset),
                     message: format!("cannot parse manifest: {}", e.message),
                     help: None,
+                    labels: Vec::new(),
                     fix: None,
                 });
             }
             return model;
         }
     };
+    model.reading = match docs.iter().find(|d| !d.is_null()) {
+        Some(first) => Reading::Skipped(why_not(first)),
+        None => Reading::Skipped("empty"),
+    };
     for doc in &docs {
         let mut lowering = Lowering { file, text, model: &mut model, tenant: "main".into() };
         if is_manifest(doc) {
+            lowering.model.reading = Reading::As(READ_AS);
             lowering.document(doc);
         } else {
             // Not ours, but a snippet of it may still be shown (a workflow's IAM601):
@@ -59,8 +70,90 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
     model
 }
 
-fn is_manifest(doc: &Node) -> bool {
-    schema::sections().any(|s| doc.get(s).is_some())
+/// Whether a document is an IAM manifest. Pre-commit hands every YAML and JSON file over,
+/// and Prometheus rules (`groups:`), Ansible variables and kubeconfigs (`users:`) share the
+/// section names: so a manifest is a mapping whose sections (or keys one typo away from a
+/// section) list objects whose keys are mostly Kestra fields. Kubernetes objects
+/// (`apiVersion`, `kind`) and Keycloak realm exports (`realm`, whose users carry Kestra's
+/// user fields) never are. Other top-level keys do not decide: adding a Terraform plan's
+/// keys, or any other, to a manifest must not hide it (they are IAM002).
+pub fn is_manifest(doc: &Node) -> bool {
+    let Node::Map { entries, .. } = doc else { return false };
+    if entries.iter().any(|(k, _)| matches!(k.as_str(), Some("apiVersion" | "kind" | "realm"))) {
+        return false;
+    }
+    let (mut fields, mut keys) = (0, 0);
+    for (k, v) in entries {
+        let Some(object) = k.as_str().and_then(section_object) else { continue };
+        if let Node::Seq { items, .. } = v {
+            for item in items {
+                let Node::Map { entries, .. } = item else {
+                    keys += 1;
+                    continue;
+                };
+                for (k, v) in entries {
+                    keys += 1;
+                    fields += usize::from(k.as_str().is_some_and(|k| is_field_of(object, k, v)));
+                }
+            }
+        }
+    }
+    fields * 2 > keys
+}
+
+/// What `--show-files` calls a manifest.
+pub const READ_AS: &str = "IAM manifest";
+
+/// Why a document is not a manifest, in the words of `--show-files`.
+fn why_not(doc: &Node) -> &'static str {
+    let Node::Map { entries, .. } = doc else { return "not a mapping of IAM sections" };
+    let has = |key: &str| entries.iter().any(|(k, _)| k.as_str() == Some(key));
+    if has("apiVersion") || has("kind") {
+        "a Kubernetes object (`apiVersion`, `kind`)"
+    } else if has("realm") {
+        "a Keycloak realm export (`realm`)"
+    } else if entries.iter().any(|(k, _)| k.as_str().and_then(section_object).is_some()) {
+        "its sections do not list Kestra objects"
+    } else {
+        "no IAM section (`serviceAccounts`, `users`, `groups`, `roles`, `bindings`)"
+    }
+}
+
+/// The kind of object a top-level key lists: a section, or a key one typo away from one.
+fn section_object(key: &str) -> Option<&'static Object> {
+    let section = schema::sections().find(|s| *s == key).or_else(|| misspelt_section(key))?;
+    schema::KINDS.into_iter().map(schema::object).find(|o| o.section == Some(section))
+}
+
+/// The section a top-level key misspells: the same up to case and separators, or one edit
+/// (a letter missing, extra, changed or two swapped) away.
+pub fn misspelt_section(key: &str) -> Option<&'static str> {
+    let folded = crate::suggest::fold(key);
+    let mut near =
+        schema::sections().filter(|s| *s != key && strsim::damerau_levenshtein(&folded, &crate::suggest::fold(s)) <= 1);
+    match (near.next(), near.next()) {
+        (Some(s), None) => Some(s),
+        _ => None,
+    }
+}
+
+/// Whether `key: value` reads as a field of `object`: a key it knows (or one typo away from
+/// one, as hand-written files have), holding a value of the field's shape.
+fn is_field_of(object: &'static Object, key: &str, value: &Node) -> bool {
+    let Some(field) = object.fields.iter().find(|f| f.manifest.contains(&key)) else {
+        let folded = crate::suggest::fold(key);
+        return folded.len() >= 4
+            && object
+                .fields
+                .iter()
+                .flat_map(|f| f.manifest)
+                .any(|k| strsim::damerau_levenshtein(&folded, &crate::suggest::fold(k)) <= 1);
+    };
+    match field.ty {
+        schema::Type::References | schema::Type::Nested => !matches!(value, Node::Scalar(_)) || value.is_null(),
+        schema::Type::Unread => true,
+        _ => matches!(value, Node::Scalar(_)),
+    }
 }
 
 /// An unparsable file is ours to report only when it shows a section key at column 0
@@ -80,6 +173,20 @@ fn looks_like_manifest(text: &str) -> bool {
 /// one keeps real names out.
 pub fn looks_like_kestra_id(s: &str) -> bool {
     s.len() == 22 && s.bytes().all(|b| b.is_ascii_alphanumeric()) && s.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// A boolean written as Jackson still reads one: a quoted `"true"` or `"false"` (which it
+/// coerces), or a YAML 1.1 spelling (`yes`, `on`, `off`) that Kestra's YAML reader resolves.
+fn coerced_bool(node: &Node) -> Option<bool> {
+    let Node::Scalar(s) = node else { return None };
+    let text = s.text.as_str();
+    match (s.quoted, text) {
+        (true, "true" | "True" | "TRUE") => Some(true),
+        (true, "false" | "False" | "FALSE") => Some(false),
+        (false, "yes" | "Yes" | "YES" | "on" | "On" | "ON") => Some(true),
+        (false, "no" | "No" | "NO" | "off" | "Off" | "OFF") => Some(false),
+        _ => None,
+    }
 }
 
 /// A manifest value produced by a template engine (`${X}`, `{{ x }}`) is not a literal.
@@ -232,7 +339,7 @@ impl Lowering<'_> {
 
     fn problem(&mut self, code: &'static str, node: &Node, message: String, help: Option<String>) {
         let span = self.span(node);
-        self.model.problems.push(Problem { code, span, message, help, fix: None });
+        self.model.problems.push(Problem { code, span, message, help, labels: Vec::new(), fix: None });
     }
 
     /// IAM002 on every key of `map` that `object` does not know (personal keys are IAM402's).
@@ -247,8 +354,10 @@ impl Lowering<'_> {
         handled_elsewhere: impl Iterator<Item = &'k str> + Clone,
         what: &str,
     ) {
-        let Node::Map { entries, .. } = map else { return };
-        for (key, _) in entries {
+        let Node::Map { entries, merged, .. } = map else { return };
+        let written = &entries[(*merged).min(entries.len())..];
+        self.duplicates(written, what);
+        for (key, _) in written {
             let Some(name) = key.as_str() else { continue };
             if known.clone().any(|k| k == name) || handled_elsewhere.clone().any(|k| k == name) {
                 continue;
@@ -262,9 +371,29 @@ impl Lowering<'_> {
         }
     }
 
+    /// A key written twice in one mapping: Jackson (Kestra) and every YAML tool keep the
+    /// last value, so the earlier one is dead text that a reader takes for the truth
+    /// (`superAdmin: false` above a `superAdmin: true`).
+    fn duplicates(&mut self, entries: &[(Node, Node)], what: &str) {
+        for (i, (key, _)) in entries.iter().enumerate() {
+            let Some(name) = key.as_str() else { continue };
+            let Some((later, _)) = entries[i + 1..].iter().find(|(k, _)| k.as_str() == Some(name)) else { continue };
+            let span = self.span(key);
+            self.model.problems.push(Problem {
+                code: UNKNOWN_KEY.code,
+                span,
+                message: format!("duplicate key `{name}` in {what}: only the last one counts"),
+                help: Some(format!("remove this `{name}`: Kestra reads the value written later")),
+                labels: vec![Label { span: self.span(later), message: "this one counts".into() }],
+                fix: None,
+            });
+        }
+    }
+
     /// Renames a key that differs from a known one only in case and separators (`max_age`,
-    /// `MaxAge` for `maxAge`), when exactly one known key matches and the map does not
-    /// have it already. Anything further off is a guess, left to the "did you mean".
+    /// `MaxAge` for `maxAge`), or a top-level key one typo away from a section
+    /// (`serviceAcounts`), when exactly one known key matches and the map does not have it
+    /// already. Anything further off is a guess, left to the "did you mean".
     fn respell<'k>(
         &self,
         key: &Node,
@@ -274,8 +403,15 @@ impl Lowering<'_> {
     ) -> Option<Fix> {
         let fold = crate::suggest::fold;
         let folded = fold(name);
-        let mut matches = known.filter(|k| fold(k) == folded);
-        let (right, None) = (matches.next()?, matches.next()) else { return None };
+        let known: Vec<&str> = known.collect();
+        let mut matches = known.iter().copied().filter(|k| fold(k) == folded);
+        let right = match (matches.next(), matches.next()) {
+            (Some(right), None) => right,
+            (None, _) if known.contains(&schema::MANIFEST_TENANT) => {
+                misspelt_section(name).filter(|s| known.contains(s))?
+            }
+            _ => return None,
+        };
         if entries.iter().any(|(k, _)| k.as_str() == Some(right)) {
             return None;
         }
@@ -295,7 +431,8 @@ impl Lowering<'_> {
         // The item's first line, so that the finding underlines `name: x` (or a JSON `{`); a
         // value over several lines (a block scalar) is left out.
         let first_line_end = match item {
-            Node::Map { entries, .. } => entries.first().map_or(item.start(), |(k, v)| {
+            // Merged entries are written elsewhere (at their anchor): the first written one.
+            Node::Map { entries, merged, .. } => entries.get(*merged).map_or(item.start(), |(k, v)| {
                 if self.same_line(v.end(), k.start()) && !matches!(v, Node::Map { .. } | Node::Seq { .. }) {
                     v.end()
                 } else {
@@ -305,7 +442,7 @@ impl Lowering<'_> {
             _ => item.end(),
         };
         let json_brace = self.text.as_bytes().get(item.start()) == Some(&b'{');
-        let end = if json_brace { item.start() + 1 } else { first_line_end };
+        let end = if json_brace { item.start() + 1 } else { first_line_end.max(item.start()) };
         let span = Span::new(self.file, item.start(), end);
         Origin {
             span,
@@ -340,14 +477,36 @@ impl Lowering<'_> {
         Some(Field { val, span: self.span(v), key: self.span(k) })
     }
 
-    fn flag(&self, map: &Node, spellings: &[&str]) -> Option<Field<bool>> {
+    fn flag(&mut self, map: &Node, spellings: &[&str]) -> Option<Field<bool>> {
         let (k, v) = spellings.iter().find_map(|key| map.entry(key))?;
-        let val = match v.as_bool() {
-            Some(b) => Val::Known(b),
-            None if v.is_null() => Val::Null,
-            None => Val::Unknown,
+        let val = match (v.as_bool(), coerced_bool(v)) {
+            (Some(b), _) => Val::Known(b),
+            (None, Some(b)) => {
+                self.respell_bool(k, v, b);
+                Val::Known(b)
+            }
+            _ if v.is_null() => Val::Null,
+            _ => Val::Unknown,
         };
         Some(Field { val, span: self.span(v), key: self.span(k) })
+    }
+
+    /// IAM002 on a boolean Kestra reads only by coercion (`"true"`, `yes`), with a fix
+    /// writing the plain boolean it is read as: a reader, or another tool, may read it as
+    /// a string.
+    fn respell_bool(&mut self, key: &Node, value: &Node, b: bool) {
+        let (name, written) =
+            (key.as_str().unwrap_or_default(), self.text.get(value.start()..value.end()).unwrap_or(""));
+        let span = self.span(value);
+        let edit = Edit { span, replacement: b.to_string() };
+        self.model.problems.push(Problem {
+            code: UNKNOWN_KEY.code,
+            span,
+            message: format!("`{name}` is written `{written}`, which Kestra reads as the boolean `{b}`"),
+            help: Some(format!("write `{name}: {b}`")),
+            labels: Vec::new(),
+            fix: Some(Box::new(Fix { description: format!("write the plain boolean `{b}`"), edits: vec![edit] })),
+        });
     }
 
     fn name_reference(&self, node: &Node) -> Reference {
@@ -413,7 +572,12 @@ impl Lowering<'_> {
         let mut grants_known = true;
         match spec.api(FieldId::Permissions).iter().find_map(|k| item.get(k)) {
             Some(Node::Map { entries, .. }) => {
-                for (k, v) in entries {
+                self.duplicates(entries, "a role's permissions");
+                // A type written twice grants what its last entry says, as Kestra reads it.
+                let last = |i: usize, k: &Node| {
+                    !entries[i + 1..].iter().any(|(l, _)| l.as_str().is_some() && l.as_str() == k.as_str())
+                };
+                for (_, (k, v)) in entries.iter().enumerate().filter(|(i, (k, _))| last(*i, k)) {
                     grants.push(Grant {
                         resource_type: self.scalar_text(k),
                         actions: self.action_list(v),
@@ -630,6 +794,32 @@ mod tests {
         assert!(m.tokens[0].max_age.is_none());
         assert_eq!(m.problems.len(), 1);
         assert_eq!(m.problems[0].help.as_deref(), Some("did you mean `maxAge`?"));
+    }
+
+    #[test]
+    fn manifests_are_told_by_the_shape_of_their_sections() {
+        let manifest = |text: &str| yaml::parse(text, Limits::default()).unwrap().iter().any(is_manifest);
+        assert!(manifest("groups:\n  - name: bots\n    description: CI bots\n"));
+        assert!(manifest("serviceAcounts:\n  - name: ci\n    superAdmin: false\n"));
+        assert!(manifest("format_version: '1.2'\nx: 1\ny: 2\nusers:\n  - username: jane\n    email: j@x.io\n"));
+        // Prometheus rules, an Ansible user list, Kubernetes and Keycloak.
+        assert!(!manifest("groups:\n  - name: node\n    rules:\n      - alert: Down\n"));
+        assert!(!manifest("users:\n  - name: deploy\n    groups: wheel\n    shell: /bin/bash\n"));
+        assert!(!manifest("users: [alice, bob]\n"));
+        assert!(!manifest("apiVersion: v1\nkind: Config\nusers:\n  - username: jane\n"));
+        assert!(!manifest("realm: x\nusers:\n  - username: jane\n    email: j@x.io\n"));
+        // Empty sections say nothing either way.
+        assert!(!manifest("users: []\nntp: pool.ntp.org\n"));
+    }
+
+    #[test]
+    fn an_item_built_by_a_merge_key_is_placed_where_it_is_written() {
+        let text = "serviceAccounts:\n  - name: ci\n    apiTokens:\n      - &t\n        name: a\n        \
+                    maxAge: P1D\n      - <<: *t\n        name: b\n";
+        let m = parse_yaml(text);
+        let origin = &m.tokens[1].origin;
+        assert_eq!(&text[origin.span.start..origin.span.end], "<<: *t\n        name: b");
+        assert_eq!(m.tokens[1].max_age.as_ref().and_then(|f| f.known()).map(String::as_str), Some("P1D"));
     }
 
     #[test]

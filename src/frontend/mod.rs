@@ -11,7 +11,7 @@ pub mod terraform;
 
 use crate::model::{FileModel, Problem};
 use crate::rules::SYNTAX_ERROR;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Reading, Span};
 use crate::syntax::yaml;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -211,17 +211,24 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
     let (file, text) = (input.file, input.text);
     match input.kind {
         FileKind::Json => match plan::parse(file, text, yaml_limits) {
-            Some(model) => (model, true),
+            Some(mut model) => {
+                model.reading = Reading::As("Terraform plan");
+                (model, true)
+            }
             None => (manifest::parse_with(file, text, true, yaml_limits), false),
         },
         FileKind::Workflow => {
             let mut model = manifest::parse_with(file, text, false, yaml_limits);
+            if matches!(model.reading, Reading::Skipped(_)) {
+                model.reading = Reading::As("CI workflow, scanned for credentials");
+            }
             credentials::scan_text(file, text, &mut model);
             lexical::redact(file, text, &mut model);
             (model, false)
         }
         FileKind::Script => {
-            let mut model = FileModel::default();
+            let mut model =
+                FileModel { reading: Reading::As("script, scanned for credentials"), ..FileModel::default() };
             credentials::scan_text(file, text, &mut model);
             lexical::redact(file, text, &mut model);
             (model, false)
@@ -238,6 +245,7 @@ pub fn unreadable(file: FileId, at: usize, message: String) -> FileModel {
             span: Span::new(file, at, at),
             message,
             help: None,
+            labels: Vec::new(),
             fix: None,
         }],
         ..FileModel::default()

@@ -28,6 +28,11 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
     yaml::check_strict_json(text).ok()?;
     let docs = yaml::parse(text, limits).ok()?;
     let root = docs.first()?;
+    // A manifest with a plan's keys added is still a manifest: linted, never taken for a
+    // plan (which no rule reads as Kestra objects of its own).
+    if crate::frontend::manifest::is_manifest(root) {
+        return None;
+    }
     root.get("format_version")?;
     let planned = root.get("planned_values")?;
     let mut lowering = Lowering { file, model: FileModel::default() };

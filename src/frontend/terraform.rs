@@ -112,7 +112,14 @@ fn parse_json(file: FileId, text: &str, limits: Limits) -> Result<Syntax, Proble
 }
 
 fn syntax_error(file: FileId, offset: usize, message: String) -> Problem {
-    Problem { code: SYNTAX_ERROR.code, span: Span::new(file, offset, offset), message, help: None, fix: None }
+    Problem {
+        code: SYNTAX_ERROR.code,
+        span: Span::new(file, offset, offset),
+        message,
+        help: None,
+        labels: Vec::new(),
+        fix: None,
+    }
 }
 
 /// The workspace's Terraform grouped into modules (directories), each to be parsed,

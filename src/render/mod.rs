@@ -163,11 +163,16 @@ pub fn positions(ws: &Workspace, f: &Finding) -> (Position, Position) {
     (file.position(f.span.start), file.position(f.span.end))
 }
 
-/// The line printed on stderr after human output.
-pub fn summary(findings: &[Finding], files: usize) -> String {
+/// The line printed on stderr after human output: `files` linted, and how many more were
+/// `skipped` as not IAM (YAML and JSON that are neither manifests nor plans).
+pub fn summary(findings: &[Finding], files: usize, skipped: usize) -> String {
     use crate::finding::Severity;
+    let skipped = match skipped {
+        0 => String::new(),
+        n => format!("; {n} skipped as not IAM, listed by `--show-files`"),
+    };
     if findings.is_empty() {
-        return format!("All checks passed ({files} file{} checked).", plural(files));
+        return format!("All checks passed ({files} file{} checked{skipped}).", plural(files));
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let fixable = findings.iter().filter(|f| f.fix.is_some()).count();
@@ -179,7 +184,7 @@ pub fn summary(findings: &[Finding], files: usize) -> String {
         }
     }
     let mut line = format!(
-        "Found {} problem{} ({}) in {files} file{} checked.",
+        "Found {} problem{} ({}) in {files} file{} checked{skipped}.",
         findings.len(),
         plural(findings.len()),
         parts.join(", "),

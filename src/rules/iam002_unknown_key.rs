@@ -18,6 +18,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for p in cx.ws.problems.iter().filter(|p| p.code == CODE) {
         let mut f = Finding::new(CODE, p.span, p.message.clone());
         f.help = p.help.clone();
+        f.labels = p.labels.clone();
         f.fix = p.fix.as_deref().cloned();
         out.push(f);
     }

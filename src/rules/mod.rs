@@ -196,6 +196,7 @@ builtin_rules! {
     iam501_unknown_reference,
     iam502_unknown_permission,
     iam503_legacy_permissions,
+    iam504_invalid_binding_type,
     iam601_hardcoded_credential,
     iam602_token_output_not_sensitive,
     iam900_unused_suppression,

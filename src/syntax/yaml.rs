@@ -44,8 +44,19 @@ pub fn body(text: &str, s: &Scalar) -> std::ops::Range<usize> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     Scalar(Scalar),
-    Seq { items: Vec<Node>, start: usize, end: usize },
-    Map { entries: Vec<(Node, Node)>, start: usize, end: usize },
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        end: usize,
+    },
+    /// `entries` start with the `merged` ones that YAML merge keys (`<<: *defaults`)
+    /// brought in, each not written in the mapping itself; then those written, in order.
+    Map {
+        entries: Vec<(Node, Node)>,
+        merged: usize,
+        start: usize,
+        end: usize,
+    },
 }
 
 impl Node {
@@ -68,9 +79,13 @@ impl Node {
         self.entry(key).map(|(_, v)| v)
     }
 
+    /// The entry of `key`; of a key written twice, the last, which is the one Jackson
+    /// (Kestra), PyYAML and Terraform's `yamldecode` keep.
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match self {
-            Node::Map { entries, .. } => entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v)),
+            Node::Map { entries, .. } => {
+                entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)).map(|(k, v)| (k, v))
+            }
             _ => None,
         }
     }
@@ -215,7 +230,8 @@ impl Builder<'_> {
                     }
                     Some(Open::Map { entries, start, anchor, .. }) => {
                         let end = entries.last().map_or(node_end, |(_, v)| v.end().max(node_end));
-                        self.finish(Node::Map { entries, start, end }, anchor)
+                        let (entries, merged) = merge_keys(entries);
+                        self.finish(Node::Map { entries, merged, start, end }, anchor)
                     }
                     None => Ok(()),
                 }
@@ -439,6 +455,40 @@ fn empty_value_at(text: &str, value: &str, style: ScalarStyle, start: usize, end
     (rest.as_bytes().get(colon) == Some(&b':')).then_some(start + colon + 1)
 }
 
+/// YAML 1.1 merge keys, as Kestra's YAML reader (and PyYAML) applies them: the entries of
+/// the mapping (or mappings, the earlier first) under a plain `<<` key that the mapping does
+/// not write itself come first, marked `merged`. Merged entries keep the spans where the
+/// anchor wrote them.
+fn merge_keys(entries: Vec<(Node, Node)>) -> (Vec<(Node, Node)>, usize) {
+    let is_merge = |k: &Node| matches!(k, Node::Scalar(s) if !s.quoted && s.text == "<<");
+    if !entries.iter().any(|(k, v)| is_merge(k) && !matches!(v, Node::Scalar(_))) {
+        return (entries, 0);
+    }
+    let (sources, written): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|(k, v)| is_merge(k) && !matches!(v, Node::Scalar(_)));
+    let mut merged: Vec<(Node, Node)> = Vec::new();
+    let has = |list: &[(Node, Node)], key: &Node| {
+        key.as_str().is_some_and(|name| list.iter().any(|(k, _)| k.as_str() == Some(name)))
+    };
+    for (_, source) in sources {
+        let maps = match source {
+            Node::Seq { items, .. } => items,
+            map => vec![map],
+        };
+        for map in maps {
+            let Node::Map { entries, .. } = map else { continue };
+            for (k, v) in entries {
+                if !has(&written, &k) && !has(&merged, &k) {
+                    merged.push((k, v));
+                }
+            }
+        }
+    }
+    let count = merged.len();
+    merged.extend(written);
+    (merged, count)
+}
+
 fn node_size(node: &Node) -> usize {
     match node {
         Node::Scalar(_) => 1,
@@ -452,7 +502,7 @@ fn relocate(node: Node, start: usize, end: usize) -> Node {
     match node {
         Node::Scalar(s) => Node::Scalar(Scalar { start, end, ..s }),
         Node::Seq { items, .. } => Node::Seq { items, start, end },
-        Node::Map { entries, .. } => Node::Map { entries, start, end },
+        Node::Map { entries, merged, .. } => Node::Map { entries, merged, start, end },
     }
 }
 
@@ -570,6 +620,21 @@ mod tests {
         let doc = one(text);
         let v = doc.get("name").unwrap();
         assert_eq!(&text[v.start()..v.end()], "\"ci\"");
+    }
+
+    #[test]
+    fn merge_keys_merge_under_written_keys_and_the_last_written_key_counts() {
+        let text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 3\n  w: 4\n  w: 5\n";
+        let doc = one(text);
+        let c = doc.get("c").unwrap();
+        let value = |k: &str| c.get(k).and_then(Node::as_str).map(str::to_string);
+        // Written beats merged; of merged mappings the earlier wins; the last written counts.
+        assert_eq!([value("x"), value("y"), value("z"), value("w")], [3, 1, 2, 5].map(|n| Some(n.to_string())));
+        let Node::Map { entries, merged, .. } = c else { panic!() };
+        assert_eq!((*merged, entries.len()), (2, 5));
+        // A quoted `<<` is an ordinary key.
+        let doc = one("'<<': {x: 1}\n");
+        assert!(doc.get("<<").is_some() && doc.get("x").is_none());
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn no_output_format_contains_a_planted_secret() {
     }
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     assert!(human.contains("password: ************************"), "the snippet is starred, not dropped:\n{human}");
-    assert_clean(&render::summary(&outcome.findings, outcome.files), "the summary");
+    assert_clean(&render::summary(&outcome.findings, outcome.files, 0), "the summary");
 }
 
 #[test]
