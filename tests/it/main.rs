@@ -19,6 +19,7 @@ mod permission_fixes;
 mod policies;
 mod pre_commit;
 mod review;
+mod review_scope;
 mod rewrite_oracle;
 mod rule_docs;
 mod sarif_validator;
