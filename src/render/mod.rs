@@ -85,7 +85,7 @@ pub fn write(
 ) -> Result<(), Error> {
     let findings = &*inert(findings);
     match format {
-        OutputFormat::Human => return human::write(ws, findings, options.color, out),
+        OutputFormat::Human => return human::write(ws, findings, options.color, options.catalogue, out),
         OutputFormat::Concise => concise::write(ws, findings, out),
         OutputFormat::Json => json::write(ws, findings, options.files, options.catalogue, out),
         OutputFormat::Sarif => sarif::write(ws, findings, options.catalogue, out),
@@ -153,13 +153,14 @@ pub fn positions(ws: &Workspace, f: &Finding) -> (Position, Position) {
 }
 
 /// The line printed on stderr after human output.
-pub fn summary(findings: &[Finding], files: usize) -> String {
+pub fn summary(findings: &[Finding], files: usize, catalogue: &Catalogue) -> String {
     use crate::finding::Severity;
     if findings.is_empty() {
         return format!("All checks passed ({files} file{} checked).", plural(files));
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let fixable = findings.iter().filter(|f| f.fix.is_some()).count();
+    let fixable = findings.iter().filter(|f| catalogue.safe_fix(f)).count();
+    let unsafe_fixable = findings.iter().filter(|f| f.fix.is_some()).count() - fixable;
     let mut parts = Vec::new();
     for (s, word) in [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "info")] {
         let n = count(s);
@@ -176,6 +177,10 @@ pub fn summary(findings: &[Finding], files: usize) -> String {
     );
     if fixable > 0 {
         line.push_str(&format!(" {fixable} fixable with `--fix`."));
+    }
+    if unsafe_fixable > 0 {
+        let more = if fixable > 0 { " more" } else { "" };
+        line.push_str(&format!(" {unsafe_fixable}{more} with `--fix --unsafe-fixes` (review them: they can change who exists or what is granted)."));
     }
     line
 }

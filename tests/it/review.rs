@@ -24,7 +24,7 @@ fn workspace(dir: &Path) {
 fn diff_changes_nothing_and_patches_to_what_fix_writes() {
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path());
-    let out = iamlint(dir.path(), &["check", "--diff", "."]);
+    let out = iamlint(dir.path(), &["check", "--diff", "--unsafe-fixes", "."]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let diff = stdout(&out);
     assert!(diff.contains("--- a/iam/sa.yaml\n+++ b/iam/sa.yaml\n"), "{diff}");
@@ -36,7 +36,7 @@ fn diff_changes_nothing_and_patches_to_what_fix_writes() {
     std::fs::write(copy.path().join("fixes.patch"), &diff).unwrap();
     apply_patch(copy.path(), "fixes.patch").unwrap();
 
-    let fixed = iamlint(dir.path(), &["check", "--fix", "--format", "concise", "."]);
+    let fixed = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "--format", "concise", "."]);
     assert!(stderr(&fixed).contains("Fixed "), "{}", stderr(&fixed));
     for f in ["iam/sa.yaml", "iam/bindings.yaml", "tf/membership.tf"] {
         assert_eq!(read(dir.path(), f), read(copy.path(), f), "{f}");
@@ -48,7 +48,7 @@ fn diff_changes_nothing_and_patches_to_what_fix_writes() {
     assert!(read(dir.path(), "iam/bindings.yaml").contains("externalId: ci-bot\n"));
     assert!(read(dir.path(), "tf/membership.tf").contains("user_id  = \"ci-bot\" # by name\n"));
     // Nothing left to fix; the second diff is empty.
-    let again = iamlint(dir.path(), &["check", "--diff", "."]);
+    let again = iamlint(dir.path(), &["check", "--diff", "--unsafe-fixes", "."]);
     assert_eq!((again.status.code(), stdout(&again)), (Some(0), String::new()));
 }
 
@@ -57,14 +57,14 @@ fn exit_status_after_fix_comes_from_what_remains() {
     let dir = tempfile::tempdir().unwrap();
     // The name is fixable; the missing group (a warning) is not.
     write(dir.path(), "iam.yaml", "serviceAccounts:\n  - name: CI_Bot\n");
-    let out = iamlint(dir.path(), &["check", "--fix", "--format", "concise"]);
+    let out = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "--format", "concise"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "iam.yaml:2:5: IAM401 [warning] service account `ci-bot` is in no group\n");
     write(dir.path(), "iam.yaml", "serviceAccounts:\n  - name: CI_Bot\n");
-    let out = iamlint(dir.path(), &["check", "--fix", "--fail-on", "error"]);
+    let out = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "--fail-on", "error"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(read(dir.path(), "iam.yaml"), "serviceAccounts:\n  - name: ci-bot\n");
-    assert_eq!(iamlint(dir.path(), &["check", "--fix", "--diff"]).status.code(), Some(2));
+    assert_eq!(iamlint(dir.path(), &["check", "--fix", "--diff", "--unsafe-fixes"]).status.code(), Some(2));
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn no_rename_when_the_new_name_is_taken() {
     assert!(renames.iter().all(|(_, fixable)| !fixable), "{renames:?}");
     assert!(renames[0].0.contains("`ci-bot` is already taken in tenant `main`"), "{renames:?}");
     assert!(renames[1].0.contains("`ops-bot` is already taken"), "{renames:?}");
-    iamlint(dir.path(), &["check", "--fix"]);
+    iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
     assert_eq!(read(dir.path(), "iam.yaml"), text);
 }
 
@@ -102,7 +102,7 @@ fn fix_keeps_permissions_and_symlinks() {
     let real = dir.path().join("ws/real/iam.yaml");
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     std::os::unix::fs::symlink(&real, dir.path().join("ws/link.yaml")).unwrap();
-    iamlint(dir.path(), &["check", "--fix", "ws"]);
+    iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "ws"]);
     let link = dir.path().join("ws/link.yaml");
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced");
     assert_eq!(read(dir.path(), "ws/real/iam.yaml"), "serviceAccounts:\n  - name: ci-bot\n");
@@ -117,7 +117,7 @@ fn a_file_changed_since_it_was_read_is_not_written() {
     let dir = tempfile::tempdir().unwrap();
     workspace(dir.path());
     let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
-    let fixed = iamlint::fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    let fixed = iamlint::fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f, iamlint::fix::Applies::All);
     let edited = "# edited meanwhile\n".to_string() + BINDINGS_YAML;
     write(dir.path(), "iam/bindings.yaml", &edited);
     let messages = iamlint::fix::write(&fixed).unwrap_err();
@@ -215,7 +215,7 @@ fn changed_since_reports_only_changed_lines() {
     );
 
     // --fix with --changed-since fixes only what it reports.
-    iamlint(d, &["check", "--changed-since", "main", "--fix"]);
+    iamlint(d, &["check", "--changed-since", "main", "--fix", "--unsafe-fixes"]);
     let fixed = read(d, "iam.yaml");
     assert!(
         fixed.contains("extended: false") && fixed.contains("name: Old_Bot") && fixed.contains("maxAge: P400D"),
@@ -256,4 +256,89 @@ fn changed_since_reads_past_text_in_other_encodings() {
     let out = iamlint(d, &["check", "--changed-since", "HEAD", "--format", "concise", "--select", "IAM101"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("sa.tf:2:10: IAM101"), "{}", stdout(&out));
+}
+
+/// A workspace with one safe fix (a duration respelt) and unsafe ones (a rename, a lifetime
+/// lowered): `--fix` applies only the safe one unless `--unsafe-fixes` is given.
+fn mixed_safety(d: &Path) {
+    write(d, "iam/groups.yaml", "groups:\n  - name: bots\n    description: Automation accounts\n");
+    write(
+        d,
+        "iam/accounts.yaml",
+        "serviceAccounts:\n  - name: ETL_Bot\n    description: Nightly loads\n    groups: [bots]\n    apiTokens:\n      - name: nightly\n        description: Loads at 2am\n        maxAge: 30d\n      - name: yearly\n        description: Audit export\n        maxAge: P400D\n",
+    );
+}
+
+#[test]
+fn only_safe_fixes_are_applied_without_unsafe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    mixed_safety(d);
+    let before = read(d, "iam/accounts.yaml");
+
+    let summary = stderr(&iamlint(d, &["check", "."]));
+    assert!(summary.contains("1 fixable with `--fix`. 2 more with `--fix --unsafe-fixes`"), "{summary}");
+    let human = stdout(&iamlint(d, &["check", "--color", "never", "."]));
+    assert!(human.contains("unsafe fix: rename `ETL_Bot` to `etl-bot` (`--fix --unsafe-fixes`)"), "{human}");
+    assert!(human.contains("fix: replace with P30D (`--fix`)"), "{human}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&iamlint(d, &["check", "--format", "json", "."]).stdout).unwrap();
+    let safety: Vec<(String, serde_json::Value)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fixable"] == true)
+        .map(|f| (f["code"].as_str().unwrap().to_string(), f["fix_safety"].clone()))
+        .collect();
+    assert_eq!(
+        safety,
+        [("IAM101".into(), "unsafe".into()), ("IAM204".into(), "safe".into()), ("IAM202".into(), "unsafe".into())]
+    );
+
+    // --diff shows what --fix would do: the safe fix, each change listed with its safety.
+    let diff = iamlint(d, &["check", "--diff", "."]);
+    let (patch, notes) = (stdout(&diff), stderr(&diff));
+    assert!(patch.contains("+        maxAge: P30D\n"), "{patch}");
+    assert!(!patch.contains("etl-bot") && !patch.contains("P90D"), "{patch}");
+    assert!(notes.contains("iam/accounts.yaml:8 IAM204 [safe] replace with P30D"), "{notes}");
+    assert!(notes.contains("2 unsafe fixes not applied"), "{notes}");
+    let all = iamlint(d, &["check", "--diff", "--unsafe-fixes", "."]);
+    let (patch, notes) = (stdout(&all), stderr(&all));
+    assert!(patch.contains("+  - name: etl-bot\n") && patch.contains("+        maxAge: P90D\n"), "{patch}");
+    assert!(notes.contains("IAM101 [unsafe] rename `ETL_Bot` to `etl-bot`"), "{notes}");
+    assert!(notes.contains("IAM202 [unsafe] lower the max age to P90D"), "{notes}");
+
+    let out = iamlint(d, &["check", "--fix", "."]);
+    assert_eq!(out.status.code(), Some(1), "the unsafe findings remain");
+    assert_eq!(read(d, "iam/accounts.yaml"), before.replace("maxAge: 30d", "maxAge: P30D"));
+    assert!(stderr(&out).contains("--unsafe-fixes"), "{}", stderr(&out));
+    iamlint(d, &["check", "--fix", "--unsafe-fixes", "."]);
+    let fixed = read(d, "iam/accounts.yaml");
+    assert!(fixed.contains("name: etl-bot") && fixed.contains("maxAge: P90D"), "{fixed}");
+}
+
+#[test]
+fn rules_and_explain_state_each_fix_safety() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = stdout(&iamlint(dir.path(), &["rules"]));
+    let row = |code: &str| table.lines().find(|l| l.starts_with(code)).unwrap().to_string();
+    for (code, fix) in [
+        ("IAM101", "some unsafe"),
+        ("IAM202", "yes  unsafe"),
+        ("IAM204", "some safe"),
+        ("IAM503", "some unsafe"),
+        ("IAM602", "some safe"),
+        ("IAM303", "-"),
+    ] {
+        assert!(
+            row(code).split_whitespace().skip(4).collect::<Vec<_>>().join(" ")
+                == fix.split_whitespace().collect::<Vec<_>>().join(" "),
+            "{}",
+            row(code)
+        );
+    }
+    let explain = stdout(&iamlint(dir.path(), &["explain", "IAM101"]));
+    assert!(explain.contains("Fix: sometimes available, unsafe"), "{explain}");
+    let explain = stdout(&iamlint(dir.path(), &["explain", "IAM204"]));
+    assert!(explain.contains("Fix: sometimes available, safe (applied by `--fix`)"), "{explain}");
 }

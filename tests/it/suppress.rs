@@ -187,7 +187,7 @@ fn iam900_fix_removes_unused_comments_and_codes() {
     write(dir.path(), "iam.yaml", text);
     let opts = options(dir.path());
     let outcome = lint::run(&opts).unwrap();
-    let fixed = fix::fix(outcome, &opts, &|_, f| f);
+    let fixed = fix::fix(outcome, &opts, &|_, f| f, fix::Applies::All);
     let changed = fixed.changed();
     assert_eq!(changed.len(), 1);
     assert_eq!(
@@ -203,7 +203,7 @@ fn suppressed_findings_are_not_fixed() {
     let text = TOKEN_TF.replace("= true", "= true # iamlint-ignore: IAM203 -- reason");
     write(dir.path(), "t.tf", &text);
     let opts = options(dir.path());
-    let fixed = fix::fix(lint::run(&opts).unwrap(), &opts, &|_, f| f);
+    let fixed = fix::fix(lint::run(&opts).unwrap(), &opts, &|_, f| f, fix::Applies::All);
     let changed = fixed.changed();
     assert_eq!(changed.len(), 1);
     assert!(changed[0].2.contains("= true # iamlint-ignore: IAM203 -- reason"));

@@ -278,7 +278,7 @@ fn access_diff_escapes_names() {
 fn printing_commands() -> Vec<Vec<&'static str>> {
     let mut commands: Vec<Vec<&str>> = FORMATS.iter().map(|f| vec!["check", "--format", f, "."]).collect();
     commands.extend([
-        vec!["check", "--diff", "."],
+        vec!["check", "--diff", "--unsafe-fixes", "."],
         vec!["access", "."],
         vec!["access", "--format", "json", "."],
         vec!["access", "--diff", "HEAD", "."],
