@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod gitlab;
 mod hostile;
 mod install;
+mod moved_blocks;
 mod permission_fixes;
 mod policies;
 mod pre_commit;
