@@ -26,6 +26,7 @@ mod rule_docs;
 mod sarif_validator;
 mod scaffold;
 mod secrets;
+mod sensitive_fix;
 mod suppress;
 mod terraform;
 mod trust_fix;
