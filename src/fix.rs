@@ -128,7 +128,8 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
         let edits: Vec<Edit> = chosen.iter().flat_map(|(_, fix)| fix.edits.iter().cloned()).collect();
         let next_loaded = apply_all(&loaded, &edits);
         let next_ws = lint::build_with(&candidates, &next_loaded, options.yaml_limits());
-        let broken = newly_broken(&ws, &next_ws);
+        let mut broken = newly_broken(&ws, &next_ws);
+        broken.extend(new_duplicate_keys(&ws, &next_ws, options.yaml_limits()));
         if !broken.is_empty() {
             for (f, fix) in &chosen {
                 if fix.edits.iter().any(|e| broken.contains(&e.span.file)) {
@@ -244,6 +245,53 @@ fn newly_broken(before: &Workspace, after: &Workspace) -> BTreeSet<FileId> {
     syntax_errors(after).into_iter().filter(|f| !was.contains(f)).collect()
 }
 
+/// Manifests in which a pass wrote a key twice into one mapping: two fixes that each
+/// supply a field (one inserting `maxAge`, another respelling `max_age`) without knowing of
+/// each other. Kestra keeps one of the two values, so such a pass is undone like one that
+/// breaks a file.
+fn new_duplicate_keys(before: &Workspace, after: &Workspace, limits: crate::syntax::yaml::Limits) -> BTreeSet<FileId> {
+    let mut out = BTreeSet::new();
+    for (id, file) in after.sources.iter() {
+        let old = &before.sources.get(id).text;
+        let manifest = matches!(
+            crate::frontend::FileKind::of(&file.path),
+            Some(crate::frontend::FileKind::Yaml | crate::frontend::FileKind::Json)
+        );
+        if !manifest || old == &file.text {
+            continue;
+        }
+        if duplicate_keys(&file.text, limits) > duplicate_keys(old, limits) {
+            out.insert(id);
+        }
+    }
+    out
+}
+
+/// How many mapping entries repeat a key of their mapping.
+fn duplicate_keys(text: &str, limits: crate::syntax::yaml::Limits) -> usize {
+    use crate::syntax::yaml::Node;
+    fn walk(node: &Node, count: &mut usize) {
+        match node {
+            Node::Map { entries, .. } => {
+                let mut seen = std::collections::HashSet::new();
+                for (key, value) in entries {
+                    if key.as_str().is_some_and(|k| !seen.insert(k.to_string())) {
+                        *count += 1;
+                    }
+                    walk(value, count);
+                }
+            }
+            Node::Seq { items, .. } => items.iter().for_each(|i| walk(i, count)),
+            Node::Scalar(_) => {}
+        }
+    }
+    let mut count = 0;
+    for doc in crate::syntax::yaml::parse(text, limits).unwrap_or_default() {
+        walk(&doc, &mut count);
+    }
+    count
+}
+
 /// The fixes as a unified diff, `a/PATH` and `b/PATH` headers, for `patch -p1` or
 /// `git apply` from the current directory. A credential is never printed: its characters
 /// are starred on both sides, line breaks kept so that hunk headers count the file's real
@@ -319,6 +367,15 @@ mod tests {
         assert!(diff.contains("+  - name: ci-bot\n"), "{diff}");
         assert!(diff.contains("     password: **************\n"), "{diff}");
         assert!(!diff.contains("hunter2"), "{diff}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_counted_per_mapping() {
+        let limits = crate::syntax::yaml::Limits::default();
+        assert_eq!(duplicate_keys("a:\n  maxAge: P1D\n  \"maxAge\": P2D\nb:\n  maxAge: P3D\n", limits), 1);
+        assert_eq!(duplicate_keys("- {x: 1, x: 2, y: 3}\n- {x: 1}\n", limits), 1);
+        assert_eq!(duplicate_keys("{\"a\": {\"k\": 1}, \"b\": {\"k\": 2}}", limits), 0);
+        assert_eq!(duplicate_keys(": : [", limits), 0);
     }
 
     #[test]

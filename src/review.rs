@@ -66,8 +66,12 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         let applies = if plan.unsafe_fixes { fix::Applies::All } else { fix::Applies::SafeOnly };
         let fixed = fix::fix(outcome, options, &keep, applies);
         let files = fixed.changed().len();
-        let held_back =
-            fixed.outcome.findings.iter().filter(|f| f.fix.is_some() && !options.catalogue.safe_fix(f)).count();
+        let held_back = match plan.unsafe_fixes {
+            true => 0,
+            false => {
+                fixed.outcome.findings.iter().filter(|f| f.fix.is_some() && !options.catalogue.safe_fix(f)).count()
+            }
+        };
         if plan.diff {
             let diff = fix::diff(&fixed);
             notes.push(if files == 0 {

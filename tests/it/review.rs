@@ -342,3 +342,23 @@ fn rules_and_explain_state_each_fix_safety() {
     let explain = stdout(&iamlint(dir.path(), &["explain", "IAM204"]));
     assert!(explain.contains("Fix: sometimes available, safe (applied by `--fix`)"), "{explain}");
 }
+
+/// IAM201 (insert a missing `maxAge`) and IAM002 (respell a `max_age` key) on one token: the
+/// respelling supplies the field, so the insertion is not offered; a token ends with one key.
+#[test]
+fn fixes_on_one_token_never_write_a_key_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "iam/groups.yaml", "groups:\n  - name: bots\n    description: Automation\n");
+    let yaml = "serviceAccounts:\n  - name: etl\n    description: ETL\n    groups: [bots]\n    apiTokens:\n      - name: nightly\n        description: Nightly\n        \"max_age\": P30D\n      - name: weekly\n        description: Weekly\n        'Max-Age': P7D\n      - name: hourly\n        description: Hourly\n        max_age: P1D\n";
+    write(d, "iam/etl.yaml", yaml);
+    let json = "{\n  \"serviceAccounts\": [\n    {\n      \"name\": \"loader\",\n      \"description\": \"Loads\",\n      \"groups\": [\"bots\"],\n      \"apiTokens\": [\n        {\n          \"name\": \"hourly\",\n          \"description\": \"Hourly\",\n          \"max_age\": \"P1D\"\n        }\n      ]\n    }\n  ]\n}\n";
+    write(d, "iam/loader.json", json);
+    let out = iamlint(d, &["check", "--fix", "--unsafe-fixes", "--format", "concise", "."]);
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()), "{}", stderr(&out));
+    assert_eq!(
+        read(d, "iam/etl.yaml"),
+        yaml.replace("\"max_age\"", "\"maxAge\"").replace("'Max-Age'", "'maxAge'").replace("max_age:", "maxAge:")
+    );
+    assert_eq!(read(d, "iam/loader.json"), json.replace("\"max_age\"", "\"maxAge\""));
+}
