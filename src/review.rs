@@ -60,6 +60,15 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     };
     let mut notes = Vec::new();
+    if let Some(b) = &baseline {
+        let stale = b.stale(&outcome.ws, &outcome.findings);
+        if stale > 0 {
+            let (entries, match_) = if stale == 1 { ("entry", "matches") } else { ("entries", "match") };
+            notes.push(format!(
+                "{stale} baseline {entries} no longer {match_} a finding (fixed, or the object is gone): `--write-baseline` writes the baseline without them."
+            ));
+        }
+    }
     let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
     if plan.fix || plan.diff {
         outcome.findings = keep(&outcome.ws, outcome.findings);

@@ -135,7 +135,7 @@ fn baseline_survives_lines_moving_and_reports_only_new_findings() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("Wrote 5 findings to the baseline `baseline.json`"), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&read(dir.path(), "baseline.json")).unwrap();
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     // IAM101, IAM102, IAM202, IAM203, and IAM306 for the binding straight to the account.
     assert_eq!(json["findings"].as_array().unwrap().len(), 5);
     let out = iamlint(dir.path(), &["check", "--baseline", "baseline.json"]);
@@ -361,4 +361,51 @@ fn fixes_on_one_token_never_write_a_key_twice() {
         yaml.replace("\"max_age\"", "\"maxAge\"").replace("'Max-Age'", "'maxAge'").replace("max_age:", "maxAge:")
     );
     assert_eq!(read(d, "iam/loader.json"), json.replace("\"max_age\"", "\"maxAge\""));
+}
+
+/// A baseline entry is the rule and the object, not the message: improving a recorded
+/// finding without fixing it keeps it recorded; fixing it leaves an entry that matches
+/// nothing, which is reported and pruned by `--write-baseline`.
+#[test]
+fn baselines_reward_improvement_and_shrink() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tokens = |reporting: &str, exports: &str| {
+        format!("resource \"kestra_service_account_api_token\" \"reporting\" {{\n  service_account_id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  name               = \"reporting\"\n  description        = \"Monthly reports\"\n  max_age            = \"{reporting}\"\n}}\n\nresource \"kestra_service_account_api_token\" \"exports\" {{\n  service_account_id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  name               = \"exports\"\n  description        = \"Nightly exports\"\n  max_age            = \"{exports}\"\n}}\n")
+    };
+    write(d, "terraform/iam/tokens.tf", &tokens("P365D", "P400D"));
+    write(d, "terraform/envs/prod/terraform.tfvars", "region = \"eu\"\n");
+    let out = iamlint(d, &["check", "--write-baseline", ".iamlint-baseline.json", "terraform"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let recorded: serde_json::Value = serde_json::from_str(&read(d, ".iamlint-baseline.json")).unwrap();
+    assert_eq!(recorded["version"], 2);
+    let mut objects: Vec<&str> =
+        recorded["findings"].as_array().unwrap().iter().map(|f| f["object"].as_str().unwrap()).collect();
+    objects.sort();
+    assert_eq!(objects, ["kestra_service_account_api_token.exports", "kestra_service_account_api_token.reporting"]);
+
+    // Lowered, still above P90D: the same finding, not a new one.
+    write(d, "terraform/iam/tokens.tf", &tokens("P180D", "P400D"));
+    let out = iamlint(d, &["check", "--baseline", ".iamlint-baseline.json", "--format", "concise", "terraform"]);
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), String::new()), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("no longer"), "{}", stderr(&out));
+
+    // Fixed: the entry matches nothing, which is said, and the baseline shrinks.
+    write(d, "terraform/iam/tokens.tf", &tokens("P30D", "P400D"));
+    let out = iamlint(d, &["check", "--baseline", ".iamlint-baseline.json", "terraform"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("1 baseline entry no longer matches a finding"), "{}", stderr(&out));
+    iamlint(
+        d,
+        &["check", "--baseline", ".iamlint-baseline.json", "--write-baseline", ".iamlint-baseline.json", "terraform"],
+    );
+    let pruned: serde_json::Value = serde_json::from_str(&read(d, ".iamlint-baseline.json")).unwrap();
+    assert_eq!(pruned["findings"].as_array().unwrap().len(), 1, "{pruned:#}");
+    assert_eq!(pruned["findings"][0]["object"], "kestra_service_account_api_token.exports");
+
+    // A new problem on another object is still new.
+    write(d, "terraform/iam/tokens.tf", &tokens("P200D", "P400D"));
+    let out = iamlint(d, &["check", "--baseline", ".iamlint-baseline.json", "--format", "concise", "terraform"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("IAM202"), "{}", stdout(&out));
 }
