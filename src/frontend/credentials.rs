@@ -36,11 +36,21 @@ pub fn is_reference(value: &str) -> bool {
 /// `your-password`, `changeme`, `REPLACE_ME`.
 fn is_placeholder(v: &str) -> bool {
     let folded: String = v.chars().filter(|c| c.is_ascii_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+    let exact = v.to_ascii_lowercase();
     folded.starts_with("your")
         || folded.starts_with("insert")
         || matches!(
-            folded.as_str(),
-            "changeme" | "replaceme" | "placeholder" | "redacted" | "token" | "password" | "secret"
+            exact.as_str(),
+            "changeme"
+                | "change_me"
+                | "change-me"
+                | "replaceme"
+                | "replace_me"
+                | "placeholder"
+                | "redacted"
+                | "token"
+                | "password"
+                | "secret"
         )
 }
 
@@ -237,8 +247,7 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
             continue;
         }
         // Once per line, so a long continued command stays linear.
-        mentions_kestra =
-            ((continues || in_block) && mentions_kestra) || kestra_action || KESTRA.is_match(body);
+        mentions_kestra = ((continues || in_block) && mentions_kestra) || kestra_action || KESTRA.is_match(body);
         let trimmed = body.trim_end();
         let header = trimmed.rsplit_once(' ').map_or("", |(_, last)| last);
         if !in_block && matches!(header, "|" | ">" | "|-" | ">-" | "|+" | ">+") {
