@@ -1,7 +1,10 @@
 //! Baselines: `--write-baseline FILE` records the current findings, `--baseline FILE` then
-//! reports only findings not recorded. Findings are matched by fingerprint (rule, path,
-//! object and message; `src/fingerprint.rs`), never by line, so lines moving around a
-//! recorded finding do not make it new.
+//! reports only findings not recorded. Findings are matched by identity (rule, path and
+//! object, not message; `fingerprint::identities`), never by line, so lines moving around
+//! a recorded finding do not make it new, and neither does improving it without fixing it
+//! (a lifetime lowered but still too long). Entries that match nothing any more are
+//! counted, so the baseline can shrink (`--write-baseline` writes only what is current).
+//! Version 1 files, which matched the message too, are still read that way.
 
 use crate::finding::Finding;
 use crate::fingerprint;
@@ -10,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +29,9 @@ struct Recorded {
     fingerprint: String,
     code: String,
     path: String,
+    /// The object the finding is about (absent from version 1 files).
+    #[serde(default)]
+    object: String,
     message: String,
 }
 
@@ -35,6 +41,8 @@ const MAX_SIZE: u64 = 256 << 20;
 #[derive(Debug, Default)]
 pub struct Baseline {
     fingerprints: BTreeSet<String>,
+    /// A version 1 file: its fingerprints include the message.
+    legacy: bool,
 }
 
 impl Baseline {
@@ -50,26 +58,44 @@ impl Baseline {
         let text = String::from_utf8(bytes).map_err(|_| format!("baseline `{}` is not UTF-8", path.display()))?;
         let file: BaselineFile = serde_json::from_str(&text)
             .map_err(|e| format!("baseline `{}` is not an iamlint baseline: {e}", path.display()))?;
-        if file.version != VERSION {
+        if file.version != VERSION && file.version != 1 {
             return Err(format!(
                 "baseline `{}` has version {}; this iamlint reads version {VERSION}",
                 path.display(),
                 file.version
             ));
         }
-        Ok(Baseline { fingerprints: file.findings.into_iter().map(|r| r.fingerprint).collect() })
+        Ok(Baseline {
+            fingerprints: file.findings.into_iter().map(|r| r.fingerprint).collect(),
+            legacy: file.version == 1,
+        })
+    }
+
+    fn prints(&self, ws: &Workspace, findings: &[Finding]) -> Vec<String> {
+        match self.legacy {
+            true => fingerprint::fingerprints(ws, findings),
+            false => fingerprint::identities(ws, findings),
+        }
     }
 
     /// The findings not recorded in the baseline.
     pub fn filter(&self, ws: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
-        let prints = fingerprint::fingerprints(ws, &findings);
+        let prints = self.prints(ws, &findings);
         findings.into_iter().zip(prints).filter(|(_, p)| !self.fingerprints.contains(p)).map(|(f, _)| f).collect()
+    }
+
+    /// How many recorded entries match none of `findings` (all of the run's): fixed since,
+    /// or their object is gone.
+    pub fn stale(&self, ws: &Workspace, findings: &[Finding]) -> usize {
+        let current: BTreeSet<String> = self.prints(ws, findings).into_iter().collect();
+        self.fingerprints.iter().filter(|p| !current.contains(*p)).count()
     }
 }
 
 /// The baseline file for these findings, sorted so that it diffs well under version control.
 pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
-    let prints = fingerprint::fingerprints(ws, findings);
+    let prints = fingerprint::identities(ws, findings);
+    let index = fingerprint::ObjectIndex::new(ws);
     let mut recorded: Vec<Recorded> = findings
         .iter()
         .zip(prints)
@@ -77,6 +103,7 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
             fingerprint,
             code: f.code.to_string(),
             path: ws.sources.get(f.span.file).display.clone(),
+            object: index.address_of(f.span).to_string(),
             message: f.message.clone(),
         })
         .collect();

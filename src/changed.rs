@@ -11,9 +11,10 @@
 //! that was something else there (a symbolic link, a submodule) or too large to read, and
 //! one iamlint could not read now, counts as changed throughout.
 //!
-//! A finding is kept when its span touches a changed line, or, for findings about a whole
-//! object (reported on the line where it starts), when the object's text does, so that
-//! deleting `maxAge:` from a token brings its IAM201 into review.
+//! A finding is kept when any of its places (its span or a label: the binding, role or
+//! group of a chain) touches a changed line, or, for a place that starts a whole object,
+//! when the object's text does, so that deleting `maxAge:` from a token brings its IAM201
+//! into review, and adding a binding brings the account it elevates.
 
 use crate::finding::Finding;
 use crate::git;
@@ -248,17 +249,19 @@ impl Changes {
         for o in ws.origins().filter(|o| current.contains_key(&o.span.file)) {
             origins.entry(o.span.file).or_default().push(o);
         }
-        findings
-            .into_iter()
-            .filter(|f| {
-                let Some(changes) = current.get(&f.span.file) else { return false };
-                let file = ws.sources.get(f.span.file);
-                let (first, last) = lines(file, f.span);
-                let objects = origins.get(&f.span.file).map_or(&[][..], Vec::as_slice);
-                changes.touches(first, last)
-                    || objects.iter().any(|o| o.span == f.span && touches_own(objects, file, changes, o.extent))
-            })
-            .collect()
+        // A place is in review when its lines changed, or, for a place that starts an object
+        // (findings and labels about a whole object), when the object's own text did.
+        let in_review = |span: Span| {
+            let Some(changes) = current.get(&span.file) else { return false };
+            let file = ws.sources.get(span.file);
+            let (first, last) = lines(file, span);
+            let objects = origins.get(&span.file).map_or(&[][..], Vec::as_slice);
+            changes.touches(first, last)
+                || objects.iter().any(|o| o.span == span && touches_own(objects, file, changes, o.extent))
+        };
+        // Every place of a finding counts: a pull request that adds the binding elevating an
+        // account in an untouched file is reviewed through the binding's label.
+        findings.into_iter().filter(|f| in_review(f.span) || f.labels.iter().any(|l| in_review(l.span))).collect()
     }
 }
 

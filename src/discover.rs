@@ -273,14 +273,14 @@ fn walk(
     problems.extend(errors.into_iter().map(DiscoverError::Walk));
 }
 
-/// Hidden files and folders are skipped, except `.github/` and `.gitlab-ci.yml`, which
-/// hold CI workflows; `.terraform/` (downloaded modules) and `.git/` always are.
+/// Hidden files and folders are skipped, except `.github/`, `.gitlab/` and
+/// `.gitlab-ci.yml`, which hold CI workflows, actions and includes; `.terraform/` (downloaded modules) and `.git/` always are.
 fn keep_entry(name: &str, depth: usize) -> bool {
     if depth == 0 {
         return true;
     }
     match name {
-        ".github" | ".gitlab-ci.yml" => true,
+        ".github" | ".gitlab" | ".gitlab-ci.yml" => true,
         ".terraform" | ".git" => false,
         n => !n.starts_with('.'),
     }

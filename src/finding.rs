@@ -147,6 +147,10 @@ pub struct Label {
     pub message: String,
 }
 
+/// How a `reaching` label starts: suppressions know by it that a finding placed on a value
+/// written elsewhere is about the object the label names.
+pub const REACHING: &str = "used by ";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub code: Code,
@@ -189,7 +193,7 @@ impl Finding {
         if origin.extent.contains(self.span) {
             return self;
         }
-        let message = format!("used by `{}`", origin.address);
+        let message = format!("{REACHING}`{}`", origin.address);
         self.label(origin.span, message)
     }
 

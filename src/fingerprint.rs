@@ -69,6 +69,28 @@ pub fn fingerprints(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
         .collect()
 }
 
+/// One baseline identity per finding, in order: its rule, file and object, not its message,
+/// so that a finding that changes without going away (a token's lifetime lowered from P365D
+/// to P180D, still above the limit) stays the recorded one. A finding on no object (a
+/// syntax error, a credential in a script) keeps its message, which is then all there is
+/// to tell it from its neighbours. Identical identities are ranked, as in `fingerprints`.
+pub fn identities(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
+    let index = ObjectIndex::new(ws);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let path = &ws.sources.get(f.span.file).display;
+            let address = index.address_of(f.span);
+            let what = if address.is_empty() { f.message.as_str() } else { "" };
+            let key = format!("{}\0{}\0{}\0{}", f.code, path, address, what);
+            let n = seen.entry(key.clone()).or_insert(0);
+            *n += 1;
+            sha256_hex(&[format!("object\0{key}\0{n}").as_bytes()], 16)
+        })
+        .collect()
+}
+
 impl Workspace {
     pub fn origins(&self) -> impl Iterator<Item = &Origin> {
         self.service_accounts

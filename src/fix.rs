@@ -25,6 +25,8 @@ pub const MAX_PASSES: usize = 10;
 pub type Keep<'a> = &'a dyn Fn(&Workspace, Vec<Finding>) -> Vec<Finding>;
 
 pub struct Fixed {
+    /// The fixes applied, in order: (rule, file, line, description, safe).
+    pub log: Vec<Applied>,
     /// The workspace as fixed, and its remaining findings (already kept).
     pub outcome: Outcome,
     /// The texts as read from disk, by `FileId`.
@@ -67,6 +69,15 @@ impl Fixed {
     }
 }
 
+/// One fix applied, as `--diff` lists it on standard error with its safety.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub code: Code,
+    pub place: String,
+    pub description: String,
+    pub safe: bool,
+}
+
 /// A fix's identity across passes (spans move; its rule, description and target text do
 /// not), to remember fixes that broke a file.
 type FixKey = (Code, String, FileId, String);
@@ -77,9 +88,23 @@ fn key(ws: &Workspace, f: &Finding, fix: &Fix) -> FixKey {
     (f.code.clone(), fix.description.clone(), file, text)
 }
 
+/// Which fixes a run applies: a fix that can change who exists or what Kestra grants is
+/// applied only when the user asks for it (`--unsafe-fixes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applies {
+    SafeOnly,
+    All,
+}
+
+impl Applies {
+    fn takes(self, catalogue: &crate::catalogue::Catalogue, f: &Finding) -> bool {
+        self == Applies::All || catalogue.safe_fix(f)
+    }
+}
+
 /// Applies fixes until none is left (or `MAX_PASSES`). `outcome.findings` must already be
 /// filtered by `keep`.
-pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
+pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) -> Fixed {
     let original = outcome.loaded.clone();
     let secrets: Vec<Vec<(usize, usize)>> = outcome.ws.sources.iter().map(|(_, f)| f.secrets.clone()).collect();
     let mut pieces: Vec<String> =
@@ -90,18 +115,21 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
     let mut rejected: HashSet<FixKey> = HashSet::new();
     let mut passes = Vec::new();
     let mut applied = 0;
+    let mut log = Vec::new();
     // Each pass either applies fixes or rejects at least one: bounded either way.
     let mut attempts = 0;
     while passes.len() < MAX_PASSES && attempts < 2 * MAX_PASSES {
         attempts += 1;
-        let chosen = choose(&ws, &findings, &rejected);
+        let wanted: Vec<&Finding> = findings.iter().filter(|f| applies.takes(&options.catalogue, f)).collect();
+        let chosen = choose(&ws, &wanted, &rejected);
         if chosen.is_empty() {
             break;
         }
         let edits: Vec<Edit> = chosen.iter().flat_map(|(_, fix)| fix.edits.iter().cloned()).collect();
         let next_loaded = apply_all(&loaded, &edits);
         let next_ws = lint::build_with(&candidates, &next_loaded, options.yaml_limits());
-        let broken = newly_broken(&ws, &next_ws);
+        let mut broken = newly_broken(&ws, &next_ws);
+        broken.extend(new_duplicate_keys(&ws, &next_ws, options.yaml_limits()));
         if !broken.is_empty() {
             for (f, fix) in &chosen {
                 if fix.edits.iter().any(|e| broken.contains(&e.span.file)) {
@@ -111,6 +139,15 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
             continue;
         }
         applied += chosen.len();
+        for (f, fix) in &chosen {
+            let file = ws.sources.get(f.span.file);
+            log.push(Applied {
+                code: f.code.clone(),
+                place: format!("{}:{}", file.display, file.position(f.span.start).line),
+                description: fix.description.clone(),
+                safe: options.catalogue.safe_fix(f),
+            });
+        }
         passes.push(edits);
         loaded = next_loaded;
         ws = next_ws;
@@ -119,6 +156,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
     let roots = options.paths.iter().filter_map(|p| write::root_of(p)).collect();
     Fixed {
         outcome: Outcome { ws, findings, files, candidates, loaded, coverage },
+        log,
         original,
         applied,
         passes,
@@ -130,10 +168,10 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
 
 /// The fixes to apply in one pass: in finding order, each whole or not at all, none
 /// overlapping another.
-fn choose<'a>(ws: &Workspace, findings: &'a [Finding], rejected: &HashSet<FixKey>) -> Vec<(&'a Finding, Fix)> {
+fn choose<'a>(ws: &Workspace, findings: &[&'a Finding], rejected: &HashSet<FixKey>) -> Vec<(&'a Finding, Fix)> {
     let mut taken: Vec<Edit> = Vec::new();
     let mut out = Vec::new();
-    for f in findings {
+    for &f in findings {
         let Some(fix) = &f.fix else { continue };
         let mut edits = fix.edits.clone();
         edits.sort();
@@ -205,6 +243,53 @@ fn newly_broken(before: &Workspace, after: &Workspace) -> BTreeSet<FileId> {
     };
     let was = syntax_errors(before);
     syntax_errors(after).into_iter().filter(|f| !was.contains(f)).collect()
+}
+
+/// Manifests in which a pass wrote a key twice into one mapping: two fixes that each
+/// supply a field (one inserting `maxAge`, another respelling `max_age`) without knowing of
+/// each other. Kestra keeps one of the two values, so such a pass is undone like one that
+/// breaks a file.
+fn new_duplicate_keys(before: &Workspace, after: &Workspace, limits: crate::syntax::yaml::Limits) -> BTreeSet<FileId> {
+    let mut out = BTreeSet::new();
+    for (id, file) in after.sources.iter() {
+        let old = &before.sources.get(id).text;
+        let manifest = matches!(
+            crate::frontend::FileKind::of(&file.path),
+            Some(crate::frontend::FileKind::Yaml | crate::frontend::FileKind::Json)
+        );
+        if !manifest || old == &file.text {
+            continue;
+        }
+        if duplicate_keys(&file.text, limits) > duplicate_keys(old, limits) {
+            out.insert(id);
+        }
+    }
+    out
+}
+
+/// How many mapping entries repeat a key of their mapping.
+fn duplicate_keys(text: &str, limits: crate::syntax::yaml::Limits) -> usize {
+    use crate::syntax::yaml::Node;
+    fn walk(node: &Node, count: &mut usize) {
+        match node {
+            Node::Map { entries, .. } => {
+                let mut seen = std::collections::HashSet::new();
+                for (key, value) in entries {
+                    if key.as_str().is_some_and(|k| !seen.insert(k.to_string())) {
+                        *count += 1;
+                    }
+                    walk(value, count);
+                }
+            }
+            Node::Seq { items, .. } => items.iter().for_each(|i| walk(i, count)),
+            Node::Scalar(_) => {}
+        }
+    }
+    let mut count = 0;
+    for doc in crate::syntax::yaml::parse(text, limits).unwrap_or_default() {
+        walk(&doc, &mut count);
+    }
+    count
 }
 
 /// The fixes as a unified diff, `a/PATH` and `b/PATH` headers, for `patch -p1` or
@@ -279,11 +364,20 @@ mod tests {
         let mut outcome = lint::run(&options).unwrap();
         let at = text.find("hunter2").unwrap();
         outcome.ws.sources.get_mut(FileId(0)).secrets.push((at, at + "hunter2-secret".len()));
-        let fixed = fix(outcome, &options, &|_, f| f);
+        let fixed = fix(outcome, &options, &|_, f| f, Applies::All);
         let diff = diff(&fixed);
         assert!(diff.contains("+  - name: ci-bot\n"), "{diff}");
         assert!(diff.contains("     password: **************\n"), "{diff}");
         assert!(!diff.contains("hunter2"), "{diff}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_counted_per_mapping() {
+        let limits = crate::syntax::yaml::Limits::default();
+        assert_eq!(duplicate_keys("a:\n  maxAge: P1D\n  \"maxAge\": P2D\nb:\n  maxAge: P3D\n", limits), 1);
+        assert_eq!(duplicate_keys("- {x: 1, x: 2, y: 3}\n- {x: 1}\n", limits), 1);
+        assert_eq!(duplicate_keys("{\"a\": {\"k\": 1}, \"b\": {\"k\": 2}}", limits), 0);
+        assert_eq!(duplicate_keys(": : [", limits), 0);
     }
 
     #[test]

@@ -310,7 +310,10 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
                 f
             })
         })
-        .filter(|f| ws.is_reported(f.span))
+        // A finding is reported when any of its places is in a reported file: a file named
+        // on the command line (as pre-commit names staged files) that adds a binding brings
+        // the account it elevates, wherever that is written.
+        .filter(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)))
         .collect();
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub struct Plan {
     pub fix: bool,
     pub diff: bool,
+    /// `--unsafe-fixes`: also apply fixes that can change who exists or what is granted.
+    pub unsafe_fixes: bool,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub changed_since: Option<String>,
@@ -58,11 +60,27 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     };
     let mut notes = Vec::new();
+    if let Some(b) = &baseline {
+        let stale = b.stale(&outcome.ws, &outcome.findings);
+        if stale > 0 {
+            let (entries, match_) = if stale == 1 { ("entry", "matches") } else { ("entries", "match") };
+            notes.push(format!(
+                "{stale} baseline {entries} no longer {match_} a finding (fixed, or the object is gone): `--write-baseline` writes the baseline without them."
+            ));
+        }
+    }
     let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
     if plan.fix || plan.diff {
         outcome.findings = keep(&outcome.ws, outcome.findings);
-        let fixed = fix::fix(outcome, options, &keep);
+        let applies = if plan.unsafe_fixes { fix::Applies::All } else { fix::Applies::SafeOnly };
+        let fixed = fix::fix(outcome, options, &keep, applies);
         let files = fixed.changed().len();
+        let held_back = match plan.unsafe_fixes {
+            true => 0,
+            false => {
+                fixed.outcome.findings.iter().filter(|f| f.fix.is_some() && !options.catalogue.safe_fix(f)).count()
+            }
+        };
         if plan.diff {
             let diff = fix::diff(&fixed);
             notes.push(if files == 0 {
@@ -70,12 +88,24 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
             } else {
                 format!("Would fix {} in {}.", count(fixed.applied, "problem"), count(files, "file"))
             });
+            // The diff itself stays a patch `git apply` takes; what each change is, and
+            // whether it can change who exists or what is granted, goes beside it.
+            for a in &fixed.log {
+                let safety = if a.safe { "safe" } else { "unsafe" };
+                notes.push(format!("  {} {} [{safety}] {}", a.place, a.code, a.description));
+            }
+            if held_back > 0 {
+                notes.push(held_back_note(held_back));
+            }
             let status = i32::from(!diff.is_empty());
             return Ok(Report { outcome: fixed.outcome, diff: Some(diff), notes, status: Some(status) });
         }
         fix::write(&fixed).map_err(|messages| messages.join("\n"))?;
         if files > 0 {
             notes.push(format!("Fixed {} in {}.", count(fixed.applied, "problem"), count(files, "file")));
+        }
+        if held_back > 0 {
+            notes.push(held_back_note(held_back));
         }
         outcome = fixed.outcome;
         unfiltered = None;
@@ -104,6 +134,13 @@ fn repository_dir(paths: &[PathBuf]) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     }
+}
+
+fn held_back_note(n: usize) -> String {
+    let (what, pronoun) = if n == 1 { ("unsafe fix", "it") } else { ("unsafe fixes", "they") };
+    format!(
+        "{n} {what} not applied: {pronoun} can change who exists or what is granted (review, then rerun with `--unsafe-fixes`)."
+    )
 }
 
 fn count(n: usize, noun: &str) -> String {

@@ -122,7 +122,7 @@ fn rule_case(code: &str, case: &Path) -> Result<(), Failed> {
 fn fixed_files(code: &str, case: &Path) -> Result<(Vec<(PathBuf, String)>, bool), Failed> {
     let options = options(code, case);
     let outcome = lint::run(&options).map_err(|e| format!("the fixture does not lint: {e}"))?;
-    let fixed = fix::fix(outcome, &options, &|_, f| f);
+    let fixed = fix::fix(outcome, &options, &|_, f| f, fix::Applies::All);
     let changed = fixed
         .changed()
         .into_iter()

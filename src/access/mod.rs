@@ -232,11 +232,17 @@ pub fn wildcard(role: &Role) -> Option<Wildcard> {
             });
         }
     }
+    // Admin-equivalent means changing every type: a viewer role listing every type with
+    // read actions only is not one (reading IMPERSONATE, which impersonates, counts; so does
+    // any action on a type nothing can change, such as AUDITLOG).
+    let changes =
+        |t: &str, a: &str| !vocab().is_read_only(a) || vocab().is_iam_management(t, a) || vocab().is_read_only_type(t);
     let granted: BTreeSet<&str> = role
         .grants
         .iter()
-        .filter(|g| g.actions.iter().any(|a| a.known().is_some()))
-        .filter_map(|g| g.resource_type.known().map(String::as_str))
+        .filter_map(|g| g.resource_type.known().map(|t| (g, t.as_str())))
+        .filter(|(g, t)| g.actions.iter().any(|a| a.known().is_some_and(|a| changes(t, a))))
+        .map(|(_, t)| t)
         .collect();
     [Model::V1, Model::V2]
         .into_iter()

@@ -48,7 +48,7 @@ pub struct Row {
 pub fn report(ws: &Workspace) -> Report {
     let graph = AccessGraph::build(ws);
     let mut principals: Vec<Entry> =
-        graph.principals().iter().filter(|p| ws.is_reported(ws.origin(p.object).span)).map(|p| entry(ws, p)).collect();
+        graph.principals().iter().filter(|p| in_scope(ws, p)).map(|p| entry(ws, p)).collect();
     principals.sort_by_cached_key(|e| {
         (e.tenant.clone(), e.kind != "service_account", e.name.to_lowercase(), e.name.clone(), e.path.clone(), e.line)
     });
@@ -77,6 +77,25 @@ impl Entry {
         }
         self.unknown.iter_mut().for_each(star);
     }
+}
+
+/// A principal is reported when it is written in a reported file, or when any link of a
+/// chain reaching it is (the binding, role, group or membership): naming the file that adds
+/// a binding shows the accounts it elevates, wherever they are written.
+fn in_scope(ws: &Workspace, p: &Principal) -> bool {
+    let reported = |span| ws.is_reported(span);
+    reported(ws.origin(p.object).span)
+        || p.paths.iter().any(|path| {
+            reported(ws.bindings[path.binding].origin.span)
+                || reported(ws.roles[path.role].origin.span)
+                || path.via.is_some_and(|(g, link)| {
+                    reported(ws.groups[g].origin.span)
+                        || match link {
+                            super::Link::Field(span) => reported(span),
+                            super::Link::Membership(m) => reported(ws.memberships[m].origin.span),
+                        }
+                })
+        })
 }
 
 fn location(ws: &Workspace, span: crate::source::Span) -> (String, usize) {

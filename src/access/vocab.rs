@@ -165,6 +165,11 @@ impl Vocabulary {
         }
     }
 
+    /// A 2.0 type none of whose actions changes anything (AUDITLOG).
+    pub fn is_read_only_type(&self, t: &str) -> bool {
+        self.v2.get(t).is_some_and(|acts| acts.iter().all(|a| self.is_read_only(a)))
+    }
+
     pub fn is_read_only(&self, action: &str) -> bool {
         has(&self.access.read_only, action)
     }

@@ -16,8 +16,15 @@ pub fn explain(rule: &Rule) -> String {
         FixAvailability::Always => "available",
         FixAvailability::Sometimes => "sometimes available",
     };
+    let safety = match m.safety.filter(|_| m.fix != FixAvailability::None) {
+        Some(crate::rules::Safety::Safe) => ", safe (applied by `--fix`)",
+        Some(crate::rules::Safety::Unsafe) => {
+            ", unsafe (it can change who exists or what is granted: applied only with `--fix --unsafe-fixes`, shown by `--diff --unsafe-fixes`)"
+        }
+        None => "",
+    };
     out.push_str(&format!(
-        "Default severity: {}{}. Fix: {fix}.\n\n",
+        "Default severity: {}{}. Fix: {fix}{safety}.\n\n",
         m.severity.as_str(),
         if m.enabled { "" } else { " (opt-in: enable with --extend-select)" },
     ));

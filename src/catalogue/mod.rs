@@ -96,6 +96,17 @@ impl Catalogue {
         self.rules.iter().find(|r| r.code.eq_ignore_ascii_case(key) || r.meta.name.eq_ignore_ascii_case(key))
     }
 
+    /// How safe the fixes of the rule with this code are; unsafe for a code the catalogue
+    /// does not know (a fix nobody declared is not trusted).
+    pub fn fix_safety(&self, code: &str) -> Safety {
+        self.rules.iter().find(|r| *r.code == *code).and_then(|r| r.meta.safety).unwrap_or(Safety::Unsafe)
+    }
+
+    /// Whether `--fix` applies this finding's fix without `--unsafe-fixes`.
+    pub fn safe_fix(&self, f: &Finding) -> bool {
+        f.fix.is_some() && self.fix_safety(&f.code) == Safety::Safe
+    }
+
     /// The rule's name, or "" for a code the catalogue does not know.
     pub fn name_of(&self, code: &str) -> &str {
         self.rules.iter().find(|r| *r.code == *code).map_or("", |r| r.meta.name.as_str())

@@ -93,6 +93,10 @@ pub struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing (exit 1 when there is a fix)
     #[arg(long)]
     pub diff: bool,
+    /// With --fix or --diff, also apply the unsafe fixes: renames, removed fields, shorter
+    /// token lifetimes, permission migrations (they can change who exists or what is granted)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Report only findings not recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -349,6 +353,7 @@ fn check(args: CheckArgs) -> i32 {
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
+        unsafe_fixes: args.unsafe_fixes,
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         changed_since: args.changed_since,
@@ -390,7 +395,7 @@ fn check(args: CheckArgs) -> i32 {
     let skipped =
         outcome.ws.sources.iter().filter(|(_, f)| f.reported && matches!(f.reading, Reading::Skipped(_))).count();
     if args.format == OutputFormat::Human && !(incomplete && outcome.findings.is_empty()) {
-        note(&render::summary(&outcome.findings, outcome.files - skipped, skipped));
+        note(&render::summary(&outcome.findings, outcome.files - skipped, skipped, &options.catalogue));
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -437,9 +442,13 @@ pub fn rules_table(catalogue: &Catalogue, selection: &Selection) -> String {
     let mut out = format!("{:<8} {:<38} {:<8} {:<4} {}\n", "CODE", "NAME", "SEVERITY", "ON", "FIX");
     for r in catalogue.rules() {
         // A policy is marked with the file that defines it.
-        let fix = match r.policy() {
-            Some(p) => format!("{:<4} policy {}", fix_word(r.meta.fix), render::escape::line(&p.source.path)),
+        let fix = match r.meta.safety.filter(|_| r.meta.fix != FixAvailability::None) {
+            Some(safety) => format!("{} {}", fix_word(r.meta.fix), safety.as_str()),
             None => fix_word(r.meta.fix).to_string(),
+        };
+        let fix = match r.policy() {
+            Some(p) => format!("{fix:<11} policy {}", render::escape::line(&p.source.path)),
+            None => fix,
         };
         out.push_str(&format!(
             "{:<8} {:<38} {:<8} {:<4} {}\n",

@@ -28,6 +28,30 @@ pub fn is_reference(value: &str) -> bool {
         || (v.starts_with('<') && v.ends_with('>'))
         || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)
         || v.chars().all(|c| matches!(c, '*' | 'x' | 'X' | '.' | '…' | '-' | '_'))
+        || v.contains('`')
+        || is_placeholder(v)
+}
+
+/// Text a template or a README puts where the real value goes: `YOUR_API_TOKEN`,
+/// `your-password`, `changeme`, `REPLACE_ME`.
+fn is_placeholder(v: &str) -> bool {
+    let folded: String = v.chars().filter(|c| c.is_ascii_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+    let exact = v.to_ascii_lowercase();
+    folded.starts_with("your")
+        || folded.starts_with("insert")
+        || matches!(
+            exact.as_str(),
+            "changeme"
+                | "change_me"
+                | "change-me"
+                | "replaceme"
+                | "replace_me"
+                | "placeholder"
+                | "redacted"
+                | "token"
+                | "password"
+                | "secret"
+        )
 }
 
 /// What a key says about the value it holds.
@@ -147,7 +171,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         context,
         needle: "",
     };
-    let needles = ["--api-token", "--user", "authorization", "token", "token=", "kestra_password="];
+    let needles = ["--api-token", "--user", "authorization", "token", "token=", "kestra_password=", ":-", "password"];
     vec![
         p(r"--api-token(?:=|[ \t]+)VALUE", CredentialKind::ApiToken, true, false, "`--api-token` of a kestra command"),
         p(
@@ -158,11 +182,11 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             "`--user EMAIL:PASSWORD` of a kestra command",
         ),
         p(
-            r"(?i)authorization:[ \t]*bearer[ \t]+VALUE",
+            r#"(?i)authorization["']?:[ \t]*["']?(?:bearer|basic)[ \t]+VALUE"#,
             CredentialKind::ApiToken,
             false,
             false,
-            "an `Authorization: Bearer` header",
+            "an `Authorization` header",
         ),
         p(
             r#"(?i)(?:^|[\s{,"'])(?:kestra[_-]?)?api[_-]?token["']?[ \t]*:[ \t]+VALUE"#,
@@ -173,6 +197,22 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         ),
         p(r"(?i)\b(?:kestra_)?(?:api_)?token=VALUE", CredentialKind::ApiToken, true, false, "a Kestra token variable"),
         p(r"(?i)\bkestra_password=VALUE", CredentialKind::Password, false, false, "`KESTRA_PASSWORD`"),
+        // `${KESTRA_API_TOKEN:-eyJ...}`: the default is used whenever the variable is unset.
+        p(
+            r#"(?i)\$\{[a-z0-9_]*(?:token|password|passwd|secret)[a-z0-9_]*:?-((?:[^}"'\s$`]|\$[^({])+)\}"#,
+            CredentialKind::ApiToken,
+            false,
+            false,
+            "the default of a `${VAR:-VALUE}` expansion",
+        ),
+        // The `password:` input of Kestra's GitHub actions (`kestra-io/deploy-action`...).
+        p(
+            r#"(?i)^[ \t]*password["']?[ \t]*:[ \t]+VALUE"#,
+            CredentialKind::Password,
+            true,
+            false,
+            "the `password` input of a Kestra action",
+        ),
     ]
     .into_iter()
     .zip(needles)
@@ -188,10 +228,31 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
     let mut offset = 0usize;
     let mut continues = false;
     let mut mentions_kestra = false;
+    // A workflow that uses a Kestra action (`uses: kestra-io/deploy-action@v1`): its
+    // `with:` inputs are the action's, whatever line they are on.
+    let kestra_action = text.contains("kestra-io/");
+    // A YAML block scalar (`run: >-`, `script: |`) is one command for this purpose: a
+    // folded one joins its lines, and a literal one runs them in one shell.
+    let mut block: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start().len();
+        let in_block = block.is_some_and(|b| indent > b || body.trim().is_empty());
+        if !in_block {
+            block = None;
+        }
+        // A whole-line comment documents a command, it does not run one.
+        if body.trim_start().starts_with('#') {
+            offset += line.len();
+            continue;
+        }
         // Once per line, so a long continued command stays linear.
-        mentions_kestra = (continues && mentions_kestra) || KESTRA.is_match(body);
+        mentions_kestra = ((continues || in_block) && mentions_kestra) || kestra_action || KESTRA.is_match(body);
+        let trimmed = body.trim_end();
+        let header = trimmed.rsplit_once(' ').map_or("", |(_, last)| last);
+        if !in_block && matches!(header, "|" | ">" | "|-" | ">-" | "|+" | ">+") {
+            block = Some(indent);
+        }
         // Several patterns may match one value; it is recorded once.
         let line_first = model.credentials.len();
         let lower = body.to_ascii_lowercase();

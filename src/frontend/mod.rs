@@ -43,6 +43,10 @@ impl FileKind {
         if name == ".gitlab-ci.yml" {
             return Some(FileKind::Workflow);
         }
+        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+        if yaml && (under_gitlab(path) || is_github_action(path)) {
+            return Some(FileKind::Workflow);
+        }
         if name.ends_with(".tf.json") {
             return Some(FileKind::TerraformJson);
         }
@@ -60,6 +64,18 @@ impl FileKind {
             _ => None,
         }
     }
+}
+
+/// `.gitlab/ci/deploy.yml`: GitLab CI includes live anywhere under `.gitlab/`.
+fn under_gitlab(path: &Path) -> bool {
+    path.components().rev().skip(1).any(|c| c.as_os_str() == ".gitlab")
+}
+
+/// `.github/actions/NAME/action.yml`: a composite action, whose steps run commands.
+fn is_github_action(path: &Path) -> bool {
+    let name = path.file_name().is_some_and(|n| n == "action.yml" || n == "action.yaml");
+    let mut parents = path.components().rev().skip(2).map(|c| c.as_os_str());
+    name && parents.next().is_some_and(|p| p == "actions") && parents.next().is_some_and(|p| p == ".github")
 }
 
 fn in_github_workflows(path: &Path) -> bool {
@@ -233,8 +249,21 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
             lexical::redact(file, text, &mut model);
             (model, false)
         }
+        FileKind::Yaml if is_flow(text) => {
+            // A Kestra flow: its script and HTTP tasks call Kestra with credentials.
+            let mut model = manifest::parse_with(file, text, false, yaml_limits);
+            credentials::scan_text(file, text, &mut model);
+            lexical::redact(file, text, &mut model);
+            (model, false)
+        }
         _ => (manifest::parse_with(file, text, false, yaml_limits), false),
     }
+}
+
+/// Whether a YAML text is a Kestra flow: `id`, `namespace` and `tasks` at its top level.
+fn is_flow(text: &str) -> bool {
+    let top = |key: &str| text.lines().any(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')));
+    top("id") && top("namespace") && top("tasks")
 }
 
 /// A file that could not be read as text at all.

@@ -20,7 +20,13 @@ use std::sync::Arc;
 const MAX_LABELS: usize = 16;
 
 /// Writes each finding as soon as it is rendered: the report is never held whole.
-pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io::Write) -> Result<(), Error> {
+pub fn write(
+    ws: &Workspace,
+    findings: &[Finding],
+    color: bool,
+    catalogue: &crate::catalogue::Catalogue,
+    out: &mut dyn io::Write,
+) -> Result<(), Error> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
     let mut shown = ShownTexts::default();
@@ -30,7 +36,7 @@ pub fn write(ws: &Workspace, findings: &[Finding], color: bool, out: &mut dyn io
         // A renderer bug on hostile input must end the run with a message naming the
         // finding, not a crash (or a silently shortened report).
         let rendered = catch_unwind(AssertUnwindSafe(|| {
-            let report = Report::new(ws, f, &mut shown);
+            let report = Report::new(ws, f, catalogue.safe_fix(f), &mut shown);
             handler.render_report(&mut text, &report)
         }));
         if !matches!(rendered, Ok(Ok(()))) {
@@ -73,10 +79,13 @@ struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(ws: &'a Workspace, f: &'a Finding, shown: &mut ShownTexts) -> Self {
+    fn new(ws: &'a Workspace, f: &'a Finding, safe_fix: bool, shown: &mut ShownTexts) -> Self {
         let mut parts: Vec<String> = f.help.iter().cloned().collect();
         if let Some(fix) = &f.fix {
-            parts.push(format!("fix: {} (`--fix`)", fix.description));
+            parts.push(match safe_fix {
+                true => format!("fix: {} (`--fix`)", fix.description),
+                false => format!("unsafe fix: {} (`--fix --unsafe-fixes`)", fix.description),
+            });
         }
         let hidden = f.labels.len().saturating_sub(MAX_LABELS);
         if hidden > 0 {

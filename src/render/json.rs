@@ -27,6 +27,8 @@ struct JsonFinding<'a> {
     message: &'a str,
     help: Option<&'a str>,
     fixable: bool,
+    /// "safe", "unsafe" (applied only with `--unsafe-fixes`), or null without a fix.
+    fix_safety: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +60,7 @@ pub fn write(
                 message: &f.message,
                 help: f.help.as_deref(),
                 fixable: f.fix.is_some(),
+                fix_safety: f.fix.as_ref().map(|_| catalogue.fix_safety(&f.code).as_str()),
             }
         })
         .collect();

@@ -94,7 +94,7 @@ pub fn write(
         _ => out,
     };
     match format {
-        OutputFormat::Human => return human::write(ws, findings, options.color, out),
+        OutputFormat::Human => return human::write(ws, findings, options.color, options.catalogue, out),
         OutputFormat::Concise => concise::write(ws, findings, out),
         OutputFormat::Json => json::write(ws, findings, options.files, options.catalogue, out),
         OutputFormat::Sarif => sarif::write(ws, findings, options.catalogue, out),
@@ -165,7 +165,7 @@ pub fn positions(ws: &Workspace, f: &Finding) -> (Position, Position) {
 
 /// The line printed on stderr after human output: `files` linted, and how many more were
 /// `skipped` as not IAM (YAML and JSON that are neither manifests nor plans).
-pub fn summary(findings: &[Finding], files: usize, skipped: usize) -> String {
+pub fn summary(findings: &[Finding], files: usize, skipped: usize, catalogue: &Catalogue) -> String {
     use crate::finding::Severity;
     let skipped = match skipped {
         0 => String::new(),
@@ -175,7 +175,8 @@ pub fn summary(findings: &[Finding], files: usize, skipped: usize) -> String {
         return format!("All checks passed ({files} file{} checked{skipped}).", plural(files));
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let fixable = findings.iter().filter(|f| f.fix.is_some()).count();
+    let fixable = findings.iter().filter(|f| catalogue.safe_fix(f)).count();
+    let unsafe_fixable = findings.iter().filter(|f| f.fix.is_some()).count() - fixable;
     let mut parts = Vec::new();
     for (s, word) in [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "info")] {
         let n = count(s);
@@ -192,6 +193,10 @@ pub fn summary(findings: &[Finding], files: usize, skipped: usize) -> String {
     );
     if fixable > 0 {
         line.push_str(&format!(" {fixable} fixable with `--fix`."));
+    }
+    if unsafe_fixable > 0 {
+        let more = if fixable > 0 { " more" } else { "" };
+        line.push_str(&format!(" {unsafe_fixable}{more} with `--fix --unsafe-fixes` (review them: they can change who exists or what is granted)."));
     }
     line
 }

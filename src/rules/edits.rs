@@ -26,20 +26,6 @@ pub fn replace_string(ws: &Workspace, at: Span, old: &str, new: &str) -> Option<
     replace(ws, at, Value::Str(old), Value::Str(new))
 }
 
-/// Why a name may not be rewritten in place: it is an instance key of the object's
-/// Terraform address (`for_each` over a map or a set of names), so a rename would change
-/// the address, and Terraform would destroy the object and create another. A rename would
-/// need a `moved` block, which iamlint does not write.
-pub fn address_key_blocker(origin: &Origin, name: &str) -> Option<String> {
-    let key = format!("[\"{}\"]", name.replace('\\', "\\\\").replace('"', "\\\""));
-    (origin.format == Format::Terraform && origin.address.contains(&key)).then(|| {
-        format!(
-            "it is the `for_each` key of `{}`, whose address a rename would change: add a `moved` block",
-            origin.address
-        )
-    })
-}
-
 /// The syntax of the values of a file.
 fn syntax(path: &Path) -> Option<Syntax> {
     let json = path.extension().is_some_and(|e| e == "json");

@@ -1,6 +1,6 @@
 //! IAM101 service-account-name: a service-account name must be a DNS label.
 
-use super::{edits, Context, Declaration, Fixes, Safety};
+use super::{edits, moved, Context, Declaration, Fixes, Safety};
 use crate::finding::{Finding, Fix, Severity};
 use crate::model::{known_str, ObjectRef, Target};
 use crate::names::{self, NameRule};
@@ -32,14 +32,18 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let reasons: Vec<String> = problems.iter().map(|p| p.describe()).collect();
         let message = format!("service account name `{name}` {}", reasons.join("; "));
         let normalized = names::normalize(name);
-        let blocker = normalized.as_ref().and_then(|new| {
-            let index = index.get_or_init(|| Index::build(cx));
-            rename_blocker(cx, index, i, name, new)
-        });
-        let fix = match (&normalized, &blocker) {
-            (Some(new), None) => {
+        let moves = normalized.as_ref().map(|new| moved::key_rename(cx.ws, &sa.origin, field.span, name, new));
+        let blocker = match &moves {
+            Some(Err(why)) => Some(why.clone()),
+            _ => normalized.as_ref().and_then(|new| {
                 let index = index.get_or_init(|| Index::build(cx));
-                rename(cx, index, ObjectRef::ServiceAccount(i), field.span, name, new)
+                rename_blocker(cx, index, i, name, new)
+            }),
+        };
+        let fix = match (&normalized, &blocker, moves) {
+            (Some(new), None, Some(Ok(moves))) => {
+                let index = index.get_or_init(|| Index::build(cx));
+                rename(cx, index, ObjectRef::ServiceAccount(i), field.span, name, new).map(|f| with_moves(f, moves))
             }
             _ => None,
         };
@@ -108,8 +112,7 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Why renaming service account `i` from `old` to `new` would not be safe: the name is an
-/// instance key of its Terraform address, the new name is taken in its tenant (service accounts and users share one namespace for bindings and
+/// Why renaming service account `i` from `old` to `new` would not be safe: the new name is taken in its tenant (service accounts and users share one namespace for bindings and
 /// memberships), another account would be renamed to it too, or its id is the old name (so
 /// references by that name may mean the id). Of several reasons, the one from the first
 /// account in workspace order is given.
@@ -117,9 +120,6 @@ fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -
     let ws = cx.ws;
     let sa = &ws.service_accounts[i];
     let tenant = sa.origin.tenant.as_str();
-    if let Some(why) = edits::address_key_blocker(&sa.origin, old) {
-        return Some(why);
-    }
     if known_str(&sa.id) == Some(old) {
         return Some(format!("its id is also `{old}`, and references by that name may mean the id"));
     }
@@ -137,12 +137,21 @@ fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -
     index.users.contains(&(tenant, new)).then_some(taken)
 }
 
+/// A rename that also keeps Terraform addresses: its `moved` blocks and references.
+pub(super) fn with_moves(mut fix: Fix, moves: Vec<crate::finding::Edit>) -> Fix {
+    if !moves.is_empty() {
+        fix.description.push_str(", with `moved` blocks for the Terraform addresses it changes");
+        fix.edits.extend(moves);
+    }
+    fix
+}
+
 /// Renames the object and every reference that names it by its old name (references by
 /// Terraform address or by id do not change). All of them or none: when one cannot be
 /// rewritten, a partial rename would break the references it leaves.
 fn rename(cx: &Context, index: &Index, object: ObjectRef, span: Span, old: &str, new: &str) -> Option<Fix> {
     let ws = cx.ws;
-    let mut edits = vec![edits::replace_string(ws, span, old, new)?];
+    let mut edits = vec![edits::replace_string(ws, span, old, new).or_else(|| moved::bare_key(ws, span, old, new))?];
     for &(name, at) in index.references.get(&object).into_iter().flatten() {
         if name == old {
             edits.push(edits::replace_string(ws, at, old, new)?);

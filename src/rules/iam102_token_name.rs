@@ -1,7 +1,7 @@
 //! IAM102 token-name: an API token name must match the provider's
 //! `^[a-z0-9]+(?:-[a-z0-9]+)*$`, at most 63 characters.
 
-use super::{edits, Context, Declaration, Fixes, Safety};
+use super::{edits, moved, Context, Declaration, Fixes, Safety};
 use crate::finding::{Finding, Fix, Severity};
 use crate::model::{known_str, ObjectRef, Reference, Target};
 use crate::names::{self, NameRule};
@@ -32,10 +32,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let reasons: Vec<String> = problems.iter().map(|p| p.describe()).collect();
         let message = format!("API token name `{name}` {}", reasons.join("; "));
         let normalized = names::normalize(name);
-        let blocker = normalized.as_ref().and_then(|new| {
-            edits::address_key_blocker(&token.origin, name)
-                .or_else(|| rename_blocker(cx, owners.get_or_init(|| Owners::build(cx)), i, new))
-        });
+        let moves = normalized.as_ref().map(|new| moved::key_rename(cx.ws, &token.origin, field.span, name, new));
+        let blocker = match &moves {
+            Some(Err(why)) => Some(why.clone()),
+            _ => normalized.as_ref().and_then(|new| rename_blocker(cx, owners.get_or_init(|| Owners::build(cx)), i, new)),
+        };
         let help = match (&normalized, &blocker) {
             (Some(new), None) => {
                 format!("rename it to `{new}`: lowercase words joined by single hyphens, at most 63 characters")
@@ -44,8 +45,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             (None, _) => "use lowercase a-z and 0-9 words joined by single hyphens".into(),
         };
         let fix = normalized.filter(|_| blocker.is_none()).and_then(|new| {
-            let edit = edits::replace_string(cx.ws, field.span, name, &new)?;
-            Some(Fix { description: format!("rename `{name}` to `{new}`"), edits: vec![edit] })
+            let edit = edits::replace_string(cx.ws, field.span, name, &new)
+                .or_else(|| moved::bare_key(cx.ws, field.span, name, &new))?;
+            let fix = Fix { description: format!("rename `{name}` to `{new}`"), edits: vec![edit] };
+            Some(super::iam101_service_account_name::with_moves(fix, moves?.ok()?))
         });
         out.push(Finding::new(CODE, field.span, message).help(help).fix(fix).reaching(&token.origin));
     }

@@ -86,7 +86,9 @@ fn misspelled_max_age_keys(cx: &Context) -> Vec<Span> {
         .problems
         .iter()
         .filter(|p| {
-            p.code == super::iam002_unknown_key::CODE && crate::suggest::fold(cx.ws.sources.text(p.span)) == "maxage"
+            // The key as written, quotes included: `"max_age"` in JSON or quoted YAML.
+            let written = cx.ws.sources.text(p.span).trim_matches(['"', '\'']);
+            p.code == super::iam002_unknown_key::CODE && crate::suggest::fold(written) == "maxage"
         })
         .map(|p| p.span)
         .collect()

@@ -6,6 +6,7 @@
 
 pub(crate) mod edits;
 mod legacy_migration;
+mod moved;
 
 use crate::access::AccessGraph;
 use crate::duration::Duration;

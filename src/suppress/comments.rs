@@ -155,8 +155,18 @@ fn scan(syntax: Syntax, text: &str, strings: &[Range<usize>]) -> Vec<Comment> {
         }
         let marker_len = match (syntax, b, bytes.get(i + 1)) {
             (Syntax::Hcl, b'/', Some(b'*')) => {
-                // A block comment: skip it whole (it may span lines).
+                // A block comment: skip it whole (it may span lines). One on a single line
+                // is a comment like `#` (`/* iamlint-ignore: IAM101 -- why */`), its body
+                // ending before the `*/`.
                 let end = text[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+                if end >= i + 4 && text[..end].ends_with("*/") && !text[i..end].contains('\n') {
+                    out.push(Comment {
+                        marker: i,
+                        body: i + 2..end - 2,
+                        line,
+                        own_line: text[line_start..i].trim().is_empty(),
+                    });
+                }
                 line += bytes[i..end].iter().filter(|b| **b == b'\n').count();
                 if let Some(nl) = text[i..end].rfind('\n') {
                     line_start = i + nl + 1;

@@ -51,12 +51,12 @@ struct Entry {
 
 impl Entry {
     /// Whether the directive covers a finding in its file that starts on zero-based `line`.
-    fn covers(&self, f: &Finding, line: usize) -> bool {
+    fn covers(&self, span: Span, line: usize) -> bool {
         match self.d.scope {
             Scope::File => true,
             Scope::Line(None) => false,
             Scope::Line(Some(target)) => {
-                line == target || self.extents.iter().any(|e| e.start <= f.span.start && f.span.end <= e.end)
+                line == target || self.extents.iter().any(|e| e.start <= span.start && span.end <= e.end)
             }
         }
     }
@@ -121,16 +121,34 @@ fn silence(ws: &Workspace, entries: &mut [Entry], f: &Finding, unsuppressible: &
     if unsuppressible.contains(f.code.as_str()) {
         return false;
     }
-    // Entries are in file order: look only at the finding's file.
-    let lo = entries.partition_point(|e| e.file < f.span.file);
-    let hi = entries.partition_point(|e| e.file <= f.span.file);
+    // A finding placed on a value written elsewhere (a `locals` key, a tfvars value) is
+    // about the object its `reaching` label names: that object's suppression covers it.
+    let objects: Vec<Span> =
+        f.labels.iter().filter(|l| l.message.starts_with(crate::finding::REACHING)).map(|l| l.span).collect();
+    let mut silenced = silence_at(ws, entries, f, f.span, true);
+    for span in objects {
+        silenced |= silence_at(ws, entries, f, span, false);
+    }
+    silenced
+}
+
+/// Whether a directive of `place`'s file silences `f` there: the finding's own span
+/// (`own`: by line or object), or the start of an object it is about (by object only).
+fn silence_at(ws: &Workspace, entries: &mut [Entry], f: &Finding, place: Span, own: bool) -> bool {
+    // Entries are in file order: look only at the place's file.
+    let lo = entries.partition_point(|e| e.file < place.file);
+    let hi = entries.partition_point(|e| e.file <= place.file);
     if lo == hi {
         return false;
     }
-    let line = ws.sources.get(f.span.file).position(f.span.start).line - 1;
+    let line = ws.sources.get(place.file).position(place.start).line - 1;
     let mut silenced = false;
     for e in entries[lo..hi].iter_mut().filter(|e| e.void.is_none()) {
-        if !e.covers(f, line) {
+        let covered = match own {
+            true => e.covers(place, line),
+            false => e.extents.iter().any(|x| x.start == place.start),
+        };
+        if !covered {
             continue;
         }
         for (i, n) in e.d.names.iter().enumerate() {

@@ -246,13 +246,13 @@ fn check_workspace(files: &BTreeMap<String, String>) -> Result<(), TestCaseError
     write_all(dir.path(), files);
     write_all(copy.path(), files);
 
-    let diff = iamlint(dir.path(), &["check", "--diff", "."]);
+    let diff = iamlint(dir.path(), &["check", "--diff", "--unsafe-fixes", "."]);
     let diff_text = stdout(&diff);
     prop_assert_eq!(diff.status.code(), Some(i32::from(!diff_text.is_empty())), "{}", stderr(&diff));
     prop_assert_eq!(&read_all(dir.path(), files), files, "--diff wrote files");
 
     let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
-    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f, fix::Applies::All);
     prop_assert!(fixed.passes.len() < fix::MAX_PASSES, "no fixed point after {} passes", fixed.passes.len());
     prop_assert!(fixed.outcome.ws.problems.iter().all(|p| p.code != "IAM001"), "a fixed file does not parse");
     let left: Vec<_> = fixed.outcome.findings.iter().filter(|f| f.fix.is_some()).map(|f| &f.message).collect();
@@ -286,7 +286,7 @@ fn check_workspace(files: &BTreeMap<String, String>) -> Result<(), TestCaseError
     prop_assert_eq!(&read_all(copy.path(), files), &written, "--diff and --fix disagree");
 
     // Fixing the fixed workspace changes nothing.
-    let again = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    let again = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f, fix::Applies::All);
     prop_assert!(again.changed().is_empty(), "a second --fix changed {:?}", again.changed());
     Ok(())
 }
@@ -326,7 +326,7 @@ fn the_generator_exercises_every_kind_of_fix() {
             cross_file += usize::from(edits.iter().any(|e| e.span.file != f.span.file));
         }
         iam900 += outcome.findings.iter().filter(|f| f.code == "IAM900").count();
-        let fixed = fix::fix(outcome, &options, &|_, f| f);
+        let fixed = fix::fix(outcome, &options, &|_, f| f, fix::Applies::All);
         changed += usize::from(!fixed.changed().is_empty());
         multi_pass += usize::from(fixed.passes.len() > 1);
     }
@@ -777,7 +777,7 @@ fn check_styled(files: &BTreeMap<String, String>) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), files);
     let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
-    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f, fix::Applies::All);
     prop_assert!(fixed.outcome.ws.problems.iter().all(|p| p.code != "IAM001"), "a fixed file does not parse");
     let left: Vec<_> = fixed.outcome.findings.iter().filter(|f| f.fix.is_some()).map(|f| &f.message).collect();
     prop_assert!(left.is_empty(), "fixable findings left: {:?}", left);
@@ -829,7 +829,7 @@ fn check_styled(files: &BTreeMap<String, String>) -> Result<(), TestCaseError> {
 
     // (c) Fixing the fixed workspace changes nothing.
     fix::write(&fixed).map_err(|m| TestCaseError::fail(m.join("\n")))?;
-    let again = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    let again = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f, fix::Applies::All);
     prop_assert!(again.changed().is_empty(), "a second --fix changed {:?}", again.changed());
     Ok(())
 }

@@ -119,7 +119,7 @@ fn a_typo_in_a_section_never_hides_the_file() {
     assert_eq!(found.len(), 1, "{}", stdout(&out));
     assert_eq!(found[0]["code"], "IAM002");
     assert_eq!(out.status.code(), Some(1));
-    let fixed = iamlint(dir.path(), &["check", "--fix", "."]);
+    let fixed = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     let after = std::fs::read_to_string(dir.path().join("iam/accounts.yaml")).unwrap();
     assert_eq!(after, text.replace("serviceAcounts", "serviceAccounts"), "{}", stderr(&fixed));
     // Fixed, the file is read: its super-admin service account is reported.
@@ -139,7 +139,7 @@ fn merge_keys_merge() {
     let out = iamlint(dir.path(), &["check", "--format", "json", "."]);
     assert_eq!(findings(&out), Vec::<Value>::new(), "{}", stdout(&out));
     // Nothing to fix: in particular no `maxAge: P90D` inserted into the merged token.
-    iamlint(dir.path(), &["check", "--fix", "."]);
+    iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     assert_eq!(std::fs::read_to_string(dir.path().join("iam/accounts.yaml")).unwrap(), text);
 }
 
@@ -161,7 +161,7 @@ fn booleans_are_read_as_jackson_reads_them_and_written_plain() {
     assert!(found.iter().any(|(c, _)| c == "IAM203"), "{found:?}");
     let coerced: Vec<&String> = found.iter().filter(|(c, _)| c == "IAM002").map(|(_, m)| m).collect();
     assert_eq!(coerced.len(), 3, "{found:?}");
-    iamlint(dir.path(), &["check", "--fix", "--select", "IAM002", "."]);
+    iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "--select", "IAM002", "."]);
     let after = std::fs::read_to_string(dir.path().join("iam/accounts.yaml")).unwrap();
     assert_eq!(after, yaml.replace("\"true\"", "true").replace("extended: yes", "extended: true"));
     let after = std::fs::read_to_string(dir.path().join("iam/users.json")).unwrap();
@@ -188,7 +188,7 @@ fn of_a_key_written_twice_the_last_counts_and_the_first_is_reported() {
     let human = stdout(&iamlint(dir.path(), &["check", "--select", "IAM002", "."]));
     assert!(human.contains("9 │     superAdmin: true") && human.contains("this one counts"), "{human}");
     // A fix edits the value that counts, never the dead one above it.
-    iamlint(dir.path(), &["check", "--fix", "--select", "IAM202", "."]);
+    iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "--select", "IAM202", "."]);
     let after = std::fs::read_to_string(dir.path().join("iam/accounts.yaml")).unwrap();
     assert!(after.contains("        maxAge: P30D\n        extended: false\n        maxAge: P"), "{after}");
     assert!(!after.contains("P3650D"), "{after}");

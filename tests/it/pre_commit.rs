@@ -254,14 +254,24 @@ fn fix_hook_rewrites_the_file_and_the_retried_commit_passes() {
         quoted(&field("files")),
     );
     let sandbox = Sandbox::new(tool, &config, Vec::new());
-    let fixable = "groups:\n  - name: bots\nserviceAccounts:\n  - name: CI_Bot\n    groups: [bots]\n";
+    // A rename changes who exists: the hook stops the commit and leaves the name alone.
+    let rename = "groups:\n  - name: bots\nserviceAccounts:\n  - name: CI_Bot\n    groups: [bots]\n";
+    let out = sandbox.commit(&[("iam/bots.yaml", rename)], "unsafe");
+    let log = text(&out);
+    assert!(!out.status.success(), "the commit went through:\n{log}");
+    assert!(!log.contains("files were modified by this hook"), "{log}");
+    assert!(log.contains("--unsafe-fixes"), "{log}");
+    assert_eq!(std::fs::read_to_string(sandbox.repo().join("iam/bots.yaml")).unwrap(), rename);
+    std::fs::remove_file(sandbox.repo().join("iam/bots.yaml")).unwrap();
+    // Respelling a duration cannot change what is granted: the hook fixes it.
+    let fixable = "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci-bot\n    description: Deploys flows\n    groups: [bots]\n    apiTokens:\n      - name: deploy\n        description: CI deploys\n        maxAge: 30d\n";
     let out = sandbox.commit(&[("iam/sa.yaml", fixable)], "fixable");
     let log = text(&out);
     assert!(!out.status.success(), "the commit went through unfixed:\n{log}");
     assert!(log.contains("files were modified by this hook"), "{log}");
     assert_eq!(sandbox.commits(), 0);
     let fixed = std::fs::read_to_string(sandbox.repo().join("iam/sa.yaml")).unwrap();
-    assert_eq!(fixed, fixable.replace("CI_Bot", "ci-bot"));
+    assert_eq!(fixed, fixable.replace("maxAge: 30d", "maxAge: P30D"));
     let out = sandbox.commit(&[], "fixed");
     assert!(out.status.success(), "the fixed commit was stopped:\n{}", text(&out));
     assert_eq!(sandbox.commits(), 1);

@@ -100,7 +100,7 @@ fn no_output_format_contains_a_planted_secret() {
     }
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     assert!(human.contains("password: ************************"), "the snippet is starred, not dropped:\n{human}");
-    assert_clean(&render::summary(&outcome.findings, outcome.files, 0), "the summary");
+    assert_clean(&render::summary(&outcome.findings, outcome.files, 0, &options.catalogue), "the summary");
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn the_command_line_never_prints_a_planted_secret() {
         }
     }
     // A diff shows whole source lines, and a baseline records findings.
-    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff"]);
+    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff", "--unsafe-fixes"]);
     assert!(stdout(&out).contains("-    password: \"***"), "a removed credential line, starred: {}", stdout(&out));
     assert_clean(&stdout(&out), "`--diff` stdout");
     assert_clean(&stderr(&out), "`--diff` stderr");

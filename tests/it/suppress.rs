@@ -187,7 +187,7 @@ fn iam900_fix_removes_unused_comments_and_codes() {
     write(dir.path(), "iam.yaml", text);
     let opts = options(dir.path());
     let outcome = lint::run(&opts).unwrap();
-    let fixed = fix::fix(outcome, &opts, &|_, f| f);
+    let fixed = fix::fix(outcome, &opts, &|_, f| f, fix::Applies::All);
     let changed = fixed.changed();
     assert_eq!(changed.len(), 1);
     assert_eq!(
@@ -203,9 +203,49 @@ fn suppressed_findings_are_not_fixed() {
     let text = TOKEN_TF.replace("= true", "= true # iamlint-ignore: IAM203 -- reason");
     write(dir.path(), "t.tf", &text);
     let opts = options(dir.path());
-    let fixed = fix::fix(lint::run(&opts).unwrap(), &opts, &|_, f| f);
+    let fixed = fix::fix(lint::run(&opts).unwrap(), &opts, &|_, f| f, fix::Applies::All);
     let changed = fixed.changed();
     assert_eq!(changed.len(), 1);
     assert!(changed[0].2.contains("= true # iamlint-ignore: IAM203 -- reason"));
     assert!(changed[0].2.contains("\"P90D\""));
+}
+
+/// An object's suppression covers the findings about it that iamlint places on the values
+/// it takes from elsewhere (a `locals` key, a tfvars value), in `#`, `//` and `/* */` forms;
+/// a suppression at the value's own place works too; another object's does not.
+#[test]
+fn an_object_suppression_follows_its_values() {
+    const LOCALS: &str = "locals {\n  service_accounts = {\n    flow-deployer = {\n      description = \"Deploys flows\"\n    }\n    etl_nightly = {\n      description = \"Nightly ETL runs\"\n    }\n  }\n}\n";
+    const ACCOUNTS: &str = "resource \"kestra_group\" \"bots\" {\n  name        = \"bots\"\n  description = \"Automation\"\n}\n\nSUPPRESSION\nresource \"kestra_service_account\" \"accounts\" {\n  for_each    = local.service_accounts\n  name        = each.key\n  description = each.value.description\n\n  groups {\n    id = kestra_group.bots.id\n  }\n}\n";
+    let run = |suppression: &str, locals: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, "terraform/iam/locals.tf", locals);
+        write(d, "terraform/iam/service_accounts.tf", &ACCOUNTS.replace("SUPPRESSION", suppression));
+        write(d, "terraform/envs/prod/main.tf", "module \"iam\" {\n  source = \"../../iam\"\n}\n");
+        stdout(&iamlint(d, &["check", "--format", "concise", "--select", "IAM101,IAM900", "terraform"]))
+    };
+    let reason = "-- legacy names, renamed with the Q3 migration";
+    for form in [
+        format!("# iamlint-ignore: IAM101 {reason}"),
+        format!("// iamlint-ignore: IAM101 {reason}"),
+        format!("/* iamlint-ignore: service-account-name {reason} */"),
+    ] {
+        assert_eq!(run(&form, LOCALS), "", "{form}");
+    }
+    // At the value's own place.
+    let at_value =
+        LOCALS.replace("    etl_nightly = {\n", "    # iamlint-ignore: IAM101 -- legacy\n    etl_nightly = {\n");
+    assert_eq!(run("", &at_value), "");
+    // Another object's suppression silences nothing here, and says so.
+    let out = run(
+        &format!("# iamlint-ignore: IAM101 {reason}\nresource \"kestra_group\" \"other\" {{\n  name = \"other\"\n}}\n"),
+        LOCALS,
+    );
+    let lines: Vec<&str> = out.lines().map(|l| l.split(" [").next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        ["terraform/iam/locals.tf:6:5: IAM101", "terraform/iam/service_accounts.tf:6:1: IAM900"],
+        "{out}"
+    );
 }

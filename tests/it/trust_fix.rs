@@ -20,7 +20,7 @@ fn fixed(files: &[(&str, &str)]) -> (std::process::Output, Vec<String>) {
     for (name, text) in files {
         write(dir.path(), name, text);
     }
-    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    let out = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     let texts = files.iter().map(|(name, _)| read(dir.path(), name)).collect();
     (out, texts)
 }
@@ -150,7 +150,7 @@ EOT
     assert!(report.contains("IAM204"), "{report}");
     assert!(!report.contains("years or months"), "{report}");
     assert!(report.contains("line break"), "{report}");
-    let out = iamlint(dir.path(), &["check", "--select", "IAM204", "--fix", "."]);
+    let out = iamlint(dir.path(), &["check", "--select", "IAM204", "--fix", "--unsafe-fixes", "."]);
     let fixed = read(dir.path(), "main.tf");
     assert!(fixed.contains("  max_age = \"P30D\"\n}\n"), "{}\n{fixed}", stderr(&out));
     assert_eq!(hcl_string(&fixed, 1, "max_age").as_deref(), Some("P30D"));
@@ -185,12 +185,16 @@ fn a_rename_whose_second_file_cannot_be_staged_writes_neither() {
     write(dir.path(), "a.yaml", accounts);
     write(dir.path(), "b.yaml", &bindings);
     // The rename is one fix over both files.
-    let diff = stdout(&iamlint(dir.path(), &["check", "--diff", "."]));
+    let diff = stdout(&iamlint(dir.path(), &["check", "--diff", "--unsafe-fixes", "."]));
     assert!(diff.contains("+  - name: ci-bot") && diff.contains("+    externalId: ci-bot"), "{diff}");
     // 1 KiB: a.yaml fits, b.yaml does not. SIGXFSZ is ignored so that the write fails
     // with EFBIG instead of killing iamlint.
     let out = std::process::Command::new("bash")
-        .args(["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" check --fix .", env!("CARGO_BIN_EXE_iamlint")])
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 1; exec \"$0\" check --fix --unsafe-fixes .",
+            env!("CARGO_BIN_EXE_iamlint"),
+        ])
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .output()
@@ -214,7 +218,7 @@ fn a_fixed_file_keeps_its_mode_and_owner() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     // Tests run as root: hand the file to another owner, as a checkout by a CI user would be.
     let chowned = std::os::unix::fs::chown(&path, Some(4321), Some(4321)).is_ok();
-    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    let out = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     assert_eq!(read(dir.path(), "iam.yaml"), GOOD, "{}", stderr(&out));
     let meta = std::fs::metadata(&path).unwrap();
     assert_eq!(meta.mode() & 0o7777, 0o640);
@@ -230,7 +234,7 @@ fn a_read_only_file_is_reported_and_nothing_is_written() {
     write(dir.path(), "b.yaml", &BAD.replace("CI_Bot", "Other_Bot"));
     let b = dir.path().join("b.yaml");
     std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    let out = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("b.yaml") && stderr(&out).contains("read-only"), "{}", stderr(&out));
     assert_eq!(read(dir.path(), "a.yaml"), BAD);
@@ -247,7 +251,7 @@ fn fix_never_writes_through_a_symlink_out_of_the_workspace() {
     std::fs::write(&target, BAD).unwrap();
     std::os::unix::fs::symlink(&target, dir.path().join("iam.yaml")).unwrap();
     write(dir.path(), "other.yaml", "groups:\n  - name: team\n");
-    let out = iamlint(dir.path(), &["check", "--fix", "."]);
+    let out = iamlint(dir.path(), &["check", "--fix", "--unsafe-fixes", "."]);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), BAD, "{}", stderr(&out));
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
 }
@@ -260,7 +264,7 @@ fn a_file_swapped_for_a_symlink_out_of_the_workspace_is_not_written() {
     let outside = tempfile::tempdir().unwrap();
     write(dir.path(), "iam.yaml", BAD);
     let options = Options { paths: vec![dir.path().to_path_buf()], ..Options::default() };
-    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f);
+    let fixed = fix::fix(lint::run(&options).unwrap(), &options, &|_, f| f, iamlint::fix::Applies::All);
     assert_eq!(fixed.changed().len(), 1);
     let target = outside.path().join("victim.yaml");
     std::fs::write(&target, BAD).unwrap();
@@ -283,7 +287,7 @@ fn an_inserted_field_goes_after_a_multi_line_value() {
     for (name, before, after) in [("iam.yaml", yaml, yaml_after), ("main.tf", tf, tf_after)] {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), name, before);
-        let out = iamlint(dir.path(), &["check", "--select", "IAM201", "--fix", "."]);
+        let out = iamlint(dir.path(), &["check", "--select", "IAM201", "--fix", "--unsafe-fixes", "."]);
         assert_eq!(read(dir.path(), name), after, "{}", stderr(&out));
     }
 }

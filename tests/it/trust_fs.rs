@@ -233,9 +233,9 @@ fn symlinks_out_of_the_workspace_are_reported_and_never_read() {
     );
     assert!(!r.stdout.contains(CANARY) && !r.stdout.contains("CI_Bot"), "{}", r.text());
     // --fix and --diff neither write through the link nor leave anything beside its target.
-    let r = run(&repo, &["check", "--fix", "--format", "concise", "."]);
+    let r = run(&repo, &["check", "--fix", "--unsafe-fixes", "--format", "concise", "."]);
     assert_eq!(r.status, Some(1), "{}", r.text());
-    let r = run(&repo, &["check", "--diff", "."]);
+    let r = run(&repo, &["check", "--diff", "--unsafe-fixes", "."]);
     assert!(!r.stdout.contains(CANARY) && !r.stdout.contains("b.yaml"), "{}", r.text());
     assert_eq!(m.outside_state(), before, "--fix wrote outside the workspace");
     // `access` does not read them either.

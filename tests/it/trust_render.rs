@@ -253,16 +253,17 @@ fn diff_shows_control_characters_escaped() {
     let text = "# \u{1b}[31mred ::error file=x.tf::forged\u{2028}x\u{202e}\n\
                 resource \"kestra_service_account\" \"a\" {\n  name = \"Bad_Name\"\n}\n";
     write(dir.path(), "team\u{1b}[2J\r::error::.tf", text);
-    let r = run(dir.path(), &["check", "--diff", "."]);
+    let r = run(dir.path(), &["check", "--diff", "--unsafe-fixes", "."]);
     assert_eq!(r.status, Some(1), "{}", r.stderr);
     let diff = r.text();
     assert!(diff.contains("+  name = \"bad-name\"\n"), "{diff}");
     assert!(diff.contains(" # \\u{1b}[31mred ::error file=x.tf::forged\\u{2028}x\\u{202e}\n"), "{diff}");
     assert!(diff.contains("+++ b/team\\u{1b}[2J\\r::error::.tf\n"), "{diff}");
     assert_inert("--diff", &diff);
+    assert_inert("--diff (stderr)", &r.stderr);
     let crlf = tempfile::tempdir().unwrap();
     write(crlf.path(), "iam.yaml", "serviceAccounts:\r\n  - name: Bad_Name\r\n    groups: [bots]\r\n");
-    let r = run(crlf.path(), &["check", "--diff", "."]);
+    let r = run(crlf.path(), &["check", "--diff", "--unsafe-fixes", "."]);
     assert!(r.text().contains("+  - name: bad-name\r\n"), "{:?}", r.text());
     std::fs::write(crlf.path().join("fix.patch"), &r.stdout).unwrap();
     apply_patch(crlf.path(), "fix.patch").unwrap();
@@ -317,7 +318,7 @@ fn access_diff_escapes_names() {
 fn printing_commands() -> Vec<Vec<&'static str>> {
     let mut commands: Vec<Vec<&str>> = FORMATS.iter().map(|f| vec!["check", "--format", f, "."]).collect();
     commands.extend([
-        vec!["check", "--diff", "."],
+        vec!["check", "--diff", "--unsafe-fixes", "."],
         vec!["access", "."],
         vec!["access", "--format", "json", "."],
         vec!["access", "--diff", "HEAD", "."],

@@ -294,7 +294,7 @@ fn no_output_format_shows_any_character_of_a_secret() {
 fn diff_shows_no_character_of_a_secret() {
     let dir = tempfile::tempdir().unwrap();
     plant(dir.path());
-    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff"]);
+    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff", "--unsafe-fixes"]);
     let diff = stdout(&out);
     // The fixes next to the secrets are in the diff: its context lines show them starred.
     for renamed in [
@@ -330,7 +330,7 @@ fn other_commands_and_error_messages_show_no_character_of_a_secret() {
         vec!["check", "--var-file", "yaml/iam.yaml"],
         vec!["check", "--select", "ALL", "--write-baseline", "baseline.json"],
         vec!["check", "--select", "ALL", "--baseline", "baseline.json", "--format", "json"],
-        vec!["check", "--select", "ALL", "--fix"],
+        vec!["check", "--select", "ALL", "--fix", "--unsafe-fixes"],
     ];
     for args in &runs {
         let out = iamlint(d, args);
@@ -426,7 +426,7 @@ fn masks_keep_line_numbers_in_snippets() {
 fn diff_hunks_number_the_real_lines() {
     let dir = tempfile::tempdir().unwrap();
     plant(dir.path());
-    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff"]);
+    let out = iamlint(dir.path(), &["check", "--select", "ALL", "--diff", "--unsafe-fixes"]);
     let diff = stdout(&out);
     let mut file: Option<String> = None;
     let mut old_line = 0usize;
