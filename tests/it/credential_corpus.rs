@@ -7,7 +7,7 @@ use crate::common;
 use common::*;
 use std::path::Path;
 
-const SECRETS: [&str; 10] = [
+const SECRETS: [&str; 12] = [
     "kstApiTokenFromActionInput42",
     "Deploy-Pass-Ci-2026",
     "kstFoldedContinuationToken77",
@@ -18,6 +18,8 @@ const SECRETS: [&str; 10] = [
     "YWRtaW5Aa2VzdHJhLmlvOmtzdEJhc2ljMTI=",
     "kstFlowHeaderToken64",
     "kstFlowScriptToken15",
+    "kstExtraHeaderToken86",
+    "b3BzQGtlc3RyYS5pbzpFeHRyYUJhc2ljNTU=",
 ];
 
 fn corpus() -> tempfile::TempDir {

@@ -501,7 +501,41 @@ impl<'a> Lowering<'_, 'a> {
         ] {
             self.credential(block.body, key, kind, &origin, &scope);
         }
+        self.extra_headers(block.body, &origin, &scope);
         self.model.providers.push(Provider { alias, tenant, span: block.header });
+    }
+
+    /// A literal `Authorization: Bearer ...` or `Basic ...` among a provider's
+    /// `extra_headers`: the provider sends it with every call, as good as `api_token`.
+    fn extra_headers(&mut self, body: BodyRef<'_>, origin: &Origin, scope: &Scope) {
+        let Some(attr) = body.attr("extra_headers") else { return };
+        let headers = self.eval(&attr, scope);
+        let ValueKind::Map(entries) = &headers.kind else { return };
+        for (name, entry) in entries.iter() {
+            let v = &entry.value;
+            let (false, Some(value)) = (v.computed, v.as_str()) else { continue };
+            if !name.eq_ignore_ascii_case("authorization") {
+                continue;
+            }
+            let Some((scheme, credential)) = value.split_once(' ') else { continue };
+            let kind = match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => CredentialKind::ApiToken,
+                "basic" => CredentialKind::Password,
+                _ => continue,
+            };
+            let credential = credential.trim();
+            if credential.is_empty() || credentials::is_reference(credential) {
+                continue;
+            }
+            // The literal as written, quotes and scheme left out.
+            let Some(offset) = value.rfind(credential) else { continue };
+            let quoted = v.span.len() == value.len() + 2;
+            let start = v.span.start + usize::from(quoted) + offset;
+            let span = Span::new(v.span.file, start, start + credential.len());
+            let place = local_address(&origin.address).split('[').next().unwrap_or_default().to_string();
+            let context = format!("the `{name}` header of `extra_headers` of `{place}`");
+            credentials::record(&mut self.model, span, kind, credential, context, None);
+        }
     }
 
     /// A literal credential in `key`, wherever its value is written (a variable default
