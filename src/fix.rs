@@ -100,7 +100,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep) -> Fixed {
         }
         let edits: Vec<Edit> = chosen.iter().flat_map(|(_, fix)| fix.edits.iter().cloned()).collect();
         let next_loaded = apply_all(&loaded, &edits);
-        let next_ws = lint::build_with(&candidates, &next_loaded, options.yaml_limits());
+        let next_ws = lint::build_with(&candidates, &next_loaded, options.yaml_limits(), &options.filter);
         let broken = newly_broken(&ws, &next_ws);
         if !broken.is_empty() {
             for (f, fix) in &chosen {

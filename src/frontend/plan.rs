@@ -152,6 +152,8 @@ impl Lowering {
             format: Format::Terraform,
             tenant_source,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         };
         if kind.starts_with("kestra_") {
             self.credentials(values, &origin);
@@ -354,7 +356,7 @@ impl Lowering {
             let context = format!("`{key}` of provider \"kestra\" in a Terraform plan");
             credentials::record(&mut self.model, span, kind, &s.text, context, None);
         }
-        self.model.providers.push(Provider { alias, tenant, span: self.span(provider) });
+        self.model.providers.push(Provider { alias, tenant, span: self.span(provider), root: None });
     }
 }
 
@@ -449,7 +451,9 @@ mod tests {
     fn plans_are_recognised_by_content() {
         assert!(parse(FileId(0), PLAN, Limits::default()).is_some());
         assert!(parse(FileId(0), "{\"serviceAccounts\": []}", Limits::default()).is_none());
-        assert!(parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ", Limits::default()).is_none());
+        // A truncated plan is still a plan: one that cannot be read, IAM001.
+        let broken = parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ", Limits::default()).unwrap();
+        assert_eq!(broken.problems[0].code, "IAM001");
     }
 
     #[test]

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 use syntax::{BlockRef, BodyRef, ExprRef};
 use value::{make_set, Entry, Value, ValueKind};
 
@@ -139,11 +140,19 @@ struct Module<'i> {
     root: bool,
 }
 
-/// A root module with the child modules only it calls (each lowered once per call, with
-/// the call's arguments as its variables), or a module lowered on its own: a child that
-/// several roots call, or one no root reaches (a cycle), with its variables' defaults.
+/// A root module with the child modules it calls (each lowered once per call, with the
+/// call's arguments as its variables; a child several roots call is in each of their
+/// units), or a module no root reaches (a cycle), lowered on its own with its variables'
+/// defaults.
 pub struct ModuleUnit {
     head: usize,
+    /// The head's folder as shown (`envs/prod`, `.`): the root module, whose state holds
+    /// every object the unit lowers.
+    pub root: Arc<str>,
+    /// The head's folder, canonical.
+    pub dir: PathBuf,
+    /// The deployment it belongs to: the configuration's name for it, else `root`.
+    pub deployment: Arc<str>,
     /// Every module of the unit, `head` first.
     members: Vec<usize>,
     /// Every file of its modules.
@@ -401,8 +410,8 @@ struct Instances<'u> {
     parsed: HashMap<usize, Rc<Vec<TfFile>>>,
 }
 
-/// Groups modules into units: each root with the children only it reaches, then every
-/// module left, on its own.
+/// Groups modules into units: each root with every child it reaches, then every module
+/// no root reaches, on its own.
 fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
     let roots: Vec<usize> = (0..modules.len()).filter(|&i| modules[i].root).collect();
     let reach: Vec<BTreeSet<usize>> = roots
@@ -418,17 +427,10 @@ fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
             seen
         })
         .collect();
-    let owner = |m: usize| {
-        let mut owners = roots.iter().zip(&reach).filter(|(_, r)| r.contains(&m)).map(|(&root, _)| root);
-        match (owners.next(), owners.next()) {
-            (Some(root), None) => Some(root),
-            _ => None,
-        }
-    };
     let mut members: Vec<Vec<usize>> = (0..modules.len()).map(|i| vec![i]).collect();
     let mut owned = vec![false; modules.len()];
-    for m in (0..modules.len()).filter(|&m| !modules[m].root) {
-        if let Some(root) = owner(m) {
+    for (&root, reached) in roots.iter().zip(&reach) {
+        for &m in reached.iter().filter(|&&m| !modules[m].root) {
             members[root].push(m);
             owned[m] = true;
         }
@@ -438,9 +440,20 @@ fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
         .map(|head| {
             let members = std::mem::take(&mut members[head]);
             let files = members.iter().flat_map(|&m| modules[m].inputs.iter().map(|i| i.file)).collect();
-            ModuleUnit { head, members, files }
+            {
+                let root = shown_dir(&modules[head]);
+                ModuleUnit { head, deployment: Arc::clone(&root), root, dir: modules[head].dir.clone(), members, files }
+            }
         })
         .collect()
+}
+
+/// A module's folder as output shows its files' paths, `.` for the top.
+fn shown_dir(module: &Module<'_>) -> Arc<str> {
+    let display = module.inputs.first().map_or("", |i| i.display);
+    let parent = display.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let parent = parent.strip_prefix("./").unwrap_or(parent);
+    Arc::from(if parent.is_empty() || parent == "." { "." } else { parent })
 }
 
 /// Files of one module parsed together, beyond those kept for the whole module.
@@ -583,11 +596,14 @@ mod tests {
                 kind: FileKind::of(Path::new(name)).unwrap(),
                 file: FileId(i as u32),
                 path: Path::new(name),
+                display: name,
                 text,
             })
             .collect();
         let mut models: Vec<FileModel> = files.iter().map(|_| FileModel::default()).collect();
-        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), |f, m| models[f.0 as usize] = m);
+        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), &Default::default(), |f, m| {
+            models[f.0 as usize] = m
+        });
         models
     }
 

@@ -286,6 +286,8 @@ impl<'a> Lowering<'_, 'a> {
             format: Format::Terraform,
             tenant_source,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         }
     }
 
@@ -493,6 +495,8 @@ impl<'a> Lowering<'_, 'a> {
             format: Format::Terraform,
             tenant_source: TenantSource::Unknown,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         };
         for (key, kind) in [
             ("api_token", CredentialKind::ApiToken),
@@ -501,7 +505,7 @@ impl<'a> Lowering<'_, 'a> {
         ] {
             self.credential(block.body, key, kind, &origin, &scope);
         }
-        self.model.providers.push(Provider { alias, tenant, span: block.header });
+        self.model.providers.push(Provider { alias, tenant, span: block.header, root: None });
     }
 
     /// A literal credential in `key`, wherever its value is written (a variable default
@@ -541,6 +545,8 @@ impl<'a> Lowering<'_, 'a> {
             format: Format::Terraform,
             tenant_source: TenantSource::Unknown,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         };
         self.model.outputs.push(Output { origin, sensitive, value: value.map(|v| v.span), tokens });
     }
