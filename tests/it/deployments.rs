@@ -168,3 +168,125 @@ fn the_configuration_merges_roots_and_assigns_manifests() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown field `manifest` of deployment `prod`"), "{}", stderr(&out));
 }
+
+const BOT_ACCOUNT: &str = r#"variable "name" {
+  type = string
+}
+
+variable "group_id" {
+  type = string
+}
+
+# Every caller sets its own; a year is the module's fallback.
+variable "token_max_age" {
+  type    = string
+  default = "P3650D"
+}
+
+resource "kestra_service_account" "this" {
+  name        = var.name
+  description = "Deploys flows from CI"
+  groups {
+    id = var.group_id
+  }
+}
+
+resource "kestra_service_account_api_token" "ci" {
+  service_account_id = kestra_service_account.this.id
+  name               = "ci"
+  description        = "CI deploy token"
+  max_age            = var.token_max_age
+}
+"#;
+
+/// Both environments call `modules/bot-account` with their own name, group and token age;
+/// prod's group may manage groups (IAM303 for its members).
+fn shared_module(dir: &Path) {
+    write(dir, "modules/bot-account/main.tf", BOT_ACCOUNT);
+    for (env, name, age, actions) in
+        [("prod", "Deploy_Bot", "P30D", "[\"READ\", \"UPDATE\"]"), ("staging", "deploy-bot", "P7D", "[\"READ\"]")]
+    {
+        write(dir, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(dir, &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+        write(
+            dir,
+            &format!("envs/{env}/main.tf"),
+            &format!(
+                r#"resource "kestra_group" "bots" {{
+  name        = "bots"
+  description = "CI/CD bots"
+}}
+
+resource "kestra_role" "group_admin" {{
+  name        = "group-admin"
+  description = "Manages group members"
+  permissions {{
+    type        = "GROUP"
+    permissions = {actions}
+  }}
+}}
+
+resource "kestra_binding" "bots" {{
+  type        = "GROUP"
+  external_id = kestra_group.bots.id
+  role_id     = kestra_role.group_admin.id
+  namespace   = "company"
+}}
+
+module "deployer" {{
+  source        = "../../modules/bot-account"
+  name          = "{name}"
+  group_id      = kestra_group.bots.id
+  token_max_age = "{age}"
+}}
+"#
+            ),
+        );
+    }
+    git(dir, &["init", "-q"]);
+}
+
+#[test]
+fn a_shared_child_module_is_evaluated_per_call() {
+    let dir = tempfile::tempdir().unwrap();
+    shared_module(dir.path());
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM101,IAM202"]);
+    // The bad name prod passes is reported where prod wrote it; the module's lax default,
+    // which every caller overrides, is not a finding.
+    assert_eq!(
+        stdout(&out),
+        "envs/prod/main.tf:24:19: IAM101 [error] service account name `Deploy_Bot` contains uppercase 'D' (only lowercase a-z, 0-9 and '-' are allowed)\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_resource_passed_to_a_module_keeps_its_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    shared_module(dir.path());
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM303,IAM401,IAM501"]);
+    let text = stdout(&out);
+    // The account is in prod's group `bots`, which may change group members: IAM303, once,
+    // for prod's instance only; staging's group may only read.
+    assert!(!text.contains("IAM501") && !text.contains("IAM401"), "{text}");
+    let iam303: Vec<&str> = text.lines().filter(|l| l.contains("IAM303")).collect();
+    assert_eq!(iam303.len(), 1, "{text}");
+    assert!(iam303[0].starts_with("modules/bot-account/main.tf:15:") && iam303[0].contains("Deploy_Bot"), "{text}");
+    let out = iamlint(dir.path(), &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let groups: Vec<(String, String)> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["deployment"].as_str().unwrap().to_string(), p["groups"].to_string()))
+        .collect();
+    assert_eq!(groups, [("envs/prod".into(), "[\"bots\"]".into()), ("envs/staging".into(), "[\"bots\"]".into())]);
+
+    // With prod its only caller, the module is prod's alone: the same holds.
+    std::fs::remove_dir_all(dir.path().join("envs/staging")).unwrap();
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM303,IAM401,IAM501"]);
+    let text = stdout(&out);
+    assert!(!text.contains("IAM501") && !text.contains("IAM401"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("IAM303")).count(), 1, "{text}");
+}
