@@ -290,3 +290,39 @@ fn a_resource_passed_to_a_module_keeps_its_identity() {
     assert!(!text.contains("IAM501") && !text.contains("IAM401"), "{text}");
     assert_eq!(text.lines().filter(|l| l.contains("IAM303")).count(), 1, "{text}");
 }
+
+#[test]
+fn linting_one_root_follows_its_module_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("platform");
+    shared_module(&repo);
+    // A module no caller can fix: its token never expires.
+    write(
+        &repo,
+        "modules/bot-account/tokens.tf",
+        "resource \"kestra_service_account_api_token\" \"ops\" {\n  service_account_id = kestra_service_account.this.id\n  name               = \"ops\"\n  description        = \"Ops token\"\n}\n",
+    );
+    // A module outside the repository is never read.
+    write(dir.path(), "outside/main.tf", "resource \"kestra_group\" \"Never_Read\" {\n  name = \"Never_Read\"\n}\n");
+    write(&repo, "envs/prod/extra.tf", "module \"external\" {\n  source = \"../../../outside\"\n}\n");
+    let select = ["--format", "concise", "--select", "IAM101,IAM201"];
+    let out = iamlint(&repo, &[&["check", "envs/prod"][..], &select].concat());
+    let text = stdout(&out);
+    assert!(text.contains("envs/prod/main.tf:24:19: IAM101"), "{text}\n{}", stderr(&out));
+    assert!(text.contains("modules/bot-account/tokens.tf:"), "{text}");
+    assert!(text.contains("IAM201"), "{text}");
+    assert!(!text.contains("Never_Read"), "{text}");
+    assert!(
+        stderr(&out).contains("calls module `../../../outside`, outside the workspace root; not read"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // Inside the root's folder, as a per-environment CI job runs it.
+    let out = iamlint(&repo.join("envs/prod"), &["check", "--format", "concise", "--select", "IAM101,IAM201"]);
+    let text = stdout(&out);
+    assert!(text.contains("main.tf:24:19: IAM101"), "{text}\n{}", stderr(&out));
+    assert!(text.contains("../../modules/bot-account/tokens.tf:"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}
