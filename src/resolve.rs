@@ -109,6 +109,10 @@ fn state<'w>(origin: &'w Origin, modules: &[usize]) -> State<'w> {
     }
 }
 
+/// The tenant of an object whose tenant iamlint cannot evaluate: never equal to a tenant
+/// Kestra accepts, so no name or duplicate is matched across it.
+pub const UNKNOWN_TENANT: &str = "?";
+
 /// With one deployment, a manifest in every deployment is in that one.
 fn place_manifests(ws: &mut Workspace) {
     let only = {
@@ -138,12 +142,16 @@ fn origins_mut(ws: &mut Workspace) -> impl Iterator<Item = &mut Origin> {
 fn resolve_tenants(ws: &mut Workspace) {
     // A provider configures its own root module; an object placed in no root (a plan's)
     // takes the first provider of the alias, wherever it is.
+    // A provider whose `tenant_id` is an expression iamlint cannot evaluate puts its
+    // resources in an unknown tenant, not in `main`.
     let mut by_alias: HashMap<(Option<std::sync::Arc<str>>, Option<String>), String> = HashMap::new();
     for p in &ws.providers {
-        if let Some(t) = p.tenant.as_ref().and_then(|t| t.known()) {
-            by_alias.entry((p.root.clone(), p.alias.clone())).or_insert_with(|| t.clone());
-            by_alias.entry((None, p.alias.clone())).or_insert_with(|| t.clone());
-        }
+        let tenant = match &p.tenant {
+            None => continue,
+            Some(t) => t.known().cloned().unwrap_or_else(|| UNKNOWN_TENANT.into()),
+        };
+        by_alias.entry((p.root.clone(), p.alias.clone())).or_insert_with(|| tenant.clone());
+        by_alias.entry((None, p.alias.clone())).or_insert(tenant);
     }
     let tenant_of = |o: &mut Origin| {
         o.tenant = match &o.tenant_source {
@@ -152,7 +160,7 @@ fn resolve_tenants(ws: &mut Workspace) {
                 by_alias.get(&(o.root.clone(), alias.clone())).cloned().unwrap_or_else(|| "main".into())
             }
             // An unevaluable tenant keeps objects apart from every literal tenant.
-            TenantSource::Unknown => "?".into(),
+            TenantSource::Unknown => UNKNOWN_TENANT.into(),
         };
     };
     ws.service_accounts.iter_mut().for_each(|x| tenant_of(&mut x.origin));

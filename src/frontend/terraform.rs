@@ -298,7 +298,8 @@ impl<'i> Modules<'i> {
                         .map(|a| (a.key.to_string(), caller.eval(a.value, &instance.scope)))
                         .collect();
                     let prefix = format!("{}module.{name}{}.", caller.prefix(), instance.suffix());
-                    let call = Call { module: child, arguments, prefix, header: block.header };
+                    let providers = call_providers(caller, &block);
+                    let call = Call { module: child, arguments, prefix, providers, header: block.header };
                     outputs.push((instance.key, self.lower_instance(caller, call, depth + 1, out)));
                 }
                 if let Some(value) = call_value(&block, outputs) {
@@ -331,7 +332,7 @@ impl<'i> Modules<'i> {
             }
         };
         let dir = &self.modules[module].dir;
-        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix);
+        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix, call.providers);
         // Calls first: this module's files may use their outputs.
         self.lower_calls(&evaluator, dir, &files, depth, out);
         for f in files.iter().filter(|f| f.is_config()) {
@@ -391,6 +392,53 @@ fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, Value)>) -
     }
 }
 
+/// The providers a `module` block passes its child, by the child's names for them: the
+/// `providers` map (`{ kestra = kestra.payments, kestra.eu = kestra }`), else the caller's
+/// default `kestra`, which Terraform passes on its own. A pair iamlint cannot read is
+/// left out: the child's resources using it have an unknown tenant.
+fn call_providers(caller: &Evaluator<'_>, block: &BlockRef<'_>) -> eval::Providers {
+    let mut out = eval::Providers::new();
+    let Some(attr) = block.body.attr("providers") else {
+        if let Some(root) = caller.provider(&None) {
+            out.insert(None, root);
+        }
+        return out;
+    };
+    // (the child's name, the caller's provider), each None when iamlint cannot read it.
+    type Alias = Option<Option<String>>;
+    let pairs: Vec<(Alias, Alias)> = match attr.value {
+        ExprRef::Hcl { expr: hcl_edit::expr::Expression::Object(object), file, base } => object
+            .iter()
+            .map(|(k, v)| {
+                let key = match k {
+                    hcl_edit::expr::ObjectKey::Ident(i) if i.as_str() == "kestra" => Some(None),
+                    hcl_edit::expr::ObjectKey::Ident(_) => None,
+                    hcl_edit::expr::ObjectKey::Expression(e) => {
+                        lower::provider_alias(ExprRef::Hcl { expr: e, file, base })
+                    }
+                };
+                (key, lower::provider_alias(ExprRef::Hcl { expr: v.expr(), file, base }))
+            })
+            .collect(),
+        ExprRef::Json { node: Node::Map { entries, .. }, file } => entries
+            .iter()
+            .map(|(k, v)| {
+                let key = lower::provider_alias(ExprRef::Json { node: k, file });
+                (key, lower::provider_alias(ExprRef::Json { node: v, file }))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (name, value) in pairs {
+        if let (Some(name), Some(value)) = (name, value) {
+            if let Some(root) = caller.provider(&value) {
+                out.insert(name, root);
+            }
+        }
+    }
+    out
+}
+
 /// One instance of a child module, as its call makes it.
 struct Call {
     module: usize,
@@ -398,6 +446,8 @@ struct Call {
     arguments: HashMap<String, Value>,
     /// `module.NAME[KEY].` after the caller's own prefix.
     prefix: String,
+    /// The root provider configurations the call passes (`providers = {...}`).
+    providers: eval::Providers,
     /// The `module` block's header.
     header: Span,
 }

@@ -51,6 +51,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         .chain(ws.roles.iter().map(|x| (Kind::Role, &x.name, &x.origin)));
     for (kind, name, origin) in named {
         let tenant = origin.tenant.as_str();
+        // Two objects in tenants iamlint cannot evaluate may be in different tenants.
+        if tenant == crate::resolve::UNKNOWN_TENANT {
+            continue;
+        }
         for deployment in scopes(origin, &deployments) {
             seen.report(out, kind, Scope::Tenant(deployment, tenant), name, origin, || where_(deployment, tenant));
         }

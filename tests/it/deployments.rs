@@ -326,3 +326,63 @@ fn linting_one_root_follows_its_module_sources() {
     assert!(text.contains("../../modules/bot-account/tokens.tf:"), "{text}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+const TEAM_BOTS: &str = r#"variable "team" {
+  type = string
+}
+
+resource "kestra_group" "bots" {
+  name        = "bots"
+  description = "CI/CD bots of ${var.team}"
+}
+
+resource "kestra_service_account" "ci" {
+  name        = "${var.team}-ci"
+  description = "Deploys ${var.team} flows"
+  groups {
+    id = kestra_group.bots.id
+  }
+}
+"#;
+
+#[test]
+fn a_module_call_chooses_its_tenant_through_providers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "modules/team-bots/main.tf", TEAM_BOTS);
+    write(
+        d,
+        "envs/prod/providers.tf",
+        &format!(
+            "{}\nprovider \"kestra\" {{\n  alias     = \"payments\"\n  url       = var.kestra_url\n  tenant_id = \"payments\"\n}}\n\nprovider \"kestra\" {{\n  alias     = \"tenant\"\n  url       = var.kestra_url\n  tenant_id = var.tenant\n}}\n\nvariable \"tenant\" {{\n  type = string\n}}\n",
+            provider("main")
+        ),
+    );
+    write(d, "envs/prod/terraform.tfvars", "kestra_url = \"https://kestra.example.com\"\n");
+    write(
+        d,
+        "envs/prod/teams.tf",
+        "module \"core\" {\n  source = \"../../modules/team-bots\"\n  team   = \"core\"\n}\n\nmodule \"payments\" {\n  source    = \"../../modules/team-bots\"\n  team      = \"payments\"\n  providers = {\n    kestra = kestra.payments\n  }\n}\n\nmodule \"dynamic\" {\n  source    = \"../../modules/team-bots\"\n  team      = \"dynamic\"\n  providers = {\n    kestra = kestra.tenant\n  }\n}\n",
+    );
+    git(d, &["init", "-q"]);
+    // Three groups `bots`: core's in main, payments' in payments, and one in a tenant
+    // iamlint cannot know. None is a duplicate of another.
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM103,IAM501"]);
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+    let out = iamlint(d, &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let tenants: Vec<(String, String)> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_string(), p["tenant"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        tenants,
+        [
+            ("dynamic-ci".into(), "?".into()),
+            ("core-ci".into(), "main".into()),
+            ("payments-ci".into(), "payments".into())
+        ]
+    );
+}
