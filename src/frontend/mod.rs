@@ -4,6 +4,7 @@
 //! its module's other files.
 
 pub mod credentials;
+mod data;
 pub mod lexical;
 pub mod manifest;
 pub mod plan;
@@ -135,6 +136,12 @@ pub fn lower<'i>(
     mut merge: impl FnMut(FileId, FileModel),
 ) {
     let (terraform, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs.iter().partition(|i| i.is_terraform());
+    // Files Terraform reads as data are Terraform's, whatever they look like.
+    let data = data::files(&terraform);
+    let (data_inputs, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+        others.into_iter().partition(|i| !data.is_empty() && data::is_data(&data, i.path));
+    let mut ready = ready;
+    ready.extend(data_inputs.iter().map(|i| (i.file, data::model(i))));
     // JSON files first: a Terraform plan supersedes the configuration it was made from,
     // in every configuration file.
     let (json, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = others.into_iter().partition(|i| i.kind == FileKind::Json);

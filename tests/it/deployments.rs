@@ -386,3 +386,47 @@ fn a_module_call_chooses_its_tenant_through_providers() {
         ]
     );
 }
+
+#[test]
+fn a_file_terraform_reads_is_data_not_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "envs/prod/providers.tf", &provider("main"));
+    write(d, "envs/prod/terraform.tfvars", "kestra_url = \"https://kestra.example.com\"\n");
+    let bots = "serviceAccounts:\n  - name: ci-deployer\n    description: Deploys flows\n    max_age: P30D\n";
+    write(d, "envs/prod/bots.yaml", bots);
+    write(
+        d,
+        "envs/prod/bots.tf",
+        r#"locals {
+  bots = { for b in yamldecode(file("${path.module}/bots.yaml")).serviceAccounts : b.name => b }
+}
+
+resource "kestra_service_account" "bots" {
+  for_each    = local.bots
+  name        = each.key
+  description = each.value.description
+}
+
+resource "kestra_service_account_api_token" "ci" {
+  for_each           = local.bots
+  service_account_id = kestra_service_account.bots[each.key].id
+  name               = "ci"
+  description        = "CI token"
+  max_age            = each.value.max_age
+}
+"#,
+    );
+    // The same content where no Terraform reads it is a manifest, with its typo.
+    write(d, "iam/bots.yaml", bots);
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM002,IAM201"]);
+    let text = stdout(&out);
+    assert!(!text.contains("envs/prod/bots.yaml"), "{text}");
+    assert!(text.contains("iam/bots.yaml:4:5: IAM002"), "{text}");
+    let out = iamlint(d, &["check", "--diff", "--select", "IAM002"]);
+    assert!(!stdout(&out).contains("envs/prod/bots.yaml"), "{}", stdout(&out));
+    let out = iamlint(d, &["check", "--fix", "--select", "IAM002"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), bots, "never edited");
+}
