@@ -430,3 +430,37 @@ resource "kestra_service_account_api_token" "ci" {
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), bots, "never edited");
 }
+
+/// The monorepo sample the README shows reads as the README says.
+#[test]
+fn the_monorepo_example_reads_as_documented() {
+    let out = iamlint(repo_root(), &["check", "--format", "concise", "examples/monorepo"]);
+    let text = stdout(&out);
+    assert!(!text.contains("IAM103") && !text.contains("IAM501"), "{text}");
+    assert!(text.contains("examples/monorepo/envs/prod/main.tf:24:19: IAM101"), "{text}");
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    assert!(readme.contains(&text), "README shows another output:\n{text}");
+    let out = iamlint(repo_root(), &["access", "--format", "json", "examples/monorepo"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows: Vec<String> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p["deployment"].as_str().unwrap(),
+                p["tenant"].as_str().unwrap(),
+                p["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "examples/monorepo/envs/prod main Flow_Deployer",
+            "examples/monorepo/envs/prod payments payments-deployer",
+            "examples/monorepo/envs/staging main flow-deployer",
+        ]
+    );
+}
