@@ -78,6 +78,8 @@ pub struct Coverage {
     pub problems: Vec<DiscoverError>,
     /// Files named on the command line that are of no kind iamlint reads.
     pub foreign: Vec<PathBuf>,
+    /// Local module sources that lead outside the workspace root: not read.
+    pub unfollowed: Vec<String>,
 }
 
 /// Every supported file under `paths`, sorted by displayed path. When a path is a file,
@@ -103,12 +105,14 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Disco
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
     let mut coverage = Coverage::default();
     let mut context_roots = Vec::new();
+    let mut roots = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => DiscoverError::Missing(path.clone()),
             _ => DiscoverError::Unreadable(path.clone(), e),
         })?;
         let root = confine::root_for(path);
+        roots.push(root.clone());
         if meta.is_dir() {
             if confine::escapes(&root, path) {
                 return Err(DiscoverError::Outside(path.clone(), root));
@@ -163,6 +167,7 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Disco
             found.insert(key, c);
         }
     }
+    follow_modules(&mut found, &roots, cwd.as_deref(), &mut coverage);
     found.retain(|key, _| filter.keeps(key));
     let mut files: Vec<Candidate> = found.into_values().collect();
     files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -284,6 +289,109 @@ fn keep_entry(name: &str, depth: usize) -> bool {
         ".terraform" | ".git" => false,
         n => !n.starts_with('.'),
     }
+}
+
+/// Module folders are followed this many calls deep from the paths given.
+const MAX_FOLLOWED_DEPTH: usize = 8;
+
+/// Adds the Terraform files of child modules that found Terraform calls with a local
+/// `source` outside the given paths (`iamlint check envs/prod` calling
+/// `../../modules/bot`), as Terraform would read them: a root linted alone is linted with
+/// its modules, whose findings are reported. A source that leads outside the workspace
+/// root is never read, and is named in `coverage.unfollowed`.
+fn follow_modules(
+    found: &mut BTreeMap<PathBuf, Candidate>,
+    roots: &[PathBuf],
+    cwd: Option<&Path>,
+    coverage: &mut Coverage,
+) {
+    let mut seen: std::collections::BTreeSet<PathBuf> =
+        found.keys().filter_map(|k| k.parent().map(Path::to_path_buf)).collect();
+    let mut callers: Vec<PathBuf> = found
+        .iter()
+        .filter(|(_, c)| matches!(c.kind, FileKind::Terraform | FileKind::TerraformJson) && !c.outside)
+        .map(|(k, _)| k.clone())
+        .collect();
+    for _ in 0..MAX_FOLLOWED_DEPTH {
+        let mut next = Vec::new();
+        for caller in &callers {
+            let Some(dir) = caller.parent() else { continue };
+            let Ok(bytes) = confine::read_bounded(caller, 16 * 1024 * 1024) else { continue };
+            for source in local_sources(&String::from_utf8_lossy(&bytes)) {
+                let Ok(module) = dir.join(&source).canonicalize() else { continue };
+                if !module.is_dir() || !seen.insert(module.clone()) {
+                    continue;
+                }
+                if !roots.iter().any(|r| !confine::escapes(r, &module)) {
+                    let shown = relative_display(caller, cwd);
+                    coverage.unfollowed.push(format!("`{shown}` calls module `{source}`, outside the workspace root"));
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(&module) else { continue };
+                let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                files.sort();
+                for file in files {
+                    let kind = FileKind::of(&file);
+                    // A link is not followed: it may lead anywhere.
+                    let regular = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file());
+                    let Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) = kind.filter(|_| regular) else {
+                        continue;
+                    };
+                    let display = relative_display(&file, cwd);
+                    next.push(file.clone());
+                    found.entry(file.clone()).or_insert(Candidate {
+                        path: file,
+                        display,
+                        kind,
+                        reported: true,
+                        var_file: None,
+                        outside: false,
+                    });
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        callers = next;
+    }
+}
+
+/// The literal local `source` of every `module` block (`"./x"`, `"../x"`), in HCL or
+/// Terraform JSON; read from the text, before any file is parsed.
+fn local_sources(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("source") {
+        let after = &rest[at + "source".len()..];
+        rest = after;
+        let value = after.trim_start_matches('"').trim_start();
+        let Some(value) = value.strip_prefix('=').or_else(|| value.strip_prefix(':')) else { continue };
+        let Some(value) = value.trim_start().strip_prefix('"') else { continue };
+        let Some(end) = value.find('"') else { continue };
+        let source = &value[..end];
+        if source.starts_with("./") || source.starts_with("../") {
+            out.push(source.to_string());
+        }
+    }
+    out
+}
+
+/// A path relative to `cwd`, with `..` where it lies beside it (`../../modules/x/main.tf`).
+fn relative_display(path: &Path, cwd: Option<&Path>) -> String {
+    let Some(cwd) = cwd else { return path.to_string_lossy().into_owned() };
+    let mut base = cwd.to_path_buf();
+    let mut ups = 0;
+    while !path.starts_with(&base) {
+        if !base.pop() {
+            return path.to_string_lossy().into_owned();
+        }
+        ups += 1;
+    }
+    let rest = path.strip_prefix(&base).unwrap_or(path);
+    let mut shown = "../".repeat(ups);
+    shown.push_str(&rest.to_string_lossy());
+    shown
 }
 
 fn workspace_root(file: &Path) -> Option<PathBuf> {

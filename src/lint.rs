@@ -102,7 +102,7 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
     let mut candidates = discovery.files;
     add_var_files(&mut candidates, &options.var_files)?;
     let loaded = read_all(&candidates, options.max_file_size);
-    let ws = build_with(&candidates, &loaded, options.yaml_limits());
+    let ws = build_with(&candidates, &loaded, options.yaml_limits(), &options.filter);
     Ok((candidates, loaded, ws, discovery.coverage))
 }
 
@@ -193,11 +193,16 @@ pub fn read_all(candidates: &[Candidate], max_file_size: u64) -> Vec<Loaded> {
 
 /// Parses texts already read (`loaded[i]` belongs to `candidates[i]`) into one model.
 pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
-    build_with(candidates, loaded, yaml::Limits::default())
+    build_with(candidates, loaded, yaml::Limits::default(), &FileFilter::default())
 }
 
-/// `build` with the given YAML limits.
-pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml::Limits) -> Workspace {
+/// `build` with the given YAML limits, and the configuration's deployments from `layout`.
+pub fn build_with(
+    candidates: &[Candidate],
+    loaded: &[Loaded],
+    yaml_limits: yaml::Limits,
+    layout: &FileFilter,
+) -> Workspace {
     let mut inputs = Vec::new();
     let mut unreadable = Vec::new();
     let mut ws = Workspace::default();
@@ -206,7 +211,7 @@ pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml
         let id = FileId(i as u32);
         let shown = match l {
             Loaded::Text { text, .. } => {
-                inputs.push(frontend::Input { kind: c.kind, file: id, path: &c.path, text });
+                inputs.push(frontend::Input { kind: c.kind, file: id, path: &c.path, display: &c.display, text });
                 text.clone()
             }
             Loaded::Unreadable(Unreadable { message, shown, at }) => {
@@ -220,7 +225,7 @@ pub fn build_with(candidates: &[Candidate], loaded: &[Loaded], yaml_limits: yaml
         candidates.iter().enumerate().filter_map(|(i, c)| Some((c.var_file?, FileId(i as u32)))).collect();
     var_files.sort();
     let var_files: Vec<FileId> = var_files.into_iter().map(|(_, id)| id).collect();
-    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, |file, model| {
+    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, layout, |file, model| {
         if model.reading != Reading::ByName {
             ws.sources.get_mut(file).reading = model.reading;
         }

@@ -2,6 +2,7 @@
 //! Rules see only this model, so one rule covers every input format.
 
 use crate::source::{FileId, Snippet, SourceMap, Span};
+use std::sync::Arc;
 
 /// A value as far as iamlint can know it. `Unknown` is an expression it cannot evaluate
 /// (a variable without a default, a function of one): rules never report on it.
@@ -91,6 +92,23 @@ pub struct Origin {
     pub tenant_source: TenantSource,
     /// Filled in by resolution.
     pub tenant: String,
+    /// The deployment (2.1) it belongs to, by name; None for a manifest the configuration
+    /// assigns to none: it belongs to every deployment.
+    pub deployment: Option<Arc<str>>,
+    /// The root module whose state holds it (its folder as shown): Terraform addresses are
+    /// unique per root, whichever folder of it (a child module's) writes the resource.
+    pub root: Option<Arc<str>>,
+}
+
+impl Origin {
+    /// Whether `self` and `other` can see each other: the same deployment, or one of them
+    /// in every deployment.
+    pub fn shares_deployment(&self, other: &Origin) -> bool {
+        match (&self.deployment, &other.deployment) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
 }
 
 /// What a reference names before resolution.
@@ -248,6 +266,8 @@ pub struct Provider {
     pub alias: Option<String>,
     pub tenant: Option<Text>,
     pub span: Span,
+    /// The root module it configures (see `Origin::root`).
+    pub root: Option<Arc<str>>,
 }
 
 /// What a committed credential is (IAM601).
@@ -377,6 +397,23 @@ impl FileModel {
             shift(&mut m.user);
             shift(&mut m.group);
         }
+    }
+
+    /// Places every object in a root module's state (none for a manifest) and a deployment.
+    pub fn place(&mut self, root: Option<&Arc<str>>, deployment: &Arc<str>) {
+        let set = |o: &mut Origin| {
+            o.root = root.cloned();
+            o.deployment = Some(Arc::clone(deployment));
+        };
+        self.service_accounts.iter_mut().for_each(|x| set(&mut x.origin));
+        self.users.iter_mut().for_each(|x| set(&mut x.origin));
+        self.groups.iter_mut().for_each(|x| set(&mut x.origin));
+        self.roles.iter_mut().for_each(|x| set(&mut x.origin));
+        self.bindings.iter_mut().for_each(|x| set(&mut x.origin));
+        self.tokens.iter_mut().for_each(|x| set(&mut x.origin));
+        self.memberships.iter_mut().for_each(|x| set(&mut x.origin));
+        self.outputs.iter_mut().for_each(|x| set(&mut x.origin));
+        self.providers.iter_mut().for_each(|p| p.root = root.cloned());
     }
 
     /// Gives back the room lists grew into. Thousands of file models wait at once to be

@@ -1,13 +1,16 @@
 //! Reference resolution: tenants first (a Terraform resource's tenant may come from a
 //! provider block in another file), then every reference by address, name or id.
-//! Terraform addresses are local to a module (a directory): `kestra_group.bots` in two
-//! directories are two groups.
+//! Terraform addresses are local to a root module's state (`module.x.` prefixes tell its
+//! child modules' objects apart): `kestra_group.bots` in two roots are two groups, and a
+//! child module sees its caller's resources through the addresses the call passes it.
+//! Names resolve within a deployment and tenant; a manifest in no deployment is in all.
 
 use crate::model::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub fn resolve(ws: &mut Workspace) {
+    place_manifests(ws);
     resolve_tenants(ws);
     let modules = modules(ws);
     // The index borrows its keys from the workspace, so references are looked up first and
@@ -16,9 +19,7 @@ pub fn resolve(ws: &mut Workspace) {
     let found = {
         let index = Index::build(ws, &modules);
         let mut found = Vec::new();
-        for_each_reference(ws, |r, origin, kinds| {
-            found.push(index.find(r, &origin.tenant, modules[origin.span.file.0 as usize], kinds))
-        });
+        for_each_reference(ws, |r, origin, kinds| found.push(index.find(r, origin, state(origin, &modules), kinds)));
         found
     };
     let mut found = found.into_iter();
@@ -93,19 +94,73 @@ fn modules(ws: &Workspace) -> Vec<usize> {
         .collect()
 }
 
-fn resolve_tenants(ws: &mut Workspace) {
-    let mut by_alias: HashMap<Option<String>, String> = HashMap::new();
-    for p in &ws.providers {
-        if let Some(t) = p.tenant.as_ref().and_then(|t| t.known()) {
-            by_alias.entry(p.alias.clone()).or_insert_with(|| t.clone());
+/// Where an object's Terraform addresses are unique: its root module's state, or (a plan
+/// or manifest placed in none) its folder.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum State<'w> {
+    Root(&'w str),
+    Folder(usize),
+}
+
+fn state<'w>(origin: &'w Origin, modules: &[usize]) -> State<'w> {
+    match &origin.root {
+        Some(root) => State::Root(root),
+        None => State::Folder(modules[origin.span.file.0 as usize]),
+    }
+}
+
+/// The tenant of an object whose tenant iamlint cannot evaluate: never equal to a tenant
+/// Kestra accepts, so no name or duplicate is matched across it.
+pub const UNKNOWN_TENANT: &str = "?";
+
+/// With one deployment, a manifest in every deployment is in that one.
+fn place_manifests(ws: &mut Workspace) {
+    let only = {
+        let mut deployments = origins_mut(ws).filter_map(|o| o.deployment.clone());
+        let Some(only) = deployments.next() else { return };
+        if deployments.any(|d| d != only) {
+            return;
         }
+        only
+    };
+    for o in origins_mut(ws).filter(|o| o.deployment.is_none()) {
+        o.deployment = Some(only.clone());
+    }
+}
+
+fn origins_mut(ws: &mut Workspace) -> impl Iterator<Item = &mut Origin> {
+    let accounts = ws.service_accounts.iter_mut().map(|x| &mut x.origin);
+    let users = ws.users.iter_mut().map(|x| &mut x.origin);
+    let groups = ws.groups.iter_mut().map(|x| &mut x.origin);
+    let roles = ws.roles.iter_mut().map(|x| &mut x.origin);
+    let bindings = ws.bindings.iter_mut().map(|x| &mut x.origin);
+    let tokens = ws.tokens.iter_mut().map(|x| &mut x.origin);
+    let memberships = ws.memberships.iter_mut().map(|x| &mut x.origin);
+    accounts.chain(users).chain(groups).chain(roles).chain(bindings).chain(tokens).chain(memberships)
+}
+
+fn resolve_tenants(ws: &mut Workspace) {
+    // A provider configures its own root module; an object placed in no root (a plan's)
+    // takes the first provider of the alias, wherever it is.
+    // A provider whose `tenant_id` is an expression iamlint cannot evaluate puts its
+    // resources in an unknown tenant, not in `main`.
+    let mut by_alias: HashMap<(Option<std::sync::Arc<str>>, Option<String>), String> = HashMap::new();
+    for p in &ws.providers {
+        let tenant = match &p.tenant {
+            None => continue,
+            Some(t) => t.known().cloned().unwrap_or_else(|| UNKNOWN_TENANT.into()),
+        };
+        by_alias.entry((p.root.clone(), p.alias.clone())).or_insert_with(|| tenant.clone());
+        by_alias.entry((None, p.alias.clone())).or_insert(tenant);
     }
     let tenant_of = |o: &mut Origin| {
         o.tenant = match &o.tenant_source {
             TenantSource::Literal(t) => t.clone(),
-            TenantSource::Provider(alias) => by_alias.get(alias).cloned().unwrap_or_else(|| "main".into()),
+            TenantSource::Provider(alias) => {
+                by_alias.get(&(o.root.clone(), alias.clone())).cloned().unwrap_or_else(|| "main".into())
+            }
             // An unevaluable tenant keeps objects apart from every literal tenant.
-            TenantSource::Unknown => "?".into(),
+            TenantSource::Unknown => UNKNOWN_TENANT.into(),
         };
     };
     ws.service_accounts.iter_mut().for_each(|x| tenant_of(&mut x.origin));
@@ -120,10 +175,11 @@ fn resolve_tenants(ws: &mut Workspace) {
 struct Index<'w> {
     // Both maps are keyed by text borrowed from the workspace; the few entries sharing a
     // text are told apart by a scan.
-    /// address -> (module, object), the first object per module
-    by_address: HashMap<&'w str, Vec<(usize, ObjectRef)>>,
-    /// name or id -> (kind, tenant, object), the first object per kind and tenant
-    by_name: HashMap<&'w str, Vec<(Kind, &'w str, ObjectRef)>>,
+    /// address -> (state, object), the first object per state
+    by_address: HashMap<&'w str, Vec<(State<'w>, ObjectRef)>>,
+    /// name or id -> (kind, tenant, its origin, object), the first object per kind, tenant
+    /// and deployment
+    by_name: HashMap<&'w str, Vec<(Kind, &'w str, &'w Origin, ObjectRef)>>,
 }
 
 impl<'w> Index<'w> {
@@ -131,15 +187,18 @@ impl<'w> Index<'w> {
         let objects = ws.service_accounts.len() + ws.users.len() + ws.groups.len() + ws.roles.len();
         let mut index = Index { by_address: HashMap::with_capacity(objects), by_name: HashMap::with_capacity(objects) };
         let mut add = |kind: Kind, object: ObjectRef, origin: &'w Origin, keys: [&'w Option<Text>; 2]| {
-            let module = modules[origin.span.file.0 as usize];
+            let module = state(origin, modules);
             let entries = index.by_address.entry(origin.address.as_str()).or_default();
             if !entries.iter().any(|(m, _)| *m == module) {
                 entries.push((module, object));
             }
             for key in keys.into_iter().filter_map(|k| known_str(k)) {
                 let entries = index.by_name.entry(key).or_default();
-                if !entries.iter().any(|(k, t, _)| *k == kind && *t == origin.tenant) {
-                    entries.push((kind, origin.tenant.as_str(), object));
+                if !entries
+                    .iter()
+                    .any(|(k, t, o, _)| *k == kind && *t == origin.tenant && o.deployment == origin.deployment)
+                {
+                    entries.push((kind, origin.tenant.as_str(), origin, object));
                 }
             }
         };
@@ -161,7 +220,7 @@ impl<'w> Index<'w> {
         index
     }
 
-    fn find(&self, r: &Reference, tenant: &str, module: usize, kinds: &[Kind]) -> Option<ObjectRef> {
+    fn find(&self, r: &Reference, from: &Origin, module: State<'_>, kinds: &[Kind]) -> Option<ObjectRef> {
         match &r.target {
             Target::Direct(o) => Some(*o),
             Target::Address(a) => self
@@ -173,13 +232,16 @@ impl<'w> Index<'w> {
             // it (`id:` in an export), whatever its length.
             Target::Name(n) | Target::External(n) => {
                 let entries = self.by_name.get(n.as_str()).map_or(&[][..], Vec::as_slice);
-                kinds.iter().find_map(|k| entries.iter().find(|(ek, et, _)| ek == k && *et == tenant).map(|e| e.2))
+                let seen = |(k, t, o, _): &&(Kind, &str, &Origin, ObjectRef)| {
+                    *t == from.tenant && o.shares_deployment(from) && kinds.contains(k)
+                };
+                kinds.iter().find_map(|k| entries.iter().filter(seen).find(|e| e.0 == *k).map(|e| e.3))
             }
             Target::Unknown => None,
         }
     }
 
-    fn address(&self, address: &str, module: usize) -> Option<ObjectRef> {
+    fn address(&self, address: &str, module: State<'_>) -> Option<ObjectRef> {
         let entries = self.by_address.get(address)?;
         entries.iter().find(|(m, _)| *m == module).map(|e| e.1).or_else(|| match entries.as_slice() {
             // An object of a child module's instance, reached through the call's outputs: it

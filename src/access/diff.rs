@@ -23,6 +23,7 @@ pub type Permission = (Option<String>, String, String);
 pub struct Change {
     pub kind: &'static str,
     pub name: String,
+    pub deployment: Option<String>,
     pub tenant: String,
     /// `added`, `removed` or `changed`.
     pub status: &'static str,
@@ -86,7 +87,21 @@ pub fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
             max_yaml_depth: options.max_yaml_depth,
             ..Options::default()
         };
-        report(&load(&old_options, true)?).principals
+        let mut principals = report(&load(&old_options, true)?).principals;
+        // The revision's files are shown by their path in the temporary folder: a
+        // deployment (a root's folder) is named as the work tree names it.
+        let here = cwd.canonicalize().ok().and_then(|c| c.strip_prefix(&top).ok().map(Path::to_path_buf));
+        for e in &mut principals {
+            if let Some(d) = &mut e.deployment {
+                let rel = Path::new(d.as_str()).strip_prefix(&old_top).ok().map(Path::to_path_buf);
+                if let Some(rel) = rel {
+                    let rel = here.as_deref().and_then(|h| rel.strip_prefix(h).ok()).unwrap_or(&rel);
+                    let shown = rel.to_string_lossy().replace('\\', "/");
+                    *d = if shown.is_empty() { ".".into() } else { shown };
+                }
+            }
+        }
+        principals
     };
     Ok(compare(&before, &report(&current).principals))
 }
@@ -148,8 +163,9 @@ fn permissions(e: &Entry) -> BTreeSet<Permission> {
         .collect()
 }
 
-fn key(e: &Entry) -> (String, &'static str, String) {
-    (e.tenant.clone(), e.kind, e.name.clone())
+/// A principal is the same before and after when its deployment, tenant, kind and name are.
+fn key(e: &Entry) -> (Option<String>, String, &'static str, String) {
+    (e.deployment.clone(), e.tenant.clone(), e.kind, e.name.clone())
 }
 
 pub fn compare(before: &[Entry], after: &[Entry]) -> Vec<Change> {
@@ -173,9 +189,10 @@ pub fn compare(before: &[Entry], after: &[Entry]) -> Vec<Change> {
             action: action.clone(),
         };
         let change = Change {
-            kind: k.1,
-            name: k.2.clone(),
-            tenant: k.0.clone(),
+            kind: k.2,
+            name: k.3.clone(),
+            deployment: k.0.clone(),
+            tenant: k.1.clone(),
             status: match (b, a) {
                 (None, _) => "added",
                 (_, None) => "removed",

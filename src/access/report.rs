@@ -17,6 +17,9 @@ pub struct Report {
 pub struct Entry {
     pub kind: &'static str,
     pub name: String,
+    /// The deployment (root module, or the configuration's name for it); None for a
+    /// manifest object, which is in every deployment.
+    pub deployment: Option<String>,
     pub tenant: String,
     pub path: String,
     pub line: usize,
@@ -50,7 +53,15 @@ pub fn report(ws: &Workspace) -> Report {
     let mut principals: Vec<Entry> =
         graph.principals().iter().filter(|p| in_scope(ws, p)).map(|p| entry(ws, p)).collect();
     principals.sort_by_cached_key(|e| {
-        (e.tenant.clone(), e.kind != "service_account", e.name.to_lowercase(), e.name.clone(), e.path.clone(), e.line)
+        (
+            e.deployment.clone(),
+            e.tenant.clone(),
+            e.kind != "service_account",
+            e.name.to_lowercase(),
+            e.name.clone(),
+            e.path.clone(),
+            e.line,
+        )
     });
     let secrets = ws.secret_masker();
     for e in &mut principals {
@@ -166,6 +177,7 @@ fn entry(ws: &Workspace, p: &Principal) -> Entry {
             _ => "service_account",
         },
         name: ws.display_name(p.object),
+        deployment: origin.deployment.as_deref().map(str::to_string),
         tenant: origin.tenant.clone(),
         path,
         line,

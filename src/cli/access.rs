@@ -65,7 +65,19 @@ fn table(report: &Report) -> String {
         return "No service accounts or users found.\n".to_string();
     }
     let mut out = String::new();
+    // Deployments are separate states, usually separate instances: each is shown apart.
+    let mut deployments: Vec<&str> = report.principals.iter().filter_map(|e| e.deployment.as_deref()).collect();
+    deployments.dedup();
+    let headed = deployments.len() > 1;
+    let mut shown: Option<Option<&str>> = None;
     for e in &report.principals {
+        if headed && shown != Some(e.deployment.as_deref()) {
+            match &e.deployment {
+                Some(d) => out.push_str(&format!("deployment {}\n", esc(d))),
+                None => out.push_str("manifests (every deployment)\n"),
+            }
+            shown = Some(e.deployment.as_deref());
+        }
         let kind = if e.kind == "user" { "user" } else { "service account" };
         out.push_str(&format!("{kind} {}  (tenant {}, {}:{})\n", esc(&e.name), esc(&e.tenant), esc(&e.path), e.line));
         let groups = if e.groups.is_empty() { "none".to_string() } else { list(&e.groups, ", ") };

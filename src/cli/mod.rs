@@ -261,6 +261,9 @@ fn report_coverage(coverage: &iamlint::discover::Coverage) -> bool {
         let (noun, verb) = if count == 1 { ("file", "is") } else { ("files", "are") };
         note(&format!("note: {count} named {noun} {verb} of no kind iamlint reads, not checked: {}", names.join(", ")));
     }
+    for unfollowed in &coverage.unfollowed {
+        note(&format!("note: {unfollowed}; not read"));
+    }
     for problem in &coverage.problems {
         note(&format!("error: {problem}"));
     }

@@ -49,9 +49,23 @@ pub struct Config {
     pub unsuppressible: Vec<String>,
     pub max_file_size: Option<u64>,
     pub max_yaml_depth: Option<usize>,
+    /// Named deployments, in file order: the root modules that share one instance, and
+    /// the manifests that belong to it alone.
+    pub deployments: Vec<Deployment>,
     /// Rule names no built-in rule answers to, with the error to report unless an installed
     /// policy does (`verify_rules`).
     pub unverified_rules: Vec<(String, ConfigError)>,
+}
+
+/// A deployment the configuration names (`deployments:`): Terraform root modules run
+/// against one Kestra instance, merged into one deployment of that name, and manifests
+/// that belong to it (a manifest no deployment claims belongs to every one).
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub name: String,
+    /// Root module folders, relative to the configuration's folder.
+    pub roots: Vec<PathBuf>,
+    pub manifests: Vec<PathGlob>,
 }
 
 /// A glob over paths relative to the configuration's folder. A pattern without `/`
@@ -119,6 +133,7 @@ pub(crate) enum Shape {
         min: u64,
         max: u64,
     },
+    Deployments,
 }
 
 /// The largest accepted `max-file-size` (1 GiB): a file is held in memory whole while it is
@@ -210,6 +225,12 @@ pub const KEYS: &[Key] = &[
         shape: Shape::Int { min: 1, max: MAX_YAML_DEPTH },
         example: "64",
     },
+    Key {
+        name: "deployments",
+        description: "Named deployments: `roots` are Terraform root module folders run against one Kestra instance (merged into one deployment), `manifests` globs of manifests that belong to it alone (relative to this file's folder). A root no deployment names is a deployment of its own, named by its folder; a manifest none claims belongs to every deployment.",
+        shape: Shape::Deployments,
+        example: "{prod: {roots: [envs/prod, envs/prod-eu], manifests: [\"iam/prod/**\"]}}",
+    },
 ];
 
 impl Config {
@@ -291,7 +312,12 @@ impl Config {
     }
 
     pub fn file_filter(&self) -> FileFilter {
-        FileFilter { root: self.root.clone(), include: self.include.clone(), exclude: self.exclude.clone() }
+        FileFilter {
+            root: self.root.clone(),
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            deployments: self.deployments.clone(),
+        }
     }
 }
 
@@ -301,6 +327,8 @@ pub struct FileFilter {
     pub root: PathBuf,
     pub include: Vec<PathGlob>,
     pub exclude: Vec<PathGlob>,
+    /// The configuration's deployments, which place root modules and manifests.
+    pub deployments: Vec<Deployment>,
 }
 
 impl FileFilter {
@@ -318,6 +346,29 @@ impl FileFilter {
         let Some(relative) = relative else { return true };
         (self.include.is_empty() || self.include.iter().any(|g| g.is_match(&relative)))
             && !self.exclude.iter().any(|g| g.is_match(&relative))
+    }
+}
+
+impl FileFilter {
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        path.strip_prefix(&self.root).map(Path::to_path_buf).ok().or_else(|| relative_to(&self.root, path))
+    }
+
+    /// The name the configuration gives the root module in folder `dir`.
+    pub fn deployment_of_root(&self, dir: &Path) -> Option<&str> {
+        let relative = self.relative(dir)?;
+        let relative = if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative };
+        let named = |r: &PathBuf| r == &relative || (r.as_os_str() == "." && relative.as_os_str() == ".");
+        self.deployments.iter().find(|d| d.roots.iter().any(named)).map(|d| d.name.as_str())
+    }
+
+    /// The deployment the configuration assigns a manifest at `path` to, if any.
+    pub fn deployment_of_manifest(&self, path: &Path) -> Option<&str> {
+        if self.deployments.is_empty() {
+            return None;
+        }
+        let relative = self.relative(path)?;
+        self.deployments.iter().find(|d| d.manifests.iter().any(|g| g.is_match(&relative))).map(|d| d.name.as_str())
     }
 }
 

@@ -193,6 +193,39 @@ impl Parser<'_> {
                     self.error(value.start(), name, format!("expected true or false, found {}", describe(value)))
                 })?;
             }
+            Shape::Deployments => {
+                for (k, v) in self.entries(value, name, "deployment names to their roots and manifests")? {
+                    let deployment = self.string(k, name, "a deployment name")?;
+                    if deployment.is_empty() || config.deployments.iter().any(|d| d.name == deployment) {
+                        return Err(self.error(
+                            k.start(),
+                            name,
+                            format!("deployment `{deployment}` is empty or named twice"),
+                        ));
+                    }
+                    let mut roots = Vec::new();
+                    let mut manifests = Vec::new();
+                    for (field, items) in self.entries(v, name, "roots and manifests")? {
+                        match field.as_str() {
+                            Some("roots") => {
+                                for (folder, _) in self.list(items, name, "root module folder")? {
+                                    roots.push(PathBuf::from(folder.trim_end_matches('/')));
+                                }
+                            }
+                            Some("manifests") => manifests = self.globs(items, name)?,
+                            _ => {
+                                let found = self.string(field, name, "`roots` or `manifests`").unwrap_or_default();
+                                return Err(self.error(
+                                    field.start(),
+                                    name,
+                                    format!("unknown field `{found}` of deployment `{deployment}` (expected `roots` or `manifests`)"),
+                                ));
+                            }
+                        }
+                    }
+                    config.deployments.push(super::Deployment { name: deployment.to_string(), roots, manifests });
+                }
+            }
             Shape::Int { min, max } => {
                 let n = self.int(value, name, min, max)?;
                 match name {

@@ -22,6 +22,14 @@ pub fn schema() -> Value {
             Shape::Path => json!({"type": "string", "minLength": 1}),
             Shape::Bool => json!({"type": "boolean"}),
             Shape::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
+            Shape::Deployments => json!({
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {"roots": globs.clone(), "manifests": globs.clone()}
+                }
+            }),
         };
         let example: Value = yaml_example(key.example);
         let object = property.as_object_mut().expect("each property is an object");

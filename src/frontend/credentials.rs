@@ -84,6 +84,32 @@ const SENSITIVE_WORDS: [&str; 12] = [
     "accesskey",
 ];
 
+/// Endings of a key naming something about a credential, not the credential.
+const ABOUT_A_CREDENTIAL: [&str; 22] = [
+    "maxage",
+    "age",
+    "ttl",
+    "lifetime",
+    "duration",
+    "expiry",
+    "expires",
+    "expiresat",
+    "expiration",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "description",
+    "prefix",
+    "length",
+    "count",
+    "type",
+    "file",
+    "path",
+    "url",
+    "enabled",
+];
+
 /// The one test of a key, for every front end and the lexical pass over files that do not
 /// parse: case and separators do not count, so `password`, `Password`, `PASSWORD`,
 /// `api_token`, `apiToken`, `API-TOKEN`, `full_token` and `FullToken` are all found. None
@@ -104,6 +130,12 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
         return Some(KeyClass::Credential(kind));
     }
     if !SENSITIVE_WORDS.iter().any(|w| folded.contains(w)) {
+        return None;
+    }
+    // What is said of a credential is not one: `token_max_age = "P30D"`, `secret_name`,
+    // `password_file`. Starring those hid durations and names in every message that
+    // quoted the same text.
+    if ABOUT_A_CREDENTIAL.iter().any(|w| folded.ends_with(w)) {
         return None;
     }
     let plural = ["tokens", "secrets", "passwords", "credentials", "keys"].iter().any(|p| folded.ends_with(p));
@@ -328,6 +360,24 @@ mod tests {
     }
 
     #[test]
+    fn keys_about_a_credential_are_not_one() {
+        for key in [
+            "token_max_age",
+            "tokenName",
+            "secret_name",
+            "password-file",
+            "KESTRA_PASSWORD_FILE",
+            "apiTokenPrefix",
+            "token_ttl",
+        ] {
+            assert_eq!(credential_key(key), None, "{key}");
+        }
+        for key in ["client_secret", "refresh_token", "db_password"] {
+            assert!(credential_key(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
     fn credential_keys_match_in_any_case_and_spelling() {
         use CredentialKind::*;
         for key in ["password", "Password", "PASSWORD", "pass-word"] {
@@ -337,7 +387,7 @@ mod tests {
             assert_eq!(credential_key(key), Some(KeyClass::Credential(ApiToken)), "{key}");
         }
         assert_eq!(credential_key("JWT"), Some(KeyClass::Credential(Jwt)));
-        for key in ["client_secret", "refreshToken", "Authorization", "KESTRA_PASSWORD_FILE", "x-api-key"] {
+        for key in ["client_secret", "refreshToken", "Authorization", "KESTRA_PASSWORD_HASH", "x-api-key"] {
             assert_eq!(credential_key(key), Some(KeyClass::Sensitive), "{key}");
         }
         assert_eq!(credential_key("apiTokens"), Some(KeyClass::Container));

@@ -451,6 +451,8 @@ impl Lowering<'_> {
             format: Format::Manifest,
             tenant_source: TenantSource::Literal(self.tenant.clone()),
             tenant: self.tenant.clone(),
+            deployment: None,
+            root: None,
         }
     }
 

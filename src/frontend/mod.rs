@@ -4,17 +4,19 @@
 //! its module's other files.
 
 pub mod credentials;
+mod data;
 pub mod lexical;
 pub mod manifest;
 pub mod plan;
 pub mod terraform;
 
+use crate::config::FileFilter;
 use crate::model::{FileModel, Problem};
 use crate::rules::SYNTAX_ERROR;
 use crate::source::{FileId, Reading, Span};
 use crate::syntax::yaml;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// What iamlint makes of a file, judged by its name.
@@ -88,6 +90,8 @@ pub struct Input<'a> {
     pub kind: FileKind,
     pub file: FileId,
     pub path: &'a Path,
+    /// The path as shown in output (relative to the workspace).
+    pub display: &'a str,
     pub text: &'a str,
 }
 
@@ -144,21 +148,37 @@ pub fn lower<'i>(
     ready: Vec<(FileId, FileModel)>,
     var_files: &[FileId],
     yaml_limits: yaml::Limits,
+    layout: &FileFilter,
     mut merge: impl FnMut(FileId, FileModel),
 ) {
     let (terraform, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs.iter().partition(|i| i.is_terraform());
+    // Files Terraform reads as data are Terraform's, whatever they look like.
+    let data = data::files(&terraform);
+    let (data_inputs, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+        others.into_iter().partition(|i| !data.is_empty() && data::is_data(&data, i.path));
+    let mut ready = ready;
+    ready.extend(data_inputs.iter().map(|i| (i.file, data::model(i))));
     // JSON files first: a Terraform plan supersedes the configuration it was made from,
     // in every configuration file.
     let (json, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = others.into_iter().partition(|i| i.kind == FileKind::Json);
     let json: Vec<(FileId, FileModel, bool)> = json
         .par_iter()
         .map(|i| {
-            let (model, plan) = lower_alone(i, yaml_limits);
+            let (mut model, plan) = lower_alone(i, yaml_limits);
+            if !plan {
+                place_manifest(&mut model, i, layout);
+            }
             (i.file, model, plan)
         })
         .collect();
     let planned = plan::Planned::new(json.iter().filter(|(_, _, plan)| *plan).map(|(_, m, _)| m));
     let mut modules = terraform::Modules::new(&terraform, var_files, yaml_limits);
+    // A root the configuration names takes that deployment's name; several roots may share it.
+    for unit in &mut modules.units {
+        if let Some(name) = layout.deployment_of_root(&unit.dir) {
+            unit.deployment = std::sync::Arc::from(name);
+        }
+    }
 
     let mut pending: BTreeMap<FileId, FileModel> = ready.into_iter().collect();
     pending.extend(json.into_iter().map(|(file, model, _)| (file, model)));
@@ -166,8 +186,13 @@ pub fn lower<'i>(
     let mut units: Vec<Unit<'_, '_>> = others.into_iter().map(Unit::File).collect();
     units.extend(modules.units.iter().map(Unit::Module));
     units.sort_by_cached_key(Unit::first);
-    // Files whose model has not arrived: a model is merged once it is before all of them.
-    let mut outstanding: BTreeSet<FileId> = units.iter().flat_map(Unit::inputs).collect();
+    // Files whose models have not all arrived (a child module several roots call is lowered
+    // in each of their units), with the number of units still to send one: a model is
+    // merged once it is before all of them.
+    let mut outstanding: BTreeMap<FileId, usize> = BTreeMap::new();
+    for file in units.iter().flat_map(Unit::inputs) {
+        *outstanding.entry(file).or_default() += 1;
+    }
 
     let mut batches: Vec<&[Unit<'_, '_>]> = Vec::new();
     let mut rest = units.as_slice();
@@ -191,12 +216,14 @@ pub fn lower<'i>(
                 batch.par_iter().with_max_len(1).for_each_with(lowered_tx.clone(), |tx, unit| match unit {
                     Unit::File(i) => {
                         let mut model = lower_alone(i, yaml_limits).0;
+                        place_manifest(&mut model, i, layout);
                         model.shrink_to_fit();
                         let _ = tx.send(vec![(i.file, model)]);
                     }
                     Unit::Module(m) => modules.lower(m, &mut |mut lowered| {
                         for (_, model) in &mut lowered {
                             planned.supersede(model);
+                            model.place(Some(&m.root), &m.deployment);
                             model.shrink_to_fit();
                         }
                         let _ = tx.send(lowered);
@@ -206,10 +233,20 @@ pub fn lower<'i>(
         });
         for lowered in lowered_rx {
             for (file, model) in lowered {
-                outstanding.remove(&file);
-                pending.insert(file, model);
+                if let Some(left) = outstanding.get_mut(&file) {
+                    *left -= 1;
+                    if *left == 0 {
+                        outstanding.remove(&file);
+                    }
+                }
+                match pending.entry(file) {
+                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().append(model),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(model);
+                    }
+                }
             }
-            let next = outstanding.first().copied().unwrap_or(FileId(u32::MAX));
+            let next = outstanding.first_key_value().map_or(FileId(u32::MAX), |(f, _)| *f);
             while pending.first_key_value().is_some_and(|(file, _)| *file < next) {
                 if let Some((file, model)) = pending.pop_first() {
                     merge(file, model);
@@ -219,6 +256,13 @@ pub fn lower<'i>(
     });
     for (file, model) in pending {
         merge(file, model);
+    }
+}
+
+/// A manifest the configuration assigns to a deployment belongs to that one only.
+fn place_manifest(model: &mut FileModel, input: &Input<'_>, layout: &FileFilter) {
+    if let Some(name) = layout.deployment_of_manifest(input.path) {
+        model.place(None, &std::sync::Arc::from(name));
     }
 }
 

@@ -20,13 +20,23 @@ use std::collections::HashSet;
 
 const MAX_MODULE_DEPTH: usize = 64;
 
-/// A plan's model, or None when the text is not a plan.
+/// A plan's model, or None when the text is not a plan. A text that names a plan's keys but
+/// does not parse is a plan that cannot be read: IAM001, never silence (a run that skips
+/// it would say "All checks passed" on a plan it never saw).
 pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
     if !text.contains("\"planned_values\"") || !text.contains("\"format_version\"") {
         return None;
     }
-    yaml::check_strict_json(text).ok()?;
-    let docs = yaml::parse(text, limits).ok()?;
+    let unreadable = |offset, e: &dyn std::fmt::Display| {
+        Some(crate::frontend::unreadable(file, offset, format!("cannot parse Terraform plan: {e}")))
+    };
+    if let Err((offset, e)) = yaml::check_strict_json(text) {
+        return unreadable(offset, &e);
+    }
+    let docs = match yaml::parse(text, plan_limits(text, limits)) {
+        Ok(docs) => docs,
+        Err(e) => return unreadable(e.offset, &e.message),
+    };
     let root = docs.first()?;
     // A manifest with a plan's keys added is still a manifest: linted, never taken for a
     // plan (which no rule reads as Kestra objects of its own).
@@ -47,6 +57,14 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
     }
     sensitive::mark(root, file, &mut lowering.model);
     Some(lowering.model)
+}
+
+/// Strict JSON has no aliases, so its node count is bounded by its length (every node
+/// takes at least one byte), which --max-file-size bounds: the node limit, meant for YAML
+/// alias expansion, must not stop a large plan (8,000 accounts make 11 MB and more than a
+/// million nodes).
+fn plan_limits(text: &str, limits: Limits) -> Limits {
+    Limits { max_nodes: limits.max_nodes.max(text.len()), ..limits }
 }
 
 struct Lowering {
@@ -139,6 +157,8 @@ impl Lowering {
             format: Format::Terraform,
             tenant_source,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         };
         if kind.starts_with("kestra_") {
             self.credentials(values, &origin);
@@ -341,7 +361,7 @@ impl Lowering {
             let context = format!("`{key}` of provider \"kestra\" in a Terraform plan");
             credentials::record(&mut self.model, span, kind, &s.text, context, None);
         }
-        self.model.providers.push(Provider { alias, tenant, span: self.span(provider) });
+        self.model.providers.push(Provider { alias, tenant, span: self.span(provider), root: None });
     }
 }
 
@@ -436,7 +456,9 @@ mod tests {
     fn plans_are_recognised_by_content() {
         assert!(parse(FileId(0), PLAN, Limits::default()).is_some());
         assert!(parse(FileId(0), "{\"serviceAccounts\": []}", Limits::default()).is_none());
-        assert!(parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ", Limits::default()).is_none());
+        // A truncated plan is still a plan: one that cannot be read, IAM001.
+        let broken = parse(FileId(0), "{\"format_version\": \"1\", \"planned_values\": ", Limits::default()).unwrap();
+        assert_eq!(broken.problems[0].code, "IAM001");
     }
 
     #[test]

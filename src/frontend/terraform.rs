@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 use syntax::{BlockRef, BodyRef, ExprRef};
 use value::{make_set, Entry, Value, ValueKind};
 
@@ -146,11 +147,19 @@ struct Module<'i> {
     root: bool,
 }
 
-/// A root module with the child modules only it calls (each lowered once per call, with
-/// the call's arguments as its variables), or a module lowered on its own: a child that
-/// several roots call, or one no root reaches (a cycle), with its variables' defaults.
+/// A root module with the child modules it calls (each lowered once per call, with the
+/// call's arguments as its variables; a child several roots call is in each of their
+/// units), or a module no root reaches (a cycle), lowered on its own with its variables'
+/// defaults.
 pub struct ModuleUnit {
     head: usize,
+    /// The head's folder as shown (`envs/prod`, `.`): the root module, whose state holds
+    /// every object the unit lowers.
+    pub root: Arc<str>,
+    /// The head's folder, canonical.
+    pub dir: PathBuf,
+    /// The deployment it belongs to: the configuration's name for it, else `root`.
+    pub deployment: Arc<str>,
     /// Every module of the unit, `head` first.
     members: Vec<usize>,
     /// Every file of its modules.
@@ -296,7 +305,8 @@ impl<'i> Modules<'i> {
                         .map(|a| (a.key.to_string(), caller.eval(a.value, &instance.scope)))
                         .collect();
                     let prefix = format!("{}module.{name}{}.", caller.prefix(), instance.suffix());
-                    let call = Call { module: child, arguments, prefix, header: block.header };
+                    let providers = call_providers(caller, &block);
+                    let call = Call { module: child, arguments, prefix, providers, header: block.header };
                     outputs.push((instance.key, self.lower_instance(caller, call, depth + 1, out)));
                 }
                 if let Some(value) = call_value(&block, outputs) {
@@ -329,7 +339,7 @@ impl<'i> Modules<'i> {
             }
         };
         let dir = &self.modules[module].dir;
-        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix);
+        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix, call.providers);
         // Calls first: this module's files may use their outputs.
         self.lower_calls(&evaluator, dir, &files, depth, out);
         for f in files.iter().filter(|f| f.is_config()) {
@@ -389,6 +399,53 @@ fn call_value(block: &BlockRef<'_>, outputs: Vec<(lower::InstanceKey, Value)>) -
     }
 }
 
+/// The providers a `module` block passes its child, by the child's names for them: the
+/// `providers` map (`{ kestra = kestra.payments, kestra.eu = kestra }`), else the caller's
+/// default `kestra`, which Terraform passes on its own. A pair iamlint cannot read is
+/// left out: the child's resources using it have an unknown tenant.
+fn call_providers(caller: &Evaluator<'_>, block: &BlockRef<'_>) -> eval::Providers {
+    let mut out = eval::Providers::new();
+    let Some(attr) = block.body.attr("providers") else {
+        if let Some(root) = caller.provider(&None) {
+            out.insert(None, root);
+        }
+        return out;
+    };
+    // (the child's name, the caller's provider), each None when iamlint cannot read it.
+    type Alias = Option<Option<String>>;
+    let pairs: Vec<(Alias, Alias)> = match attr.value {
+        ExprRef::Hcl { expr: hcl_edit::expr::Expression::Object(object), file, base } => object
+            .iter()
+            .map(|(k, v)| {
+                let key = match k {
+                    hcl_edit::expr::ObjectKey::Ident(i) if i.as_str() == "kestra" => Some(None),
+                    hcl_edit::expr::ObjectKey::Ident(_) => None,
+                    hcl_edit::expr::ObjectKey::Expression(e) => {
+                        lower::provider_alias(ExprRef::Hcl { expr: e, file, base })
+                    }
+                };
+                (key, lower::provider_alias(ExprRef::Hcl { expr: v.expr(), file, base }))
+            })
+            .collect(),
+        ExprRef::Json { node: Node::Map { entries, .. }, file } => entries
+            .iter()
+            .map(|(k, v)| {
+                let key = lower::provider_alias(ExprRef::Json { node: k, file });
+                (key, lower::provider_alias(ExprRef::Json { node: v, file }))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (name, value) in pairs {
+        if let (Some(name), Some(value)) = (name, value) {
+            if let Some(root) = caller.provider(&value) {
+                out.insert(name, root);
+            }
+        }
+    }
+    out
+}
+
 /// One instance of a child module, as its call makes it.
 struct Call {
     module: usize,
@@ -396,6 +453,8 @@ struct Call {
     arguments: HashMap<String, Value>,
     /// `module.NAME[KEY].` after the caller's own prefix.
     prefix: String,
+    /// The root provider configurations the call passes (`providers = {...}`).
+    providers: eval::Providers,
     /// The `module` block's header.
     header: Span,
 }
@@ -408,8 +467,8 @@ struct Instances<'u> {
     parsed: HashMap<usize, Rc<Vec<TfFile>>>,
 }
 
-/// Groups modules into units: each root with the children only it reaches, then every
-/// module left, on its own.
+/// Groups modules into units: each root with every child it reaches, then every module
+/// no root reaches, on its own.
 fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
     let roots: Vec<usize> = (0..modules.len()).filter(|&i| modules[i].root).collect();
     let reach: Vec<BTreeSet<usize>> = roots
@@ -425,17 +484,10 @@ fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
             seen
         })
         .collect();
-    let owner = |m: usize| {
-        let mut owners = roots.iter().zip(&reach).filter(|(_, r)| r.contains(&m)).map(|(&root, _)| root);
-        match (owners.next(), owners.next()) {
-            (Some(root), None) => Some(root),
-            _ => None,
-        }
-    };
     let mut members: Vec<Vec<usize>> = (0..modules.len()).map(|i| vec![i]).collect();
     let mut owned = vec![false; modules.len()];
-    for m in (0..modules.len()).filter(|&m| !modules[m].root) {
-        if let Some(root) = owner(m) {
+    for (&root, reached) in roots.iter().zip(&reach) {
+        for &m in reached.iter().filter(|&&m| !modules[m].root) {
             members[root].push(m);
             owned[m] = true;
         }
@@ -445,9 +497,20 @@ fn units(modules: &[Module<'_>], calls: &[Vec<usize>]) -> Vec<ModuleUnit> {
         .map(|head| {
             let members = std::mem::take(&mut members[head]);
             let files = members.iter().flat_map(|&m| modules[m].inputs.iter().map(|i| i.file)).collect();
-            ModuleUnit { head, members, files }
+            {
+                let root = shown_dir(&modules[head]);
+                ModuleUnit { head, deployment: Arc::clone(&root), root, dir: modules[head].dir.clone(), members, files }
+            }
         })
         .collect()
+}
+
+/// A module's folder as output shows its files' paths, `.` for the top.
+fn shown_dir(module: &Module<'_>) -> Arc<str> {
+    let display = module.inputs.first().map_or("", |i| i.display);
+    let parent = display.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let parent = parent.strip_prefix("./").unwrap_or(parent);
+    Arc::from(if parent.is_empty() || parent == "." { "." } else { parent })
 }
 
 /// Files of one module parsed together, beyond those kept for the whole module.
@@ -590,11 +653,14 @@ mod tests {
                 kind: FileKind::of(Path::new(name)).unwrap(),
                 file: FileId(i as u32),
                 path: Path::new(name),
+                display: name,
                 text,
             })
             .collect();
         let mut models: Vec<FileModel> = files.iter().map(|_| FileModel::default()).collect();
-        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), |f, m| models[f.0 as usize] = m);
+        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), &Default::default(), |f, m| {
+            models[f.0 as usize] = m
+        });
         models
     }
 

@@ -17,28 +17,47 @@ pub const RULE: Declaration = Declaration {
 };
 pub const CODE: &str = RULE.code;
 
-/// Where names must be unique: a tenant, or (for tokens) one owner.
+/// Where names must be unique: a tenant of a deployment, or (for tokens) one owner.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope<'a> {
-    Tenant(&'a str),
+    Tenant(Option<&'a str>, &'a str),
     Owner(ObjectRef),
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;
     let mut seen = Seen::new();
-    let in_tenant = |tenant: &str| format!(" in tenant `{tenant}`");
-    for sa in &ws.service_accounts {
-        let tenant = sa.origin.tenant.as_str();
-        seen.report(out, Kind::ServiceAccount, Scope::Tenant(tenant), &sa.name, &sa.origin, || in_tenant(tenant));
-    }
-    for g in &ws.groups {
-        let tenant = g.origin.tenant.as_str();
-        seen.report(out, Kind::Group, Scope::Tenant(tenant), &g.name, &g.origin, || in_tenant(tenant));
-    }
-    for r in &ws.roles {
-        let tenant = r.origin.tenant.as_str();
-        seen.report(out, Kind::Role, Scope::Tenant(tenant), &r.name, &r.origin, || in_tenant(tenant));
+    // A manifest in no deployment is in each of them: its names count in every one.
+    let mut deployments: Vec<&str> = ws
+        .service_accounts
+        .iter()
+        .map(|x| &x.origin)
+        .chain(ws.groups.iter().map(|x| &x.origin))
+        .chain(ws.roles.iter().map(|x| &x.origin))
+        .filter_map(|o| o.deployment.as_deref())
+        .collect();
+    deployments.sort_unstable();
+    deployments.dedup();
+    let several = deployments.len() > 1;
+    let where_ = |deployment: Option<&str>, tenant: &str| match deployment {
+        Some(d) if several => format!(" in tenant `{tenant}` of deployment `{d}`"),
+        _ => format!(" in tenant `{tenant}`"),
+    };
+    let named = ws
+        .service_accounts
+        .iter()
+        .map(|x| (Kind::ServiceAccount, &x.name, &x.origin))
+        .chain(ws.groups.iter().map(|x| (Kind::Group, &x.name, &x.origin)))
+        .chain(ws.roles.iter().map(|x| (Kind::Role, &x.name, &x.origin)));
+    for (kind, name, origin) in named {
+        let tenant = origin.tenant.as_str();
+        // Two objects in tenants iamlint cannot evaluate may be in different tenants.
+        if tenant == crate::resolve::UNKNOWN_TENANT {
+            continue;
+        }
+        for deployment in scopes(origin, &deployments) {
+            seen.report(out, kind, Scope::Tenant(deployment, tenant), name, origin, || where_(deployment, tenant));
+        }
     }
     for t in &ws.tokens {
         // Tokens are unique per owner; an unresolved owner has no scope to compare in.
@@ -46,6 +65,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         seen.report(out, Kind::Token, Scope::Owner(owner), &t.name, &t.origin, || {
             format!(" for {}", ws.display_name(owner))
         });
+    }
+}
+
+/// The deployments whose names `origin`'s object takes.
+fn scopes<'w>(origin: &'w Origin, deployments: &[&'w str]) -> Vec<Option<&'w str>> {
+    match origin.deployment.as_deref() {
+        Some(d) => vec![Some(d)],
+        None if deployments.is_empty() => vec![None],
+        None => deployments.iter().map(|d| Some(*d)).collect(),
     }
 }
 

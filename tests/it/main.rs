@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod config;
 mod credential_corpus;
+mod deployments;
 mod first_run;
 mod fix_props;
 mod formats;

@@ -349,8 +349,8 @@ resource "kestra_service_account_api_token" "deploy" {
     }
 }
 
-/// Calls that cannot be followed stay bounded: a module that calls itself, and a child that
-/// two roots call (lowered once, on its own, its variables at their defaults).
+/// Calls that cannot be followed stay bounded: a module that calls itself; and a child that
+/// two roots call is lowered once per call, with the call's name, never with its default.
 #[test]
 fn module_cycles_and_shared_children_stay_bounded() {
     let dir = tempfile::tempdir().unwrap();
@@ -369,7 +369,8 @@ fn module_cycles_and_shared_children_stay_bounded() {
     // root -> a -> b -> a ...: b's account once per level, up to the depth limit.
     let called = text.lines().filter(|l| l.contains("`Called`")).count();
     assert!((1..=8).contains(&called), "{text}");
-    assert!(text.contains("shared/main.tf:2:13: IAM101"), "{text}");
+    assert!(!text.contains("shared/main.tf"), "{text}");
+    assert!(text.contains("one/main.tf:3:12: IAM101") && text.contains("two/main.tf:3:12: IAM101"), "{text}");
     assert!(!text.contains("panicked"));
 }
 
@@ -481,4 +482,96 @@ fn a_credential_in_a_child_module_is_one_finding() {
         stdout(&out),
         "user/main.tf:2:15: IAM601 [error] hardcoded password (sha256:76880d60) in `password` of `kestra_user_password.p`\n"
     );
+}
+
+/// A plan of `accounts` service accounts, each with a token, as `terraform show -json`
+/// prints it: one line, with `planned_values`, `resource_changes`, `prior_state` and
+/// `configuration` (8,000 accounts are 13 MB, over a million nodes); the last account's name
+/// breaks IAM101.
+fn large_plan(accounts: usize) -> String {
+    let mut planned = Vec::new();
+    let mut changes = Vec::new();
+    for i in 0..accounts {
+        let name = if i + 1 == accounts { "Last_Bot".to_string() } else { format!("bot-{i:05}") };
+        let values = format!(
+            r#"{{"description":"Team {i} CI","groups":[{{"id":"grp{i:05}aaaaaaaaaaaaaaa"}}],"name":"{name}","super_admin":false,"tenant_id":"main"}}"#
+        );
+        let address = format!(r#"kestra_service_account.accounts[\"{name}\"]"#);
+        planned.push(format!(
+            r#"{{"address":"{address}","mode":"managed","type":"kestra_service_account","name":"accounts","index":"{name}","provider_name":"registry.terraform.io/kestra-io/kestra","schema_version":0,"values":{values},"sensitive_values":{{"groups":[{{}}]}}}}"#
+        ));
+        // Each account's deploy token: its owner's id is known after apply.
+        let token = format!(
+            r#"{{"address":"kestra_service_account_api_token.deploy[\"{name}\"]","mode":"managed","type":"kestra_service_account_api_token","name":"deploy","index":"{name}","provider_name":"registry.terraform.io/kestra-io/kestra","schema_version":0,"values":{{"description":"CI deploy","extended":false,"max_age":"P30D","name":"ci"}},"sensitive_values":{{}}}}"#
+        );
+        planned.push(token);
+        changes.push(format!(
+            r#"{{"address":"{address}","mode":"managed","type":"kestra_service_account","name":"accounts","index":"{name}","provider_name":"registry.terraform.io/kestra-io/kestra","change":{{"actions":["create"],"before":null,"after":{values},"after_unknown":{{"id":true,"groups":[{{}}]}},"before_sensitive":false,"after_sensitive":{{"groups":[{{}}]}}}}}}"#
+        ));
+    }
+    format!(
+        r#"{{"format_version":"1.2","terraform_version":"1.9.5","planned_values":{{"root_module":{{"resources":[{}]}}}},"resource_changes":[{}],"prior_state":{{"format_version":"1.0","values":{{"root_module":{{"resources":[{}]}}}}}},"configuration":{{"provider_config":{{"kestra":{{"name":"kestra","full_name":"registry.terraform.io/kestra-io/kestra","expressions":{{"url":{{"constant_value":"https://kestra.example.com"}},"tenant_id":{{"constant_value":"main"}}}}}}}}}}}}"#,
+        planned.join(","),
+        changes.join(","),
+        planned.iter().step_by(2).cloned().collect::<Vec<_>>().join(",")
+    )
+}
+
+#[test]
+fn a_large_plan_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "envs/prod/main.tf",
+        "provider \"kestra\" {\n  url       = \"https://kestra.example.com\"\n  tenant_id = \"main\"\n}\n",
+    );
+    let plan = large_plan(8_000);
+    assert!(plan.len() > 11_000_000, "{} bytes", plan.len());
+    write(dir.path(), "envs/prod/plan.json", &plan);
+    git(dir.path(), &["init", "-q"]);
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM001,IAM101"]);
+    let text = stdout(&out);
+    assert!(!text.contains("IAM001"), "{text}");
+    assert!(text.contains("envs/prod/plan.json:1:") && text.contains("`Last_Bot`"), "{text}\n{}", stderr(&out));
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn a_plan_that_does_not_parse_is_reported_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = large_plan(3);
+    let deep = format!(
+        r#"{{"format_version":"1.2","planned_values":{{"root_module":{{"resources":[]}}}},"variables":{{"x":{{"value":{}1{}}}}}}}"#,
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let cases = [
+        ("truncated", good[..good.len() / 2].to_string()),
+        (
+            "trailing-comma",
+            good.replacen(r#""super_admin":false,"#, r#""super_admin":false,}"#, 1).replacen(
+                r#","tenant_id":"main"}"#,
+                "",
+                1,
+            ),
+        ),
+        ("deep", deep),
+    ];
+    for (name, text) in &cases {
+        write(dir.path(), &format!("plans/{name}.json"), text);
+    }
+    git(dir.path(), &["init", "-q"]);
+    let out = iamlint(dir.path(), &["check", "--format", "concise"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("All checks passed"), "{text}");
+    for (name, _) in &cases {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("plans/{name}.json:")))
+            .unwrap_or_else(|| panic!("{name}: {text}"));
+        assert!(line.contains("IAM001") && line.contains("cannot parse Terraform plan"), "{line}");
+    }
+    // The line is where the text breaks: a plan is one line, so line 1.
+    assert!(text.contains("plans/truncated.json:1:"), "{text}");
 }

@@ -46,7 +46,16 @@ pub struct Evaluator<'a> {
     /// `module.NAME`: the outputs of the calls lowered so far (an object, or a map or list of
     /// them for a call with `for_each` or `count`).
     modules: RefCell<HashMap<String, Value>>,
+    /// In a child module's instance, which of the root's provider configurations (its
+    /// alias, None for the default) each of the module's provider names means, as the calls
+    /// pass them (`providers = { kestra = kestra.payments }`); None in a root module, whose
+    /// names are its own.
+    providers: Option<Rc<Providers>>,
 }
+
+/// A module's provider names (None for the default `kestra`, else the alias) and the root
+/// provider configuration each means.
+pub type Providers = HashMap<Option<String>, Option<String>>;
 
 /// At most this many objects and nested blocks from one module's expansions.
 const MAX_MODULE_INSTANCES: usize = 100_000;
@@ -100,12 +109,13 @@ impl<'a> Evaluator<'a> {
             instances: Rc::new(Cell::new(MAX_MODULE_INSTANCES)),
             prefix: String::new(),
             modules: RefCell::new(HashMap::new()),
+            providers: None,
         }
     }
 
     /// The evaluator of an instance of a child module that `self`'s module calls: its own
     /// variables and locals, addresses under `prefix`, and `self`'s allowances.
-    pub fn nested<'b>(&self, env: Env<'b>, prefix: String) -> Evaluator<'b> {
+    pub fn nested<'b>(&self, env: Env<'b>, prefix: String, providers: Providers) -> Evaluator<'b> {
         Evaluator {
             env,
             cache: RefCell::new(HashMap::new()),
@@ -114,6 +124,16 @@ impl<'a> Evaluator<'a> {
             instances: Rc::clone(&self.instances),
             prefix,
             modules: RefCell::new(HashMap::new()),
+            providers: Some(Rc::new(providers)),
+        }
+    }
+
+    /// The root's provider configuration that this module's provider `name` means; None
+    /// when no call passes it (Terraform would refuse it: which tenant is unknown).
+    pub fn provider(&self, name: &Option<String>) -> Option<Option<String>> {
+        match &self.providers {
+            None => Some(name.clone()),
+            Some(map) => map.get(name).cloned(),
         }
     }
 

@@ -264,10 +264,16 @@ impl<'a> Lowering<'_, 'a> {
 
     fn origin(&mut self, block: &BlockRef<'_>, address: &str, scope: &Scope) -> Origin {
         let body = block.body;
+        // The provider as the root module names it: a child module's comes from its call.
+        let ev = self.ev;
+        let root_provider = |name: Option<String>| match ev.provider(&name) {
+            Some(root) => TenantSource::Provider(root),
+            None => TenantSource::Unknown,
+        };
         let provider = || match body.attr("provider").map(|a| a.value) {
-            None => TenantSource::Provider(None),
+            None => root_provider(None),
             Some(value) => match provider_alias(value) {
-                Some(alias) => TenantSource::Provider(alias),
+                Some(alias) => root_provider(alias),
                 None => TenantSource::Unknown,
             },
         };
@@ -286,6 +292,8 @@ impl<'a> Lowering<'_, 'a> {
             format: Format::Terraform,
             tenant_source,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         }
     }
 
@@ -493,6 +501,8 @@ impl<'a> Lowering<'_, 'a> {
             format: Format::Terraform,
             tenant_source: TenantSource::Unknown,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         };
         for (key, kind) in [
             ("api_token", CredentialKind::ApiToken),
@@ -502,7 +512,7 @@ impl<'a> Lowering<'_, 'a> {
             self.credential(block.body, key, kind, &origin, &scope);
         }
         self.extra_headers(block.body, &origin, &scope);
-        self.model.providers.push(Provider { alias, tenant, span: block.header });
+        self.model.providers.push(Provider { alias, tenant, span: block.header, root: None });
     }
 
     /// A literal `Authorization: Bearer ...` or `Basic ...` among a provider's
@@ -575,6 +585,8 @@ impl<'a> Lowering<'_, 'a> {
             format: Format::Terraform,
             tenant_source: TenantSource::Unknown,
             tenant: String::new(),
+            deployment: None,
+            root: None,
         };
         self.model.outputs.push(Output { origin, sensitive, value: value.map(|v| v.span), tokens });
     }
@@ -582,7 +594,7 @@ impl<'a> Lowering<'_, 'a> {
 
 /// `provider = kestra.eu` (HCL) or `"provider": "kestra.eu"` (JSON): Some(alias), or
 /// Some(None) for the default `kestra`; None when it is neither.
-fn provider_alias(value: ExprRef<'_>) -> Option<Option<String>> {
+pub(super) fn provider_alias(value: ExprRef<'_>) -> Option<Option<String>> {
     match value {
         ExprRef::Hcl { expr: Expression::Traversal(t), .. } => {
             match (&t.expr, t.operators.first().map(|o| o.value())) {

@@ -344,6 +344,6 @@ mod tests {
                  \"provider\": {\"kestra\": {\"password\": \"${var.p}\", \"jwt\": \"${var.p}-j2\"}}}\n",
             ),
         ];
-        assert_eq!(starred(&files), ["${var.p}-j2", "Bearer h1", "dbpass1", "j1", "kpass1", "odd1", "tok1"]);
+        assert_eq!(starred(&files), ["${var.p}-j2", "Bearer h1", "dbpass1", "h1", "j1", "kpass1", "odd1", "tok1"]);
     }
 }

@@ -1,0 +1,466 @@
+//! Terraform as Terraform runs it: root modules are deployments (separate states, usually
+//! separate Kestra instances), child modules are evaluated per call, and a root linted alone
+//! follows its module sources. Each test lays out a small repository the way platform teams
+//! do: `envs/<env>/` roots with their own provider and tfvars, `modules/` shared by them.
+
+use crate::common;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn provider(tenant: &str) -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    kestra = {{\n      source = \"kestra-io/kestra\"\n    }}\n  }}\n}}\n\nprovider \"kestra\" {{\n  url       = var.kestra_url\n  tenant_id = \"{tenant}\"\n}}\n\nvariable \"kestra_url\" {{\n  type = string\n}}\n"
+    )
+}
+
+const ENV_IAM: &str = r#"resource "kestra_group" "bots" {
+  name        = "bots"
+  description = "CI/CD bots"
+}
+
+resource "kestra_role" "deployer" {
+  name = "flow-deployer"
+  permissions {
+    type        = "FLOW"
+    permissions = ["CREATE", "READ", "UPDATE"]
+  }
+}
+
+resource "kestra_binding" "bots_deploy" {
+  type        = "GROUP"
+  external_id = kestra_group.bots.id
+  role_id     = kestra_role.deployer.id
+  namespace   = "company.team"
+}
+
+resource "kestra_service_account" "ci" {
+  name        = "ci-deployer"
+  description = "Deploys flows from CI"
+  groups {
+    id = kestra_group.bots.id
+  }
+}
+"#;
+
+/// Two environments, each its own root with a provider block and tfvars, declaring the
+/// same objects: a repository as `terraform -chdir=envs/prod apply` runs it.
+fn two_environments(dir: &Path) {
+    for (env, url) in [("prod", "https://kestra.example.com"), ("staging", "https://kestra-staging.example.com")] {
+        write(dir, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(dir, &format!("envs/{env}/iam.tf"), ENV_IAM);
+        write(dir, &format!("envs/{env}/terraform.tfvars"), &format!("kestra_url = \"{url}\"\n"));
+    }
+    write(dir, "README.md", "# platform IAM\n");
+    git(dir, &["init", "-q"]);
+}
+
+#[test]
+fn the_same_names_in_two_roots_are_two_deployments_not_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    two_environments(dir.path());
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM103,IAM501"]);
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0));
+
+    // Within one deployment a duplicate is still one.
+    write(dir.path(), "envs/prod/extra.tf", "resource \"kestra_group\" \"bots_again\" {\n  name = \"bots\"\n}\n");
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM103"]);
+    assert_eq!(
+        stdout(&out),
+        "envs/prod/iam.tf:2:17: IAM103 [error] duplicate group name `bots` in tenant `main` of deployment `envs/prod`\n"
+    );
+}
+
+#[test]
+fn names_resolve_within_their_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    two_environments(dir.path());
+    // The role exists only in prod's state: staging's binding to it by name finds nothing.
+    write(
+        dir.path(),
+        "envs/staging/viewer.tf",
+        "resource \"kestra_binding\" \"viewers\" {\n  type        = \"GROUP\"\n  external_id = \"bots\"\n  role_id     = \"flow-viewer\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "envs/prod/viewer.tf",
+        "resource \"kestra_role\" \"viewer\" {\n  name = \"flow-viewer\"\n  permissions {\n    type        = \"FLOW\"\n    permissions = [\"READ\"]\n  }\n}\n",
+    );
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM501"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("envs/staging/viewer.tf:4:17: IAM501"), "{text}");
+    assert!(text.contains("no role named `flow-viewer`"), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+}
+
+#[test]
+fn access_shows_each_deployment_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    two_environments(dir.path());
+    write(dir.path(), "iam/people.yaml", "users:\n  - email: jane@example.com\n    groups: [bots]\n");
+    let out = iamlint(dir.path(), &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows: Vec<(String, String, String)> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["deployment"].as_str().unwrap_or("*").to_string(),
+                p["name"].as_str().unwrap().to_string(),
+                p["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("*".into(), "jane@example.com".into(), "iam/people.yaml".into()),
+            ("envs/prod".into(), "ci-deployer".into(), "envs/prod/iam.tf".into()),
+            ("envs/staging".into(), "ci-deployer".into(), "envs/staging/iam.tf".into()),
+        ]
+    );
+    assert!(report["principals"][0]["deployment"].is_null());
+    let out = iamlint(dir.path(), &["access"]);
+    let text = stdout(&out);
+    let prod = text.find("deployment envs/prod\n").expect(&text);
+    let staging = text.find("deployment envs/staging\n").expect(&text);
+    assert!(text.starts_with("manifests (every deployment)\n") && prod < staging, "{text}");
+}
+
+#[test]
+fn the_configuration_merges_roots_and_assigns_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    two_environments(dir.path());
+    // A second root against prod's instance: its group `bots` is prod's too.
+    write(dir.path(), "envs/prod-flows/providers.tf", &provider("main"));
+    write(dir.path(), "envs/prod-flows/groups.tf", "resource \"kestra_group\" \"bots\" {\n  name = \"bots\"\n}\n");
+    // Staging's people, managed by manifest: their group `bots` is staging's group.
+    write(dir.path(), "iam/staging/people.yaml", "groups:\n  - name: bots\n");
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM103"]);
+    let text = stdout(&out);
+    // Unconfigured: three roots, three deployments; the manifest is in each of them.
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().all(|l| l.starts_with("iam/staging/people.yaml:2:11: IAM103")), "{text}");
+
+    write(
+        dir.path(),
+        ".iamlint.yaml",
+        "deployments:\n  production:\n    roots: [envs/prod, envs/prod-flows]\n  staging:\n    roots: [envs/staging]\n    manifests: [\"iam/staging/**\"]\n",
+    );
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM103"]);
+    assert_eq!(
+        stdout(&out),
+        "envs/prod/iam.tf:2:17: IAM103 [error] duplicate group name `bots` in tenant `main` of deployment `production`\n\
+         iam/staging/people.yaml:2:11: IAM103 [error] duplicate group name `bots` in tenant `main` of deployment `staging`\n",
+        "{}",
+        stderr(&out)
+    );
+    let out = iamlint(dir.path(), &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let deployments: Vec<&str> =
+        report["principals"].as_array().unwrap().iter().map(|p| p["deployment"].as_str().unwrap()).collect();
+    assert_eq!(deployments, ["production", "staging"]);
+
+    write(dir.path(), ".iamlint.yaml", "deployments:\n  prod:\n    roots: [envs/prod]\n    manifest: [\"iam/**\"]\n");
+    let out = iamlint(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown field `manifest` of deployment `prod`"), "{}", stderr(&out));
+}
+
+const BOT_ACCOUNT: &str = r#"variable "name" {
+  type = string
+}
+
+variable "group_id" {
+  type = string
+}
+
+# Every caller sets its own; a year is the module's fallback.
+variable "token_max_age" {
+  type    = string
+  default = "P3650D"
+}
+
+resource "kestra_service_account" "this" {
+  name        = var.name
+  description = "Deploys flows from CI"
+  groups {
+    id = var.group_id
+  }
+}
+
+resource "kestra_service_account_api_token" "ci" {
+  service_account_id = kestra_service_account.this.id
+  name               = "ci"
+  description        = "CI deploy token"
+  max_age            = var.token_max_age
+}
+"#;
+
+/// Both environments call `modules/bot-account` with their own name, group and token age;
+/// prod's group may manage groups (IAM303 for its members).
+fn shared_module(dir: &Path) {
+    write(dir, "modules/bot-account/main.tf", BOT_ACCOUNT);
+    for (env, name, age, actions) in
+        [("prod", "Deploy_Bot", "P30D", "[\"READ\", \"UPDATE\"]"), ("staging", "deploy-bot", "P7D", "[\"READ\"]")]
+    {
+        write(dir, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(dir, &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+        write(
+            dir,
+            &format!("envs/{env}/main.tf"),
+            &format!(
+                r#"resource "kestra_group" "bots" {{
+  name        = "bots"
+  description = "CI/CD bots"
+}}
+
+resource "kestra_role" "group_admin" {{
+  name        = "group-admin"
+  description = "Manages group members"
+  permissions {{
+    type        = "GROUP"
+    permissions = {actions}
+  }}
+}}
+
+resource "kestra_binding" "bots" {{
+  type        = "GROUP"
+  external_id = kestra_group.bots.id
+  role_id     = kestra_role.group_admin.id
+  namespace   = "company"
+}}
+
+module "deployer" {{
+  source        = "../../modules/bot-account"
+  name          = "{name}"
+  group_id      = kestra_group.bots.id
+  token_max_age = "{age}"
+}}
+"#
+            ),
+        );
+    }
+    git(dir, &["init", "-q"]);
+}
+
+#[test]
+fn a_shared_child_module_is_evaluated_per_call() {
+    let dir = tempfile::tempdir().unwrap();
+    shared_module(dir.path());
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM101,IAM202"]);
+    // The bad name prod passes is reported where prod wrote it; the module's lax default,
+    // which every caller overrides, is not a finding.
+    assert_eq!(
+        stdout(&out),
+        "envs/prod/main.tf:24:19: IAM101 [error] service account name `Deploy_Bot` contains uppercase 'D' (only lowercase a-z, 0-9 and '-' are allowed)\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_resource_passed_to_a_module_keeps_its_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    shared_module(dir.path());
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM303,IAM401,IAM501"]);
+    let text = stdout(&out);
+    // The account is in prod's group `bots`, which may change group members: IAM303, once,
+    // for prod's instance only; staging's group may only read.
+    assert!(!text.contains("IAM501") && !text.contains("IAM401"), "{text}");
+    let iam303: Vec<&str> = text.lines().filter(|l| l.contains("IAM303")).collect();
+    assert_eq!(iam303.len(), 1, "{text}");
+    assert!(iam303[0].starts_with("modules/bot-account/main.tf:15:") && iam303[0].contains("Deploy_Bot"), "{text}");
+    let out = iamlint(dir.path(), &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let groups: Vec<(String, String)> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["deployment"].as_str().unwrap().to_string(), p["groups"].to_string()))
+        .collect();
+    assert_eq!(groups, [("envs/prod".into(), "[\"bots\"]".into()), ("envs/staging".into(), "[\"bots\"]".into())]);
+
+    // With prod its only caller, the module is prod's alone: the same holds.
+    std::fs::remove_dir_all(dir.path().join("envs/staging")).unwrap();
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM303,IAM401,IAM501"]);
+    let text = stdout(&out);
+    assert!(!text.contains("IAM501") && !text.contains("IAM401"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("IAM303")).count(), 1, "{text}");
+}
+
+#[test]
+fn linting_one_root_follows_its_module_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("platform");
+    shared_module(&repo);
+    // A module no caller can fix: its token never expires.
+    write(
+        &repo,
+        "modules/bot-account/tokens.tf",
+        "resource \"kestra_service_account_api_token\" \"ops\" {\n  service_account_id = kestra_service_account.this.id\n  name               = \"ops\"\n  description        = \"Ops token\"\n}\n",
+    );
+    // A module outside the repository is never read.
+    write(dir.path(), "outside/main.tf", "resource \"kestra_group\" \"Never_Read\" {\n  name = \"Never_Read\"\n}\n");
+    write(&repo, "envs/prod/extra.tf", "module \"external\" {\n  source = \"../../../outside\"\n}\n");
+    let select = ["--format", "concise", "--select", "IAM101,IAM201"];
+    let out = iamlint(&repo, &[&["check", "envs/prod"][..], &select].concat());
+    let text = stdout(&out);
+    assert!(text.contains("envs/prod/main.tf:24:19: IAM101"), "{text}\n{}", stderr(&out));
+    assert!(text.contains("modules/bot-account/tokens.tf:"), "{text}");
+    assert!(text.contains("IAM201"), "{text}");
+    assert!(!text.contains("Never_Read"), "{text}");
+    assert!(
+        stderr(&out).contains("calls module `../../../outside`, outside the workspace root; not read"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // Inside the root's folder, as a per-environment CI job runs it.
+    let out = iamlint(&repo.join("envs/prod"), &["check", "--format", "concise", "--select", "IAM101,IAM201"]);
+    let text = stdout(&out);
+    assert!(text.contains("main.tf:24:19: IAM101"), "{text}\n{}", stderr(&out));
+    assert!(text.contains("../../modules/bot-account/tokens.tf:"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+const TEAM_BOTS: &str = r#"variable "team" {
+  type = string
+}
+
+resource "kestra_group" "bots" {
+  name        = "bots"
+  description = "CI/CD bots of ${var.team}"
+}
+
+resource "kestra_service_account" "ci" {
+  name        = "${var.team}-ci"
+  description = "Deploys ${var.team} flows"
+  groups {
+    id = kestra_group.bots.id
+  }
+}
+"#;
+
+#[test]
+fn a_module_call_chooses_its_tenant_through_providers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "modules/team-bots/main.tf", TEAM_BOTS);
+    write(
+        d,
+        "envs/prod/providers.tf",
+        &format!(
+            "{}\nprovider \"kestra\" {{\n  alias     = \"payments\"\n  url       = var.kestra_url\n  tenant_id = \"payments\"\n}}\n\nprovider \"kestra\" {{\n  alias     = \"tenant\"\n  url       = var.kestra_url\n  tenant_id = var.tenant\n}}\n\nvariable \"tenant\" {{\n  type = string\n}}\n",
+            provider("main")
+        ),
+    );
+    write(d, "envs/prod/terraform.tfvars", "kestra_url = \"https://kestra.example.com\"\n");
+    write(
+        d,
+        "envs/prod/teams.tf",
+        "module \"core\" {\n  source = \"../../modules/team-bots\"\n  team   = \"core\"\n}\n\nmodule \"payments\" {\n  source    = \"../../modules/team-bots\"\n  team      = \"payments\"\n  providers = {\n    kestra = kestra.payments\n  }\n}\n\nmodule \"dynamic\" {\n  source    = \"../../modules/team-bots\"\n  team      = \"dynamic\"\n  providers = {\n    kestra = kestra.tenant\n  }\n}\n",
+    );
+    git(d, &["init", "-q"]);
+    // Three groups `bots`: core's in main, payments' in payments, and one in a tenant
+    // iamlint cannot know. None is a duplicate of another.
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM103,IAM501"]);
+    assert_eq!(stdout(&out), "", "{}", stderr(&out));
+    let out = iamlint(d, &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let tenants: Vec<(String, String)> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_string(), p["tenant"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        tenants,
+        [
+            ("dynamic-ci".into(), "?".into()),
+            ("core-ci".into(), "main".into()),
+            ("payments-ci".into(), "payments".into())
+        ]
+    );
+}
+
+#[test]
+fn a_file_terraform_reads_is_data_not_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "envs/prod/providers.tf", &provider("main"));
+    write(d, "envs/prod/terraform.tfvars", "kestra_url = \"https://kestra.example.com\"\n");
+    let bots = "serviceAccounts:\n  - name: ci-deployer\n    description: Deploys flows\n    max_age: P30D\n";
+    write(d, "envs/prod/bots.yaml", bots);
+    write(
+        d,
+        "envs/prod/bots.tf",
+        r#"locals {
+  bots = { for b in yamldecode(file("${path.module}/bots.yaml")).serviceAccounts : b.name => b }
+}
+
+resource "kestra_service_account" "bots" {
+  for_each    = local.bots
+  name        = each.key
+  description = each.value.description
+}
+
+resource "kestra_service_account_api_token" "ci" {
+  for_each           = local.bots
+  service_account_id = kestra_service_account.bots[each.key].id
+  name               = "ci"
+  description        = "CI token"
+  max_age            = each.value.max_age
+}
+"#,
+    );
+    // The same content where no Terraform reads it is a manifest, with its typo.
+    write(d, "iam/bots.yaml", bots);
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM002,IAM201"]);
+    let text = stdout(&out);
+    assert!(!text.contains("envs/prod/bots.yaml"), "{text}");
+    assert!(text.contains("iam/bots.yaml:4:5: IAM002"), "{text}");
+    let out = iamlint(d, &["check", "--diff", "--select", "IAM002"]);
+    assert!(!stdout(&out).contains("envs/prod/bots.yaml"), "{}", stdout(&out));
+    let out = iamlint(d, &["check", "--fix", "--select", "IAM002"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), bots, "never edited");
+}
+
+/// The monorepo sample the README shows reads as the README says.
+#[test]
+fn the_monorepo_example_reads_as_documented() {
+    let out = iamlint(repo_root(), &["check", "--format", "concise", "examples/monorepo"]);
+    let text = stdout(&out);
+    assert!(!text.contains("IAM103") && !text.contains("IAM501"), "{text}");
+    assert!(text.contains("examples/monorepo/envs/prod/main.tf:24:19: IAM101"), "{text}");
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    assert!(readme.contains(&text), "README shows another output:\n{text}");
+    let out = iamlint(repo_root(), &["access", "--format", "json", "examples/monorepo"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows: Vec<String> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} {}",
+                p["deployment"].as_str().unwrap(),
+                p["tenant"].as_str().unwrap(),
+                p["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "examples/monorepo/envs/prod main Flow_Deployer",
+            "examples/monorepo/envs/prod payments payments-deployer",
+            "examples/monorepo/envs/staging main flow-deployer",
+        ]
+    );
+}
