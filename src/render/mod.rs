@@ -101,7 +101,7 @@ pub fn write(
 /// The findings with every text that comes from the input (message, help, labels, fix
 /// descriptions) escaped once, here, so that no format can forget to (`escape::line`).
 /// Paths are each format's to escape: JSON keeps them exact. Borrowed when nothing needs it.
-fn inert(findings: &[Finding]) -> std::borrow::Cow<'_, [Finding]> {
+pub fn inert(findings: &[Finding]) -> std::borrow::Cow<'_, [Finding]> {
     let unsafe_text = |s: &str| s.chars().any(escape::is_unsafe);
     let needs = |f: &Finding| {
         unsafe_text(&f.message)

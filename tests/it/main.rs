@@ -24,6 +24,7 @@ mod rule_docs;
 mod sarif_validator;
 mod scaffold;
 mod secrets;
+mod server;
 mod suppress;
 mod terraform;
 mod trust_fix;
