@@ -62,8 +62,7 @@ fn usable<'f>(a: &Analysis, f: &'f Finding) -> Option<&'f [Edit]> {
             && e.span.end <= text.len()
             && text.is_char_boundary(e.span.start)
             && text.is_char_boundary(e.span.end);
-        let pieces = crate::redact::pieces(text, &file.secrets);
-        inside && !pieces.iter().any(|p| p.len() >= crate::redact::MIN_SEARCHED && e.replacement.contains(p.as_str()))
+        inside && !a.shows_secret(&e.replacement)
     });
     (ok && !fix.edits.is_empty()).then_some(&fix.edits[..])
 }

@@ -26,6 +26,8 @@ pub struct Analysis {
     pub catalogue: Arc<Catalogue>,
     /// What could not be read of the configuration and policies, by the file at fault.
     pub setup: Vec<Problem>,
+    /// The text of every credential of the workspace, line by line (`redact::pieces`).
+    secrets: Vec<String>,
 }
 
 /// A configuration or policy error, placed on the file that has it.
@@ -108,10 +110,47 @@ pub fn run(root: &Path, overlay: Arc<Overlay>) -> Analysis {
             (Workspace::default(), Vec::new())
         }
     };
-    Analysis { ws, findings, catalogue: options.catalogue.clone(), setup }
+    let mut secrets: Vec<String> = ws
+        .sources
+        .iter()
+        .flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets))
+        .filter(|p| p.len() >= crate::redact::MIN_SEARCHED)
+        .collect();
+    secrets.sort();
+    secrets.dedup();
+    let mut analysis = Analysis { ws, findings, catalogue: options.catalogue.clone(), setup, secrets };
+    if !analysis.secrets.is_empty() {
+        let mut findings = std::mem::take(&mut analysis.findings);
+        for f in &mut findings {
+            f.message = analysis.mask(&f.message);
+            f.help = f.help.as_deref().map(|h| analysis.mask(h));
+            for l in &mut f.labels {
+                l.message = analysis.mask(&l.message);
+            }
+            if let Some(fix) = &mut f.fix {
+                fix.description = analysis.mask(&fix.description);
+            }
+        }
+        analysis.findings = findings;
+    }
+    analysis
 }
 
 impl Analysis {
+    /// `text` with every credential's text starred wherever it recurs. Messages quote
+    /// names, and a name may hold a pasted credential: the editor is sent none of it.
+    pub fn mask(&self, text: &str) -> String {
+        if self.secrets.is_empty() {
+            return text.to_string();
+        }
+        crate::redact::mask(text, &[], &self.secrets)
+    }
+
+    /// Whether `text` holds any credential's text.
+    pub fn shows_secret(&self, text: &str) -> bool {
+        self.secrets.iter().any(|s| text.contains(s.as_str()))
+    }
+
     /// Every file's diagnostics, by path; files without any are absent.
     pub fn diagnostics(&self) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
         let mut out: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();

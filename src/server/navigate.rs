@@ -33,7 +33,7 @@ pub fn hover(a: &Analysis, id: FileId, at: usize) -> Option<Hover> {
     if parts.is_empty() {
         return None;
     }
-    let value = escape::lines(&parts.join("\n---\n\n")).into_owned();
+    let value = a.mask(&escape::lines(&parts.join("\n---\n\n")));
     Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: None })
 }
 

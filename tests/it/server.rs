@@ -299,3 +299,142 @@ fn server_edits_move_cross_file_findings_and_code_actions_apply() {
     let stderr = client.shut_down();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn server_rereads_the_configuration_and_shows_a_broken_one_on_its_file() {
+    let dir = repository();
+    write(dir.path(), ".iamlint.yaml", "# Durations are migrated separately.\nignore: [IAM204]\n");
+    let escalated = ROLES.replace("[VIEW, LIST]", "[VIEW, LIST, MANAGE_MEMBERS]");
+    write(dir.path(), "iam/roles.yaml", &escalated);
+    let accounts = uri(&dir.path().join("iam/accounts.yaml"));
+    let config = uri(&dir.path().join(".iamlint.yaml"));
+    let mut client = Client::start(dir.path());
+    client.open(&accounts, ACCOUNTS);
+    let first = client.diagnostics_until(&accounts, "IAM303", |d| codes(d).contains(&"IAM303"));
+    assert!(!codes(&first).contains(&"IAM204"), "the configuration ignores IAM204: {first:#?}");
+
+    // Saved broken: an error on the configuration file, and linting goes on with defaults.
+    write(dir.path(), ".iamlint.yaml", "# Durations are migrated separately.\nignore: [IAM204]\nmax-token-age: soon\n");
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": config}}));
+    let broken = client.diagnostics_until(&config, "an error on .iamlint.yaml", |d| !d.is_empty());
+    assert_eq!(broken[0]["severity"], 1, "{broken:#?}");
+    assert_eq!(broken[0]["range"]["start"]["line"], 2, "the line of the bad key: {broken:#?}");
+    assert!(broken[0]["message"].as_str().unwrap().contains("max-token-age"), "{broken:#?}");
+    client.diagnostics_until(&accounts, "IAM204 with the default configuration", |d| codes(d).contains(&"IAM204"));
+
+    // Repaired outside the editor: the watched-file event applies it, the error goes away.
+    write(dir.path(), ".iamlint.yaml", "ignore: [IAM303, IAM205]\n");
+    let event = json!({"changes": [{"uri": config, "type": 2}]});
+    client.notify("workspace/didChangeWatchedFiles", event);
+    client.diagnostics_until(&config, "no error on .iamlint.yaml", |d| d.is_empty());
+    let now = client.diagnostics_until(&accounts, "IAM303 ignored", |d| !codes(d).contains(&"IAM303"));
+    assert_eq!(codes(&now), ["IAM204"], "{now:#?}");
+    client.shut_down();
+}
+
+#[test]
+fn server_hover_explains_rules_and_shows_access_and_definitions_follow_references() {
+    let dir = repository();
+    let escalated = ROLES.replace("[VIEW, LIST]", "[VIEW, LIST, MANAGE_MEMBERS]");
+    write(dir.path(), "iam/roles.yaml", &escalated);
+    let accounts = uri(&dir.path().join("iam/accounts.yaml"));
+    let roles = uri(&dir.path().join("iam/roles.yaml"));
+    let main_tf = uri(&dir.path().join("terraform/prod/main.tf"));
+    let mut client = Client::start(dir.path());
+    client.open(&accounts, ACCOUNTS);
+    client.diagnostics_until(&accounts, "IAM303", |d| codes(d).contains(&"IAM303"));
+    let at = |uri: &str, line: usize, character: usize| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let text = |hover: &Value| hover["contents"]["value"].as_str().unwrap_or_default().to_string();
+
+    // Over `30d`: IAM204's documentation.
+    let on_duration = text(&client.request("textDocument/hover", at(&accounts, 8, 17)));
+    assert!(on_duration.contains("IAM204") && on_duration.contains("## What it does"), "{on_duration}");
+    // Over the account: its documentation (IAM303 is on its name) and its effective access.
+    let on_account = text(&client.request("textDocument/hover", at(&accounts, 2, 14)));
+    assert!(on_account.contains("IAM303"), "{on_account}");
+    assert!(on_account.contains("effective permissions"), "{on_account}");
+    assert!(on_account.contains("GROUP") && on_account.contains("MANAGE_MEMBERS"), "{on_account}");
+
+    // `roleId: group-viewer` in a binding leads to the role; `kestra_group.deployers.id` to
+    // the group resource.
+    let line = escalated.lines().position(|l| l.contains("roleId")).unwrap();
+    let role = client.request("textDocument/definition", at(&roles, line, 14));
+    assert_eq!(role["uri"], roles, "{role}");
+    assert_eq!(role["range"]["start"]["line"], 4, "the role's list item: {role}");
+    let group = client.request("textDocument/definition", at(&main_tf, 9, 25));
+    assert_eq!(group["uri"], main_tf, "{group}");
+    assert_eq!(group["range"]["start"]["line"], 0, "the group's resource block: {group}");
+    // Nothing to go to from a plain value.
+    assert_eq!(client.request("textDocument/definition", at(&accounts, 3, 20)), Value::Null);
+    client.shut_down();
+}
+
+#[test]
+fn server_coalesces_a_burst_of_edits_into_few_lints() {
+    let dir = repository();
+    let (accounts, roles) = (uri(&dir.path().join("iam/accounts.yaml")), uri(&dir.path().join("iam/roles.yaml")));
+    let escalated = ROLES.replace("[VIEW, LIST]", "[VIEW, LIST, MANAGE_MEMBERS]");
+    let mut client = Client::start(dir.path());
+    client.open(&accounts, ACCOUNTS);
+    client.open(&roles, ROLES);
+    client.diagnostics_until(&accounts, "IAM204", |d| codes(d).contains(&"IAM204"));
+    let published = |client: &Client| {
+        client.transcript.iter().filter(|m| m.contains("publishDiagnostics") && m.contains("accounts.yaml")).count()
+    };
+    let before = published(&client);
+    // Forty keystrokes, each flipping the cross-file finding: linted one by one, each would
+    // publish a change to accounts.yaml.
+    for version in 2..42 {
+        client.change(&roles, version, if version % 2 == 0 { &escalated } else { ROLES });
+    }
+    client.change(&roles, 42, &escalated);
+    client.diagnostics_until(&accounts, "IAM303 after the burst", |d| codes(d).contains(&"IAM303"));
+    // Wait out any lint still running, then count.
+    std::thread::sleep(Duration::from_millis(500));
+    client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": accounts}, "position": {"line": 0, "character": 0}}),
+    );
+    let lints = published(&client) - before;
+    assert!(lints <= 3, "{lints} publications of accounts.yaml for one burst of edits");
+    assert!(codes(&client.diagnostics[&accounts]).contains(&"IAM303"), "the last edit wins");
+    client.shut_down();
+}
+
+#[test]
+fn server_messages_never_show_a_credential() {
+    const SECRET: &str = "X2ZG4ZQ9K5HRXP";
+    let dir = repository();
+    let manifest = format!(
+        "serviceAccounts:\n  - name: Ci_Bot\n    Password: {SECRET}\n    apiTokens:\n      - name: Deploy_Token\n        maxAge: 30d\n"
+    );
+    write(dir.path(), "iam/bots.yaml", &manifest);
+    let bots = uri(&dir.path().join("iam/bots.yaml"));
+    let mut client = Client::start(dir.path());
+    client.open(&bots, &manifest);
+    let found = client.diagnostics_until(&bots, "IAM601", |d| codes(d).contains(&"IAM601"));
+    for d in &found {
+        let range = &d["range"];
+        client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": bots}, "range": range, "context": {"diagnostics": [d]}}),
+        );
+        client.request("textDocument/hover", json!({"textDocument": {"uri": bots}, "position": range["start"]}));
+    }
+    // A buffer edited to hold the secret twice, and in a name.
+    let edited = manifest.replace("Deploy_Token", &format!("Deploy_{SECRET}"));
+    client.change(&bots, 2, &edited);
+    client
+        .diagnostics_until(&bots, "findings on the edited buffer", |d| d.len() != found.len() || d != found.as_slice());
+    let everything = client.transcript.join("\n");
+    let stderr = client.shut_down();
+    for window in SECRET.as_bytes().windows(4) {
+        let window = std::str::from_utf8(window).unwrap();
+        assert!(
+            !everything.contains(window),
+            "`{window}` of the secret in a server message: {}",
+            everything.lines().find(|l| l.contains(window)).unwrap_or_default()
+        );
+        assert!(!stderr.contains(window), "`{window}` on standard error");
+    }
+}
