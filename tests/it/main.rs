@@ -8,6 +8,7 @@ mod cli;
 #[path = "../common/mod.rs"]
 mod common;
 mod config;
+mod editor;
 mod first_run;
 mod fix_props;
 mod formats;
