@@ -5,8 +5,8 @@
     benches/server.py                    # FILES=10000 EDITS=20, release build
     FILES=1000 EDITS=50 benches/server.py
 
-Each edit toggles a service account with an invalid name (IAM101) at the end of one YAML
-file of the workspace, so every edit changes that file's diagnostics and is answered by a
+Each edit toggles a service account with an invalid name (IAM101) in the first YAML file
+of the workspace, so every edit changes that file's diagnostics and is answered by a
 publication for it. Edits are sent one at a time, each after the previous answer: this is
 the latency of one keystroke's lint (the whole workspace, with the buffer overlaid), plus
 the server's debounce. Standard library only.
@@ -57,7 +57,10 @@ def main():
         target = sorted(os.path.join(d, f) for d, _, fs in os.walk(work) for f in fs if f.endswith(".yaml"))[0]
         uri = "file://" + target
         text = open(target).read()
-        bad = text + ("" if text.endswith("\n") else "\n") + "serviceAccounts:\n  - name: Bench_Bot\n"
+        # Into the file's list of accounts: a second `serviceAccounts:` key would be a
+        # duplicate, which YAML readers resolve without a finding.
+        assert "\nserviceAccounts:\n" in text, target
+        bad = text.replace("\nserviceAccounts:\n", "\nserviceAccounts:\n  - name: Bench_Bot\n    description: x\n", 1)
         proc = subprocess.Popen([binary, "server"], cwd=work, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         start = time.monotonic()
         send(proc, {"jsonrpc": "2.0", "id": 1, "method": "initialize",

@@ -166,7 +166,10 @@ fn work(root: &Path, shared: &Shared, sender: &Sender<Message>) {
             }
         };
         let analysis = Arc::new(analysis::run(root, overlay));
-        *lock(&shared.latest) = Some(analysis.clone());
+        let previous = lock(&shared.latest).replace(analysis.clone());
+        // Freeing a large workspace object by object takes as long as a good part of a
+        // lint: not on the way to this lint's diagnostics.
+        let _ = std::thread::Builder::new().name("iamlint-free".into()).spawn(move || drop(previous));
         if lock(&shared.queue).generation != generation {
             continue;
         }
