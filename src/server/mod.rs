@@ -13,6 +13,7 @@ mod analysis;
 mod convert;
 mod navigate;
 
+use crate::lint;
 use analysis::Analysis;
 use crossbeam_channel::Sender;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
@@ -136,8 +137,6 @@ struct Queue {
     generation: u64,
     stop: bool,
 }
-
-use crate::lint;
 
 /// A poisoned lock means a panic elsewhere: the data (buffers, a finished lint) is still
 /// whole, so serving goes on.

@@ -296,6 +296,13 @@ fn server_edits_move_cross_file_findings_and_code_actions_apply() {
     client.change(&roles, 3, ROLES);
     let calm = client.diagnostics_until(&accounts, "IAM303 gone from accounts.yaml", |d| !codes(d).contains(&"IAM303"));
     assert!(calm.iter().all(|d| d["code"] != "IAM303"));
+
+    // The suppression, once written, silences the finding and counts as used.
+    client.change(&accounts, 3, ACCOUNTS);
+    client.diagnostics_until(&accounts, "IAM204 back", |d| codes(d).contains(&"IAM204"));
+    client.change(&accounts, 4, &suppressed);
+    let quiet = client.diagnostics_until(&accounts, "IAM204 suppressed", |d| !codes(d).contains(&"IAM204"));
+    assert!(!codes(&quiet).contains(&"IAM900"), "{quiet:#?}");
     let stderr = client.shut_down();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
