@@ -25,6 +25,7 @@ pub mod review;
 pub mod rules;
 pub mod schema;
 pub mod select;
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

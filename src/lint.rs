@@ -34,7 +34,13 @@ pub struct Options {
     pub filter: FileFilter,
     /// `--var-file`: tfvars files for the root Terraform modules, in command-line order.
     pub var_files: Vec<PathBuf>,
+    /// Texts read instead of the files on disk (an editor's unsaved buffers).
+    pub overlay: Arc<Overlay>,
 }
+
+/// Texts that stand in for files on disk, by the path discovery gives the file (under an
+/// absolute root: absolute). A file must still exist on disk to be discovered.
+pub type Overlay = std::collections::BTreeMap<PathBuf, Arc<str>>;
 
 impl Options {
     /// The bounds YAML/JSON parsing runs under.
@@ -55,6 +61,7 @@ impl Default for Options {
             catalogue: Arc::new(Catalogue::builtin()),
             filter: FileFilter::default(),
             var_files: Vec::new(),
+            overlay: Arc::default(),
         }
     }
 }
@@ -101,7 +108,7 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
     let discovery = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
     let mut candidates = discovery.files;
     add_var_files(&mut candidates, &options.var_files)?;
-    let loaded = read_all(&candidates, options.max_file_size);
+    let loaded = read_all_over(&candidates, options.max_file_size, &options.overlay);
     let ws = build_with(&candidates, &loaded, options.yaml_limits(), &options.filter);
     Ok((candidates, loaded, ws, discovery.coverage))
 }
@@ -182,11 +189,30 @@ pub enum Loaded {
 }
 
 pub fn read_all(candidates: &[Candidate], max_file_size: u64) -> Vec<Loaded> {
+    read_all_over(candidates, max_file_size, &Overlay::new())
+}
+
+/// `read_all`, taking a file's text from `overlay` when it holds one. A link out of the
+/// workspace is never read, whatever the overlay says, and the size limit holds for both.
+pub fn read_all_over(candidates: &[Candidate], max_file_size: u64, overlay: &Overlay) -> Vec<Loaded> {
     candidates
         .par_iter()
-        .map(|c| match read_text(c, max_file_size) {
-            Ok((text, bom)) => Loaded::Text { text, bom },
-            Err(e) => Loaded::Unreadable(e),
+        .map(|c| {
+            let over = overlay.get(&c.path).filter(|_| !c.outside);
+            let read = match over {
+                Some(text) if text.len() as u64 > max_file_size => {
+                    Err(Unreadable::new(format!("file is larger than the {max_file_size}-byte limit; not linted")))
+                }
+                Some(text) => Ok(match text.strip_prefix('\u{feff}') {
+                    Some(rest) => (Arc::from(rest), true),
+                    None => (text.clone(), false),
+                }),
+                None => read_text(c, max_file_size),
+            };
+            match read {
+                Ok((text, bom)) => Loaded::Text { text, bom },
+                Err(e) => Loaded::Unreadable(e),
+            }
         })
         .collect()
 }

@@ -122,6 +122,10 @@ fn exit_status(command: &str) -> &'static [(&'static str, &'static str)] {
             ("0", "The permissions, or with --diff the changes, were printed (changes are not a failure)."),
             ("2", "iamlint could not do its job: bad arguments or configuration, a path that does not exist, a revision git does not know, or --diff outside a git repository."),
         ],
+        "server" => &[
+            ("0", "The editor sent shutdown, then exit."),
+            ("2", "The editor connection failed, or the editor sent exit without shutdown (or closed the connection)."),
+        ],
         _ => &[("0", "Success."), ("2", TOOL_FAILED)],
     }
 }

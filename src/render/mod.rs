@@ -112,7 +112,7 @@ pub fn write(
 /// descriptions) escaped once, here, so that no format can forget to (`escape::line`).
 /// (Secrets' text is starred where findings are made: `lint::check`.) Paths are each
 /// format's to escape: JSON keeps them exact. Borrowed when nothing needs it.
-fn inert(findings: &[Finding]) -> std::borrow::Cow<'_, [Finding]> {
+pub fn inert(findings: &[Finding]) -> std::borrow::Cow<'_, [Finding]> {
     let unsafe_text = |s: &str| s.chars().any(escape::is_unsafe);
     let needs = |f: &Finding| {
         unsafe_text(&f.message)
