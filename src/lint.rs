@@ -321,8 +321,18 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
     } else {
         ws.sources.iter().map(|(_, f)| crate::config::relative_to(&selection.root, &f.path)).collect()
     };
+    // Objects by address, for object-ignores: a finding placed on a value written
+    // elsewhere (a `locals` key) is about the object its "used by" label names.
+    let objects = (!selection.object_ignores.is_empty()).then(|| crate::fingerprint::ObjectIndex::new(ws));
+    let on_ignored_object = |r: &Rule, f: &Finding| {
+        objects.as_ref().is_some_and(|index| {
+            let reaching = f.labels.iter().filter(|l| l.message.starts_with(crate::finding::REACHING)).map(|l| l.span);
+            std::iter::once(f.span).chain(reaching).any(|span| selection.ignored_on(r, index.address_of(span)))
+        })
+    };
     let ignored = |r: &Rule, f: &Finding| {
         relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
+            || on_ignored_object(r, f)
     };
     let mut findings: Vec<Finding> = catalogue
         .rules()

@@ -16,6 +16,8 @@ pub struct Selection {
     pub severities: HashMap<String, Severity>,
     /// Rules not reported in files matching a glob (the configuration's `per-file-ignores`).
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// Rules not reported on an object, by its address (the configuration's `object-ignores`).
+    pub object_ignores: Vec<(String, Vec<String>)>,
     /// The folder `per_file_ignores` globs are relative to.
     pub root: PathBuf,
 }
@@ -52,6 +54,15 @@ impl Selection {
     /// Whether `rule` is ignored in the file at `relative` (to `root`) by per-file-ignores.
     pub fn ignored_in(&self, rule: &Rule, relative: &Path) -> bool {
         self.per_file_ignores.iter().any(|p| p.glob.is_match(relative) && p.rules.iter().any(|s| matches(s, rule)))
+    }
+
+    /// Whether `rule` is ignored on the object at `address` by object-ignores. An address
+    /// without an instance key covers every instance (`kestra_service_account.bots` covers
+    /// `kestra_service_account.bots["nightly"]`).
+    pub fn ignored_on(&self, rule: &Rule, address: &str) -> bool {
+        let names = |a: &str| address == a || address.strip_prefix(a).is_some_and(|rest| rest.starts_with('['));
+        !address.is_empty()
+            && self.object_ignores.iter().any(|(a, rules)| names(a) && rules.iter().any(|s| matches(s, rule)))
     }
 
     /// The configured severity; when several selectors match (`IAM2` and `IAM201`), the

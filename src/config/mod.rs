@@ -40,6 +40,8 @@ pub struct Config {
     /// Rule selector -> severity, in file order.
     pub severity: Vec<(String, Severity)>,
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// Rules not reported on an object, by its address (`object-ignores`).
+    pub object_ignores: Vec<(String, Vec<String>)>,
     pub max_token_age: Option<Duration>,
     pub include: Vec<PathGlob>,
     pub exclude: Vec<PathGlob>,
@@ -123,6 +125,7 @@ pub(crate) enum Shape {
     Rules,
     SeverityMap,
     PerFileIgnores,
+    ObjectIgnores,
     Duration,
     Globs,
     Path,
@@ -176,6 +179,12 @@ pub const KEYS: &[Key] = &[
         description: "Rules not reported in files matching a glob (relative to this file's folder).",
         shape: Shape::PerFileIgnores,
         example: "{\"legacy/**\": [IAM101, IAM102]}",
+    },
+    Key {
+        name: "object-ignores",
+        description: "Rules not reported on an object, by its address as the baseline records it (`serviceAccounts[ci-bot]`, `kestra_service_account.ci`): JSON manifests have no comments to suppress with.",
+        shape: Shape::ObjectIgnores,
+        example: "{\"serviceAccounts[ci-deployer]\": [IAM303]}",
     },
     Key {
         name: "max-token-age",
@@ -307,6 +316,7 @@ impl Config {
             ignore: self.ignore.clone(),
             severities: self.severity.iter().cloned().collect(),
             per_file_ignores: self.per_file_ignores.clone(),
+            object_ignores: self.object_ignores.clone(),
             root: self.root.clone(),
         }
     }

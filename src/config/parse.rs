@@ -154,6 +154,13 @@ impl Parser<'_> {
                     config.per_file_ignores.push(PerFileIgnore { glob, rules });
                 }
             }
+            Shape::ObjectIgnores => {
+                for (k, v) in self.entries(value, name, "object addresses to rules")? {
+                    let address = self.string(k, name, "an object's address")?;
+                    let rules = self.rules(config, v, name)?;
+                    config.object_ignores.push((address.to_string(), rules));
+                }
+            }
             Shape::Duration => {
                 let text = self.string(value, name, "a duration such as P90D")?;
                 match duration::parse(text) {

@@ -16,7 +16,9 @@ pub fn schema() -> Value {
                 "type": "object",
                 "additionalProperties": {"type": "string", "enum": ["error", "warning", "info"]}
             }),
-            Shape::PerFileIgnores => json!({"type": "object", "additionalProperties": rules.clone()}),
+            Shape::PerFileIgnores | Shape::ObjectIgnores => {
+                json!({"type": "object", "additionalProperties": rules.clone()})
+            }
             Shape::Duration => json!({"type": "string", "pattern": "^[-+]?[Pp]"}),
             Shape::Globs => globs.clone(),
             Shape::Path => json!({"type": "string", "minLength": 1}),

@@ -249,3 +249,57 @@ fn an_object_suppression_follows_its_values() {
         "{out}"
     );
 }
+
+/// A JSON manifest (an API export) has no comments: `.iamlint.yaml`'s `object-ignores`
+/// silences rules on one object by its address, in JSON as in Terraform, and also on the
+/// values the object takes from elsewhere; other objects keep their findings.
+#[test]
+fn json_manifests_are_suppressed_by_object_in_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "exports/iam.json",
+        r#"{
+  "groups": [{"id": "4by6NvSLcPXFhCj8nwbZOM", "name": "deployers"}],
+  "roles": [{"id": "2xV9kqPzLm3RtYw8BnCd4e", "name": "iam-admin", "permissions": [{"type": "BINDING", "permissions": ["CREATE"]}]}],
+  "bindings": [{"type": "GROUP", "externalId": "deployers", "roleId": "iam-admin", "namespaceId": "company"}],
+  "serviceAccounts": [
+    {"name": "ci-deployer", "description": "Deploys IAM", "groups": [{"id": "4by6NvSLcPXFhCj8nwbZOM"}]},
+    {"name": "report-bot", "description": "Reports", "groups": [{"id": "4by6NvSLcPXFhCj8nwbZOM"}]}
+  ]
+}
+"#,
+    );
+    write(
+        d,
+        "envs/prod/main.tf",
+        "locals {\n  bots = { \"Nightly_Billing\" = \"billing\" }\n}\n\n\
+         resource \"kestra_service_account\" \"bots\" {\n  for_each    = local.bots\n  name        = each.key\n  description = each.value\n}\n",
+    );
+    let concise = |d: &Path| stdout(&iamlint(d, &["check", "--format", "concise", "--select", "IAM303,IAM101", "."]));
+    let before = concise(d);
+    assert!(before.contains("IAM303 [error] service account `ci-deployer`"), "{before}");
+    assert!(before.contains("IAM101"), "{before}");
+    write(
+        d,
+        ".iamlint.yaml",
+        "object-ignores:\n  \"serviceAccounts[ci-deployer]\": [IAM303]   # reviewed in SEC-123\n  \
+         \"kestra_service_account.bots\": [service-account-name]\n",
+    );
+    let after = concise(d);
+    assert!(!after.contains("`ci-deployer`"), "{after}");
+    assert!(after.contains("IAM303 [error] service account `report-bot`"), "{after}");
+    // The IAM101 on the locals key the for_each account is named by is about that account.
+    assert!(!after.contains("IAM101"), "{after}");
+    // A misspelt rule is an error naming the file and line, never a silent no-op.
+    write(d, ".iamlint.yaml", "object-ignores:\n  \"serviceAccounts[ci-deployer]\": [IAM3O3]\n");
+    let out = iamlint(d, &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(".iamlint.yaml:2:") && stderr(&out).contains("did you mean `IAM303`"),
+        "{}",
+        stderr(&out)
+    );
+}
