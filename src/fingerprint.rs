@@ -55,18 +55,7 @@ impl<'a> ObjectIndex<'a> {
 /// One fingerprint per finding, in order. Identical findings on one object are told apart
 /// by their rank among themselves, which also does not depend on line numbers.
 pub fn fingerprints(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
-    let index = ObjectIndex::new(ws);
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    findings
-        .iter()
-        .map(|f| {
-            let path = &ws.sources.get(f.span.file).display;
-            let key = format!("{}\0{}\0{}\0{}", f.code, path, index.address_of(f.span), f.message);
-            let n = seen.entry(key.clone()).or_insert(0);
-            *n += 1;
-            sha256_hex(&[format!("{key}\0{n}").as_bytes()], 16)
-        })
-        .collect()
+    ranked(ws, findings, "", |_, f| f.message.as_str())
 }
 
 /// One baseline identity per finding, in order: its rule, file and object, not its message,
@@ -75,6 +64,17 @@ pub fn fingerprints(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
 /// syntax error, a credential in a script) keeps its message, which is then all there is
 /// to tell it from its neighbours. Identical identities are ranked, as in `fingerprints`.
 pub fn identities(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
+    ranked(ws, findings, "object\0", |address, f| if address.is_empty() { f.message.as_str() } else { "" })
+}
+
+/// Hashes of code, path, object address and `what` (of the address and the finding), with
+/// the rank of each among identical keys.
+fn ranked<'f>(
+    ws: &Workspace,
+    findings: &'f [Finding],
+    prefix: &str,
+    what: impl Fn(&str, &'f Finding) -> &'f str,
+) -> Vec<String> {
     let index = ObjectIndex::new(ws);
     let mut seen: HashMap<String, usize> = HashMap::new();
     findings
@@ -82,11 +82,10 @@ pub fn identities(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
         .map(|f| {
             let path = &ws.sources.get(f.span.file).display;
             let address = index.address_of(f.span);
-            let what = if address.is_empty() { f.message.as_str() } else { "" };
-            let key = format!("{}\0{}\0{}\0{}", f.code, path, address, what);
+            let key = format!("{}\0{}\0{}\0{}", f.code, path, address, what(address, f));
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
-            sha256_hex(&[format!("object\0{key}\0{n}").as_bytes()], 16)
+            sha256_hex(&[format!("{prefix}{key}\0{n}").as_bytes()], 16)
         })
         .collect()
 }

@@ -6,7 +6,7 @@
 use super::{lexical, FileKind, Input};
 use crate::model::FileModel;
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The files the Terraform `inputs` read with a literal path, canonical.
 pub fn files(inputs: &[&Input<'_>]) -> BTreeSet<PathBuf> {
@@ -14,7 +14,7 @@ pub fn files(inputs: &[&Input<'_>]) -> BTreeSet<PathBuf> {
     for input in inputs.iter().filter(|i| i.kind != FileKind::TerraformVars) {
         let Some(dir) = input.path.parent() else { continue };
         for read in literal_reads(input.text) {
-            let path = normalize(&dir.join(read));
+            let path = crate::confine::absolute(&dir.join(read), None);
             out.insert(path.canonicalize().unwrap_or(path));
         }
     }
@@ -22,7 +22,7 @@ pub fn files(inputs: &[&Input<'_>]) -> BTreeSet<PathBuf> {
 }
 
 pub fn is_data(data: &BTreeSet<PathBuf>, path: &Path) -> bool {
-    let path = path.canonicalize().unwrap_or_else(|_| normalize(path));
+    let path = path.canonicalize().unwrap_or_else(|_| crate::confine::absolute(path, None));
     data.contains(&path)
 }
 
@@ -51,20 +51,6 @@ fn literal_reads(text: &str) -> Vec<String> {
             .unwrap_or(path);
         if !path.is_empty() && !path.contains("${") && !path.starts_with('/') {
             out.push(path.to_string());
-        }
-    }
-    out
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            c => out.push(c),
         }
     }
     out

@@ -26,7 +26,7 @@ use crate::syntax::yaml::{self, Limits, Node};
 use eval::{Env, Evaluator, Scope};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 use syntax::{BlockRef, BodyRef, ExprRef};
@@ -544,22 +544,8 @@ fn local_source(dir: &Path, block: &BlockRef<'_>) -> Option<PathBuf> {
     let source = block.body.attr("source")?;
     let v = Evaluator::literal().eval(source.value, &Scope::default());
     let source = v.as_str().filter(|s| s.starts_with("./") || s.starts_with("../"))?;
-    let dir = normalize(&dir.join(source));
+    let dir = crate::confine::absolute(&dir.join(source), None);
     Some(dir.canonicalize().unwrap_or(dir))
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// What a module's expressions see: its variables (`assigned`: from var files in a root
