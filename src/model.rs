@@ -306,6 +306,8 @@ pub struct Output {
 pub struct TokenExposure {
     pub address: String,
     pub span: Span,
+    /// Read through a child module's output: its `output` line, name, and `sensitive`.
+    pub via: Option<(Span, String, bool)>,
 }
 
 /// A problem found while reading a file, reported by the rule named by `code`.

@@ -46,6 +46,9 @@ pub struct Evaluator<'a> {
     /// `module.NAME`: the outputs of the calls lowered so far (an object, or a map or list of
     /// them for a call with `for_each` or `count`).
     modules: RefCell<HashMap<String, Value>>,
+    /// `module.NAME.OUTPUT`: the API tokens each output of a call exposes (IAM602), which a
+    /// value cannot carry.
+    module_tokens: RefCell<HashMap<String, super::exposure::ModuleOutputs>>,
 }
 
 /// At most this many objects and nested blocks from one module's expansions.
@@ -100,6 +103,7 @@ impl<'a> Evaluator<'a> {
             instances: Rc::new(Cell::new(MAX_MODULE_INSTANCES)),
             prefix: String::new(),
             modules: RefCell::new(HashMap::new()),
+            module_tokens: RefCell::new(HashMap::new()),
         }
     }
 
@@ -114,12 +118,26 @@ impl<'a> Evaluator<'a> {
             instances: Rc::clone(&self.instances),
             prefix,
             modules: RefCell::new(HashMap::new()),
+            module_tokens: RefCell::new(HashMap::new()),
         }
     }
 
     /// Makes a call's outputs visible as `module.NAME`.
     pub fn set_module(&self, name: &str, outputs: Value) {
         self.modules.borrow_mut().insert(name.to_string(), outputs);
+    }
+
+    pub fn set_module_tokens(&self, name: &str, outputs: super::exposure::ModuleOutputs) {
+        self.module_tokens.borrow_mut().insert(name.to_string(), outputs);
+    }
+
+    pub fn module_output_names(&self, call: &str) -> Vec<String> {
+        self.module_tokens.borrow().get(call).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// The tokens output `output` of call `call` exposes, when it exposes any.
+    pub fn module_output_tokens(&self, call: &str, output: &str) -> Option<super::exposure::ModuleOutput> {
+        self.module_tokens.borrow().get(call)?.get(output).cloned()
     }
 
     /// What this module's resource addresses start with (`module.bots["ci"].`, or nothing).
