@@ -270,6 +270,13 @@ pub struct Provider {
     pub root: Option<Arc<str>>,
 }
 
+/// A `version` constraint on the kestra provider in `terraform { required_providers {} }`.
+#[derive(Clone, Debug)]
+pub struct ProviderPin {
+    pub constraint: String,
+    pub span: Span,
+}
+
 /// What a committed credential is (IAM601).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CredentialKind {
@@ -319,6 +326,8 @@ pub struct Output {
 pub struct TokenExposure {
     pub address: String,
     pub span: Span,
+    /// Read through a child module's output: its `output` line, name, and `sensitive`.
+    pub via: Option<(Span, String, bool)>,
 }
 
 /// A problem found while reading a file, reported by the rule named by `code`.
@@ -345,6 +354,7 @@ pub struct FileModel {
     pub tokens: Vec<ApiToken>,
     pub memberships: Vec<Membership>,
     pub providers: Vec<Provider>,
+    pub provider_pins: Vec<ProviderPin>,
     pub problems: Vec<Problem>,
     /// Spans of literal credentials, redacted from every output (they may lie in another
     /// file than the objects: a tfvars value used by a provider block).
@@ -369,6 +379,7 @@ impl FileModel {
         self.tokens.append(&mut other.tokens);
         self.memberships.append(&mut other.memberships);
         self.providers.append(&mut other.providers);
+        self.provider_pins.append(&mut other.provider_pins);
         self.problems.append(&mut other.problems);
         self.secrets.append(&mut other.secrets);
         self.credentials.append(&mut other.credentials);
@@ -428,6 +439,7 @@ impl FileModel {
         self.tokens.shrink_to_fit();
         self.memberships.shrink_to_fit();
         self.providers.shrink_to_fit();
+        self.provider_pins.shrink_to_fit();
         self.problems.shrink_to_fit();
         self.secrets.shrink_to_fit();
         self.credentials.shrink_to_fit();
@@ -451,6 +463,7 @@ pub struct Workspace {
     pub tokens: Vec<ApiToken>,
     pub memberships: Vec<Membership>,
     pub providers: Vec<Provider>,
+    pub provider_pins: Vec<ProviderPin>,
     pub problems: Vec<Problem>,
     pub credentials: Vec<Credential>,
     pub outputs: Vec<Output>,
@@ -505,6 +518,7 @@ impl Workspace {
         self.tokens.append(&mut file.tokens);
         self.memberships.append(&mut file.memberships);
         self.providers.append(&mut file.providers);
+        self.provider_pins.append(&mut file.provider_pins);
         self.problems.append(&mut file.problems);
         self.credentials.append(&mut file.credentials);
         self.outputs.append(&mut file.outputs);

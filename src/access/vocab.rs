@@ -40,17 +40,12 @@ struct AccessClasses {
 struct Migration {
     dropped: Vec<String>,
     renames: BTreeMap<String, Vec<String>>,
-    converted: BTreeMap<String, Converted>,
+    /// 1.x type -> why it has no 2.x successor, where the sources say.
+    no_successor: BTreeMap<String, String>,
+    /// 2.x type -> 1.x action -> why the action has no 2.x equivalent on it.
+    no_equivalent: BTreeMap<String, BTreeMap<String, String>>,
     /// Old action -> target type (or "default") -> new actions.
     expand: BTreeMap<String, BTreeMap<String, Vec<String>>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Converted {
-    #[serde(rename = "type")]
-    to_type: String,
-    actions: Vec<String>,
 }
 
 /// Which model a role is written in.
@@ -72,10 +67,14 @@ impl Model {
 /// Why a grant cannot be migrated automatically.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NoMigration {
-    /// A 1.x type with no 2.0 successor (ME, APITOKEN) or a type in neither vocabulary.
-    Type(String),
+    /// A 1.x type with no 2.0 successor (ME, APITOKEN, IMPERSONATE) or a type in neither
+    /// vocabulary, with the sources' reason where they give one.
+    Type(String, Option<String>),
     /// An action that is neither a CRUD action nor valid on the new type.
     Action(String),
+    /// A 1.x CRUD action the provider would write unchanged on a 2.x type that lacks it
+    /// (SECRET CREATE): dropping it loses a right, a broader action grants more.
+    NoEquivalent { ty: String, action: String, why: String },
 }
 
 static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
@@ -143,9 +142,6 @@ impl Vocabulary {
             for target in self.successors(t) {
                 out.extend(self.v2.get(target).into_iter().flatten().map(String::as_str));
             }
-            if let Some(c) = self.migration.converted.get(t) {
-                out.extend(c.actions.iter().map(String::as_str));
-            }
             // READ/CREATE/UPDATE/DELETE are never unknown: on a 2.0 type they are the legacy
             // model (IAM503), which the provider still migrates.
             out.extend(self.v1.actions.iter().map(String::as_str));
@@ -187,9 +183,10 @@ impl Vocabulary {
     /// Migrates one grant to the 2.0 model: the `(type, actions)` pairs it becomes (none when
     /// the type was dropped). With `crud_semantics`, CREATE/UPDATE/DELETE are the 1.x actions
     /// and expand as the provider expands them; otherwise (a role already using 2.0 actions)
-    /// only READ, which 2.0 no longer has, is expanded. Expansions are limited to actions the
-    /// 2.0 reference lists for the type: the provider's default rule also emits, e.g.,
-    /// SECRET CREATE and EXECUTION CREATE, which Kestra 2.0 does not have.
+    /// only READ, which 2.0 no longer has, is expanded. An expansion that writes an action
+    /// the 2.0 reference does not list for the type (the provider's default rule emits
+    /// SECRET CREATE and EXECUTION CREATE) is refused rather than trimmed: trimming drops
+    /// the right.
     pub fn migrate(
         &self,
         t: &str,
@@ -199,12 +196,9 @@ impl Vocabulary {
         if has(&self.migration.dropped, t) {
             return Ok(Vec::new());
         }
-        if let Some(c) = self.migration.converted.get(t) {
-            return Ok(vec![(c.to_type.clone(), c.actions.clone())]);
-        }
         let targets: Vec<&str> = if t == WILDCARD { vec![WILDCARD] } else { self.successors(t) };
         if targets.is_empty() {
-            return Err(NoMigration::Type(t.to_string()));
+            return Err(NoMigration::Type(t.to_string(), self.migration.no_successor.get(t).cloned()));
         }
         let mut out = Vec::new();
         for target in targets {
@@ -214,10 +208,19 @@ impl Vocabulary {
                 let expanded: Vec<&str> = if action == WILDCARD {
                     vec![WILDCARD]
                 } else if action == "READ" || (crud_semantics && self.is_crud(action)) {
-                    self.expand(target, action)
-                        .into_iter()
-                        .filter(|a| target == WILDCARD || valid.is_some_and(|v| has(v, a)))
-                        .collect()
+                    let expanded = self.expand(target, action);
+                    let missing = expanded.iter().find(|a| target != WILDCARD && !valid.is_some_and(|v| has(v, a)));
+                    if let Some(missing) = missing {
+                        let why = self.migration.no_equivalent.get(target).and_then(|m| m.get(action)).cloned();
+                        return Err(NoMigration::NoEquivalent {
+                            ty: target.to_string(),
+                            action: action.to_string(),
+                            why: why.unwrap_or_else(|| {
+                                format!("the provider writes {target} {missing}, which Kestra 2.x does not have")
+                            }),
+                        });
+                    }
+                    expanded
                 } else if target == WILDCARD || valid.is_some_and(|v| has(v, action)) {
                     vec![action]
                 } else {
@@ -264,9 +267,14 @@ mod tests {
         for t in v.access.iam_types.iter().chain(&v.access.secret_types) {
             assert!(v.is_known_type(t), "{t}");
         }
-        for c in v.migration.converted.values() {
-            let valid = &v.v2[&c.to_type];
-            assert!(c.actions.iter().all(|a| valid.contains(a)));
+        for (t, actions) in &v.migration.no_equivalent {
+            assert!(v.is_v2_type(t), "{t}");
+            for a in actions.keys() {
+                assert!(v.is_crud(a) && !v.v2[t].contains(a), "{t} {a} exists in 2.x");
+            }
+        }
+        for t in v.migration.no_successor.keys() {
+            assert!(v.is_v1_only_type(t) && v.successors(t).is_empty(), "{t}");
         }
     }
 
@@ -287,13 +295,22 @@ mod tests {
             ("GROUP".into(), vec!["UPDATE".into(), "MANAGE_MEMBERS".into()])
         );
         assert!(m("TEMPLATE", &["READ"]).is_empty());
-        assert_eq!(m("IMPERSONATE", &["READ"]), vec![("USER".into(), vec!["IMPERSONATE".into()])]);
-        assert_eq!(v.migrate("ME", &["READ"], true), Err(NoMigration::Type("ME".into())));
+        // Kestra 2.1 rejects USER IMPERSONATE: 1.x IMPERSONATE has nowhere to go.
+        assert!(
+            matches!(v.migrate("IMPERSONATE", &["READ"], true), Err(NoMigration::Type(t, Some(_))) if t == "IMPERSONATE")
+        );
+        assert_eq!(v.migrate("ME", &["READ"], true), Err(NoMigration::Type("ME".into(), None)));
         // A role already in 2.0 terms keeps CREATE as it is and expands READ only.
         assert_eq!(v.migrate("FLOW", &["READ", "CREATE"], false).unwrap()[0].1, ["VIEW", "LIST", "EXPORT", "CREATE"]);
         assert_eq!(v.migrate("FLOW", &["KILL"], false), Err(NoMigration::Action("KILL".into())));
-        // SECRET has no CREATE in 2.0: the provider's CREATE is left out.
-        assert_eq!(m("SECRET", &["CREATE", "UPDATE"])[0].1, ["UPDATE"]);
+        // SECRET and EXECUTION have no CREATE in 2.0: refused, not trimmed to a lesser role.
+        for t in ["SECRET", "EXECUTION"] {
+            let refused = v.migrate(t, &["READ", "CREATE"], true);
+            assert!(
+                matches!(&refused, Err(NoMigration::NoEquivalent { ty, action, .. }) if ty == t && action == "CREATE")
+            );
+        }
+        assert_eq!(m("SECRET", &["READ", "UPDATE", "DELETE"])[0].1, ["VIEW", "LIST", "UPDATE", "DELETE"]);
     }
 
     #[test]

@@ -291,6 +291,7 @@ impl<'i> Modules<'i> {
                     continue;
                 }
                 let mut outputs: Vec<(lower::InstanceKey, Value)> = Vec::new();
+                let mut tokens = exposure::ModuleOutputs::new();
                 for instance in lower::block_instances(caller, &block) {
                     // Every instance spends the root's allowance: a call of a call of ...
                     // stops with it, whether or not its `count` could be expanded.
@@ -307,17 +308,31 @@ impl<'i> Modules<'i> {
                     let prefix = format!("{}module.{name}{}.", caller.prefix(), instance.suffix());
                     let providers = call_providers(caller, &block);
                     let call = Call { module: child, arguments, prefix, providers, header: block.header };
-                    outputs.push((instance.key, self.lower_instance(caller, call, depth + 1, out)));
+                    let (value, exposed) = self.lower_instance(caller, call, depth + 1, out);
+                    outputs.push((instance.key, value));
+                    for (output, e) in exposed {
+                        let into = tokens
+                            .entry(output)
+                            .or_insert_with(|| exposure::ModuleOutput { tokens: Vec::new(), ..e.clone() });
+                        into.tokens.extend(e.tokens);
+                    }
                 }
                 if let Some(value) = call_value(&block, outputs) {
                     caller.set_module(name, value);
                 }
+                caller.set_module_tokens(name, tokens);
             }
         }
     }
 
-    /// Lowers one instance of a child module; returns its outputs.
-    fn lower_instance(&self, caller: &Evaluator<'_>, call: Call, depth: usize, out: &mut Instances<'_>) -> Value {
+    /// Lowers one instance of a child module; returns its outputs and the tokens they expose.
+    fn lower_instance(
+        &self,
+        caller: &Evaluator<'_>,
+        call: Call,
+        depth: usize,
+        out: &mut Instances<'_>,
+    ) -> (Value, exposure::ModuleOutputs) {
         let module = call.module;
         let files = match out.parsed.get(&module) {
             Some(files) => Rc::clone(files),
@@ -346,7 +361,7 @@ impl<'i> Modules<'i> {
             let model = lower::lower_file(&evaluator, f.body());
             out.models.entry(f.file).or_default().append(model);
         }
-        outputs(&evaluator, &files, call.header)
+        (outputs(&evaluator, &files, call.header), output_tokens(&evaluator, &files))
     }
 
     fn module_at(&self, dir: &Path) -> Option<usize> {
@@ -369,6 +384,31 @@ fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
         }
     }
     Value::computed(ValueKind::Map(Rc::new(map)), call)
+}
+
+/// The outputs of a module instance that expose API tokens, with the token addresses as
+/// the caller sees them (`module.NAME.kestra_..._api_token.x`).
+fn output_tokens(evaluator: &Evaluator<'_>, files: &[TfFile]) -> exposure::ModuleOutputs {
+    let mut map = exposure::ModuleOutputs::new();
+    for f in files.iter().filter(|f| f.is_config()) {
+        for block in f.body().top_blocks() {
+            let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
+            let Some(value) = block.body.attr("value") else { continue };
+            let mut tokens = exposure::tokens(value.value, evaluator);
+            if tokens.is_empty() {
+                continue;
+            }
+            for t in tokens.iter_mut().filter(|t| t.via.is_none()) {
+                t.address = format!("{}{}", evaluator.prefix(), t.address);
+            }
+            let sensitive = block
+                .body
+                .attr("sensitive")
+                .is_some_and(|a| matches!(evaluator.eval(a.value, &Scope::default()).kind, ValueKind::Bool(true)));
+            map.insert(name.to_string(), exposure::ModuleOutput { header: block.header, sensitive, tokens });
+        }
+    }
+    map
 }
 
 /// What `module.NAME` is for a call: its instance's outputs, or for a call with `for_each`

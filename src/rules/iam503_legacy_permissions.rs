@@ -53,6 +53,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         )
         .help(help)
         .fix(fix);
+        let blocks = role.grants.iter().any(|g| g.style == PermissionStyle::LegacyBlocks);
+        if let (true, Some(pin)) = (blocks, super::provider_pin::blocking_v2(cx.ws, role.origin.span.file)) {
+            finding = finding.label(pin.span, "this provider version has no `resources {}` block");
+        }
         for (span, mark) in &marks[1..] {
             let label = match mark {
                 Mark::Block => "1.x `permissions {}` block".to_string(),

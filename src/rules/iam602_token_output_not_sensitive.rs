@@ -31,16 +31,27 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let fix = edit.map(|edits| Fix { description: "set sensitive = true".into(), edits });
         let name = output.origin.address.strip_prefix("output.").unwrap_or(&output.origin.address);
-        out.push(
-            Finding::new(
-                CODE,
-                output.origin.span,
-                format!("output `{name}` exposes the API token of `{}` without `sensitive = true`", first.address),
-            )
-            .label(first.span, "the token is read here")
-            .help("add `sensitive = true`: Terraform then hides the value in plan and apply output (read it with `terraform output -raw`)")
-            .fix(fix),
-        );
+        let mut help = "add `sensitive = true`: Terraform then hides the value in plan and apply output (read it with `terraform output -raw`)".to_string();
+        let mut finding = Finding::new(
+            CODE,
+            output.origin.span,
+            format!("output `{name}` exposes the API token of `{}` without `sensitive = true`", first.address),
+        )
+        .label(first.span, "the token is read here");
+        if let Some((header, module_output, sensitive)) = &first.via {
+            let label = if *sensitive {
+                format!("module output `{module_output}` is sensitive; `nonsensitive()` strips the mark")
+            } else {
+                format!("module output `{module_output}` carries the token")
+            };
+            finding = finding.label(*header, label);
+            if *sensitive {
+                help = format!(
+                    "`nonsensitive()` prints what the module output `{module_output}` hides: {help}, or read the output without `nonsensitive()`"
+                );
+            }
+        }
+        out.push(finding.help(help).fix(fix));
     }
 }
 

@@ -37,6 +37,14 @@ pub fn migrate(ws: &Workspace, role: &Role) -> Result<Vec<Edit>, String> {
         return Err("some permissions are written as expressions iamlint cannot evaluate".into());
     }
     let v = vocab();
+    let blocks = role.grants.iter().any(|g| g.style == PermissionStyle::LegacyBlocks);
+    if let (true, Some(pin)) = (blocks, super::provider_pin::blocking_v2(ws, role.origin.span.file)) {
+        return Err(format!(
+            "`required_providers` pins the kestra provider to \"{}\", which has no `resources {{}}` block \
+             (provider 2.0 introduced it); raise the pin to \"~> 2.0\" first",
+            pin.constraint
+        ));
+    }
     let syntax = match role.origin.format {
         Format::Terraform => Syntax::Terraform,
         Format::Manifest if ws.sources.get(role.origin.span.file).display.ends_with(".json") => Syntax::Json,
@@ -58,8 +66,12 @@ pub fn migrate(ws: &Workspace, role: &Role) -> Result<Vec<Edit>, String> {
     for (gi, (t, actions)) in written.iter().enumerate() {
         let mut placed = false;
         let migrated = v.migrate(t, actions, crud).map_err(|e| match e {
-            NoMigration::Type(t) => format!("type {t} has no Kestra 2.0 successor"),
+            NoMigration::Type(t, None) => format!("type {t} has no Kestra 2.0 successor"),
+            NoMigration::Type(t, Some(why)) => format!("type {t} has no Kestra 2.x successor ({why})"),
             NoMigration::Action(a) => format!("{a} is not a Kestra 2.0 action of {t}"),
+            NoMigration::NoEquivalent { ty, action, why } => {
+                format!("1.x {t} {action} has no Kestra 2.x equivalent on {ty} ({why}); choose its replacement by hand")
+            }
         })?;
         for (ty, new) in migrated {
             match hosts.iter_mut().find(|h| h.ty == ty) {

@@ -7,6 +7,7 @@
 pub(crate) mod edits;
 mod legacy_migration;
 mod moved;
+mod provider_pin;
 
 use crate::access::AccessGraph;
 use crate::duration::Duration;

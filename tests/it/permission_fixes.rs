@@ -166,15 +166,23 @@ serviceAccounts: []
     assert_clean("iam.yaml", &fixed);
 }
 
+/// Kestra's 2.0 guide said to grant USER: IMPERSONATE by hand; 2.1 rejects that action in
+/// a role (impersonation is the Instance Owner's), so the role is left for a person to
+/// decide, and the help says why.
 #[test]
-fn impersonate_becomes_a_user_action_and_template_goes() {
+fn impersonate_has_no_successor_and_the_role_is_not_rewritten() {
     let before = "roles:\n  - name: support\n    permissions:\n      IMPERSONATE: [READ]\n      TEMPLATE: [READ]\n      FLOW: [READ]\n";
     let (_, fixed) = fix("iam.yaml", before, "IAM503");
-    assert_eq!(
-        fixed,
-        "roles:\n  - name: support\n    permissions:\n      USER: [IMPERSONATE]\n      FLOW: [VIEW, LIST, EXPORT]\n"
+    assert_eq!(fixed, before);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("iam.yaml"), before).unwrap();
+    let outcome = lint(dir.path(), "IAM503");
+    let help = outcome.findings[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("type IMPERSONATE has no Kestra 2.x successor") && help.contains("Instance Owners"),
+        "{help}"
     );
-    assert_clean("iam.yaml", &fixed);
+    assert!(!help.contains("USER: [IMPERSONATE]"), "{help}");
 }
 
 #[test]

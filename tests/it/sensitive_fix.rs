@@ -70,3 +70,51 @@ fn sensitive_goes_inside_every_output_layout() {
     let again = iamlint(d, &["check", "--select", "ALL", "--format", "concise", "terraform"]);
     assert!(!stdout(&again).contains("IAM001") && !stdout(&again).contains("IAM602"), "{}", stdout(&again));
 }
+
+/// A root output that unwraps a sensitive module output with `nonsensitive()` prints the
+/// token; reading it plainly does not (Terraform refuses a non-sensitive output then).
+/// The fix hides the output and leaves `nonsensitive()` alone.
+#[test]
+fn nonsensitive_module_output_is_a_token_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "modules/bot/main.tf",
+        "variable \"name\" {\n  type = string\n}\n\nresource \"kestra_service_account\" \"bot\" {\n  name = var.name\n}\n\n\
+         resource \"kestra_service_account_api_token\" \"t\" {\n  service_account_id = kestra_service_account.bot.id\n  \
+         name               = \"${var.name}-ci\"\n  max_age            = \"P30D\"\n}\n",
+    );
+    write(
+        d,
+        "modules/bot/outputs.tf",
+        "output \"token\" {\n  value     = kestra_service_account_api_token.t.full_token\n  sensitive = true\n}\n\n\
+         output \"id\" {\n  value = kestra_service_account.bot.id\n}\n",
+    );
+    write(d, "envs/prod/main.tf", "module \"bot\" {\n  source = \"../../modules/bot\"\n  name   = \"deployer\"\n}\n");
+    write(d, "envs/prod/terraform.tfvars", "region = \"eu\"\n");
+    let outputs = "output \"t\" {\n  value = nonsensitive(module.bot.token)\n}\n\n\
+                   output \"t_plain\" {\n  value = module.bot.token\n}\n\n\
+                   output \"bot_id\" {\n  value = module.bot.id\n}\n";
+    write(d, "envs/prod/outputs.tf", outputs);
+
+    let check = iamlint(d, &["check", "--select", "IAM602", "--format", "concise", "."]);
+    let text = stdout(&check);
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("IAM602")).collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    assert!(lines[0].starts_with("envs/prod/outputs.tf:1:1:"), "{}", lines[0]);
+    assert!(lines[0].contains("module.bot.kestra_service_account_api_token.t"), "{}", lines[0]);
+    let human = iamlint(d, &["check", "--select", "IAM602", "."]);
+    assert!(stdout(&human).contains("module output `token` is sensitive"), "{}", stdout(&human));
+
+    let fix = iamlint(d, &["check", "--select", "IAM602", "--fix", "."]);
+    assert_eq!(fix.status.code(), Some(0), "{}", stdout(&fix));
+    let fixed = std::fs::read_to_string(d.join("envs/prod/outputs.tf")).unwrap();
+    let expected = outputs.replacen(
+        "nonsensitive(module.bot.token)\n}",
+        "nonsensitive(module.bot.token)\n  sensitive = true\n}",
+        1,
+    );
+    assert_eq!(fixed, expected);
+    hcl_edit::parser::parse_body(&fixed).unwrap_or_else(|e| panic!("{e}\n{fixed}"));
+}

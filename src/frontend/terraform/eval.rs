@@ -51,6 +51,9 @@ pub struct Evaluator<'a> {
     /// pass them (`providers = { kestra = kestra.payments }`); None in a root module, whose
     /// names are its own.
     providers: Option<Rc<Providers>>,
+    /// `module.NAME.OUTPUT`: the API tokens each output of a call exposes (IAM602), which a
+    /// value cannot carry.
+    module_tokens: RefCell<HashMap<String, super::exposure::ModuleOutputs>>,
 }
 
 /// A module's provider names (None for the default `kestra`, else the alias) and the root
@@ -110,6 +113,7 @@ impl<'a> Evaluator<'a> {
             prefix: String::new(),
             modules: RefCell::new(HashMap::new()),
             providers: None,
+            module_tokens: RefCell::new(HashMap::new()),
         }
     }
 
@@ -124,6 +128,7 @@ impl<'a> Evaluator<'a> {
             instances: Rc::clone(&self.instances),
             prefix,
             modules: RefCell::new(HashMap::new()),
+            module_tokens: RefCell::new(HashMap::new()),
             providers: Some(Rc::new(providers)),
         }
     }
@@ -140,6 +145,19 @@ impl<'a> Evaluator<'a> {
     /// Makes a call's outputs visible as `module.NAME`.
     pub fn set_module(&self, name: &str, outputs: Value) {
         self.modules.borrow_mut().insert(name.to_string(), outputs);
+    }
+
+    pub fn set_module_tokens(&self, name: &str, outputs: super::exposure::ModuleOutputs) {
+        self.module_tokens.borrow_mut().insert(name.to_string(), outputs);
+    }
+
+    pub fn module_output_names(&self, call: &str) -> Vec<String> {
+        self.module_tokens.borrow().get(call).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// The tokens output `output` of call `call` exposes, when it exposes any.
+    pub fn module_output_tokens(&self, call: &str, output: &str) -> Option<super::exposure::ModuleOutput> {
+        self.module_tokens.borrow().get(call)?.get(output).cloned()
     }
 
     /// What this module's resource addresses start with (`module.bots["ci"].`, or nothing).

@@ -1,7 +1,8 @@
 //! Which API token resources an expression exposes (IAM602): a reference to a token's
 //! `full_token`, or to the whole token resource (which carries `full_token`), anywhere in
-//! the expression or in the locals it uses. Found syntactically: the token value is never
-//! known before apply, so there is nothing to evaluate.
+//! the expression or in the locals it uses, or an output of a child module that exposes
+//! one. Found syntactically: the token value is never known before apply, so there is
+//! nothing to evaluate.
 
 use super::eval::Evaluator;
 use super::syntax::{hcl_span, ExprRef};
@@ -11,13 +12,27 @@ use crate::syntax::yaml::Node;
 use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// Deeper expressions are not searched (hcl-edit bounds nesting when parsing already).
 const MAX_DEPTH: usize = 128;
 
+/// A child module's output that exposes API tokens.
+#[derive(Clone, Debug)]
+pub struct ModuleOutput {
+    /// The `output "NAME" {` line, in the module's file.
+    pub header: crate::source::Span,
+    /// `sensitive = true`: Terraform refuses a caller's output that reads it unless that
+    /// output is sensitive too, or `nonsensitive()` strips the mark.
+    pub sensitive: bool,
+    pub tokens: Vec<TokenExposure>,
+}
+
+/// Output name -> what it exposes, for one module call (every instance's together).
+pub type ModuleOutputs = BTreeMap<String, ModuleOutput>;
+
 pub fn tokens(value: ExprRef<'_>, ev: &Evaluator<'_>) -> Vec<TokenExposure> {
-    let mut walk = Walk { ev, out: Vec::new(), visited: HashSet::new(), aliases: Vec::new() };
+    let mut walk = Walk { ev, out: Vec::new(), visited: HashSet::new(), aliases: Vec::new(), unmarked: false };
     walk.expr_ref(value, 0);
     walk.out.sort_by(|a, b| (a.span, &a.address).cmp(&(b.span, &b.address)));
     walk.out.dedup_by(|a, b| a.span == b.span && a.address == b.address);
@@ -32,6 +47,8 @@ struct Walk<'e, 'a> {
     /// `for` variables iterating over a whole token resource: `t` in `for t in
     /// kestra_service_account_api_token.x : t.full_token`.
     aliases: Vec<(String, String)>,
+    /// Inside `nonsensitive(...)`: a sensitive module output read here is shown.
+    unmarked: bool,
 }
 
 /// After a resource (or alias) name: instance indexes and splats, then `full_token` or
@@ -125,7 +142,12 @@ impl Walk<'_, '_> {
                 self.hcl(&c.true_expr, file, base, d);
                 self.hcl(&c.false_expr, file, base, d);
             }
-            Expression::FuncCall(f) => f.args.iter().for_each(|a| self.hcl(a, file, base, d)),
+            Expression::FuncCall(f) => {
+                let outer = self.unmarked;
+                self.unmarked |= f.name.name.as_str() == "nonsensitive";
+                f.args.iter().for_each(|a| self.hcl(a, file, base, d));
+                self.unmarked = outer;
+            }
             Expression::UnaryOp(op) => self.hcl(&op.expr, file, base, d),
             Expression::BinaryOp(op) => {
                 self.hcl(&op.lhs_expr, file, base, d);
@@ -177,8 +199,12 @@ impl Walk<'_, '_> {
         }
         if let Some((address, after)) = token_root(t) {
             if exposes(&after) {
-                self.out.push(TokenExposure { address, span });
+                self.out.push(TokenExposure { address, span, via: None });
             }
+            return;
+        }
+        if root.as_str() == "module" {
+            self.module_output(&ops, span);
             return;
         }
         self.alias(root.as_str(), &ops, span);
@@ -187,7 +213,41 @@ impl Walk<'_, '_> {
     fn alias(&mut self, name: &str, ops: &[&TraversalOperator], span: crate::source::Span) {
         let Some((_, address)) = self.aliases.iter().rev().find(|(n, _)| n == name) else { return };
         if exposes(ops) {
-            self.out.push(TokenExposure { address: address.clone(), span });
+            self.out.push(TokenExposure { address: address.clone(), span, via: None });
+        }
+    }
+
+    /// `module.NAME.OUTPUT` (`module.NAME["key"].OUTPUT`, `module.NAME[*].OUTPUT`), or the
+    /// whole `module.NAME`, which carries every output. A sensitive output counts only
+    /// under `nonsensitive()`: read plainly, Terraform refuses a non-sensitive output.
+    fn module_output(&mut self, ops: &[&TraversalOperator], span: crate::source::Span) {
+        let Some(TraversalOperator::GetAttr(call)) = ops.first() else { return };
+        let rest: Vec<&&TraversalOperator> = ops[1..]
+            .iter()
+            .skip_while(|op| {
+                matches!(
+                    op,
+                    TraversalOperator::Index(_)
+                        | TraversalOperator::LegacyIndex(_)
+                        | TraversalOperator::AttrSplat(_)
+                        | TraversalOperator::FullSplat(_)
+                )
+            })
+            .collect();
+        let names: Vec<String> = match rest.first() {
+            Some(TraversalOperator::GetAttr(output)) => vec![output.as_str().to_string()],
+            None => self.ev.module_output_names(call.as_str()),
+            Some(_) => return,
+        };
+        for name in names {
+            let Some(output) = self.ev.module_output_tokens(call.as_str(), &name) else { continue };
+            if output.sensitive && !self.unmarked {
+                continue;
+            }
+            for t in output.tokens {
+                let via = Some((output.header, name.clone(), output.sensitive));
+                self.out.push(TokenExposure { address: t.address, span, via });
+            }
         }
     }
 }

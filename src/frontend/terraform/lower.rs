@@ -33,6 +33,7 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
             }
             ("provider", [name]) if *name == "kestra" => l.provider(&block),
             ("output", [name]) => l.output(&block, name),
+            ("terraform", []) => l.required_providers(&block),
             _ => {}
         }
     }
@@ -570,6 +571,21 @@ impl<'a> Lowering<'_, 'a> {
         // written too.
         if v.computed && !credentials::is_reference(value) {
             secrets::mark_sources(self.ev, attr.value, &mut self.model);
+        }
+    }
+
+    /// `kestra = { source = "kestra-io/kestra", version = "~> 0.24" }`: the schema the files
+    /// must be written for (`resources {}` exists from provider 2.0 on).
+    fn required_providers(&mut self, block: &BlockRef<'_>) {
+        let scope = Scope::default();
+        for required in block.body.blocks("required_providers") {
+            let Some(attr) = required.body.attr("kestra") else { continue };
+            let value = self.eval(&attr, &scope);
+            let Some(version) = value.map().and_then(|m| m.get("version")) else { continue };
+            if let Some(constraint) = version.value.as_str() {
+                let span = if version.value.span.is_empty() { attr.span } else { version.value.span };
+                self.model.provider_pins.push(ProviderPin { constraint: constraint.to_string(), span });
+            }
         }
     }
 
