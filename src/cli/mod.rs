@@ -5,6 +5,7 @@ mod access;
 mod access_diff;
 mod command_word;
 mod man;
+mod statistics;
 mod tools;
 
 use clap::builder::RangedU64ValueParser;
@@ -89,6 +90,13 @@ pub struct CheckArgs {
     /// not IAM (and why)
     #[arg(long)]
     pub show_files: bool,
+    /// Exit 0 even when findings are reported (status 2 still means iamlint failed)
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print a count per rule (count, code, name, whether --fix fixes them) instead of the
+    /// findings; a JSON array with --format json
+    #[arg(long)]
+    pub statistics: bool,
     /// Apply the fixes in place, then report what remains
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
@@ -380,9 +388,11 @@ fn check(args: CheckArgs) -> i32 {
             return status;
         }
     }
+    // Report only: findings never fail the run; a failure of iamlint's own still does.
+    let findings_status = |status: i32| if args.exit_zero && status == 1 { 0 } else { status };
     if let Some(status) = report.status {
         // The fixes and the baseline cover what was read; what was not still fails the run.
-        return if report_coverage(&report.outcome.coverage) { 2 } else { status };
+        return if report_coverage(&report.outcome.coverage) { 2 } else { findings_status(status) };
     }
     let outcome = report.outcome;
     let color = match args.color {
@@ -393,7 +403,13 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     let render_options = RenderOptions { color, files: outcome.files, catalogue: &options.catalogue };
-    if let Err(status) = emit(|out| render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out)) {
+    let written = if args.statistics {
+        let json = args.format == OutputFormat::Json;
+        emit(|out| statistics::write(&outcome.findings, &options.catalogue, json, out))
+    } else {
+        emit(|out| render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out))
+    };
+    if let Err(status) = written {
         return status;
     }
     // "All checks passed" would be false when something could not be read: the errors
@@ -412,7 +428,7 @@ fn check(args: CheckArgs) -> i32 {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    let status = i32::from(outcome.findings.iter().any(|f| f.severity >= threshold));
+    let status = findings_status(i32::from(outcome.findings.iter().any(|f| f.severity >= threshold)));
     // After the findings and the summary, so the reason for status 2 is the last thing said.
     let status = if report_coverage(&outcome.coverage) { 2 } else { status };
     // The process exits next: freeing a large workspace object by object only costs time.

@@ -267,3 +267,33 @@ fn workspace_larger_than_a_lowering_batch() {
     assert_eq!(names[BOTS].0, "iam/z.tf");
     assert!(names[BOTS].1.contains("`CI-bot`"), "{}", names[BOTS].1);
 }
+
+/// `--statistics` counts findings per rule (most first, `[*]` for what `--fix` fixes, `[!]`
+/// for what needs `--unsafe-fixes`), as a table or JSON; `--exit-zero` reports without
+/// failing, but an error of iamlint's own is still status 2.
+#[test]
+fn statistics_and_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "iam/accounts.yaml",
+        "serviceAccounts:\n  - name: Bad_One\n    groups: [bots]\n  - name: Bad_Two\n    groups: [bots]\n    apiTokens:\n      - name: t\n        maxAge: 30d\ngroups:\n  - name: bots\n",
+    );
+    let out = iamlint(d, &["check", "--statistics", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("2  IAM101  service-account-name  [!]"), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("1  IAM204  invalid-duration") && l.ends_with("[*]")), "{text}");
+    assert!(!text.contains("Bad_One"), "the findings themselves are not listed:\n{text}");
+    let out = iamlint(d, &["check", "--statistics", "--format", "json", "."]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(rows[0]["code"], "IAM101");
+    assert_eq!((rows[0]["count"].as_u64(), rows[0]["unsafe_fixable"].as_u64()), (Some(2), Some(2)));
+    let out = iamlint(d, &["check", "--exit-zero", "--format", "concise", "."]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("IAM101"), "{}", stdout(&out));
+    let out = iamlint(d, &["check", "--exit-zero", "--config", "missing.yaml", "."]);
+    assert_eq!(out.status.code(), Some(2));
+}
