@@ -90,6 +90,9 @@ pub struct CheckArgs {
     /// not IAM (and why)
     #[arg(long)]
     pub show_files: bool,
+    /// Print the findings only: no summary line on stderr
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Exit 0 even when findings are reported (status 2 still means iamlint failed)
     #[arg(long)]
     pub exit_zero: bool,
@@ -420,7 +423,7 @@ fn check(args: CheckArgs) -> i32 {
     }
     let skipped =
         outcome.ws.sources.iter().filter(|(_, f)| f.reported && matches!(f.reading, Reading::Skipped(_))).count();
-    if args.format == OutputFormat::Human && !(incomplete && outcome.findings.is_empty()) {
+    if args.format == OutputFormat::Human && !args.quiet && !(incomplete && outcome.findings.is_empty()) {
         note(&render::summary(&outcome.findings, outcome.files - skipped, skipped, &options.catalogue));
     }
     let threshold = match args.fail_on {

@@ -270,9 +270,9 @@ fn workspace_larger_than_a_lowering_batch() {
 
 /// `--statistics` counts findings per rule (most first, `[*]` for what `--fix` fixes, `[!]`
 /// for what needs `--unsafe-fixes`), as a table or JSON; `--exit-zero` reports without
-/// failing, but an error of iamlint's own is still status 2.
+/// failing, but an error of iamlint's own is still status 2; `-q` drops the summary.
 #[test]
-fn statistics_and_exit_zero() {
+fn statistics_exit_zero_and_quiet() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(
@@ -296,4 +296,11 @@ fn statistics_and_exit_zero() {
     assert!(stdout(&out).contains("IAM101"), "{}", stdout(&out));
     let out = iamlint(d, &["check", "--exit-zero", "--config", "missing.yaml", "."]);
     assert_eq!(out.status.code(), Some(2));
+    // `-q`: the findings, without the summary line.
+    let loud = iamlint(d, &["check", "."]);
+    assert!(stderr(&loud).contains("Found 3 problems"), "{}", stderr(&loud));
+    let quiet = iamlint(d, &["check", "-q", "."]);
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(stdout(&quiet), stdout(&loud));
+    assert!(!stderr(&quiet).contains("Found"), "{}", stderr(&quiet));
 }
