@@ -13,7 +13,7 @@ pub fn files(inputs: &[&Input<'_>]) -> BTreeSet<PathBuf> {
     let mut out = BTreeSet::new();
     for input in inputs.iter().filter(|i| i.kind != FileKind::TerraformVars) {
         let Some(dir) = input.path.parent() else { continue };
-        for read in literal_reads(input.text) {
+        for read in literal_reads(input.kind, input.text) {
             let path = crate::confine::absolute(&dir.join(read), None);
             out.insert(path.canonicalize().unwrap_or(path));
         }
@@ -35,25 +35,57 @@ pub fn model(input: &Input<'_>) -> FileModel {
 
 /// The literal paths of `file(...)` and `templatefile(...)` calls, relative to the
 /// module's folder (`${path.module}/` and `${path.root}/` dropped: the root is taken for
-/// the module, as it is where both are one folder).
-fn literal_reads(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("file(") {
-        let after = &rest[at + "file(".len()..];
-        rest = after;
-        let Some(quoted) = after.trim_start().strip_prefix('"') else { continue };
-        let Some(end) = quoted.find('"') else { continue };
-        let path = &quoted[..end];
-        let path = ["${path.module}/", "${path.root}/", "${path.cwd}/"]
-            .iter()
-            .find_map(|p| path.strip_prefix(p))
-            .unwrap_or(path);
-        if !path.is_empty() && !path.contains("${") && !path.starts_with('/') {
-            out.push(path.to_string());
+/// the module, as it is where both are one folder). In HCL, only real calls count: a
+/// comment or a string that mentions `file("iam/accounts.yaml")` must not take a manifest
+/// out of the lint. The few files that mention `file(` are parsed for it.
+fn literal_reads(kind: FileKind, text: &str) -> Vec<String> {
+    if !text.contains("file(") {
+        return Vec::new();
+    }
+    let arguments = match kind {
+        FileKind::Terraform => calls(text),
+        // JSON has no comments: calls are written inside `${...}` strings.
+        _ => text.match_indices("file(").map(|(at, _)| text[at + "file(".len()..].trim_start()).collect(),
+    };
+    arguments.into_iter().filter_map(literal_path).collect()
+}
+
+/// The text of the first argument of every `file(...)` and `templatefile(...)` call.
+fn calls(text: &str) -> Vec<&str> {
+    use hcl_edit::visit::Visit;
+    struct Calls<'t> {
+        text: &'t str,
+        found: Vec<&'t str>,
+    }
+    impl Visit for Calls<'_> {
+        fn visit_func_call(&mut self, call: &hcl_edit::expr::FuncCall) {
+            let name = call.name.name.as_str();
+            if call.name.namespace.is_empty() && matches!(name, "file" | "templatefile") {
+                let first = call.args.iter().next().and_then(hcl_edit::Span::span);
+                if let Some(argument) = first.and_then(|r| self.text.get(r)) {
+                    self.found.push(argument);
+                }
+            }
+            hcl_edit::visit::visit_func_call(self, call);
         }
     }
-    out
+    // A file that does not parse reads nothing: its syntax error is reported.
+    if crate::syntax::hcl::check_nesting(text).is_err() {
+        return Vec::new();
+    }
+    let Ok(body) = hcl_edit::parser::parse_body(text) else { return Vec::new() };
+    let mut calls = Calls { text, found: Vec::new() };
+    calls.visit_body(&body);
+    calls.found
+}
+
+/// A quoted literal path at the start of `argument`, relative to the module's folder.
+fn literal_path(argument: &str) -> Option<String> {
+    let quoted = argument.strip_prefix('"')?;
+    let path = &quoted[..quoted.find('"')?];
+    let path =
+        ["${path.module}/", "${path.root}/", "${path.cwd}/"].iter().find_map(|p| path.strip_prefix(p)).unwrap_or(path);
+    (!path.is_empty() && !path.contains("${") && !path.starts_with('/')).then(|| path.to_string())
 }
 
 #[cfg(test)]
@@ -63,6 +95,12 @@ mod tests {
     #[test]
     fn literal_paths_of_file_reads() {
         let text = "locals {\n  bots = yamldecode(file(\"${path.module}/bots.yaml\"))\n  t = templatefile( \"tpl/policy.json\", {})\n  x = file(var.p)\n  y = file(\"${var.d}/a.yaml\")\n}\n";
-        assert_eq!(literal_reads(text), ["bots.yaml", "tpl/policy.json"]);
+        assert_eq!(literal_reads(FileKind::Terraform, text), ["bots.yaml", "tpl/policy.json"]);
+    }
+
+    #[test]
+    fn comments_and_strings_read_nothing() {
+        let text = "# yamldecode(file(\"../iam/accounts.yaml\"))\n/* file(\"a.yaml\") */\nlocals {\n  d = \"see file(\\\"b.yaml\\\")\"\n}\n";
+        assert!(literal_reads(FileKind::Terraform, text).is_empty());
     }
 }

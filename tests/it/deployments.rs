@@ -464,3 +464,23 @@ fn the_monorepo_example_reads_as_documented() {
         ]
     );
 }
+
+/// A pull request cannot take a manifest out of the lint by mentioning it: only real
+/// `file()` calls make a file Terraform's data, not a comment or a string that reads like one.
+#[test]
+fn a_mention_of_file_in_a_comment_or_string_does_not_hide_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "iam/accounts.yaml", "serviceAccounts:\n  - name: ci-bot\n    description: CI\n    superAdmin: true\n");
+    write(
+        d,
+        "envs/prod/main.tf",
+        "# docs: we used to read yamldecode(file(\"../../iam/accounts.yaml\")) here\n\
+         /* file(\"../../iam/accounts.yaml\") */\n\
+         resource \"kestra_group\" \"bots\" {\n  name        = \"bots\"\n  description = \"see file(\\\"../../iam/accounts.yaml\\\")\"\n}\n",
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM301"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("iam/accounts.yaml:4:17: IAM301"), "{}", stdout(&out));
+}
