@@ -26,9 +26,13 @@ pub fn is_data(data: &BTreeSet<PathBuf>, path: &Path) -> bool {
     data.contains(&path)
 }
 
+/// Why a data file is not linted, in `--show-files`.
+const DATA: &str = "Terraform's data, read by a `file()` or `templatefile()` call";
+
 /// A data file's model: nothing of its own, its credential-like values starred.
 pub fn model(input: &Input<'_>) -> FileModel {
-    let mut model = FileModel::default();
+    // Said by `--show-files`: a manifest that disappears from the lint says why.
+    let mut model = FileModel { reading: crate::source::Reading::Skipped(DATA), ..FileModel::default() };
     lexical::redact(input.file, input.text, &mut model);
     model
 }

@@ -429,6 +429,13 @@ resource "kestra_service_account_api_token" "ci" {
     let out = iamlint(d, &["check", "--fix", "--select", "IAM002"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), bots, "never edited");
+    // A file that leaves the lint says why.
+    let out = iamlint(d, &["check", "--show-files", "--format", "concise"]);
+    assert!(
+        stderr(&out).contains("skipped  envs/prod/bots.yaml: not IAM, Terraform's data, read by a `file()`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The monorepo sample the README shows reads as the README says.
