@@ -150,7 +150,14 @@ fn is_field_of(object: &'static Object, key: &str, value: &Node) -> bool {
                 .any(|k| strsim::damerau_levenshtein(&folded, &crate::suggest::fold(k)) <= 1);
     };
     match field.ty {
-        schema::Type::References | schema::Type::Nested => !matches!(value, Node::Scalar(_)) || value.is_null(),
+        schema::Type::References => !matches!(value, Node::Scalar(_)) || value.is_null(),
+        // Nested objects are mappings (`FLOW: [READ]`, a token), one or a list of them: a
+        // list of words (a Helm chart's `permissions: [pods]`) is not Kestra's.
+        schema::Type::Nested => match value {
+            Node::Seq { items, .. } => items.iter().all(|i| matches!(i, Node::Map { .. })),
+            Node::Map { .. } => true,
+            Node::Scalar(_) => value.is_null(),
+        },
         schema::Type::Unread => true,
         _ => matches!(value, Node::Scalar(_)),
     }
@@ -357,14 +364,14 @@ impl Lowering<'_> {
         let Node::Map { entries, merged, .. } = map else { return };
         let written = &entries[(*merged).min(entries.len())..];
         self.duplicates(written, what);
-        for (key, _) in written {
+        for (key, value) in written {
             let Some(name) = key.as_str() else { continue };
             if known.clone().any(|k| k == name) || handled_elsewhere.clone().any(|k| k == name) {
                 continue;
             }
             let help = crate::suggest::closest(name, known.clone()).map(|s| format!("did you mean `{s}`?"));
             self.problem(UNKNOWN_KEY.code, key, format!("unknown key `{name}` in {what}"), help);
-            let fix = self.respell(key, name, known.clone(), entries);
+            let fix = self.respell(key, value, name, known.clone(), entries);
             if let Some(problem) = self.model.problems.last_mut() {
                 problem.fix = fix.map(Box::new);
             }
@@ -397,6 +404,7 @@ impl Lowering<'_> {
     fn respell<'k>(
         &self,
         key: &Node,
+        value: &Node,
         name: &str,
         known: impl Iterator<Item = &'k str>,
         entries: &[(Node, Node)],
@@ -408,7 +416,8 @@ impl Lowering<'_> {
         let right = match (matches.next(), matches.next()) {
             (Some(right), None) => right,
             (None, _) if known.contains(&schema::MANIFEST_TENANT) => {
-                misspelt_section(name).filter(|s| known.contains(s))?
+                // A section lists objects: `serviceAccount: {create: true}` (Helm's) is no typo.
+                misspelt_section(name).filter(|s| known.contains(s) && matches!(value, Node::Seq { .. }))?
             }
             _ => return None,
         };
@@ -812,6 +821,9 @@ mod tests {
         assert!(!manifest("realm: x\nusers:\n  - username: jane\n    email: j@x.io\n"));
         // Empty sections say nothing either way.
         assert!(!manifest("users: []\nntp: pool.ntp.org\n"));
+        // Helm values: a role's `permissions` listing words is not Kestra's.
+        assert!(!manifest("serviceAccount:\n  create: true\nroles:\n  - name: reader\n    permissions: [pods]\n"));
+        assert!(manifest("roles:\n  - name: reader\n    permissions:\n      FLOW: [READ]\n"));
     }
 
     #[test]

@@ -241,8 +241,8 @@ fn the_summary_counts_the_files_skipped_as_not_iam_and_show_files_says_why() {
     let out = iamlint(dir.path(), &["check", "--show-files", "."]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    // The workflow and the manifest are linted; the fourteen others are not IAM.
-    assert!(err.contains("All checks passed (2 files checked; 14 skipped as not IAM"), "{err}");
+    // The workflow and the manifest are linted; the fifteen others are not IAM.
+    assert!(err.contains("All checks passed (2 files checked; 15 skipped as not IAM"), "{err}");
     assert!(err.contains("  linted   iam/groups.yaml (IAM manifest)"), "{err}");
     assert!(err.contains("  linted   .github/workflows/ci.yml (CI workflow, scanned for credentials)"), "{err}");
     assert!(err.contains("  skipped  deploy/k8s/kubeconfig.yaml: not IAM, a Kubernetes object"), "{err}");
@@ -257,5 +257,18 @@ fn the_summary_counts_the_files_skipped_as_not_iam_and_show_files_says_why() {
     let plain = iamlint(dir.path(), &["check", "."]);
     assert!(!stderr(&plain).contains("Files:"), "{}", stderr(&plain));
     let json: Value = serde_json::from_slice(&iamlint(dir.path(), &["check", "--format", "json", "."]).stdout).unwrap();
-    assert_eq!(json["summary"], serde_json::json!({"files": 16, "findings": 0}));
+    assert_eq!(json["summary"], serde_json::json!({"files": 17, "findings": 0}));
+}
+
+/// A key one typo away from a section is renamed only where it lists objects: beside a
+/// manifest, Helm's `serviceAccount: {create: true}` is an unknown key, never renamed.
+#[test]
+fn a_section_typo_is_fixed_only_where_it_lists_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", "serviceAcounts:\n  - name: ci\n    superAdmin: false\ngroups:\n  - name: bots\n");
+    write(dir.path(), "b.yaml", "serviceAccount:\n  create: true\ngroups:\n  - name: bots\n");
+    let out = iamlint(dir.path(), &["check", "--diff", "--unsafe-fixes", "--select", "IAM002", "."]);
+    let diff = stdout(&out);
+    assert!(diff.contains("+serviceAccounts:"), "{diff}");
+    assert!(!diff.contains("b.yaml"), "{diff}");
 }
