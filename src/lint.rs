@@ -43,6 +43,29 @@ pub struct Options {
 pub type Overlay = std::collections::BTreeMap<PathBuf, Arc<str>>;
 
 impl Options {
+    /// The options `config` asks for, over `paths`, with the rules of `catalogue`: what
+    /// `iamlint check` starts from before its flags, and what the language server runs.
+    pub fn from_config(config: &crate::config::Config, paths: Vec<PathBuf>, catalogue: Catalogue) -> Options {
+        let defaults = Options::default();
+        let max_yaml_depth = config.max_yaml_depth.unwrap_or(defaults.max_yaml_depth);
+        Options {
+            paths,
+            selection: config.selection(),
+            settings: Settings { max_token_age: config.max_token_age.unwrap_or(defaults.settings.max_token_age) },
+            max_file_size: config.max_file_size.unwrap_or(defaults.max_file_size),
+            max_yaml_depth,
+            suppress: suppress::Options {
+                require_reason: config.require_suppression_reason,
+                unsuppressible: config.unsuppressible.clone(),
+                today: None,
+                yaml_limits: yaml::Limits { max_depth: max_yaml_depth, ..yaml::Limits::default() },
+            },
+            catalogue: Arc::new(catalogue),
+            filter: config.file_filter(),
+            ..defaults
+        }
+    }
+
     /// The bounds YAML/JSON parsing runs under.
     pub fn yaml_limits(&self) -> yaml::Limits {
         yaml::Limits { max_depth: self.max_yaml_depth, ..yaml::Limits::default() }

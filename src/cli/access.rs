@@ -29,7 +29,11 @@ pub enum AccessFormat {
 pub fn run(args: AccessArgs) -> i32 {
     // The workspace `check` would read: the same configuration, include/exclude, limits
     // and var files.
-    let options = match args.input.config(&args.paths).and_then(|c| args.input.options(&c, args.paths.clone())) {
+    let options = match args
+        .input
+        .config(&args.paths)
+        .and_then(|c| args.input.options(&c, args.paths.clone(), iamlint::catalogue::Catalogue::builtin()))
+    {
         Ok(o) => o,
         Err(status) => return status,
     };

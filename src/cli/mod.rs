@@ -156,7 +156,7 @@ impl InputArgs {
 
     /// Options that read `paths` as these flags and `config` say (flags win), and starts
     /// the worker threads.
-    fn options(&self, config: &Config, paths: Vec<PathBuf>) -> Result<Options, i32> {
+    fn options(&self, config: &Config, paths: Vec<PathBuf>, catalogue: Catalogue) -> Result<Options, i32> {
         // rayon reads RAYON_NUM_THREADS unbounded (100000 started 15,000 threads that spun
         // for minutes): the variable gets --threads' bound.
         let from_env = || {
@@ -169,13 +169,15 @@ impl InputArgs {
             }
         }
         let mut options =
-            Options { paths, filter: config.file_filter(), var_files: self.var_files.clone(), ..Options::default() };
-        if let Some(size) = self.max_file_size.or(config.max_file_size) {
+            Options { var_files: self.var_files.clone(), ..Options::from_config(config, paths, catalogue) };
+        // Flags win over the configuration; both are bounded where they are read (clap,
+        // the configuration parser).
+        if let Some(size) = self.max_file_size {
             options.max_file_size = size;
         };
-        // Both sources are bounded where they are read (clap, the configuration parser).
-        if let Some(depth) = self.max_yaml_depth.map(|d| d as usize).or(config.max_yaml_depth) {
-            options.max_yaml_depth = depth;
+        if let Some(depth) = self.max_yaml_depth {
+            options.max_yaml_depth = depth as usize;
+            options.suppress.yaml_limits = options.yaml_limits();
         }
         Ok(options)
     }
@@ -355,22 +357,11 @@ fn check(args: CheckArgs) -> i32 {
             _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
         },
     };
-    let options = match args.input.options(&config, args.paths) {
+    let options = match args.input.options(&config, args.paths, catalogue) {
         Ok(o) => o,
         Err(status) => return status,
     };
-    let options = Options {
-        selection,
-        settings: Settings { max_token_age },
-        catalogue: std::sync::Arc::new(catalogue),
-        suppress: iamlint::suppress::Options {
-            require_reason: config.require_suppression_reason,
-            unsuppressible: config.unsuppressible.clone(),
-            today: None,
-            yaml_limits: options.yaml_limits(),
-        },
-        ..options
-    };
+    let options = Options { selection, settings: Settings { max_token_age }, ..options };
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,

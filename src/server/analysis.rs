@@ -9,7 +9,6 @@ use crate::finding::{Finding, Severity};
 use crate::lint::{self, Options, Overlay};
 use crate::model::Workspace;
 use crate::render;
-use crate::rules::Settings;
 use crate::select::Selection;
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
@@ -68,32 +67,13 @@ pub fn options(root: &Path, overlay: Arc<Overlay>) -> (Options, Vec<Problem>) {
         }
         Catalogue::builtin()
     });
-    let mut selection = config.selection();
-    if let Err(e) = config.verify_rules(&catalogue).and_then(|()| selection.validate(&catalogue)) {
+    let mut options = Options { overlay, ..Options::from_config(&config, vec![root.to_path_buf()], catalogue) };
+    if let Err(e) =
+        config.verify_rules(&options.catalogue).and_then(|()| options.selection.validate(&options.catalogue))
+    {
         problems.push(whole_file(e));
-        selection = Selection { root: config.root.clone(), ..Selection::default() };
+        options.selection = Selection { root: config.root.clone(), ..Selection::default() };
     }
-    let mut options = Options {
-        paths: vec![root.to_path_buf()],
-        selection,
-        settings: Settings { max_token_age: config.max_token_age.unwrap_or(Settings::default().max_token_age) },
-        filter: config.file_filter(),
-        overlay,
-        ..Options::default()
-    };
-    if let Some(size) = config.max_file_size {
-        options.max_file_size = size;
-    }
-    if let Some(depth) = config.max_yaml_depth {
-        options.max_yaml_depth = depth;
-    }
-    options.suppress = crate::suppress::Options {
-        require_reason: config.require_suppression_reason,
-        unsuppressible: config.unsuppressible.clone(),
-        today: None,
-        yaml_limits: options.yaml_limits(),
-    };
-    options.catalogue = Arc::new(catalogue);
     (options, problems)
 }
 
