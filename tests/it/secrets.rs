@@ -125,3 +125,18 @@ fn the_command_line_never_prints_a_planted_secret() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_clean(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap(), "the baseline file");
 }
+
+/// A header value whose text is not the value byte for byte (an escape, a heredoc) is
+/// pointed at whole: its credential's offset in the value is not its offset in the file.
+#[test]
+fn extra_headers_credentials_with_escapes_are_pointed_at_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "provider \"kestra\" {\n  extra_headers = {\n    Authorization = \"Bearer ab\\\"cdTok99\"\n    authorization = <<EOT\nBasic aGVyZWRvYw\nEOT\n  }\n}\n",
+    );
+    let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM601", "."]);
+    let lines: Vec<String> = stdout(&out).lines().map(|l| l.split(": IAM601").next().unwrap().to_string()).collect();
+    assert_eq!(lines, ["main.tf:3:21", "main.tf:4:21"], "{}", stdout(&out));
+}

@@ -538,11 +538,15 @@ impl<'a> Lowering<'_, 'a> {
             if credential.is_empty() || credentials::is_reference(credential) {
                 continue;
             }
-            // The literal as written, quotes and scheme left out.
+            // The literal as written, quotes and scheme left out, where the text is the value
+            // byte for byte; a literal with escapes or a heredoc is starred whole.
             let Some(offset) = value.rfind(credential) else { continue };
-            let quoted = v.span.len() == value.len() + 2;
-            let start = v.span.start + usize::from(quoted) + offset;
-            let span = Span::new(v.span.file, start, start + credential.len());
+            let span = if v.span.len() == value.len() + 2 {
+                let start = v.span.start + 1 + offset;
+                Span::new(v.span.file, start, start + credential.len())
+            } else {
+                v.span
+            };
             let place = local_address(&origin.address).split('[').next().unwrap_or_default().to_string();
             let context = format!("the `{name}` header of `extra_headers` of `{place}`");
             credentials::record(&mut self.model, span, kind, credential, context, None);
