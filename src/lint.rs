@@ -18,6 +18,10 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod scope;
+
+pub use scope::{NestedScopes, Overrides, Scope};
+
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub selection: Selection,
@@ -36,6 +40,9 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// Texts read instead of the files on disk (an editor's unsaved buffers).
     pub overlay: Arc<Overlay>,
+    /// Nested configurations are looked for when set (not with `--config`): the settings
+    /// above are then the workspace configuration's, for the files no nested one governs.
+    pub nested: Option<Arc<scope::NestedScopes>>,
 }
 
 /// Texts that stand in for files on disk, by the path discovery gives the file (under an
@@ -62,8 +69,19 @@ impl Options {
             },
             catalogue: Arc::new(catalogue),
             filter: config.file_filter(),
+            nested: (!config.explicit).then(|| Arc::new(scope::NestedScopes::new(config, Overrides::default()))),
             ..defaults
         }
+    }
+
+    /// These options with the command line's flags over every configuration's settings:
+    /// the workspace configuration's here, each nested one's when it is read.
+    pub fn with_overrides(mut self, overrides: Overrides) -> Options {
+        overrides.apply(&mut self.selection, &mut self.settings);
+        if let Some(nested) = &self.nested {
+            self.nested = Some(Arc::new(nested.with_overrides(overrides)));
+        }
+        self
     }
 
     /// The bounds YAML/JSON parsing runs under.
@@ -85,6 +103,7 @@ impl Default for Options {
             filter: FileFilter::default(),
             var_files: Vec::new(),
             overlay: Arc::default(),
+            nested: None,
         }
     }
 }
@@ -106,6 +125,14 @@ pub enum Error {
     Discover(discover::DiscoverError),
     /// A `--var-file` that is missing, unreadable or not a variables file.
     VarFile(PathBuf, &'static str),
+    /// A nested configuration that cannot be read or names an unknown rule; `line` and
+    /// `column` where known, else 1.
+    Config {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for Error {
@@ -113,6 +140,7 @@ impl std::fmt::Display for Error {
         match self {
             Error::Discover(e) => e.fmt(f),
             Error::VarFile(p, why) => write!(f, "--var-file `{}` {why}", p.display()),
+            Error::Config { message, .. } => f.write_str(message),
         }
     }
 }
@@ -131,17 +159,26 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
     let discovery = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
     let mut candidates = discovery.files;
     add_var_files(&mut candidates, &options.var_files)?;
+    if let Some(nested) = &options.nested {
+        nested.resolve(&candidates, options)?;
+    }
     let loaded = read_all_over(&candidates, options.max_file_size, &options.overlay);
     let ws = build_with(&candidates, &loaded, options.yaml_limits(), &options.filter);
     Ok((candidates, loaded, ws, discovery.coverage))
 }
 
-/// The findings of a loaded workspace: the selected rules, then inline suppressions.
+/// The findings of a loaded workspace: the selected rules, then inline suppressions, each
+/// file's findings under its own configuration's settings.
 pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
+    let base = Scope::of(options);
+    let Some(nested) = options.nested.as_ref().filter(|n| n.any()) else { return analyze_in(ws, options, &base) };
+    nested.analyze(ws, &base, |scope| analyze_in(ws, options, scope))
+}
+
+fn analyze_in(ws: &Workspace, options: &Options, scope: &Scope) -> Vec<Finding> {
     let catalogue = &options.catalogue;
-    let findings = check(catalogue, ws, &options.selection, &options.settings);
-    let mut findings =
-        suppress::apply(catalogue, ws, findings, &options.selection, &options.settings, &options.suppress);
+    let findings = check(catalogue, ws, &scope.selection, &scope.settings);
+    let mut findings = suppress::apply(catalogue, ws, findings, &scope.selection, &scope.settings, &scope.suppress);
     sort(ws, &mut findings);
     findings
 }
@@ -338,11 +375,11 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 /// them by path, line, column and code.
 pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
     let cx = Context::new(ws, settings);
-    // Each file's path relative to the configuration, for per-file-ignores.
-    let relative: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
+    // Each file's canonical path, for per-file-ignores.
+    let canonical: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
         Vec::new()
     } else {
-        ws.sources.iter().map(|(_, f)| crate::config::relative_to(&selection.root, &f.path)).collect()
+        ws.sources.iter().map(|(_, f)| f.path.canonicalize().ok()).collect()
     };
     // Objects by address, for object-ignores: a finding placed on a value written
     // elsewhere (a `locals` key) is about the object its "used by" label names.
@@ -354,7 +391,7 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
         })
     };
     let ignored = |r: &Rule, f: &Finding| {
-        relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
+        canonical.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
             || on_ignored_object(r, f)
     };
     let mut findings: Vec<Finding> = catalogue

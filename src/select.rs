@@ -5,7 +5,7 @@ use crate::catalogue::{Catalogue, Rule};
 use crate::config::PerFileIgnore;
 use crate::finding::Severity;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
@@ -18,8 +18,6 @@ pub struct Selection {
     pub per_file_ignores: Vec<PerFileIgnore>,
     /// Rules not reported on an object, by its address (the configuration's `object-ignores`).
     pub object_ignores: Vec<(String, Vec<String>)>,
-    /// The folder `per_file_ignores` globs are relative to.
-    pub root: PathBuf,
 }
 
 impl Selection {
@@ -51,9 +49,13 @@ impl Selection {
         on && !any(&self.ignore)
     }
 
-    /// Whether `rule` is ignored in the file at `relative` (to `root`) by per-file-ignores.
-    pub fn ignored_in(&self, rule: &Rule, relative: &Path) -> bool {
-        self.per_file_ignores.iter().any(|p| p.glob.is_match(relative) && p.rules.iter().any(|s| matches(s, rule)))
+    /// Whether `rule` is ignored in the file at `path` (absolute, canonical) by
+    /// per-file-ignores, each glob matched relative to its own folder.
+    pub fn ignored_in(&self, rule: &Rule, path: &Path) -> bool {
+        self.per_file_ignores.iter().any(|p| {
+            path.strip_prefix(&p.root).is_ok_and(|relative| p.glob.is_match(relative))
+                && p.rules.iter().any(|s| matches(s, rule))
+        })
     }
 
     /// Whether `rule` is ignored on the object at `address` by object-ignores. An address

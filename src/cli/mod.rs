@@ -14,10 +14,10 @@ use iamlint::catalogue::Catalogue;
 use iamlint::config::{self, Config};
 use iamlint::finding::Severity;
 use iamlint::frontend::FileKind;
-use iamlint::lint::Options;
+use iamlint::lint::{Options, Overrides};
 use iamlint::render::{self, OutputFormat, RenderOptions};
 use iamlint::review;
-use iamlint::rules::{FixAvailability, Settings};
+use iamlint::rules::FixAvailability;
 use iamlint::select::{parse_list, Selection};
 use iamlint::source::Reading;
 use std::io::{IsTerminal, Write};
@@ -128,7 +128,8 @@ pub struct CheckArgs {
 /// one workspace.
 #[derive(clap::Args, Debug)]
 pub struct InputArgs {
-    /// Configuration file (default: the nearest .iamlint.yaml from the paths up to the repository root)
+    /// One configuration file for every file (default: each file's nearest .iamlint.yaml, up to
+    /// the repository root)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Files larger than this many bytes are skipped unread (check reports each, IAM001) [default:
@@ -339,29 +340,28 @@ fn check(args: CheckArgs) -> i32 {
     if let Err(e) = config.verify_rules(&catalogue) {
         return fail(&e);
     }
-    // Command-line flags override the configuration: --select replaces its selection,
+    // Command-line flags override every configuration: --select replaces its selection,
     // --extend-select and --ignore add to it.
-    let mut selection = config.selection();
-    if let Some(select) = args.select {
-        selection.select = Some(select.iter().flat_map(|s| parse_list(s)).collect());
-    }
-    selection.extend_select.extend(args.extend_select);
-    selection.ignore.extend(args.ignore);
-    if let Err(e) = selection.validate(&catalogue) {
-        return fail(&e);
-    }
     let max_token_age = match &args.max_token_age {
-        None => config.max_token_age.unwrap_or(Settings::default().max_token_age),
+        None => None,
         Some(text) => match iamlint::duration::parse(text) {
-            Ok(d) if d.seconds > 0 => d,
+            Ok(d) if d.seconds > 0 => Some(d),
             _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
         },
     };
+    let overrides = Overrides {
+        select: args.select.map(|select| select.iter().flat_map(|s| parse_list(s)).collect()),
+        extend_select: args.extend_select,
+        ignore: args.ignore,
+        max_token_age,
+    };
     let options = match args.input.options(&config, args.paths, catalogue) {
-        Ok(o) => o,
+        Ok(o) => o.with_overrides(overrides),
         Err(status) => return status,
     };
-    let options = Options { selection, settings: Settings { max_token_age }, ..options };
+    if let Err(e) = options.selection.validate(&options.catalogue) {
+        return fail(&e);
+    }
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
@@ -374,6 +374,9 @@ fn check(args: CheckArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    for warning in options.nested.iter().flat_map(|n| n.warnings()) {
+        note(&format!("warning: {warning}"));
+    }
     for note in &report.notes {
         self::note(note);
     }

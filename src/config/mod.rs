@@ -11,13 +11,15 @@ use crate::duration::Duration;
 use crate::finding::Severity;
 use crate::select::Selection;
 use globset::{GlobBuilder, GlobMatcher};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod nested;
 mod parse;
 mod schema;
 
+pub use nested::{nested, Nested};
 pub use parse::parse;
 pub use schema::schema;
 
@@ -54,9 +56,23 @@ pub struct Config {
     /// Named deployments, in file order: the root modules that share one instance, and
     /// the manifests that belong to it alone.
     pub deployments: Vec<Deployment>,
+    /// The configuration file this one extends, resolved against `root`.
+    pub extend: Option<PathBuf>,
     /// Rule names no built-in rule answers to, with the error to report unless an installed
     /// policy does (`verify_rules`).
     pub unverified_rules: Vec<(String, ConfigError)>,
+    /// Each key this configuration sets, with the file and line that set it (a file it
+    /// `extend`s, for a key taken from there).
+    pub set: BTreeMap<&'static str, Origin>,
+    /// Named with `--config`: it applies to every file, and nested configurations do not.
+    pub explicit: bool,
+}
+
+/// Where a configuration value was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: usize,
 }
 
 /// A deployment the configuration names (`deployments:`): Terraform root modules run
@@ -95,6 +111,9 @@ impl PathGlob {
 pub struct PerFileIgnore {
     pub glob: PathGlob,
     pub rules: Vec<String>,
+    /// The folder the glob is relative to: the folder of the file that wrote it, which for
+    /// an entry taken through `extend` is not the extending file's.
+    pub root: PathBuf,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,6 +156,8 @@ pub(crate) enum Shape {
         max: u64,
     },
     Deployments,
+    /// Another configuration file this one starts from.
+    Extend,
 }
 
 /// The largest accepted `max-file-size` (1 GiB): a file is held in memory whole while it is
@@ -149,6 +170,10 @@ pub const MAX_YAML_DEPTH: u64 = 1000;
 pub struct Key {
     pub name: &'static str,
     pub description: &'static str,
+    /// Shapes the one workspace model every file shares (which files are read, how, which
+    /// policies exist): read from the run's workspace configuration only, never from a
+    /// nested one.
+    pub workspace: bool,
     pub(crate) shape: Shape,
     /// A valid value, as YAML, shown in the schema and parsed by a test.
     pub example: &'static str,
@@ -157,88 +182,110 @@ pub struct Key {
 pub const KEYS: &[Key] = &[
     Key {
         name: "select",
+        workspace: false,
         description: "Rules to run instead of the defaults: codes, names, code prefixes (IAM2) or ALL.",
         shape: Shape::Rules,
         example: "[IAM1, IAM2]",
     },
     Key {
         name: "extend-select",
+        workspace: false,
         description: "Rules to run in addition to the selected ones (e.g. opt-in rules).",
         shape: Shape::Rules,
         example: "[IAM402]",
     },
-    Key { name: "ignore", description: "Rules never to run.", shape: Shape::Rules, example: "[IAM401]" },
+    Key { name: "ignore",
+        workspace: false, description: "Rules never to run.", shape: Shape::Rules, example: "[IAM401]" },
     Key {
         name: "severity",
+        workspace: false,
         description: "Severity per rule, overriding the rule's default.",
         shape: Shape::SeverityMap,
         example: "{IAM401: error, token-extended-expiry: info}",
     },
     Key {
         name: "per-file-ignores",
+        workspace: false,
         description: "Rules not reported in files matching a glob (relative to this file's folder).",
         shape: Shape::PerFileIgnores,
         example: "{\"legacy/**\": [IAM101, IAM102]}",
     },
     Key {
         name: "object-ignores",
+        workspace: false,
         description: "Rules not reported on an object, by its address as the baseline records it (`serviceAccounts[ci-bot]`, `kestra_service_account.ci`): JSON manifests have no comments to suppress with.",
         shape: Shape::ObjectIgnores,
         example: "{\"serviceAccounts[ci-deployer]\": [IAM303]}",
     },
     Key {
         name: "max-token-age",
+        workspace: false,
         description: "The longest accepted API token lifetime, as an ISO 8601 duration Kestra reads (days, hours, minutes, seconds).",
         shape: Shape::Duration,
         example: "P30D",
     },
     Key {
         name: "include",
+        workspace: true,
         description: "Only files matching one of these globs are linted (relative to this file's folder).",
         shape: Shape::Globs,
         example: "[\"iam/**\", \"*.tf\"]",
     },
     Key {
         name: "exclude",
+        workspace: true,
         description: "Files matching one of these globs are never linted.",
         shape: Shape::Globs,
         example: "[\"vendor/**\"]",
     },
     Key {
         name: "rules-dir",
+        workspace: true,
         description: "Folder of custom policy files (relative to this file's folder).",
         shape: Shape::Path,
         example: "policies",
     },
     Key {
         name: "require-suppression-reason",
+        workspace: false,
         description: "An iamlint-ignore comment must give a reason after `--`.",
         shape: Shape::Bool,
         example: "true",
     },
     Key {
         name: "unsuppressible",
+        workspace: false,
         description: "Rules that iamlint-ignore comments cannot silence.",
         shape: Shape::Rules,
         example: "[IAM301]",
     },
     Key {
         name: "max-file-size",
+        workspace: true,
         description: "Files larger than this many bytes are reported (IAM001) instead of linted (1 to 1073741824, 1 GiB).",
         shape: Shape::Int { min: 1, max: MAX_FILE_SIZE },
         example: "1048576",
     },
     Key {
         name: "max-yaml-depth",
+        workspace: true,
         description: "The deepest YAML nesting accepted before a file is reported as malformed (1 to 1000).",
         shape: Shape::Int { min: 1, max: MAX_YAML_DEPTH },
         example: "64",
     },
     Key {
         name: "deployments",
+        workspace: true,
         description: "Named deployments: `roots` are Terraform root module folders run against one Kestra instance (merged into one deployment), `manifests` globs of manifests that belong to it alone (relative to this file's folder). A root no deployment names is a deployment of its own, named by its folder; a manifest none claims belongs to every deployment.",
         shape: Shape::Deployments,
         example: "{prod: {roots: [envs/prod, envs/prod-eu], manifests: [\"iam/prod/**\"]}}",
+    },
+    Key {
+        name: "extend",
+        workspace: false,
+        description: "Another configuration file (relative to this file's folder) whose per-file settings this one starts from; the keys this file sets replace that file's. A nested configuration inherits nothing without it.",
+        shape: Shape::Extend,
+        example: "../.iamlint.yaml",
     },
 ];
 
@@ -255,57 +302,40 @@ impl Config {
         Ok(())
     }
 
-    /// The configuration for a run: `explicit` (`--config`) if given, else the one file
-    /// found above the paths. Paths under different configuration files are an error,
-    /// since one run applies one configuration.
+    /// The workspace configuration of a run: `explicit` (`--config`) if given, else the
+    /// nearest one above the folder that holds every path. It says which files are read
+    /// and how (its workspace-wide keys), and applies to every file no nested
+    /// configuration is nearer to (`nested`).
     pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
         if let Some(file) = explicit {
-            return Config::read(file).map_err(|e| e.to_string());
+            let config = Config::read(file).map_err(|e| e.to_string())?;
+            return Ok(Config { explicit: true, ..config });
         }
-        let mut found = BTreeSet::new();
-        for path in paths {
-            if let Some(file) = find(path) {
-                found.insert(file);
-            }
-        }
-        let mut found = found.into_iter();
-        match (found.next(), found.next()) {
-            (None, _) => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
-            (Some(file), None) => Config::read_found(&file).map_err(|e| e.to_string()),
-            (Some(a), Some(b)) => Err(format!(
-                "the paths fall under different configuration files ({} and {}); lint them separately or pass --config",
-                a.display(),
-                b.display()
-            )),
+        match common_folder(paths).as_deref().and_then(find) {
+            None => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
+            Some(file) => Config::read_found(&file).map_err(|e| e.to_string()),
         }
     }
 
     /// A configuration file named on the command line: the user's choice, read wherever it is
-    /// (within the size limit).
+    /// (within the size limit), with the files it extends.
     pub fn read(file: &Path) -> Result<Config, ConfigError> {
-        let text = read_text(file, crate::confine::read_named)?;
-        let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
-        parse(file, &text, root)
+        read_extended(file, None, &mut Vec::new())
     }
 
     /// A configuration file found beside the linted paths, which may come with the pull
-    /// request under review: it, and the policy folder it names, must lie inside its
-    /// repository (`confine::repository_root`), so that it cannot make iamlint read a file
-    /// of the machine through a symbolic link or a `../..` path.
+    /// request under review: it, the files it extends and the policy folder it names, must
+    /// lie inside its repository (`confine::repository_root`), so that it cannot make iamlint
+    /// read a file of the machine through a symbolic link or a `../..` path.
     pub fn read_found(file: &Path) -> Result<Config, ConfigError> {
         let repository = crate::confine::repository_root(file);
-        if crate::confine::escapes(&repository, file) {
-            return Err(whole_file_error(
-                file,
-                format!(
-                    "the configuration file is a symbolic link to outside the repository `{}`; not read",
-                    repository.display()
-                ),
-            ));
-        }
-        let text = read_text(file, crate::confine::read_bounded)?;
-        let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
-        parse::parse_in(file, &text, root, Some(&repository))
+        read_extended(file, Some(&repository), &mut Vec::new())
+    }
+
+    /// The keys set in a nested configuration that only the workspace configuration may set,
+    /// with where each is written.
+    pub fn workspace_keys_set(&self) -> Vec<(&'static str, &Origin)> {
+        KEYS.iter().filter(|k| k.workspace).filter_map(|k| Some((k.name, self.set.get(k.name)?))).collect()
     }
 
     /// The rule selection this configuration asks for, before command-line flags.
@@ -317,7 +347,6 @@ impl Config {
             severities: self.severity.iter().cloned().collect(),
             per_file_ignores: self.per_file_ignores.clone(),
             object_ignores: self.object_ignores.clone(),
-            root: self.root.clone(),
         }
     }
 
@@ -382,10 +411,104 @@ impl FileFilter {
     }
 }
 
+/// `path` as messages show it: relative to the current folder when it lies below it.
+pub fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
+    relative.display().to_string()
+}
+
 /// `path` relative to `root`, both made absolute first.
 pub fn relative_to(root: &Path, path: &Path) -> Option<PathBuf> {
     let abs = path.canonicalize().ok()?;
     abs.strip_prefix(root).ok().map(Path::to_path_buf)
+}
+
+/// How many files an `extend` chain may hold: more is a mistake, not a setup.
+const MAX_EXTEND_DEPTH: usize = 8;
+
+/// `file` read, and the per-file settings of the file it `extend`s (recursively) filled in
+/// where it sets none. `repository`: the folder a found configuration and what it names
+/// must lie in. `chain`: the files being read, to report a cycle.
+fn read_extended(file: &Path, repository: Option<&Path>, chain: &mut Vec<PathBuf>) -> Result<Config, ConfigError> {
+    if let Some(repository) = repository {
+        if crate::confine::escapes(repository, file) {
+            let what = if chain.is_empty() { "the configuration file is a symbolic link to" } else { "extends a file" };
+            return Err(whole_file_error(
+                chain.last().map_or(file, PathBuf::as_path),
+                format!("{what} outside the repository `{}`; not read", repository.display()),
+            ));
+        }
+    }
+    let read = if repository.is_some() { crate::confine::read_bounded } else { crate::confine::read_named };
+    let text = read_text(file, read)?;
+    let root = file.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+    let mut config = parse::parse_in(file, &text, root, repository)?;
+    let Some(base_file) = config.extend.clone() else { return Ok(config) };
+    let at = config.set.get("extend").map_or(1, |o| o.line);
+    let error =
+        |message: String| ConfigError { file: file.to_path_buf(), line: at, column: 1, key: "extend".into(), message };
+    let canonical = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+    chain.push(canonical);
+    if base_file.canonicalize().is_ok_and(|b| chain.contains(&b)) {
+        return Err(error(format!("`{}` extends this file again: a cycle", base_file.display())));
+    }
+    if chain.len() >= MAX_EXTEND_DEPTH {
+        return Err(error(format!("more than {MAX_EXTEND_DEPTH} files extend one another")));
+    }
+    if !base_file.is_file() {
+        return Err(error(format!("`{}` is not a configuration file", base_file.display())));
+    }
+    let base = read_extended(&base_file, repository, chain)?;
+    config.inherit(base);
+    Ok(config)
+}
+
+impl Config {
+    /// Takes from `base` every per-file setting this configuration does not set itself,
+    /// remembering where it came from.
+    fn inherit(&mut self, base: Config) {
+        for key in KEYS.iter().filter(|k| !k.workspace && k.name != "extend") {
+            if self.set.contains_key(key.name) {
+                continue;
+            }
+            let Some(origin) = base.set.get(key.name) else { continue };
+            self.set.insert(key.name, origin.clone());
+            match key.name {
+                "select" => self.select = base.select.clone(),
+                "extend-select" => self.extend_select = base.extend_select.clone(),
+                "ignore" => self.ignore = base.ignore.clone(),
+                "severity" => self.severity = base.severity.clone(),
+                "per-file-ignores" => self.per_file_ignores = base.per_file_ignores.clone(),
+                "object-ignores" => self.object_ignores = base.object_ignores.clone(),
+                "max-token-age" => self.max_token_age = base.max_token_age,
+                "require-suppression-reason" => self.require_suppression_reason = base.require_suppression_reason,
+                "unsuppressible" => self.unsuppressible = base.unsuppressible.clone(),
+                other => unreachable!("per-file key {other} is not inherited"),
+            }
+        }
+        self.unverified_rules.extend(base.unverified_rules);
+    }
+}
+
+/// The folder that holds every one of `paths` (as named, links not followed); a lone path
+/// is itself, so that `find` treats a named file as it always did.
+fn common_folder(paths: &[PathBuf]) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    if let [only] = paths {
+        return Some(only.clone());
+    }
+    let mut common: Option<PathBuf> = None;
+    for path in paths {
+        let abs = crate::confine::absolute(path, cwd.as_deref());
+        let is_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
+        let folder = if is_dir { abs } else { abs.parent().map(Path::to_path_buf).unwrap_or(abs) };
+        common = Some(match common {
+            None => folder,
+            Some(c) => c.components().zip(folder.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect(),
+        });
+    }
+    common
 }
 
 /// Configuration files are short; a bigger one is not a configuration file.
@@ -443,6 +566,7 @@ pub fn find(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn parse_text(text: &str) -> Result<Config, ConfigError> {
         parse(Path::new(".iamlint.yaml"), text, PathBuf::from("/repo"))

@@ -151,7 +151,7 @@ impl Parser<'_> {
                     let pattern = self.string(k, name, "a glob")?;
                     let glob = self.glob(pattern, k.start(), name)?;
                     let rules = self.rules(config, v, name)?;
-                    config.per_file_ignores.push(PerFileIgnore { glob, rules });
+                    config.per_file_ignores.push(PerFileIgnore { glob, rules, root: config.root.clone() });
                 }
             }
             Shape::ObjectIgnores => {
@@ -233,6 +233,17 @@ impl Parser<'_> {
                     config.deployments.push(super::Deployment { name: deployment.to_string(), roots, manifests });
                 }
             }
+            Shape::Extend => {
+                let text = self.string(value, name, "a configuration file path")?;
+                if text.is_empty() {
+                    return Err(self.error(
+                        value.start(),
+                        name,
+                        "expected a configuration file path, found an empty string",
+                    ));
+                }
+                config.extend = Some(crate::confine::absolute(&config.root.join(text), None));
+            }
             Shape::Int { min, max } => {
                 let n = self.int(value, name, min, max)?;
                 match name {
@@ -296,6 +307,8 @@ pub(crate) fn parse_in(
             return Err(parser.error(k.start(), name, "set twice"));
         }
         parser.apply(&mut config, key.name, key.shape, v)?;
+        let line = parser.source.position(k.start()).line;
+        config.set.insert(key.name, super::Origin { file: file.to_path_buf(), line });
     }
     Ok(config)
 }

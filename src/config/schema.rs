@@ -21,7 +21,7 @@ pub fn schema() -> Value {
             }
             Shape::Duration => json!({"type": "string", "pattern": "^[-+]?[Pp]"}),
             Shape::Globs => globs.clone(),
-            Shape::Path => json!({"type": "string", "minLength": 1}),
+            Shape::Path | Shape::Extend => json!({"type": "string", "minLength": 1}),
             Shape::Bool => json!({"type": "boolean"}),
             Shape::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
             Shape::Deployments => json!({

@@ -72,15 +72,22 @@ pub fn options(root: &Path, overlay: Arc<Overlay>) -> (Options, Vec<Problem>) {
         config.verify_rules(&options.catalogue).and_then(|()| options.selection.validate(&options.catalogue))
     {
         problems.push(whole_file(e));
-        options.selection = Selection { root: config.root.clone(), ..Selection::default() };
+        options.selection = Selection::default();
     }
     (options, problems)
 }
 
 /// Lints `root` with `overlay` over the files on disk.
 pub fn run(root: &Path, overlay: Arc<Overlay>) -> Analysis {
-    let (options, mut setup) = options(root, overlay);
-    let (ws, findings) = match lint::load_workspace(&options) {
+    let (mut options, mut setup) = options(root, overlay);
+    let mut loaded = lint::load_workspace(&options);
+    // A broken nested configuration is shown on its file; the rest is linted without them.
+    if let Err(lint::Error::Config { file, line, column, message }) = &loaded {
+        setup.push(Problem { file: file.clone(), line: *line, column: *column, message: message.clone() });
+        options.nested = None;
+        loaded = lint::load_workspace(&options);
+    }
+    let (ws, findings) = match loaded {
         Ok((_, _, ws, _)) => {
             let findings = render::inert(&lint::analyze(&ws, &options)).into_owned();
             (ws, findings)

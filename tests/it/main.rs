@@ -20,6 +20,7 @@ mod hostile;
 mod install;
 mod manifests;
 mod moved_blocks;
+mod nested_config;
 mod permission_fixes;
 mod policies;
 mod pre_commit;

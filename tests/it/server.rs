@@ -445,3 +445,28 @@ fn server_messages_never_show_a_credential() {
         assert!(!stderr.contains(window), "`{window}` on standard error");
     }
 }
+
+#[test]
+fn server_applies_a_nested_configuration_to_its_folder_and_shows_a_broken_one_on_its_file() {
+    let dir = repository();
+    let team = ACCOUNTS.replace("onboarding-bot", "ETL_Bot").replace("nightly-sync", "etl-sync");
+    write(dir.path(), "teams/data/accounts.yaml", &team);
+    write(dir.path(), "teams/data/.iamlint.yaml", "# Durations are migrated separately here.\nignore: [IAM204]\n");
+    let accounts = uri(&dir.path().join("iam/accounts.yaml"));
+    let team_accounts = uri(&dir.path().join("teams/data/accounts.yaml"));
+    let config = uri(&dir.path().join("teams/data/.iamlint.yaml"));
+    let mut client = Client::start(dir.path());
+    client.open(&accounts, ACCOUNTS);
+    client.open(&team_accounts, &team);
+    client.diagnostics_until(&accounts, "IAM204 outside the team folder", |d| codes(d).contains(&"IAM204"));
+    let quiet = client.diagnostics_until(&team_accounts, "IAM101 in the team folder", |d| codes(d).contains(&"IAM101"));
+    assert!(!codes(&quiet).contains(&"IAM204"), "{quiet:#?}");
+
+    write(dir.path(), "teams/data/.iamlint.yaml", "# Durations are migrated separately here.\nignore: [IAM2O4]\n");
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": config}}));
+    let broken = client.diagnostics_until(&config, "an error on the team's configuration", |d| !d.is_empty());
+    assert!(broken[0]["message"].as_str().unwrap().contains("unknown rule `IAM2O4`"), "{broken:#?}");
+    // Still linted, under the workspace's settings.
+    client.diagnostics_until(&team_accounts, "IAM204 in the team folder", |d| codes(d).contains(&"IAM204"));
+    client.shut_down();
+}

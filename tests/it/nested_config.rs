@@ -1,0 +1,242 @@
+//! Nested configuration: a team folder's own `.iamlint.yaml` applies to the files below it
+//! (the nearest one wins, as in ruff), over one workspace model; `extend` inherits;
+//! workspace-wide keys are read from the run's configuration only; `--config` forces one
+//! configuration; `iamlint config` shows the values in effect and where each comes from.
+
+use crate::common;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+/// A repository with two teams, each with its own configuration: payments extends the
+/// root's (a 30-day token limit) and tightens it to 7 days, and does not enforce names;
+/// data starts from the defaults (90 days) and reports names as info only.
+fn two_teams() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "README.md", "# Kestra IAM\n");
+    write(d, ".iamlint.yaml", "max-token-age: P30D\nexclude: [\"vendor/**\"]\n");
+    write(d, "vendor/legacy.yaml", "serviceAccounts:\n  - name: Vendor_Bot\n");
+    write(
+        d,
+        "teams/payments/.iamlint.yaml",
+        "# Payments tokens are rotated weekly.\nextend: ../../.iamlint.yaml\nignore: [service-account-name]\nmax-token-age: P7D\n",
+    );
+    write(
+        d,
+        "teams/payments/envs/prod/main.tf",
+        r#"terraform {
+  required_providers {
+    kestra = { source = "kestra-io/kestra", version = "~> 1.0" }
+  }
+}
+
+resource "kestra_service_account" "ci" {
+  name        = "CI_Bot"
+  description = "deploys payment flows"
+}
+
+resource "kestra_service_account_api_token" "ci" {
+  service_account_id = kestra_service_account.ci.id
+  name               = "deploy"
+  description        = "CI deploy token"
+  max_age            = "P14D"
+}
+"#,
+    );
+    write(d, "teams/payments/envs/prod/terraform.tfvars", "region = \"eu\"\n");
+    write(d, "teams/data/.iamlint.yaml", "severity:\n  service-account-name: info\n");
+    write(
+        d,
+        "teams/data/iam/service-accounts.yaml",
+        "groups:\n  - name: etl\nserviceAccounts:\n  - name: Data_Bot\n    groups: [etl]\n    apiTokens:\n      - name: nightly\n        maxAge: P60D\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "teams"]);
+    dir
+}
+
+/// The concise lines about `path`.
+fn lines_of<'a>(text: &'a str, path: &str) -> Vec<&'a str> {
+    text.lines().filter(|l| l.starts_with(path)).collect()
+}
+
+/// `teams`: how the output names the teams folder.
+fn assert_each_team_has_its_settings(text: &str, teams: &str) {
+    let payments = lines_of(text, &format!("{teams}payments/envs/prod/main.tf"));
+    assert!(payments.iter().any(|l| l.contains("IAM202") && l.contains("maximum P7D")), "{text}");
+    assert!(!payments.iter().any(|l| l.contains("IAM101")), "{text}");
+    let data = lines_of(text, &format!("{teams}data/iam/service-accounts.yaml"));
+    assert!(data.iter().any(|l| l.contains("IAM101 [info]")), "{text}");
+    // P60D is within the default 90 days: data does not inherit the root's 30.
+    assert!(!data.iter().any(|l| l.contains("IAM202")), "{text}");
+}
+
+#[test]
+fn a_commit_touching_two_teams_is_checked_with_each_teams_configuration() {
+    let dir = two_teams();
+    let d = dir.path();
+    // Both teams change in one commit; pre-commit passes the staged files of both.
+    write(
+        d,
+        "teams/payments/envs/prod/main.tf",
+        &std::fs::read_to_string(d.join("teams/payments/envs/prod/main.tf")).unwrap().replace("P14D", "P10D"),
+    );
+    write(
+        d,
+        "teams/data/iam/service-accounts.yaml",
+        &std::fs::read_to_string(d.join("teams/data/iam/service-accounts.yaml")).unwrap().replace("P60D", "P45D"),
+    );
+    git(d, &["add", "-A"]);
+    let staged = git(d, &["diff", "--cached", "--name-only"]);
+    let mut args = vec!["check", "--format", "concise"];
+    args.extend(staged.lines());
+    assert_eq!(args.len(), 5, "{staged}");
+    let out = iamlint(d, &args);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("token max age P10D (10 days) is above the maximum P7D"), "{text}");
+    let payments = lines_of(&text, "teams/payments/envs/prod/main.tf");
+    assert!(!payments.iter().any(|l| l.contains("IAM101")), "{text}");
+    let data = lines_of(&text, "teams/data/iam/service-accounts.yaml");
+    assert!(data.iter().any(|l| l.contains("IAM101 [info]")) && !data.iter().any(|l| l.contains("IAM202")), "{text}");
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_whole_repository_from_any_folder_applies_the_nearest_configuration() {
+    let dir = two_teams();
+    let d = dir.path();
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert_each_team_has_its_settings(&text, "teams/");
+    // The root's exclude still holds: it is the run's configuration.
+    assert!(!text.contains("vendor/"), "{text}");
+    let out = iamlint(&d.join("teams"), &["check", "--format", "concise", "payments", "data"]);
+    assert_each_team_has_its_settings(&stdout(&out), "");
+    let out = iamlint(&d.join("teams/data"), &["check", "--format", "concise", ".."]);
+    assert_each_team_has_its_settings(&stdout(&out), "../");
+}
+
+#[test]
+fn config_flag_forces_one_configuration_for_every_file() {
+    let dir = two_teams();
+    let d = dir.path();
+    let out = iamlint(d, &["check", "--format", "concise", "--config", "teams/data/.iamlint.yaml", "teams"]);
+    let text = stdout(&out);
+    // Data's settings everywhere: names are info in payments too, and 14 days is fine.
+    let payments = lines_of(&text, "teams/payments/envs/prod/main.tf");
+    assert!(payments.iter().any(|l| l.contains("IAM101 [info]")), "{text}");
+    assert!(!payments.iter().any(|l| l.contains("IAM202")), "{text}");
+}
+
+#[test]
+fn command_line_flags_win_over_every_configuration() {
+    let dir = two_teams();
+    let d = dir.path();
+    let out = iamlint(d, &["check", "--format", "concise", "--max-token-age", "P1D", "--extend-select", "IAM101"]);
+    let text = stdout(&out);
+    assert!(text.contains("P14D (14 days) is above the maximum P1D"), "{text}");
+    assert!(text.contains("P60D (60 days) is above the maximum P1D"), "{text}");
+    // The flags add to each team's settings, which still hold otherwise: payments' ignore
+    // wins over an extend-select, data's severity stays.
+    assert!(!lines_of(&text, "teams/payments/").iter().any(|l| l.contains("IAM101")), "{text}");
+    assert!(lines_of(&text, "teams/data/").iter().any(|l| l.contains("IAM101 [info]")), "{text}");
+}
+
+#[test]
+fn a_workspace_wide_key_in_a_nested_configuration_is_a_warning_naming_it() {
+    let dir = two_teams();
+    let d = dir.path();
+    write(d, "teams/data/.iamlint.yaml", "severity:\n  service-account-name: info\nmax-file-size: 10\n");
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("warning: teams/data/.iamlint.yaml:3: `max-file-size` is a workspace-wide setting, read only from the run's configuration (.iamlint.yaml)"),
+        "{err}"
+    );
+    // Ignored: the file is linted, not reported as too large.
+    assert!(!stdout(&out).contains("IAM001"), "{}", stdout(&out));
+    // Linted on its own, the team's configuration is the run's: the key applies.
+    let out = iamlint(&d.join("teams/data"), &["check", "--format", "concise"]);
+    assert!(stdout(&out).contains("IAM001"), "{}", stdout(&out));
+    assert!(!stderr(&out).contains("workspace-wide"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_broken_nested_configuration_fails_the_run_naming_its_file() {
+    let dir = two_teams();
+    let d = dir.path();
+    for (text, expected) in [
+        (
+            "ignore: [servce-account-name]\n",
+            "teams/data/.iamlint.yaml:1:10: `ignore`: unknown rule `servce-account-name`",
+        ),
+        ("max-token-age: 7d\n", "teams/data/.iamlint.yaml:1:16: `max-token-age`"),
+        ("extend: ../missing.yaml\n", "teams/data/.iamlint.yaml:1:1: `extend`: `"),
+        ("extend: .iamlint.yaml\n", "extends this file again: a cycle"),
+    ] {
+        write(d, "teams/data/.iamlint.yaml", text);
+        let out = iamlint(d, &["check", "teams/payments/envs/prod/main.tf", "teams/data/iam/service-accounts.yaml"]);
+        assert_eq!(out.status.code(), Some(2), "{text}: {}", stdout(&out));
+        assert!(stderr(&out).contains(expected), "{text}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn extend_cannot_leave_the_repository() {
+    let outer = tempfile::tempdir().unwrap();
+    write(outer.path(), "shared.yaml", "max-token-age: P1D\n");
+    let d = &outer.path().join("repo");
+    write(d, ".git/HEAD", "");
+    write(d, ".iamlint.yaml", "extend: ../shared.yaml\n");
+    write(d, "iam.yaml", "serviceAccounts:\n  - name: ci\n");
+    let out = iamlint(d, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("extends a file outside the repository"), "{}", stderr(&out));
+    // Named with --config, the user's own choice is read wherever it is.
+    let out = iamlint(d, &["check", "--config", ".iamlint.yaml", "--format", "concise"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+fn shown_config(dir: &Path, args: &[&str]) -> Value {
+    let out = iamlint(dir, args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn config_command_shows_the_values_in_effect_for_a_path_and_where_each_comes_from() {
+    let dir = two_teams();
+    let d = dir.path();
+    let shown = shown_config(d, &["config", "teams/payments/envs/prod/main.tf"]);
+    assert_eq!(shown["file"], "teams/payments/.iamlint.yaml");
+    assert_eq!(shown["workspace-file"], ".iamlint.yaml");
+    assert_eq!(shown["max-token-age"], "P7D");
+    assert_eq!(shown["sources"]["max-token-age"], "teams/payments/.iamlint.yaml:4");
+    assert_eq!(shown["sources"]["ignore"], "teams/payments/.iamlint.yaml:3");
+    assert_eq!(shown["sources"]["exclude"], ".iamlint.yaml:2");
+    assert!(!shown["enabled"].as_array().unwrap().contains(&Value::from("IAM101")), "{shown}");
+    // Data inherits nothing: the default, named as such.
+    let shown = shown_config(d, &["config", "teams/data"]);
+    assert_eq!(shown["max-token-age"], "P90D");
+    assert_eq!(shown["sources"]["max-token-age"], "default");
+    assert_eq!(shown["severity"]["service-account-name"], "info");
+    assert_eq!(shown["max-file-size"], 16777216);
+    assert_eq!(shown["max-yaml-depth"], 256);
+    // A value taken through `extend` is named by the file that writes it.
+    write(d, "teams/payments/.iamlint.yaml", "extend: ../../.iamlint.yaml\n");
+    let shown = shown_config(d, &["config", "teams/payments"]);
+    assert_eq!(shown["max-token-age"], "P30D");
+    assert_eq!(shown["sources"]["max-token-age"], ".iamlint.yaml:1");
+    // No configuration at all: every value is the default, not null.
+    let empty = tempfile::tempdir().unwrap();
+    write(empty.path(), ".git/HEAD", "");
+    let shown = shown_config(empty.path(), &["config"]);
+    assert_eq!(shown["max-token-age"], "P90D");
+    assert_eq!(shown["file"], Value::Null);
+    assert!(shown["sources"].as_object().unwrap().values().all(|v| v == "default"), "{shown}");
+}
