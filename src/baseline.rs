@@ -4,7 +4,9 @@
 //! a recorded finding do not make it new, and neither does improving it without fixing it
 //! (a lifetime lowered but still too long). Entries that match nothing any more are
 //! counted, so the baseline can shrink (`--write-baseline` writes only what is current).
-//! Version 1 files, which matched the message too, are still read that way.
+//! Version 1 files, which matched the message too, are still read that way. Paths are the
+//! repository root's (`fingerprint::stable_path`), so the folder iamlint runs from does not
+//! matter.
 
 use crate::finding::Finding;
 use crate::fingerprint;
@@ -96,13 +98,14 @@ impl Baseline {
 pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
     let prints = fingerprint::identities(ws, findings);
     let index = fingerprint::ObjectIndex::new(ws);
+    let mut paths: std::collections::HashMap<crate::source::FileId, String> = Default::default();
     let mut recorded: Vec<Recorded> = findings
         .iter()
         .zip(prints)
         .map(|(f, fingerprint)| Recorded {
             fingerprint,
             code: f.code.to_string(),
-            path: ws.sources.get(f.span.file).display.clone(),
+            path: paths.entry(f.span.file).or_insert_with(|| fingerprint::stable_path(ws, f.span.file)).clone(),
             object: index.address_of(f.span).to_string(),
             message: f.message.clone(),
         })

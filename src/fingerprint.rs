@@ -77,10 +77,11 @@ fn ranked<'f>(
 ) -> Vec<String> {
     let index = ObjectIndex::new(ws);
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut paths: HashMap<FileId, String> = HashMap::new();
     findings
         .iter()
         .map(|f| {
-            let path = &ws.sources.get(f.span.file).display;
+            let path = paths.entry(f.span.file).or_insert_with(|| stable_path(ws, f.span.file));
             let address = index.address_of(f.span);
             let key = format!("{}\0{}\0{}\0{}", f.code, path, address, what(address, f));
             let n = seen.entry(key.clone()).or_insert(0);
@@ -88,6 +89,13 @@ fn ranked<'f>(
             sha256_hex(&[format!("{prefix}{key}\0{n}").as_bytes()], 16)
         })
         .collect()
+}
+
+/// The path identities hash: relative to the repository root, so that a baseline written
+/// from the root matches a run from a subfolder; outside a repository, as shown.
+pub fn stable_path(ws: &Workspace, file: FileId) -> String {
+    let source = ws.sources.get(file);
+    crate::source::repository_path(&source.path).unwrap_or_else(|| source.display.clone())
 }
 
 impl Workspace {

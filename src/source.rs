@@ -1,7 +1,7 @@
 //! Source files and byte spans. Every value in the model points back here, so a finding
 //! can always name a file, a line and a column.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -197,6 +197,20 @@ fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
         byte -= 1;
     }
     byte
+}
+
+/// `path` relative to the root of the git repository that holds it (the nearest folder
+/// above holding `.git`), with `/` between folders: the same whichever folder iamlint runs
+/// from, for baselines and code-scanning services. `None` outside any repository. The path
+/// is taken as named, links not followed, so a link inside the repository keeps its own
+/// name.
+pub fn repository_path(path: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    let absolute = crate::confine::absolute(path, cwd.as_deref());
+    let root = absolute.parent()?.ancestors().find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())?;
+    let relative = absolute.strip_prefix(root).ok()?;
+    let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    Some(parts.join("/"))
 }
 
 /// The language of a file for highlighting and Markdown fences, by its name.

@@ -33,6 +33,7 @@ mod scaffold;
 mod secrets;
 mod sensitive_fix;
 mod server;
+mod stable_paths;
 mod suppress;
 mod terraform;
 mod trust_fix;
