@@ -100,6 +100,17 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Candidate>, DiscoverError> {
 /// path, or named, that resolves outside it becomes a candidate that is never read, and a
 /// named folder that resolves outside it is an error.
 pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Discovery, DiscoverError> {
+    discover_with(paths, filter, None)
+}
+
+/// `discover_filtered`, where `unsaved` (an editor's buffer piped on standard input, named
+/// by `--stdin-filename`) is a file even when nothing is on disk by that name yet: named, it
+/// is read from the overlay, with its workspace as context.
+pub fn discover_with(
+    paths: &[PathBuf],
+    filter: &FileFilter,
+    unsaved: Option<&Path>,
+) -> Result<Discovery, DiscoverError> {
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
     // Keyed by canonical path so a file named twice (or named and found) is read once.
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
@@ -107,13 +118,15 @@ pub fn discover_filtered(paths: &[PathBuf], filter: &FileFilter) -> Result<Disco
     let mut context_roots = Vec::new();
     let mut roots = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => DiscoverError::Missing(path.clone()),
-            _ => DiscoverError::Unreadable(path.clone(), e),
-        })?;
+        let meta = match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && unsaved == Some(path.as_path()) => None,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(DiscoverError::Missing(path.clone())),
+            Err(e) => return Err(DiscoverError::Unreadable(path.clone(), e)),
+            Ok(meta) => Some(meta),
+        };
         let root = confine::root_for(path);
         roots.push(root.clone());
-        if meta.is_dir() {
+        if meta.is_some_and(|m| m.is_dir()) {
             if confine::escapes(&root, path) {
                 return Err(DiscoverError::Outside(path.clone(), root));
             }

@@ -43,6 +43,33 @@ pub struct Options {
     /// Nested configurations are looked for when set (not with `--config`): the settings
     /// above are then the workspace configuration's, for the files no nested one governs.
     pub nested: Option<Arc<scope::NestedScopes>>,
+    /// A text from standard input (`iamlint check -`), held in `overlay`.
+    pub unsaved: Option<Unsaved>,
+}
+
+/// Standard input, linted as a file.
+#[derive(Clone, Debug)]
+pub enum Unsaved {
+    /// As the file at this path (`--stdin-filename`), inside its workspace: the overlay holds
+    /// its text by this path, which need not exist on disk.
+    Named(PathBuf),
+    /// Alone, with no workspace around it, as a file of this kind named `-`.
+    Alone(FileKind),
+}
+
+/// The name a lone standard input goes by in output.
+pub const STDIN: &str = "-";
+
+impl Unsaved {
+    /// Where the overlay holds the text. A lone input's name says its kind, as a file's
+    /// does (fixes choose their syntax by it); output shows it as `-`.
+    pub fn path(&self) -> PathBuf {
+        match self {
+            Unsaved::Named(path) => path.clone(),
+            Unsaved::Alone(FileKind::Json) => PathBuf::from("-.json"),
+            Unsaved::Alone(_) => PathBuf::from("-.yaml"),
+        }
+    }
 }
 
 /// Texts that stand in for files on disk, by the path discovery gives the file (under an
@@ -104,6 +131,7 @@ impl Default for Options {
             var_files: Vec::new(),
             overlay: Arc::default(),
             nested: None,
+            unsaved: None,
         }
     }
 }
@@ -156,7 +184,22 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
 /// paths that the configuration keeps, `--var-file` files, each read within the size limit;
 /// and what discovery could not cover.
 pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>, Workspace, Coverage), Error> {
-    let discovery = discover::discover_filtered(&options.paths, &options.filter).map_err(Error::Discover)?;
+    let discovery = match &options.unsaved {
+        Some(unsaved @ Unsaved::Alone(kind)) => {
+            let stdin = Candidate {
+                path: unsaved.path(),
+                display: STDIN.to_string(),
+                kind: *kind,
+                reported: true,
+                var_file: None,
+                outside: false,
+            };
+            Ok(discover::Discovery { files: vec![stdin], coverage: Coverage::default() })
+        }
+        Some(Unsaved::Named(path)) => discover::discover_with(&options.paths, &options.filter, Some(path)),
+        None => discover::discover_filtered(&options.paths, &options.filter),
+    }
+    .map_err(Error::Discover)?;
     let mut candidates = discovery.files;
     add_var_files(&mut candidates, &options.var_files)?;
     if let Some(nested) = &options.nested {
@@ -262,6 +305,9 @@ pub fn read_all_over(candidates: &[Candidate], max_file_size: u64, overlay: &Ove
             let read = match over {
                 Some(text) if text.len() as u64 > max_file_size => {
                     Err(Unreadable::new(format!("file is larger than the {max_file_size}-byte limit; not linted")))
+                }
+                Some(text) if text.contains('\0') => {
+                    Err(Unreadable::new("binary file (contains NUL bytes); not linted".into()))
                 }
                 Some(text) => Ok(match text.strip_prefix('\u{feff}') {
                     Some(rest) => (Arc::from(rest), true),

@@ -28,6 +28,9 @@ pub struct Report {
     pub diff: Option<String>,
     /// Lines for standard error.
     pub notes: Vec<String>,
+    /// With `--fix` on standard input: its text as fixed, for standard output (nothing is
+    /// written to disk).
+    pub fixed_buffer: Option<String>,
     /// The exit status when the workflow decides it (`--diff`, `--write-baseline`);
     /// `None`: from the findings and `--fail-on`.
     pub status: Option<i32>,
@@ -47,7 +50,13 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         )?),
         None => None,
     };
+    let unsaved = options.unsaved.as_ref().map(lint::Unsaved::path);
     let keep = |ws: &Workspace, findings: Vec<Finding>| -> Vec<Finding> {
+        // Only the buffer read from standard input is fixed: it is all that is printed.
+        let findings = match &unsaved {
+            Some(path) => only_fixing(ws, path, findings),
+            None => findings,
+        };
         // Baseline fingerprints rank identical findings among all of them, so the baseline
         // sees the whole list before lines are filtered.
         let findings = match &baseline {
@@ -70,6 +79,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     }
     let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
+    let mut fixed_buffer = None;
     if plan.fix || plan.diff {
         outcome.findings = keep(&outcome.ws, outcome.findings);
         let applies = if plan.unsafe_fixes { fix::Applies::All } else { fix::Applies::SafeOnly };
@@ -98,9 +108,20 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
                 notes.push(held_back_note(held_back));
             }
             let status = i32::from(!diff.is_empty());
-            return Ok(Report { outcome: fixed.outcome, diff: Some(diff), notes, status: Some(status) });
+            return Ok(Report {
+                outcome: fixed.outcome,
+                diff: Some(diff),
+                notes,
+                status: Some(status),
+                fixed_buffer: None,
+            });
         }
-        fix::write(&fixed).map_err(|messages| messages.join("\n"))?;
+        if let Some(path) = &unsaved {
+            fixed_buffer =
+                fixed.outcome.ws.sources.iter().find(|(_, f)| f.path == *path).map(|(_, f)| f.text.to_string());
+        } else {
+            fix::write(&fixed).map_err(|messages| messages.join("\n"))?;
+        }
         if files > 0 {
             notes.push(format!("Fixed {} in {}.", count(fixed.applied, "problem"), count(files, "file")));
         }
@@ -119,9 +140,19 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         baseline::write(path, &outcome.ws, &all)?;
         notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
-        return Ok(Report { outcome, diff: None, notes, status: Some(0) });
+        return Ok(Report { outcome, diff: None, notes, status: Some(0), fixed_buffer });
     }
-    Ok(Report { outcome, diff: None, notes, status: None })
+    Ok(Report { outcome, diff: None, notes, status: None, fixed_buffer })
+}
+
+/// `findings`, with the fixes that edit any file but `path` taken away.
+fn only_fixing(ws: &Workspace, path: &Path, mut findings: Vec<Finding>) -> Vec<Finding> {
+    for f in &mut findings {
+        if f.fix.as_ref().is_some_and(|fix| fix.edits.iter().any(|e| ws.sources.get(e.span.file).path != path)) {
+            f.fix = None;
+        }
+    }
+    findings
 }
 
 /// The folder git is asked about: the first path's, or its parent's when it is a file.

@@ -6,6 +6,7 @@ mod access_diff;
 mod command_word;
 mod man;
 mod statistics;
+mod stdin;
 mod tools;
 
 use clap::builder::RangedU64ValueParser;
@@ -61,9 +62,14 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or folders to lint
+    /// Files or folders to lint; `-` reads one file from standard input
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// With `-`: lint standard input as this file of the workspace (which need not exist on
+    /// disk yet); `--fix` then prints the fixed text and writes nothing. Without it, standard
+    /// input is a lone YAML or JSON manifest named `-`
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
     #[command(flatten)]
@@ -307,7 +313,12 @@ fn note(line: &str) {
 /// message, never a panic or a silently cut report. A reader that went away (`| head`)
 /// ends it quietly, as with other command-line tools: it asked for no more.
 fn emit(write: impl FnOnce(&mut dyn Write) -> Result<(), render::Error>) -> Result<(), i32> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    emit_to(std::io::stdout().lock(), write)
+}
+
+/// `emit` to `target` (standard error, when standard output holds a fixed buffer).
+fn emit_to(target: impl Write, write: impl FnOnce(&mut dyn Write) -> Result<(), render::Error>) -> Result<(), i32> {
+    let mut out = std::io::BufWriter::new(target);
     let written = write(&mut out).and_then(|()| out.flush().map_err(render::Error::Write));
     match written {
         Err(render::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -325,7 +336,14 @@ fn printed(result: Result<(), i32>) -> i32 {
     result.err().unwrap_or(0)
 }
 
-fn check(args: CheckArgs) -> i32 {
+fn check(mut args: CheckArgs) -> i32 {
+    let from_stdin = match stdin::requested(&args.paths, args.stdin_filename.as_deref()) {
+        Ok(requested) => requested,
+        Err(status) => return status,
+    };
+    if from_stdin {
+        args.paths = stdin::paths(args.stdin_filename.as_deref());
+    }
     let config = match args.input.config(&args.paths) {
         Ok(c) => c,
         Err(status) => return status,
@@ -359,6 +377,13 @@ fn check(args: CheckArgs) -> i32 {
         Ok(o) => o.with_overrides(overrides),
         Err(status) => return status,
     };
+    let options = match from_stdin {
+        true => match stdin::read_into(options, args.stdin_filename.as_deref()) {
+            Ok(o) => o,
+            Err(status) => return status,
+        },
+        false => options,
+    };
     if let Err(e) = options.selection.validate(&options.catalogue) {
         return fail(&e);
     }
@@ -385,6 +410,13 @@ fn check(args: CheckArgs) -> i32 {
             return status;
         }
     }
+    // Standard input fixed: standard output is the fixed text, the report goes beside it.
+    let report_to_stderr = report.fixed_buffer.is_some();
+    if let Some(buffer) = &report.fixed_buffer {
+        if let Err(status) = print(buffer) {
+            return status;
+        }
+    }
     // Report only: findings never fail the run; a failure of iamlint's own still does.
     let findings_status = |status: i32| if args.exit_zero && status == 1 { 0 } else { status };
     if let Some(status) = report.status {
@@ -400,12 +432,12 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     let render_options = RenderOptions { color, files: outcome.files, catalogue: &options.catalogue };
-    let written = if args.statistics {
-        let json = args.format == OutputFormat::Json;
-        emit(|out| statistics::write(&outcome.findings, &options.catalogue, json, out))
-    } else {
-        emit(|out| render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out))
+    let json = args.format == OutputFormat::Json;
+    let write_report = |out: &mut dyn Write| match args.statistics {
+        true => statistics::write(&outcome.findings, &options.catalogue, json, out),
+        false => render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out),
     };
+    let written = if report_to_stderr { emit_to(std::io::stderr().lock(), write_report) } else { emit(write_report) };
     if let Err(status) = written {
         return status;
     }

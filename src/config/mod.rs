@@ -540,7 +540,7 @@ fn whole_file_error(file: &Path, message: String) -> ConfigError {
 }
 
 /// The nearest `.iamlint.yaml` (or `.iamlint.yml`) from `path` upwards, stopping at the
-/// repository root. Any entry by that name counts, so that a FIFO, a folder or a dangling
+/// repository root; for a path that does not exist, from the folder it would be in. Any entry by that name counts, so that a FIFO, a folder or a dangling
 /// link there is an error when read rather than silently no configuration. The search
 /// starts where the path is named, not where a link leads: a committed
 /// `b.tf -> ../../outside/b.tf` must not pick up a configuration (and its policies) from
@@ -548,7 +548,8 @@ fn whole_file_error(file: &Path, message: String) -> ConfigError {
 pub fn find(path: &Path) -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
     let abs = crate::confine::absolute(path, cwd.as_deref());
-    std::fs::symlink_metadata(&abs).ok()?;
+    // A path with nothing on disk yet (an editor's unsaved buffer on standard input) is
+    // looked for from where it would be.
     let is_real_dir = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_dir());
     let mut dir = if is_real_dir { abs.as_path() } else { abs.parent()? };
     loop {

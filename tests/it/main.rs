@@ -34,6 +34,7 @@ mod secrets;
 mod sensitive_fix;
 mod server;
 mod stable_paths;
+mod stdin;
 mod suppress;
 mod terraform;
 mod trust_fix;
