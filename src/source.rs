@@ -213,6 +213,13 @@ pub fn repository_path(path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `path` as messages show it: relative to the current folder when it lies below it.
+pub fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
+    relative.display().to_string()
+}
+
 /// The language of a file for highlighting and Markdown fences, by its name.
 pub fn language(path: &str) -> &'static str {
     if path.ends_with(".tf") || path.ends_with(".tfvars") {

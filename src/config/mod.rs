@@ -19,6 +19,7 @@ mod nested;
 mod parse;
 mod schema;
 
+pub use crate::source::shown;
 pub use nested::{nested, Nested};
 pub use parse::parse;
 pub use schema::schema;
@@ -409,13 +410,6 @@ impl FileFilter {
         let relative = self.relative(path)?;
         self.deployments.iter().find(|d| d.manifests.iter().any(|g| g.is_match(&relative))).map(|d| d.name.as_str())
     }
-}
-
-/// `path` as messages show it: relative to the current folder when it lies below it.
-pub fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let relative = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
-    relative.display().to_string()
 }
 
 /// `path` relative to `root`, both made absolute first.

@@ -14,7 +14,7 @@ use crate::syntax::yaml::{self, Limits, Node};
 
 const RULE_KEYS: [&str; 11] =
     ["code", "name", "severity", "enabled", "applies-to", "description", "message", "help", "when", "assert", "fix"];
-const REQUIRED_KEYS: [&str; 7] = ["code", "name", "severity", "applies-to", "message", "help", "assert"];
+const REQUIRED_KEYS: [&str; 6] = ["code", "name", "severity", "applies-to", "message", "assert"];
 pub const OPERATORS: [&str; 10] = [
     "equals",
     "in",
@@ -137,26 +137,36 @@ impl<'a> Parser<'a> {
         // Without a kind, field paths cannot be checked: say so once, not for every path.
         let subject = subject?;
         let message = self.template(node, "message", subject);
-        let help = self.template(node, "help", subject);
+        let help = match node.get("help") {
+            Some(_) => self.template(node, "help", subject),
+            None => None,
+        };
         let when = node.get("when").and_then(|c| self.condition(c, subject));
         let assert = node.get("assert").and_then(|c| self.condition(c, subject));
         let fix = node.get("fix").and_then(|f| self.fix(f, subject));
         if self.errors.len() > before {
             return None;
         }
+        let name = name?;
+        let source = self.source(node);
+        let help = match help {
+            Some(help) => help,
+            None if node.get("help").is_some() => return None,
+            None => default_help(&name, &source),
+        };
         Some(Policy {
             code: code?,
-            name: name?,
+            name,
             severity: severity?,
             enabled: enabled?,
             subject,
             description,
             message: message?,
-            help: help?,
+            help,
             when,
             assert: assert?,
             fix,
-            source: self.source(node),
+            source,
         })
     }
 
@@ -617,6 +627,15 @@ fn regex_problem(e: &regex::Error) -> String {
         .map_or_else(|| text.lines().last().unwrap_or_default().trim().to_string(), str::to_string)
 }
 
+/// The help of a policy that gives none: where the policy is written, so that whoever meets
+/// its finding can read the rule and ask its owners.
+fn default_help(name: &str, source: &Source) -> Template {
+    // Shown like the paths of findings: from the current folder, when the policy is below it.
+    let path = crate::source::shown(std::path::Path::new(&source.path));
+    let text = format!("see the organisation policy `{name}` in {path}:{}", source.line);
+    Template { source: text.clone(), pieces: vec![Piece::Text(text)] }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -686,7 +705,7 @@ mod tests {
         );
         assert_eq!(
             errors("code: ORG001\napplies-to: token\n"),
-            ["1:1: the rule has no `name`, `severity`, `message`, `help`, `assert`"]
+            ["1:1: the rule has no `name`, `severity`, `message`, `assert`"]
         );
         assert_eq!(
             assert_errors("asert: {field: name, exists: true}\n"),

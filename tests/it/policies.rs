@@ -254,3 +254,32 @@ fn a_configuration_naming_rules_and_policies_runs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains(".iamlint.yaml:2:10: `ignore`: unknown rule `ORG0001`"), "{}", stderr(&out));
 }
+
+/// `help` is optional: a policy without one points whoever meets its finding at the policy
+/// itself, by name, file and line, in every format.
+#[test]
+fn a_policy_without_help_points_at_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, ".iamlint.yaml", "rules-dir: policies\n");
+    write(
+        d,
+        "policies/naming.yaml",
+        "# Platform team conventions.\n- code: ORG010\n  name: sa-has-description\n  severity: warning\n  applies-to: service-account\n  message: \"service account {name} has no description\"\n  assert: {field: description, exists: true}\n- code: ORG011\n  name: sa-lowercase\n  severity: error\n  applies-to: service-account\n  message: \"service account {name} is not lowercase\"\n  help: \"rename {name}\"\n  assert: {field: name, matches: '^[a-z-]+$'}\n",
+    );
+    write(d, "iam/accounts.yaml", "groups:\n  - name: bots\nserviceAccounts:\n  - name: ci-bot\n    groups: [bots]\n");
+    let out = iamlint(d, &["check", "--format", "json", "--select", "ORG"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json:#}");
+    assert_eq!(findings[0]["code"], "ORG010");
+    assert_eq!(findings[0]["help"], "see the organisation policy `sa-has-description` in policies/naming.yaml:2");
+    let out = iamlint(d, &["explain", "ORG010", "--rules", "policies"]);
+    assert!(
+        stdout(&out).contains("help: see the organisation policy `sa-has-description` in policies/naming.yaml:2"),
+        "{}",
+        stdout(&out)
+    );
+}
