@@ -215,7 +215,7 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
 pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
     let base = Scope::of(options);
     let Some(nested) = options.nested.as_ref().filter(|n| n.any()) else { return analyze_in(ws, options, &base) };
-    nested.analyze(ws, &base, |scope| analyze_in(ws, options, scope))
+    nested.analyze(ws, options, &base)
 }
 
 fn analyze_in(ws: &Workspace, options: &Options, scope: &Scope) -> Vec<Finding> {
@@ -420,41 +420,60 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
 pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
-    let cx = Context::new(ws, settings);
+    check_each(catalogue, ws, settings, &[selection], &|_| Some(0), &|_| true)
+}
+
+/// `check` with a selection per file: `selection_of` gives the index in `selections` of
+/// the one that decides a file's findings (`None`: none of its findings are kept). Each
+/// rule `runs` accepts runs once, when any of the selections enables it.
+pub(crate) fn check_each(
+    catalogue: &Catalogue,
+    ws: &Workspace,
+    settings: &Settings,
+    selections: &[&Selection],
+    selection_of: &(dyn Fn(crate::source::FileId) -> Option<usize> + Sync),
+    runs: &(dyn Fn(&Rule) -> bool + Sync),
+) -> Vec<Finding> {
+    let wanted = |file: crate::source::FileId| selection_of(file).is_some();
+    let cx = Context::scoped(ws, settings, &wanted);
     // Each file's canonical path, for per-file-ignores.
-    let canonical: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
+    let canonical: Vec<Option<PathBuf>> = if selections.iter().all(|s| s.per_file_ignores.is_empty()) {
         Vec::new()
     } else {
         ws.sources.iter().map(|(_, f)| f.path.canonicalize().ok()).collect()
     };
     // Objects by address, for object-ignores: a finding placed on a value written
     // elsewhere (a `locals` key) is about the object its "used by" label names.
-    let objects = (!selection.object_ignores.is_empty()).then(|| crate::fingerprint::ObjectIndex::new(ws));
-    let on_ignored_object = |r: &Rule, f: &Finding| {
+    let objects =
+        selections.iter().any(|s| !s.object_ignores.is_empty()).then(|| crate::fingerprint::ObjectIndex::new(ws));
+    let on_ignored_object = |selection: &Selection, r: &Rule, f: &Finding| {
         objects.as_ref().is_some_and(|index| {
             let reaching = f.labels.iter().filter(|l| l.message.starts_with(crate::finding::REACHING)).map(|l| l.span);
             std::iter::once(f.span).chain(reaching).any(|span| selection.ignored_on(r, index.address_of(span)))
         })
     };
-    let ignored = |r: &Rule, f: &Finding| {
+    let ignored = |selection: &Selection, r: &Rule, f: &Finding| {
         canonical.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
-            || on_ignored_object(r, f)
+            || on_ignored_object(selection, r, f)
+    };
+    // The selection deciding `f`, when it enables `r` and does not ignore `f`.
+    let deciding = |r: &Rule, f: &Finding| {
+        let selection = selections[selection_of(f.span.file)?];
+        (selection.enabled(r) && !ignored(selection, r, f)).then_some(selection)
     };
     let mut findings: Vec<Finding> = catalogue
         .rules()
         .par_iter()
-        .filter(|r| selection.enabled(r))
+        .filter(|r| runs(r) && selections.iter().any(|s| s.enabled(r)))
         .flat_map_iter(|r| {
             let mut out = Vec::new();
             r.run(&cx, &mut out);
-            let severity = selection.severity(r);
-            out.retain(|f| !ignored(r, f));
-            out.into_iter().map(move |mut f| {
-                f.severity = severity;
+            out.into_iter().filter_map(move |mut f| {
+                f.severity = deciding(r, &f)?.severity(r);
                 if f.fix.as_ref().is_some_and(|fix| overwrites_computed(ws, fix)) {
                     f.fix = None;
                 }
-                f
+                Some(f)
             })
         })
         // A finding is reported when any of its places is in a reported file: a file named

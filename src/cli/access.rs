@@ -34,7 +34,9 @@ pub fn run(args: AccessArgs) -> i32 {
         .config(&args.paths)
         .and_then(|c| args.input.options(&c, args.paths.clone(), iamlint::catalogue::Catalogue::builtin()))
     {
-        Ok(o) => o,
+        // Nested configurations change what is reported, never the model access is read
+        // from: not looked for.
+        Ok(o) => iamlint::lint::Options { nested: None, ..o },
         Err(status) => return status,
     };
     if let Some(reference) = &args.diff {

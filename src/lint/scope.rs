@@ -4,15 +4,17 @@
 //! keeps from each check the findings placed in that configuration's files.
 
 use super::{Error, Options};
+use crate::catalogue::Rule;
 use crate::config::{self, Config};
 use crate::discover::Candidate;
 use crate::duration::Duration;
 use crate::finding::Finding;
 use crate::model::Workspace;
-use crate::rules::Settings;
+use crate::rules::{Settings, READS_SETTINGS};
 use crate::select::Selection;
+use crate::source::FileId;
 use crate::suppress;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -146,18 +148,52 @@ impl NestedScopes {
         Ok(())
     }
 
-    /// The findings of `ws`, each file's from `check` under the scope that governs it.
-    pub(super) fn analyze(&self, ws: &Workspace, base: &Scope, check: impl Fn(&Scope) -> Vec<Finding>) -> Vec<Finding> {
+    /// The findings of `ws`, each file's under the scope that governs it. Each rule runs
+    /// once for every scope at once, except those that read `Settings`, which run once per
+    /// distinct settings; suppressions are then applied scope by scope.
+    pub(super) fn analyze(&self, ws: &Workspace, options: &Options, base: &Scope) -> Vec<Finding> {
         let resolved = self.lock();
-        let of_file: Vec<Option<usize>> =
-            ws.sources.iter().map(|(_, f)| resolved.by_file.get(&f.path).copied()).collect();
-        let mut findings = Vec::new();
-        let scopes = std::iter::once((None, base)).chain(resolved.scopes.iter().enumerate().map(|(i, s)| (Some(i), s)));
-        for (index, scope) in scopes {
-            if !of_file.contains(&index) {
-                continue;
+        let all: Vec<&Scope> = std::iter::once(base).chain(&resolved.scopes).collect();
+        // Index in `all` of each file's scope.
+        let of_file: Vec<usize> =
+            ws.sources.iter().map(|(_, f)| resolved.by_file.get(&f.path).map_or(0, |i| i + 1)).collect();
+        let used: BTreeSet<usize> = of_file.iter().copied().collect();
+        let mut by_scope: Vec<Vec<Finding>> = vec![Vec::new(); all.len()];
+        let scope_of = |file: FileId| of_file[file.0 as usize];
+        let reads_settings = |r: &Rule| READS_SETTINGS.contains(&r.code.as_str());
+        let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
+        let independent = |r: &Rule| !reads_settings(r);
+        let found = super::check_each(
+            &options.catalogue,
+            ws,
+            &base.settings,
+            &selections,
+            &|f| Some(scope_of(f)),
+            &independent,
+        );
+        let mut groups: Vec<(&Settings, Vec<usize>)> = Vec::new();
+        for &i in &used {
+            match groups.iter_mut().find(|(s, _)| s.max_token_age == all[i].settings.max_token_age) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((&all[i].settings, vec![i])),
             }
-            findings.extend(check(scope).into_iter().filter(|f| of_file[f.span.file.0 as usize] == index));
+        }
+        let mut found = found;
+        for (settings, members) in &groups {
+            let selections: Vec<&Selection> = members.iter().map(|&i| &all[i].selection).collect();
+            let position = |file: FileId| members.iter().position(|&i| i == scope_of(file));
+            found.extend(super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings));
+        }
+        for f in found {
+            by_scope[scope_of(f.span.file)].push(f);
+        }
+        let mut findings = Vec::new();
+        for (i, found) in by_scope.into_iter().enumerate().filter(|(i, _)| used.contains(i)) {
+            let scope = all[i];
+            let kept =
+                suppress::apply(&options.catalogue, ws, found, &scope.selection, &scope.settings, &scope.suppress);
+            // Unused suppressions are reported by the scope of the file they are in.
+            findings.extend(kept.into_iter().filter(|f| of_file[f.span.file.0 as usize] == i));
         }
         super::sort(ws, &mut findings);
         findings

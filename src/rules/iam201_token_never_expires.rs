@@ -23,6 +23,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.settings.max_token_age.to_iso();
     let misspelled = misspelled_max_age_keys(cx);
     for token in &cx.ws.tokens {
+        // Where the finding would be placed: the max age, else the token.
+        if !cx.wants(token.max_age.as_ref().map_or(token.origin.span, |f| f.span)) {
+            continue;
+        }
         let key = schema::TOKEN.field(FieldId::MaxAge).current(token.origin.format);
         let label = token
             .name

@@ -17,7 +17,7 @@ pub const CODE: &str = RULE.code;
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.settings.max_token_age;
     for token in &cx.ws.tokens {
-        let Some(field) = &token.max_age else { continue };
+        let Some(field) = token.max_age.as_ref().filter(|f| cx.wants(f.span)) else { continue };
         let Some(text) = field.known() else { continue };
         let Ok(age) = duration::parse(text) else { continue };
         if age <= limit {

@@ -13,6 +13,7 @@ use crate::access::AccessGraph;
 use crate::duration::Duration;
 use crate::finding::{Finding, Severity};
 use crate::model::Workspace;
+use crate::source::Span;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -32,11 +33,29 @@ pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub settings: &'a Settings,
     access: OnceLock<AccessGraph>,
+    /// The files whose findings are kept (`None`: all): a rule in `READS_SETTINGS`, run once
+    /// per nested configuration's settings, skips the rest rather than build findings and
+    /// fixes to be dropped.
+    wanted: Option<&'a (dyn Fn(crate::source::FileId) -> bool + Sync)>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(ws: &'a Workspace, settings: &'a Settings) -> Self {
-        Context { ws, settings, access: OnceLock::new() }
+        Context { ws, settings, access: OnceLock::new(), wanted: None }
+    }
+
+    /// A context whose findings are kept only in the files `wanted` accepts.
+    pub fn scoped(
+        ws: &'a Workspace,
+        settings: &'a Settings,
+        wanted: &'a (dyn Fn(crate::source::FileId) -> bool + Sync),
+    ) -> Self {
+        Context { wanted: Some(wanted), ..Context::new(ws, settings) }
+    }
+
+    /// Whether a finding placed at `span` would be kept.
+    pub fn wants(&self, span: Span) -> bool {
+        self.wanted.is_none_or(|wanted| wanted(span.file))
     }
 
     /// The access graph, built by the first rule that asks and shared by the others.
@@ -209,6 +228,10 @@ pub use iam001_syntax_error::RULE as SYNTAX_ERROR;
 pub use iam002_unknown_key::RULE as UNKNOWN_KEY;
 pub use iam900_unused_suppression::RULE as UNUSED_SUPPRESSION;
 
+/// The rules whose findings depend on `Settings`: with nested configurations they run once
+/// per distinct settings, every other rule once per run (a test keeps this list complete).
+pub const READS_SETTINGS: [&str; 2] = [iam201_token_never_expires::CODE, iam202_token_max_age_too_long::CODE];
+
 /// A built-in rule's declaration by code or name, case-insensitively: for the stages that
 /// run before a catalogue exists (reading the configuration).
 pub fn builtin(key: &str) -> Option<&'static Declaration> {
@@ -238,5 +261,23 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(codes, sorted, "built-in rules are listed once each, in code order");
+    }
+
+    /// A rule that reads `cx.settings` and is not in `READS_SETTINGS` would be checked with
+    /// one scope's settings for every nested configuration.
+    #[test]
+    fn every_rule_reading_settings_is_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut reading = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if name.starts_with("iam") && text.contains("settings") {
+                reading.push(name[..6].to_ascii_uppercase());
+            }
+        }
+        reading.sort();
+        assert_eq!(reading, READS_SETTINGS);
     }
 }

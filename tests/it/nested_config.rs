@@ -240,3 +240,25 @@ fn config_command_shows_the_values_in_effect_for_a_path_and_where_each_comes_fro
     assert_eq!(shown["file"], Value::Null);
     assert!(shown["sources"].as_object().unwrap().values().all(|v| v == "default"), "{shown}");
 }
+
+#[test]
+fn suppression_settings_are_each_teams_own() {
+    let dir = two_teams();
+    let d = dir.path();
+    write(d, "teams/data/.iamlint.yaml", "severity:\n  service-account-name: info\nrequire-suppression-reason: true\n");
+    let accounts = std::fs::read_to_string(d.join("teams/data/iam/service-accounts.yaml")).unwrap();
+    write(
+        d,
+        "teams/data/iam/service-accounts.yaml",
+        &accounts.replace("  - name: Data_Bot\n", "  # iamlint-ignore: IAM101\n  - name: Data_Bot\n"),
+    );
+    let main = std::fs::read_to_string(d.join("teams/payments/envs/prod/main.tf")).unwrap();
+    write(d, "teams/payments/envs/prod/main.tf", &main.replace("  max_age ", "  # iamlint-ignore: IAM202\n  max_age "));
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    let text = stdout(&out);
+    // Data requires a reason: its suppression is reported and silences nothing.
+    let data = lines_of(&text, "teams/data/");
+    assert!(data.iter().any(|l| l.contains("IAM900")) && data.iter().any(|l| l.contains("IAM101 [info]")), "{text}");
+    // Payments does not: its suppression silences the 7-day limit's finding.
+    assert!(!lines_of(&text, "teams/payments/").iter().any(|l| l.contains("IAM900") || l.contains("IAM202")), "{text}");
+}
