@@ -99,6 +99,8 @@ pub struct Outcome {
     pub loaded: Vec<Loaded>,
     /// What discovery could not read, or was named and is not iamlint's.
     pub coverage: Coverage,
+    /// Findings an `iamlint-ignore` comment silenced (not in `findings`).
+    pub suppressed: usize,
 }
 
 #[derive(Debug)]
@@ -119,9 +121,9 @@ impl std::fmt::Display for Error {
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let (candidates, loaded, ws, coverage) = load_workspace(options)?;
-    let findings = analyze(&ws, options);
+    let (findings, suppressed) = analyze_counted(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files, candidates, loaded, coverage })
+    Ok(Outcome { ws, findings, files, candidates, loaded, coverage, suppressed })
 }
 
 /// The workspace `options` describe, and what was read for it: the files found under its
@@ -138,12 +140,20 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
 
 /// The findings of a loaded workspace: the selected rules, then inline suppressions.
 pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
+    analyze_counted(ws, options).0
+}
+
+/// `analyze`, and how many findings suppressions silenced (IAM900's own reports aside: they
+/// are made by suppression, not silenced by it).
+pub fn analyze_counted(ws: &Workspace, options: &Options) -> (Vec<Finding>, usize) {
     let catalogue = &options.catalogue;
     let findings = check(catalogue, ws, &options.selection, &options.settings);
+    let found = findings.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     let mut findings =
         suppress::apply(catalogue, ws, findings, &options.selection, &options.settings, &options.suppress);
+    let kept = findings.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     sort(ws, &mut findings);
-    findings
+    (findings, found.saturating_sub(kept))
 }
 
 /// Marks the candidates that `--var-file` names, adding those the walk did not find. A var
