@@ -113,7 +113,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
         outcome.ws.sources.iter().flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets)).collect();
     pieces.sort();
     pieces.dedup();
-    let Outcome { mut ws, mut findings, files, candidates, mut loaded, coverage, mut suppressed } = outcome;
+    let Outcome { mut ws, mut findings, files, candidates, mut loaded, coverage, mut left_out } = outcome;
     let mut rejected: HashSet<FixKey> = HashSet::new();
     let mut passes = Vec::new();
     let mut applied = 0;
@@ -154,13 +154,13 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
         passes.push(edits);
         loaded = next_loaded;
         ws = next_ws;
-        let (found, silenced) = lint::analyze_counted(&ws, options);
-        suppressed = silenced;
+        let (found, now_left_out) = lint::analyze_counted(&ws, options);
+        left_out = now_left_out;
         findings = keep(&ws, found);
     }
     let roots = options.paths.iter().filter_map(|p| write::root_of(p)).collect();
     Fixed {
-        outcome: Outcome { ws, findings, files, candidates, loaded, coverage, suppressed },
+        outcome: Outcome { ws, findings, files, candidates, loaded, coverage, left_out },
         log,
         original,
         applied,

@@ -99,8 +99,8 @@ pub struct Outcome {
     pub loaded: Vec<Loaded>,
     /// What discovery could not read, or was named and is not iamlint's.
     pub coverage: Coverage,
-    /// Findings an `iamlint-ignore` comment silenced (not in `findings`).
-    pub suppressed: usize,
+    /// Findings suppressed or outside the reported files (not in `findings`).
+    pub left_out: LeftOut,
 }
 
 #[derive(Debug)]
@@ -121,9 +121,9 @@ impl std::fmt::Display for Error {
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let (candidates, loaded, ws, coverage) = load_workspace(options)?;
-    let (findings, suppressed) = analyze_counted(&ws, options);
+    let (findings, left_out) = analyze_counted(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files, candidates, loaded, coverage, suppressed })
+    Ok(Outcome { ws, findings, files, candidates, loaded, coverage, left_out })
 }
 
 /// The workspace `options` describe, and what was read for it: the files found under its
@@ -143,17 +143,25 @@ pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
     analyze_counted(ws, options).0
 }
 
-/// `analyze`, and how many findings suppressions silenced (IAM900's own reports aside: they
-/// are made by suppression, not silenced by it).
-pub fn analyze_counted(ws: &Workspace, options: &Options) -> (Vec<Finding>, usize) {
+/// Findings a run found and left out before review: silenced by suppressions (IAM900's own
+/// reports aside: they are made by suppression, not silenced by it), and wholly in files
+/// not reported on (read to resolve references, as when pre-commit names a few files).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub suppressed: usize,
+    pub elsewhere: usize,
+}
+
+/// `analyze`, and what it left out.
+pub fn analyze_counted(ws: &Workspace, options: &Options) -> (Vec<Finding>, LeftOut) {
     let catalogue = &options.catalogue;
-    let findings = check(catalogue, ws, &options.selection, &options.settings);
+    let (findings, elsewhere) = check_scoped(catalogue, ws, &options.selection, &options.settings);
     let found = findings.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     let mut findings =
         suppress::apply(catalogue, ws, findings, &options.selection, &options.settings, &options.suppress);
     let kept = findings.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     sort(ws, &mut findings);
-    (findings, found.saturating_sub(kept))
+    (findings, LeftOut { suppressed: found.saturating_sub(kept), elsewhere })
 }
 
 /// Marks the candidates that `--var-file` names, adding those the walk did not find. A var
@@ -347,6 +355,16 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
 pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
+    check_scoped(catalogue, ws, selection, settings).0
+}
+
+/// `check`, and how many findings it left out as wholly outside the files reported on.
+pub fn check_scoped(
+    catalogue: &Catalogue,
+    ws: &Workspace,
+    selection: &Selection,
+    settings: &Settings,
+) -> (Vec<Finding>, usize) {
     let cx = Context::new(ws, settings);
     // Each file's path relative to the configuration, for per-file-ignores.
     let relative: Vec<Option<PathBuf>> = if selection.per_file_ignores.is_empty() {
@@ -367,7 +385,7 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
         relative.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
             || on_ignored_object(r, f)
     };
-    let mut findings: Vec<Finding> = catalogue
+    let findings: Vec<Finding> = catalogue
         .rules()
         .par_iter()
         .filter(|r| selection.enabled(r))
@@ -384,11 +402,14 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
                 f
             })
         })
-        // A finding is reported when any of its places is in a reported file: a file named
-        // on the command line (as pre-commit names staged files) that adds a binding brings
-        // the account it elevates, wherever that is written.
-        .filter(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)))
         .collect();
+    // A finding is reported when any of its places is in a reported file: a file named
+    // on the command line (as pre-commit names staged files) that adds a binding brings
+    // the account it elevates, wherever that is written.
+    let (mut findings, mut elsewhere): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)));
+    sort(ws, &mut elsewhere);
+    elsewhere.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is
     // one finding, labelled with some of the objects that use it.
@@ -404,7 +425,7 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
         same
     });
     finish_texts(ws, &mut findings);
-    findings
+    (findings, elsewhere.len())
 }
 
 /// What the findings say, made safe to show once for every output after them (the

@@ -72,9 +72,9 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         left_out.set((all - new, new - findings.len()));
         findings
     };
-    let hidden = |suppressed: usize| {
+    let hidden = |before: lint::LeftOut| {
         let (baselined, unchanged) = left_out.get();
-        Hidden { baselined, suppressed, unchanged }
+        Hidden { baselined, suppressed: before.suppressed, unchanged, elsewhere: before.elsewhere }
     };
     let mut notes = Vec::new();
     if let Some(b) = &baseline {
@@ -116,7 +116,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
                 notes.push(held_back_note(held_back));
             }
             let status = i32::from(!diff.is_empty());
-            let hidden = hidden(fixed.outcome.suppressed);
+            let hidden = hidden(fixed.outcome.left_out);
             return Ok(Report {
                 outcome: fixed.outcome,
                 diff: Some(diff),
@@ -146,10 +146,10 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         baseline::write(path, &outcome.ws, &all)?;
         notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
-        let hidden = hidden(outcome.suppressed);
+        let hidden = hidden(outcome.left_out);
         return Ok(Report { outcome, diff: None, notes, status: Some(0), hidden, fixed: fixes });
     }
-    let hidden = hidden(outcome.suppressed);
+    let hidden = hidden(outcome.left_out);
     Ok(Report { outcome, diff: None, notes, status: None, hidden, fixed: fixes })
 }
 

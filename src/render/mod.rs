@@ -82,6 +82,9 @@ pub struct Hidden {
     pub suppressed: usize,
     /// Outside the lines changed since `--changed-since`.
     pub unchanged: usize,
+    /// Wholly in files read only to resolve references (files named on the command line, as
+    /// pre-commit names them, are reported; the rest of the workspace is not).
+    pub elsewhere: usize,
 }
 
 impl Hidden {
@@ -91,6 +94,7 @@ impl Hidden {
             (self.baselined, "baselined"),
             (self.suppressed, "suppressed"),
             (self.unchanged, "outside the changed lines"),
+            (self.elsewhere, "in files not named"),
         ]
         .iter()
         .filter(|(n, _)| *n > 0)

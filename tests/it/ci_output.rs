@@ -206,6 +206,25 @@ fn the_summary_counts_what_was_not_reported() {
     assert!(stderr(&out).contains(passed), "{}", stderr(&out));
 }
 
+/// Files named as pre-commit names them: the rest of the workspace is read, and what it
+/// holds is counted, not reported.
+#[test]
+fn the_summary_counts_findings_in_files_not_named() {
+    let dir = repository();
+    // The workspace reaches up to the repository root.
+    git(dir.path(), &["init", "-q"]);
+    let out = iamlint(dir.path(), &["check", "iam/roles.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The escalation and its token are reported through the role; the three fixable
+    // findings elsewhere are not.
+    assert_eq!(stdout(&out).matches(" × ").count(), 2, "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("Found 2 problems (2 errors) in 1 file checked; not reported: 3 in files not named."),
+        "{err}"
+    );
+}
+
 #[test]
 fn human_output_in_a_log_is_greppable_and_unwrapped() {
     let dir = repository();
