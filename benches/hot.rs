@@ -86,7 +86,8 @@ fn rules_only_1000_files(bencher: Bencher) {
 #[divan::bench(args = [OutputFormat::Human, OutputFormat::Concise, OutputFormat::Json], sample_count = 10)]
 fn render_1000_files(bencher: Bencher, format: OutputFormat) {
     let outcome = lint::run(&options()).expect("lints");
-    let ro = RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() };
+    let catalogue = iamlint::catalogue::Catalogue::builtin();
+    let ro = RenderOptions { files: outcome.files, ..RenderOptions::new(&catalogue) };
     bencher
         .counter(ItemsCount::new(outcome.findings.len()))
         .bench(|| render::render(format, &outcome.ws, black_box(&outcome.findings), &ro));

@@ -195,8 +195,10 @@ impl Changes {
         let top = git::toplevel(dir).map_err(|e| {
             format!("--changed-since needs a git repository, and `{}` is not in one ({e})", dir.display())
         })?;
-        let commit = git::commit(&top, reference)
-            .map_err(|_| format!("--changed-since: `{reference}` is not a commit in this repository"))?;
+        let commit = git::commit(&top, reference).map_err(|_| {
+            let hint = git::missing_history_hint(&top);
+            format!("--changed-since: `{reference}` is not a commit in this repository{hint}")
+        })?;
         // The files reported on, by their path in the repository (a link by its target's).
         let mut wanted: HashMap<Vec<u8>, Vec<FileId>> = HashMap::new();
         for (id, file) in ws.sources.iter().filter(|(_, f)| f.reported) {

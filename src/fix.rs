@@ -73,6 +73,8 @@ impl Fixed {
 #[derive(Clone, Debug)]
 pub struct Applied {
     pub code: Code,
+    /// The file the fixed finding is in, as displayed.
+    pub file: String,
     pub place: String,
     pub description: String,
     pub safe: bool,
@@ -111,7 +113,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
         outcome.ws.sources.iter().flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets)).collect();
     pieces.sort();
     pieces.dedup();
-    let Outcome { mut ws, mut findings, files, candidates, mut loaded, coverage } = outcome;
+    let Outcome { mut ws, mut findings, files, candidates, mut loaded, coverage, mut left_out } = outcome;
     let mut rejected: HashSet<FixKey> = HashSet::new();
     let mut passes = Vec::new();
     let mut applied = 0;
@@ -143,6 +145,7 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
             let file = ws.sources.get(f.span.file);
             log.push(Applied {
                 code: f.code.clone(),
+                file: file.display.clone(),
                 place: format!("{}:{}", file.display, file.position(f.span.start).line),
                 description: fix.description.clone(),
                 safe: options.catalogue.safe_fix(f),
@@ -151,11 +154,13 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
         passes.push(edits);
         loaded = next_loaded;
         ws = next_ws;
-        findings = keep(&ws, lint::analyze(&ws, options));
+        let (found, now_left_out) = lint::analyze_counted(&ws, options);
+        left_out = now_left_out;
+        findings = keep(&ws, found);
     }
     let roots = options.paths.iter().filter_map(|p| write::root_of(p)).collect();
     Fixed {
-        outcome: Outcome { ws, findings, files, candidates, loaded, coverage },
+        outcome: Outcome { ws, findings, files, candidates, loaded, coverage, left_out },
         log,
         original,
         applied,

@@ -56,6 +56,21 @@ pub fn commit(top: &Path, reference: &str) -> Result<String, String> {
     Ok(oid.trim().to_string())
 }
 
+/// Whether the repository is a shallow clone (`actions/checkout` fetches one commit by
+/// default): a reference older than its history, or a branch never fetched, is missing.
+pub fn is_shallow(top: &Path) -> bool {
+    text(top, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|t| t.trim() == "true")
+}
+
+/// What to say after "`REF` is not a commit": in a shallow clone, how to fetch the history.
+pub fn missing_history_hint(top: &Path) -> &'static str {
+    if is_shallow(top) {
+        "; this is a shallow clone, which may not hold it: fetch more history (`git fetch --unshallow`, or `git fetch --deepen=50` and the branch, e.g. `git fetch origin main`; in GitHub Actions, `actions/checkout` with `fetch-depth: 0`)"
+    } else {
+        ""
+    }
+}
+
 /// A file of a revision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {

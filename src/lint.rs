@@ -146,6 +146,8 @@ pub struct Outcome {
     pub loaded: Vec<Loaded>,
     /// What discovery could not read, or was named and is not iamlint's.
     pub coverage: Coverage,
+    /// Findings suppressed or outside the reported files (not in `findings`).
+    pub left_out: LeftOut,
 }
 
 #[derive(Debug)]
@@ -175,9 +177,9 @@ impl std::fmt::Display for Error {
 
 pub fn run(options: &Options) -> Result<Outcome, Error> {
     let (candidates, loaded, ws, coverage) = load_workspace(options)?;
-    let findings = analyze(&ws, options);
+    let (findings, left_out) = analyze_counted(&ws, options);
     let files = candidates.iter().filter(|c| c.reported).count();
-    Ok(Outcome { ws, findings, files, candidates, loaded, coverage })
+    Ok(Outcome { ws, findings, files, candidates, loaded, coverage, left_out })
 }
 
 /// The workspace `options` describe, and what was read for it: the files found under its
@@ -213,17 +215,49 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
 /// The findings of a loaded workspace: the selected rules, then inline suppressions, each
 /// file's findings under its own configuration's settings.
 pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
+    analyze_counted(ws, options).0
+}
+
+/// Findings a run found and left out before review: silenced by suppressions (IAM900's own
+/// reports aside: they are made by suppression, not silenced by it), and wholly in files
+/// not reported on (read to resolve references, as when pre-commit names a few files).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub suppressed: usize,
+    pub elsewhere: usize,
+}
+
+impl std::ops::AddAssign for LeftOut {
+    fn add_assign(&mut self, other: LeftOut) {
+        self.suppressed += other.suppressed;
+        self.elsewhere += other.elsewhere;
+    }
+}
+
+/// `analyze`, and what it left out.
+pub fn analyze_counted(ws: &Workspace, options: &Options) -> (Vec<Finding>, LeftOut) {
     let base = Scope::of(options);
-    let Some(nested) = options.nested.as_ref().filter(|n| n.any()) else { return analyze_in(ws, options, &base) };
+    let Some(nested) = options.nested.as_ref().filter(|n| n.any()) else {
+        let (findings, elsewhere) = check_scoped(&options.catalogue, ws, &base.selection, &base.settings);
+        return suppressed_in(ws, options, &base, findings, elsewhere);
+    };
     nested.analyze(ws, options, &base)
 }
 
-fn analyze_in(ws: &Workspace, options: &Options, scope: &Scope) -> Vec<Finding> {
+/// Applies `scope`'s suppressions to what its check `found`, counting what they silence.
+fn suppressed_in(
+    ws: &Workspace,
+    options: &Options,
+    scope: &Scope,
+    found: Vec<Finding>,
+    elsewhere: usize,
+) -> (Vec<Finding>, LeftOut) {
     let catalogue = &options.catalogue;
-    let findings = check(catalogue, ws, &scope.selection, &scope.settings);
-    let mut findings = suppress::apply(catalogue, ws, findings, &scope.selection, &scope.settings, &scope.suppress);
+    let before = found.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
+    let mut findings = suppress::apply(catalogue, ws, found, &scope.selection, &scope.settings, &scope.suppress);
+    let kept = findings.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     sort(ws, &mut findings);
-    findings
+    (findings, LeftOut { suppressed: before.saturating_sub(kept), elsewhere })
 }
 
 /// Marks the candidates that `--var-file` names, adding those the walk did not find. A var
@@ -420,11 +454,21 @@ fn read_text(c: &Candidate, max_file_size: u64) -> Result<(Arc<str>, bool), Unre
 /// Runs the selected rules over the model, keeps findings in reported files, and sorts
 /// them by path, line, column and code.
 pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, settings: &Settings) -> Vec<Finding> {
+    check_scoped(catalogue, ws, selection, settings).0
+}
+
+/// `check`, and how many findings it left out as wholly outside the files reported on.
+pub fn check_scoped(
+    catalogue: &Catalogue,
+    ws: &Workspace,
+    selection: &Selection,
+    settings: &Settings,
+) -> (Vec<Finding>, usize) {
     check_each(catalogue, ws, settings, &[selection], &|_| Some(0), &|_| true)
 }
 
-/// `check` with a selection per file: `selection_of` gives the index in `selections` of
-/// the one that decides a file's findings (`None`: none of its findings are kept). Each
+/// `check_scoped` with a selection per file: `selection_of` gives the index in `selections`
+/// of the one that decides a file's findings (`None`: none of its findings are kept). Each
 /// rule `runs` accepts runs once, when any of the selections enables it.
 pub(crate) fn check_each(
     catalogue: &Catalogue,
@@ -433,7 +477,7 @@ pub(crate) fn check_each(
     selections: &[&Selection],
     selection_of: &(dyn Fn(crate::source::FileId) -> Option<usize> + Sync),
     runs: &(dyn Fn(&Rule) -> bool + Sync),
-) -> Vec<Finding> {
+) -> (Vec<Finding>, usize) {
     let wanted = |file: crate::source::FileId| selection_of(file).is_some();
     let cx = Context::scoped(ws, settings, &wanted);
     // Each file's canonical path, for per-file-ignores.
@@ -461,7 +505,7 @@ pub(crate) fn check_each(
         let selection = selections[selection_of(f.span.file)?];
         (selection.enabled(r) && !ignored(selection, r, f)).then_some(selection)
     };
-    let mut findings: Vec<Finding> = catalogue
+    let findings: Vec<Finding> = catalogue
         .rules()
         .par_iter()
         .filter(|r| runs(r) && selections.iter().any(|s| s.enabled(r)))
@@ -476,11 +520,14 @@ pub(crate) fn check_each(
                 Some(f)
             })
         })
-        // A finding is reported when any of its places is in a reported file: a file named
-        // on the command line (as pre-commit names staged files) that adds a binding brings
-        // the account it elevates, wherever that is written.
-        .filter(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)))
         .collect();
+    // A finding is reported when any of its places is in a reported file: a file named
+    // on the command line (as pre-commit names staged files) that adds a binding brings
+    // the account it elevates, wherever that is written.
+    let (mut findings, mut elsewhere): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)));
+    sort(ws, &mut elsewhere);
+    elsewhere.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is
     // one finding, labelled with some of the objects that use it.
@@ -496,7 +543,7 @@ pub(crate) fn check_each(
         same
     });
     finish_texts(ws, &mut findings);
-    findings
+    (findings, elsewhere.len())
 }
 
 /// What the findings say, made safe to show once for every output after them (the

@@ -8,6 +8,8 @@ use crate::finding::Finding;
 use crate::fix;
 use crate::lint::{self, Options, Outcome};
 use crate::model::Workspace;
+use crate::render::Hidden;
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default)]
@@ -34,6 +36,10 @@ pub struct Report {
     /// The exit status when the workflow decides it (`--diff`, `--write-baseline`);
     /// `None`: from the findings and `--fail-on`.
     pub status: Option<i32>,
+    /// Findings found and not reported: baselined, suppressed, on unchanged lines.
+    pub hidden: Hidden,
+    /// With `--fix`: the fixes written, in order.
+    pub fixed: Vec<fix::Applied>,
 }
 
 /// Errors are messages for an exit status of 2.
@@ -51,22 +57,33 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         None => None,
     };
     let unsaved = options.unsaved.as_ref().map(lint::Unsaved::path);
+    // What the last call of `keep` left out: the fix loop calls it once a pass, and the
+    // last pass's findings are the ones reported.
+    let left_out = Cell::new((0, 0));
     let keep = |ws: &Workspace, findings: Vec<Finding>| -> Vec<Finding> {
         // Only the buffer read from standard input is fixed: it is all that is printed.
         let findings = match &unsaved {
             Some(path) => only_fixing(ws, path, findings),
             None => findings,
         };
+        let all = findings.len();
         // Baseline fingerprints rank identical findings among all of them, so the baseline
         // sees the whole list before lines are filtered.
         let findings = match &baseline {
             Some(b) => b.filter(ws, findings),
             None => findings,
         };
-        match &changes {
+        let new = findings.len();
+        let findings = match &changes {
             Some(c) => c.filter(ws, findings),
             None => findings,
-        }
+        };
+        left_out.set((all - new, new - findings.len()));
+        findings
+    };
+    let hidden = |before: lint::LeftOut| {
+        let (baselined, unchanged) = left_out.get();
+        Hidden { baselined, suppressed: before.suppressed, unchanged, elsewhere: before.elsewhere }
     };
     let mut notes = Vec::new();
     if let Some(b) = &baseline {
@@ -80,6 +97,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     }
     let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
     let mut fixed_buffer = None;
+    let mut fixes = Vec::new();
     if plan.fix || plan.diff {
         outcome.findings = keep(&outcome.ws, outcome.findings);
         let applies = if plan.unsafe_fixes { fix::Applies::All } else { fix::Applies::SafeOnly };
@@ -108,12 +126,15 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
                 notes.push(held_back_note(held_back));
             }
             let status = i32::from(!diff.is_empty());
+            let hidden = hidden(fixed.outcome.left_out);
             return Ok(Report {
                 outcome: fixed.outcome,
                 diff: Some(diff),
                 notes,
                 status: Some(status),
                 fixed_buffer: None,
+                hidden,
+                fixed: Vec::new(),
             });
         }
         if let Some(path) = &unsaved {
@@ -128,6 +149,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         if held_back > 0 {
             notes.push(held_back_note(held_back));
         }
+        fixes = fixed.log;
         outcome = fixed.outcome;
         unfiltered = None;
     } else {
@@ -140,9 +162,11 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         baseline::write(path, &outcome.ws, &all)?;
         notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
-        return Ok(Report { outcome, diff: None, notes, status: Some(0), fixed_buffer });
+        let hidden = hidden(outcome.left_out);
+        return Ok(Report { outcome, diff: None, notes, status: Some(0), fixed_buffer, hidden, fixed: fixes });
     }
-    Ok(Report { outcome, diff: None, notes, status: None, fixed_buffer })
+    let hidden = hidden(outcome.left_out);
+    Ok(Report { outcome, diff: None, notes, status: None, fixed_buffer, hidden, fixed: fixes })
 }
 
 /// `findings`, with the fixes that edit any file but `path` taken away.

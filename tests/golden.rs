@@ -95,7 +95,7 @@ fn differs(what: &Path, expected: &str, actual: &str) -> Failed {
 fn rule_case(code: &str, case: &Path) -> Result<(), Failed> {
     let outcome = lint::run(&options(code, case)).map_err(|e| format!("the fixture does not lint: {e}"))?;
     let catalogue = Catalogue::builtin();
-    let render_options = RenderOptions { color: false, files: outcome.files, catalogue: &catalogue };
+    let render_options = RenderOptions { files: outcome.files, ..RenderOptions::new(&catalogue) };
     let concise = render::render(OutputFormat::Concise, &outcome.ws, &outcome.findings, &render_options);
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     let actual = format!("{concise}--- human ---\n{human}");

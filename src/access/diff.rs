@@ -48,8 +48,9 @@ pub struct Perm {
 pub fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let top = git::toplevel(&cwd)?;
-    let commit =
-        git::commit(&top, reference).map_err(|_| format!("`{reference}` is not a revision of this repository"))?;
+    let commit = git::commit(&top, reference).map_err(|_| {
+        format!("`{reference}` is not a revision of this repository{}", git::missing_history_hint(&top))
+    })?;
     let old_root = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
     materialize(&top, &commit, old_root.path(), options.max_file_size)?;
     // Canonical, as the configuration's root is: include/exclude compare paths below it.

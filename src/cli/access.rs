@@ -24,6 +24,8 @@ pub struct AccessArgs {
 pub enum AccessFormat {
     Table,
     Json,
+    /// With `--diff`: a table per principal, for a pull-request comment or a job summary
+    Markdown,
 }
 
 pub fn run(args: AccessArgs) -> i32 {
@@ -40,7 +42,10 @@ pub fn run(args: AccessArgs) -> i32 {
         Err(status) => return status,
     };
     if let Some(reference) = &args.diff {
-        return super::access_diff::run(&options, reference, args.format == AccessFormat::Json);
+        return super::access_diff::run(&options, reference, args.format);
+    }
+    if args.format == AccessFormat::Markdown {
+        return super::fail("`--format markdown` is for `iamlint access --diff REF`");
     }
     let (ws, coverage) = match lint::load_workspace(&options) {
         Ok((_, _, ws, coverage)) => (ws, coverage),
@@ -53,7 +58,7 @@ pub fn run(args: AccessArgs) -> i32 {
             t.push('\n');
             iamlint::render::escape::json(&t).into_owned()
         }
-        AccessFormat::Table => table(&report),
+        AccessFormat::Table | AccessFormat::Markdown => table(&report),
     };
     let status = super::printed(super::print(&text));
     // A report on part of the workspace is printed, but cannot pass for the whole.

@@ -135,9 +135,20 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "NO_COLOR",
         "Set and not empty: no colour with --color auto (the default), which colours only \
-         when standard output is a terminal.",
+         when standard output is a terminal. It wins over FORCE_COLOR and CLICOLOR_FORCE.",
     ),
-    ("FORCE_COLOR, CLICOLOR_FORCE", "Not read: --color always forces colour, in a CI log for instance."),
+    (
+        "FORCE_COLOR",
+        "Set, not empty and not 0 or false: colour with --color auto even when standard \
+         output is not a terminal (a CI log), unless NO_COLOR is set. Reports written to \
+         files are never coloured.",
+    ),
+    ("CLICOLOR_FORCE", "Set, not empty and not 0: as FORCE_COLOR."),
+    (
+        "COLUMNS",
+        "The width human output wraps at when standard output is a terminal (else the \
+         terminal's width, else 100); output that is not a terminal is never wrapped.",
+    ),
     (
         "RAYON_NUM_THREADS",
         "Without --threads, the number of worker threads that parse and lint (rayon's \

@@ -5,6 +5,8 @@ mod access;
 mod access_diff;
 mod command_word;
 mod man;
+mod output;
+mod show_fixes;
 mod statistics;
 mod stdin;
 mod tools;
@@ -21,7 +23,7 @@ use iamlint::review;
 use iamlint::rules::FixAvailability;
 use iamlint::select::{parse_list, Selection};
 use iamlint::source::Reading;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -72,6 +74,14 @@ pub struct CheckArgs {
     pub stdin_filename: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Write the report (of `--format`) to this file instead of standard output, whole or not
+    /// at all; a one-line summary still goes to standard error (not with `-q`)
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write a report in another format to a file, e.g. `sarif=iamlint.sarif`
+    /// (repeatable: `--output-format sarif=iamlint.sarif --output-format markdown=summary.md`)
+    #[arg(long = "output-format", value_name = "FORMAT=FILE", value_parser = output::parse_extra)]
+    pub output_formats: Vec<output::Extra>,
     #[command(flatten)]
     pub input: InputArgs,
     /// Rules to run instead of the defaults (codes, names or code prefixes, comma separated)
@@ -109,6 +119,9 @@ pub struct CheckArgs {
     /// Apply the fixes in place, then report what remains
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
+    /// With --fix, list on standard error what was fixed: per file, how many of each rule
+    #[arg(long, requires = "fix")]
+    pub show_fixes: bool,
     /// Print the fixes as a unified diff and change nothing (exit 1 when there is a fix)
     #[arg(long)]
     pub diff: bool,
@@ -405,6 +418,9 @@ fn check(mut args: CheckArgs) -> i32 {
     for note in &report.notes {
         self::note(note);
     }
+    if args.show_fixes {
+        note(&show_fixes::list(&report.fixed, &options.catalogue));
+    }
     if let Some(diff) = &report.diff {
         if let Err(status) = print(diff) {
             return status;
@@ -424,22 +440,48 @@ fn check(mut args: CheckArgs) -> i32 {
         return if report_coverage(&report.outcome.coverage) { 2 } else { findings_status(status) };
     }
     let outcome = report.outcome;
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    // Colour and wrapping are for a terminal: a report in a file has neither.
+    let to_terminal = args.output_file.is_none() && output::stdout_is_terminal();
+    let render_options = RenderOptions {
+        color: args.output_file.is_none() && output::color(args.color, to_terminal),
+        files: outcome.files,
+        catalogue: &options.catalogue,
+        width: output::width(to_terminal),
+        hidden: report.hidden,
+    };
+    let main = |out: &mut dyn Write| {
+        if args.statistics {
+            let json = args.format == OutputFormat::Json;
+            statistics::write(&outcome.findings, &options.catalogue, json, out)
+        } else {
+            render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out)
         }
     };
-    let render_options = RenderOptions { color, files: outcome.files, catalogue: &options.catalogue };
-    let json = args.format == OutputFormat::Json;
-    let write_report = |out: &mut dyn Write| match args.statistics {
-        true => statistics::write(&outcome.findings, &options.catalogue, json, out),
-        false => render::write(args.format, &outcome.ws, &outcome.findings, &render_options, out),
-    };
-    let written = if report_to_stderr { emit_to(std::io::stderr().lock(), write_report) } else { emit(write_report) };
-    if let Err(status) = written {
-        return status;
+    // Every report is attempted, so one unwritable file does not cost the others.
+    let mut unwritten = false;
+    match &args.output_file {
+        None => {
+            let written = if report_to_stderr { emit_to(std::io::stderr().lock(), main) } else { emit(main) };
+            if let Err(status) = written {
+                return status;
+            }
+        }
+        Some(path) => {
+            if let Err(e) = output::write_file(path, main) {
+                unwritten = true;
+                note(&format!("error: {e}"));
+            }
+        }
+    }
+    let plain = RenderOptions { color: false, width: None, ..render_options };
+    for extra in &args.output_formats {
+        let written = output::write_file(&extra.file, |out| {
+            render::write(extra.format, &outcome.ws, &outcome.findings, &plain, out)
+        });
+        if let Err(e) = written {
+            unwritten = true;
+            note(&format!("error: {e}"));
+        }
     }
     // "All checks passed" would be false when something could not be read: the errors
     // that follow say what.
@@ -449,8 +491,13 @@ fn check(mut args: CheckArgs) -> i32 {
     }
     let skipped =
         outcome.ws.sources.iter().filter(|(_, f)| f.reported && matches!(f.reading, Reading::Skipped(_))).count();
-    if args.format == OutputFormat::Human && !args.quiet && !(incomplete && outcome.findings.is_empty()) {
-        note(&render::summary(&outcome.findings, outcome.files - skipped, skipped, &options.catalogue));
+    // A report for people ends with the summary; so does a run whose reports went to files,
+    // whose log would otherwise be empty.
+    let for_people = matches!(args.format, OutputFormat::Human | OutputFormat::Concise) && args.output_file.is_none();
+    let to_files = args.output_file.is_some() || !args.output_formats.is_empty();
+    if (for_people || to_files) && !args.quiet && !(incomplete && outcome.findings.is_empty()) {
+        let files = outcome.files - skipped;
+        note(&render::summary(&outcome.findings, files, skipped, &plain.hidden, &options.catalogue));
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -459,7 +506,7 @@ fn check(mut args: CheckArgs) -> i32 {
     };
     let status = findings_status(i32::from(outcome.findings.iter().any(|f| f.severity >= threshold)));
     // After the findings and the summary, so the reason for status 2 is the last thing said.
-    let status = if report_coverage(&outcome.coverage) { 2 } else { status };
+    let status = if report_coverage(&outcome.coverage) || unwritten { 2 } else { status };
     // The process exits next: freeing a large workspace object by object only costs time.
     std::mem::forget(outcome);
     status

@@ -3,7 +3,7 @@
 //! still see one model: a run checks it once per configuration that governs a file, and
 //! keeps from each check the findings placed in that configuration's files.
 
-use super::{Error, Options};
+use super::{Error, LeftOut, Options};
 use crate::catalogue::Rule;
 use crate::config::{self, Config};
 use crate::discover::Candidate;
@@ -151,7 +151,7 @@ impl NestedScopes {
     /// The findings of `ws`, each file's under the scope that governs it. Each rule runs
     /// once for every scope at once, except those that read `Settings`, which run once per
     /// distinct settings; suppressions are then applied scope by scope.
-    pub(super) fn analyze(&self, ws: &Workspace, options: &Options, base: &Scope) -> Vec<Finding> {
+    pub(super) fn analyze(&self, ws: &Workspace, options: &Options, base: &Scope) -> (Vec<Finding>, LeftOut) {
         let resolved = self.lock();
         let all: Vec<&Scope> = std::iter::once(base).chain(&resolved.scopes).collect();
         // Index in `all` of each file's scope.
@@ -163,7 +163,7 @@ impl NestedScopes {
         let reads_settings = |r: &Rule| READS_SETTINGS.contains(&r.code.as_str());
         let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
         let independent = |r: &Rule| !reads_settings(r);
-        let found = super::check_each(
+        let (found, mut elsewhere) = super::check_each(
             &options.catalogue,
             ws,
             &base.settings,
@@ -182,20 +182,23 @@ impl NestedScopes {
         for (settings, members) in &groups {
             let selections: Vec<&Selection> = members.iter().map(|&i| &all[i].selection).collect();
             let position = |file: FileId| members.iter().position(|&i| i == scope_of(file));
-            found.extend(super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings));
+            let (more, more_elsewhere) =
+                super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings);
+            found.extend(more);
+            elsewhere += more_elsewhere;
         }
         for f in found {
             by_scope[scope_of(f.span.file)].push(f);
         }
         let mut findings = Vec::new();
+        let mut left_out = LeftOut { suppressed: 0, elsewhere };
         for (i, found) in by_scope.into_iter().enumerate().filter(|(i, _)| used.contains(i)) {
-            let scope = all[i];
-            let kept =
-                suppress::apply(&options.catalogue, ws, found, &scope.selection, &scope.settings, &scope.suppress);
+            let (kept, silenced) = super::suppressed_in(ws, options, all[i], found, 0);
+            left_out += silenced;
             // Unused suppressions are reported by the scope of the file they are in.
             findings.extend(kept.into_iter().filter(|f| of_file[f.span.file.0 as usize] == i));
         }
         super::sort(ws, &mut findings);
-        findings
+        (findings, left_out)
     }
 }

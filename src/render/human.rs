@@ -1,9 +1,11 @@
 //! The default report: miette's graphical diagnostics, with the source line, the span
-//! underlined, the rule code, the message and the fix as help. Labels in other files are
-//! shown as related diagnostics, each with its own source.
+//! underlined, the fix as help. Each opens with `CODE severity name: message` on one line,
+//! so that a CI log without colour can be grepped for `IAM204 error`. Labels in other files
+//! (the links of a chain) are notes of the same diagnostic, `path:line:col: what`, and the
+//! last note points to `iamlint explain CODE`.
 
 use super::excerpt::Excerpt;
-use super::{escape, Error};
+use super::{escape, Error, RenderOptions};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Workspace;
 use crate::source::FileId;
@@ -19,16 +21,25 @@ use std::sync::Arc;
 /// use of one credential) would print thousands. The rest are counted in the help.
 const MAX_LABELS: usize = 16;
 
+/// Bounds of a terminal's width as `COLUMNS` or the terminal reports it: narrower leaves no
+/// room for the gutter, wider is a wrong value (lines are clipped around spans anyway).
+const MIN_WIDTH: usize = 40;
+const MAX_WIDTH: usize = 1000;
+
 /// Writes each finding as soon as it is rendered: the report is never held whole.
 pub fn write(
     ws: &Workspace,
     findings: &[Finding],
-    color: bool,
-    catalogue: &crate::catalogue::Catalogue,
+    options: &RenderOptions,
     out: &mut dyn io::Write,
 ) -> Result<(), Error> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let catalogue = options.catalogue;
+    let theme = if options.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false);
+    let handler = match options.width {
+        Some(width) => handler.with_width(width.clamp(MIN_WIDTH, MAX_WIDTH)),
+        None => handler.with_wrap_lines(false),
+    };
     let mut shown = ShownTexts::default();
     let mut text = String::new();
     for f in findings {
@@ -36,8 +47,12 @@ pub fn write(
         // A renderer bug on hostile input must end the run with a message naming the
         // finding, not a crash (or a silently shortened report).
         let rendered = catch_unwind(AssertUnwindSafe(|| {
-            let report = Report::new(ws, f, catalogue.safe_fix(f), &mut shown);
-            handler.render_report(&mut text, &report)
+            let report = Report::new(ws, f, catalogue, &mut shown);
+            handler.render_report(&mut text, &report)?;
+            for note in &report.notes {
+                fmt::Write::write_fmt(&mut text, format_args!("  note: {note}\n"))?;
+            }
+            Ok::<(), fmt::Error>(())
         }));
         if !matches!(rendered, Ok(Ok(()))) {
             let file = ws.sources.get(f.span.file);
@@ -67,19 +82,23 @@ impl ShownTexts {
     }
 }
 
-struct Report<'a> {
-    code: &'a str,
+struct Report {
     severity: Severity,
-    message: String,
+    /// `CODE severity name: message`.
+    headline: String,
     help: Option<String>,
     source: Excerpt,
     /// Ranges in `source`, message, primary.
     labels: Vec<(Range<usize>, Option<String>, bool)>,
-    related: Vec<Report<'a>>,
+    /// Lines after the help: the places in other files, the pointer to `explain`.
+    notes: Vec<String>,
 }
 
-impl<'a> Report<'a> {
-    fn new(ws: &'a Workspace, f: &'a Finding, safe_fix: bool, shown: &mut ShownTexts) -> Self {
+impl Report {
+    fn new(ws: &Workspace, f: &Finding, catalogue: &crate::catalogue::Catalogue, shown: &mut ShownTexts) -> Self {
+        let safe_fix = catalogue.safe_fix(f);
+        let name = escape::line(catalogue.name_of(&f.code));
+        let headline = format!("{} {} {name}: {}", escape::line(&f.code), f.severity.as_str(), f.message);
         let mut parts: Vec<String> = f.help.iter().cloned().collect();
         if let Some(fix) = &f.fix {
             parts.push(match safe_fix {
@@ -87,32 +106,31 @@ impl<'a> Report<'a> {
                 false => format!("unsafe fix: {} (`--fix --unsafe-fixes`)", fix.description),
             });
         }
-        let hidden = f.labels.len().saturating_sub(MAX_LABELS);
-        if hidden > 0 {
-            parts.push(format!("{hidden} more related places are not shown (`--format sarif` lists them)"));
-        }
-        let help = (!parts.is_empty()).then(|| parts.join("\n"));
         let mut labels = vec![(f.span.start..f.span.end, None, true)];
-        let mut related = Vec::new();
+        let mut notes = Vec::new();
         for l in f.labels.iter().take(MAX_LABELS) {
-            let message = Some(l.message.clone());
             if l.span.file == f.span.file {
-                labels.push((l.span.start..l.span.end, message, false));
+                labels.push((l.span.start..l.span.end, Some(l.message.clone()), false));
             } else {
-                related.push(Report::related(ws, &f.code, l, shown));
+                notes.push(note(ws, l));
             }
         }
+        let hidden = f.labels.len().saturating_sub(MAX_LABELS);
+        if hidden > 0 {
+            notes.push(format!("{hidden} more related places are not shown (`--format sarif` lists them)"));
+        }
+        notes.push(format!("`iamlint explain {}` tells why this matters and how to fix it", escape::line(&f.code)));
+        let help = (!parts.is_empty()).then(|| parts.join("\n"));
         let (source, labels) = excerpt(ws, f.span.file, labels, shown);
-        Report { code: &f.code, severity: f.severity, message: f.message.clone(), help, source, labels, related }
+        Report { severity: f.severity, headline, help, source, labels, notes }
     }
+}
 
-    /// A label in another file, shown as a diagnostic of its own.
-    fn related(ws: &'a Workspace, code: &'a str, l: &Label, shown: &mut ShownTexts) -> Self {
-        let message = l.message.clone();
-        let label = (l.span.start..l.span.end, Some(message.clone()), true);
-        let (source, labels) = excerpt(ws, l.span.file, vec![label], shown);
-        Report { code, severity: Severity::Info, message, help: None, source, labels, related: Vec::new() }
-    }
+/// A place in another file that takes part in the finding: where it is, and what it does.
+fn note(ws: &Workspace, l: &Label) -> String {
+    let file = ws.sources.get(l.span.file);
+    let at = file.position(l.span.start);
+    format!("{}:{}:{}: {}", escape::line(&file.display), at.line, at.column, l.message)
 }
 
 type Labels = Vec<(Range<usize>, Option<String>, bool)>;
@@ -129,25 +147,23 @@ fn excerpt(ws: &Workspace, file: FileId, labels: Labels, shown: &mut ShownTexts)
     (excerpt, labels)
 }
 
-impl fmt::Debug for Report<'_> {
+impl fmt::Debug for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        f.write_str(&self.headline)
     }
 }
 
-impl fmt::Display for Report<'_> {
+impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.headline)
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl std::error::Error for Report {}
 
-impl Diagnostic for Report<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.code))
-    }
-
+/// No `code`: miette would print it on a line of its own, apart from the message; the
+/// headline carries it.
+impl Diagnostic for Report {
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.severity {
             Severity::Error => miette::Severity::Error,
@@ -173,12 +189,5 @@ impl Diagnostic for Report<'_> {
                 LabeledSpan::new_with_span(message.clone(), range)
             }
         })))
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
     }
 }

@@ -12,6 +12,7 @@ mod gitlab;
 mod human;
 mod json;
 mod junit;
+pub mod markdown;
 mod rdjson;
 mod sarif;
 
@@ -42,6 +43,15 @@ pub enum OutputFormat {
     Checkstyle,
     /// Reviewdog diagnostic format (rdjson), with fixes as suggestions
     Rdjson,
+    /// A summary and a table per rule, for a pull-request comment or a job summary
+    Markdown,
+}
+
+impl OutputFormat {
+    /// The name `--format` takes.
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self).map(|v| v.get_name().to_string()).unwrap_or_default()
+    }
 }
 
 pub struct RenderOptions<'a> {
@@ -49,6 +59,49 @@ pub struct RenderOptions<'a> {
     pub files: usize,
     /// The run's rules, for their names and documentation.
     pub catalogue: &'a Catalogue,
+    /// Where `human` wraps its text; `None` never wraps (a CI log, a file: a reader's
+    /// window wraps better than a guess, and grep finds a whole message on one line).
+    pub width: Option<usize>,
+    /// Findings the run found but does not report, for the summaries that count them.
+    pub hidden: Hidden,
+}
+
+impl<'a> RenderOptions<'a> {
+    /// No colour, no wrapping, nothing hidden, no file counted.
+    pub fn new(catalogue: &'a Catalogue) -> Self {
+        RenderOptions { color: false, files: 0, catalogue, width: None, hidden: Hidden::default() }
+    }
+}
+
+/// How many findings a run left out of its report, and why.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Recorded in `--baseline`.
+    pub baselined: usize,
+    /// Silenced by an `iamlint-ignore` comment.
+    pub suppressed: usize,
+    /// Outside the lines changed since `--changed-since`.
+    pub unchanged: usize,
+    /// Wholly in files read only to resolve references (files named on the command line, as
+    /// pre-commit names them, are reported; the rest of the workspace is not).
+    pub elsewhere: usize,
+}
+
+impl Hidden {
+    /// `14 baselined, 2 suppressed`, or nothing when nothing was hidden.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.baselined, "baselined"),
+            (self.suppressed, "suppressed"),
+            (self.unchanged, "outside the changed lines"),
+            (self.elsewhere, "in files not named"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
 }
 
 /// Why a report was not written whole.
@@ -94,8 +147,9 @@ pub fn write(
         _ => out,
     };
     match format {
-        OutputFormat::Human => return human::write(ws, findings, options.color, options.catalogue, out),
-        OutputFormat::Concise => concise::write(ws, findings, out),
+        OutputFormat::Human => return human::write(ws, findings, options, out),
+        OutputFormat::Markdown => return markdown::write(ws, findings, options, out),
+        OutputFormat::Concise => concise::write(ws, findings, options.catalogue, out),
         OutputFormat::Json => json::write(ws, findings, options.files, options.catalogue, out),
         OutputFormat::Sarif => sarif::write(ws, findings, options.catalogue, out),
         OutputFormat::Github => github::write(ws, findings, out),
@@ -164,13 +218,17 @@ pub fn positions(ws: &Workspace, f: &Finding) -> (Position, Position) {
 }
 
 /// The line printed on stderr after human output: `files` linted, and how many more were
-/// `skipped` as not IAM (YAML and JSON that are neither manifests nor plans).
-pub fn summary(findings: &[Finding], files: usize, skipped: usize, catalogue: &Catalogue) -> String {
+/// `skipped` as not IAM (YAML and JSON that are neither manifests nor plans), and how many
+/// findings were `hidden` (a passing run that hides 14 findings says so).
+pub fn summary(findings: &[Finding], files: usize, skipped: usize, hidden: &Hidden, catalogue: &Catalogue) -> String {
     use crate::finding::Severity;
-    let skipped = match skipped {
+    let mut skipped = match skipped {
         0 => String::new(),
         n => format!("; {n} skipped as not IAM, listed by `--show-files`"),
     };
+    if let Some(hidden) = hidden.describe() {
+        skipped.push_str(&format!("; not reported: {hidden}"));
+    }
     if findings.is_empty() {
         return format!("All checks passed ({files} file{} checked{skipped}).", plural(files));
     }
@@ -201,7 +259,7 @@ pub fn summary(findings: &[Finding], files: usize, skipped: usize, catalogue: &C
     line
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {
@@ -252,7 +310,7 @@ mod tests {
             }));
         let catalogue = Catalogue::builtin();
         for format in <OutputFormat as clap::ValueEnum>::value_variants() {
-            let options = RenderOptions { color: false, files: 1, catalogue: &catalogue };
+            let options = RenderOptions { files: 1, ..RenderOptions::new(&catalogue) };
             let out = render(*format, &ws, std::slice::from_ref(&finding), &options);
             assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}'), "{format:?}:\n{out}");
             assert!(!out.lines().any(|l| l.trim_start().starts_with("::warning")), "{format:?}:\n{out}");
@@ -279,7 +337,7 @@ mod tests {
         let findings = vec![finding];
         for format in <OutputFormat as clap::ValueEnum>::value_variants() {
             let catalogue = Catalogue::builtin();
-            let out = render(*format, &ws, &findings, &RenderOptions { color: false, files: 1, catalogue: &catalogue });
+            let out = render(*format, &ws, &findings, &RenderOptions { files: 1, ..RenderOptions::new(&catalogue) });
             assert!(out.contains("a literal credential"), "{format:?}: {out}");
             assert!(!out.contains("s3cr3t"), "{format:?} leaks the secret:\n{out}");
         }

@@ -3,6 +3,8 @@
 //! compile). Every rule of the catalogue is listed in `tool.driver.rules`, so `ruleIndex`
 //! does not depend on which rules fired. `partialFingerprints` carry iamlint's line-free
 //! fingerprints, so code scanning keeps an alert's identity when lines move around it.
+//! Each rule carries `properties.security-severity`, the score GitHub turns into
+//! Critical / High / Medium / Low (`security_severity`).
 
 use super::{help_uri, positions};
 use crate::catalogue::{self, Catalogue, Rule};
@@ -55,12 +57,19 @@ pub fn write(ws: &Workspace, findings: &[Finding], catalogue: &Catalogue, out: &
         .information_uri("https://github.com/iamlint/iamlint")
         .rules(catalogue.iter().map(descriptor).collect::<Vec<_>>())
         .build();
-    let run = Run::builder()
+    // The base has no `uri`: it is the folder iamlint ran in, which an absolute path would
+    // tie to one machine (and put a home folder into an uploaded log); code scanning
+    // resolves it to the checkout root.
+    let root = ArtifactLocation::builder()
+        .description(Message::builder().text("The folder iamlint ran in: the repository root in CI").build())
+        .build();
+    let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
         // iamlint counts columns in Unicode characters, not SARIF's default UTF-16 units.
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .build();
+    run.original_uri_base_ids = Some(BTreeMap::from([(SRCROOT.to_string(), root)]));
     let log = Sarif::builder().schema(SCHEMA).version(serde_json::json!("2.1.0")).runs(vec![run]).build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
@@ -74,10 +83,33 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
+/// The CVSS-like score GitHub code scanning reads from a rule (`security-severity`: over 9.0
+/// Critical, 7.0 to 8.9 High, 4.0 to 6.9 Medium, below Low). By the rule's default severity
+/// (error 8.0, warning 5.0, info 2.0), except where the harm is of another order: a
+/// credential in the repository or in Terraform's outputs is Critical; a file iamlint
+/// could not parse hides what it holds (Medium), an unused suppression harms nothing (Low).
+pub fn security_severity(code: &str, severity: Severity) -> &'static str {
+    match code {
+        "IAM601" => "9.5",
+        "IAM602" => "9.1",
+        "IAM001" => "5.0",
+        "IAM900" => "2.0",
+        _ => match severity {
+            Severity::Error => "8.0",
+            Severity::Warning => "5.0",
+            Severity::Info => "2.0",
+        },
+    }
+}
+
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
     let m = &rule.meta;
     let help_text = format!("{}\n\n{}", m.docs.what.trim(), m.docs.why.trim());
-    let properties = PropertyBag::builder().tags(vec!["security".to_string()]).build();
+    let score = security_severity(&rule.code, m.severity);
+    let properties = PropertyBag::builder()
+        .tags(vec!["security".to_string()])
+        .additional_properties(BTreeMap::from([("security-severity".to_string(), serde_json::json!(score))]))
+        .build();
     ReportingDescriptor::builder()
         .id(rule.code.as_str())
         .name(m.name.as_str())

@@ -26,7 +26,7 @@ fn render(format: OutputFormat, path: &Path) -> String {
         format,
         &outcome.ws,
         &outcome.findings,
-        &RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() },
+        &RenderOptions { files: outcome.files, ..RenderOptions::new(&iamlint::catalogue::Catalogue::builtin()) },
     )
 }
 

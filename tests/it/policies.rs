@@ -50,7 +50,7 @@ fn cases() -> Vec<(String, PathBuf)> {
 fn snapshot(code: &str, case: &Path) -> (String, usize) {
     let options = options(vec![case.to_path_buf()], select(&[code]));
     let outcome = lint::run(&options).expect("fixture lints");
-    let render_options = RenderOptions { color: false, files: outcome.files, catalogue: &options.catalogue };
+    let render_options = RenderOptions { files: outcome.files, ..RenderOptions::new(&options.catalogue) };
     let concise = render::render(OutputFormat::Concise, &outcome.ws, &outcome.findings, &render_options);
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     (format!("{concise}--- human ---\n{human}"), outcome.findings.len())

@@ -91,8 +91,8 @@ fn no_output_format_contains_a_planted_secret() {
     let credentials = outcome.findings.iter().filter(|f| f.code == "IAM601").count();
     assert_eq!(credentials, SECRETS.len(), "every planted secret is a finding");
     assert!(outcome.findings.iter().any(|f| f.code == "IAM402"), "a snippet next to a secret is rendered");
-    let render_options =
-        RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() };
+    let catalogue = iamlint::catalogue::Catalogue::builtin();
+    let render_options = RenderOptions { files: outcome.files, ..RenderOptions::new(&catalogue) };
     for format in OutputFormat::value_variants() {
         let text = render::render(*format, &outcome.ws, &outcome.findings, &render_options);
         assert!(!text.is_empty(), "{format:?} rendered nothing");
@@ -100,7 +100,10 @@ fn no_output_format_contains_a_planted_secret() {
     }
     let human = render::render(OutputFormat::Human, &outcome.ws, &outcome.findings, &render_options);
     assert!(human.contains("password: ************************"), "the snippet is starred, not dropped:\n{human}");
-    assert_clean(&render::summary(&outcome.findings, outcome.files, 0, &options.catalogue), "the summary");
+    assert_clean(
+        &render::summary(&outcome.findings, outcome.files, 0, &Default::default(), &options.catalogue),
+        "the summary",
+    );
 }
 
 #[test]

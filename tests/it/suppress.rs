@@ -21,7 +21,7 @@ fn lint_with(dir: &Path, options: &Options) -> Vec<String> {
         OutputFormat::Concise,
         &outcome.ws,
         &outcome.findings,
-        &RenderOptions { color: false, files: outcome.files, catalogue: &iamlint::catalogue::Catalogue::builtin() },
+        &RenderOptions { files: outcome.files, ..RenderOptions::new(&iamlint::catalogue::Catalogue::builtin()) },
     );
     let prefix = format!("{}/", dir.display());
     text.lines().map(|l| l.replace(&prefix, "")).collect()

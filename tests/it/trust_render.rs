@@ -14,7 +14,8 @@ use std::time::Duration;
 /// Generous: the debug binary parses a 15 MB file in a few seconds, on a shared machine.
 const GUARD: Duration = Duration::from_secs(90);
 
-const FORMATS: [&str; 9] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson"];
+const FORMATS: [&str; 10] =
+    ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson", "markdown"];
 
 struct Run {
     status: Option<i32>,
@@ -225,6 +226,11 @@ fn names_cannot_forge_annotations_or_terminal_escapes() {
                 assert_inert(&format!("{format} (decoded)"), &strings(&value).join("\n"));
             }
             "junit" | "checkstyle" => {}
+            // Markdown escapes its own characters too: `\n` shown as `\\n`, `:` as `\:`.
+            "markdown" => {
+                assert!(text.contains("ci\\\\n\\:\\:warning file=x.tf"), "markdown:\n{text}");
+                assert!(text.contains("\\\\u\\{1b\\}\\[2J"), "markdown:\n{text}");
+            }
             _ => {
                 assert!(text.contains("ci\\n::warning file=x.tf"), "{format} does not show the name escaped:\n{text}");
                 assert!(text.contains("\\u{1b}[2J\\u{1b}[31mred"), "{format} does not show the escape:\n{text}");
@@ -312,6 +318,10 @@ fn access_diff_escapes_names() {
     assert_eq!(r.status, Some(0), "{}", r.stderr);
     assert_inert("access --diff", &r.text());
     assert!(r.text().contains("\\u{1b}[2J"), "{}", r.text());
+    let r = run(dir.path(), &["access", "--diff", "HEAD", "--format", "markdown", "."]);
+    assert_eq!(r.status, Some(0), "{}", r.stderr);
+    assert_inert("access --diff --format markdown", &r.text());
+    assert!(r.text().contains("\\\\u\\{1b\\}\\[2J"), "{}", r.text());
 }
 
 /// Every subcommand that prints, on a workspace with findings and a git history.
@@ -354,7 +364,7 @@ fn a_streamed_report_is_written_whole() {
     assert_eq!(r.status, Some(1), "{}", r.stderr);
     assert_eq!(r.text().lines().filter(|l| l.contains("IAM101")).count(), 300, "{}", r.text());
     let r = run(dir.path(), &["check", "."]);
-    assert_eq!(r.text().matches("IAM101").count(), 300);
+    assert_eq!(r.text().matches("IAM101 error service-account-name:").count(), 300);
     assert!(r.stderr.contains("Found 300 problems"), "{}", r.stderr);
 }
 

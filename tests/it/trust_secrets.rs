@@ -254,7 +254,8 @@ fn plant(dir: &Path) {
     .unwrap();
 }
 
-const FORMATS: [&str; 9] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson"];
+const FORMATS: [&str; 10] =
+    ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson", "markdown"];
 
 #[test]
 fn no_output_format_shows_any_character_of_a_secret() {
@@ -330,7 +331,10 @@ fn other_commands_and_error_messages_show_no_character_of_a_secret() {
         vec!["check", "--var-file", "yaml/iam.yaml"],
         vec!["check", "--select", "ALL", "--write-baseline", "baseline.json"],
         vec!["check", "--select", "ALL", "--baseline", "baseline.json", "--format", "json"],
-        vec!["check", "--select", "ALL", "--fix", "--unsafe-fixes"],
+        // Reports written to files, and the summary that goes to stderr instead.
+        vec!["check", "--select", "ALL", "--output-file", "report.txt", "--color", "always"],
+        vec!["check", "--select", "ALL", "--output-format", "markdown=report.md", "--output-format", "sarif=r.sarif"],
+        vec!["check", "--select", "ALL", "--fix", "--unsafe-fixes", "--show-fixes"],
     ];
     for args in &runs {
         let out = iamlint(d, args);
@@ -338,6 +342,11 @@ fn other_commands_and_error_messages_show_no_character_of_a_secret() {
         assert_no_secret(&stderr(&out), &format!("{args:?} stderr"));
     }
     assert_no_secret(&std::fs::read_to_string(d.join("baseline.json")).unwrap(), "the baseline");
+    for report in ["report.txt", "report.md", "r.sarif"] {
+        let text = std::fs::read_to_string(d.join(report)).unwrap();
+        assert!(text.contains("IAM601"), "{report} holds the findings:\n{text}");
+        assert_no_secret(&text, report);
+    }
 }
 
 #[test]
@@ -351,10 +360,15 @@ fn access_diff_shows_no_character_of_a_secret() {
     // The change: new credentials and a new principal beside the old ones.
     write(d, "yaml/iam.yaml", &IAM_YAML.replace("Ci_Bot", "Other_Bot").replace("Joe_Smith", "Joe_Smythe"));
     write(d, "tf/main.tf", &MAIN_TF.replace("\"deploy\"", "\"deploy-2\""));
-    for args in [&["access", "--diff", "HEAD"][..], &["access", "--diff", "HEAD", "--format", "json"]] {
+    for args in [
+        &["access", "--diff", "HEAD"][..],
+        &["access", "--diff", "HEAD", "--format", "json"],
+        &["access", "--diff", "HEAD", "--format", "markdown"],
+    ] {
         let out = iamlint(d, args);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert!(stdout(&out).contains("Other_Bot"), "{}", stdout(&out));
+        // (Markdown escapes the underscore.)
+        assert!(stdout(&out).replace("\\_", "_").contains("Other_Bot"), "{}", stdout(&out));
         assert_no_secret(&stdout(&out), &format!("{args:?} stdout"));
         assert_no_secret(&stderr(&out), &format!("{args:?} stderr"));
     }
