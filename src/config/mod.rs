@@ -195,8 +195,13 @@ pub const KEYS: &[Key] = &[
         shape: Shape::Rules,
         example: "[IAM402]",
     },
-    Key { name: "ignore",
-        workspace: false, description: "Rules never to run.", shape: Shape::Rules, example: "[IAM401]" },
+    Key {
+        name: "ignore",
+        workspace: false,
+        description: "Rules never to run.",
+        shape: Shape::Rules,
+        example: "[IAM401]",
+    },
     Key {
         name: "severity",
         workspace: false,
@@ -688,6 +693,11 @@ mod tests {
         let accepted: BTreeSet<&str> = KEYS.iter().map(|k| k.name).collect();
         assert_eq!(listed, accepted);
         assert_eq!(schema["additionalProperties"], false);
+        // Editors tell which keys a nested configuration may not set.
+        for key in KEYS {
+            let description = schema["properties"][key.name]["description"].as_str().unwrap();
+            assert_eq!(description.contains("Workspace-wide"), key.workspace, "{}", key.name);
+        }
         // Each schema example is accepted by the parser (via its YAML form: JSON is YAML).
         for (name, property) in schema["properties"].as_object().unwrap() {
             let example = &property["examples"][0];

@@ -35,7 +35,14 @@ pub fn schema() -> Value {
         };
         let example: Value = yaml_example(key.example);
         let object = property.as_object_mut().expect("each property is an object");
-        object.insert("description".into(), json!(key.description));
+        let description = match key.workspace {
+            true => format!(
+                "{} Workspace-wide: read from the run's configuration, ignored (with a warning) in a nested one.",
+                key.description
+            ),
+            false => key.description.to_string(),
+        };
+        object.insert("description".into(), json!(description));
         object.insert("examples".into(), json!([example]));
         properties.insert(key.name.into(), property);
     }
