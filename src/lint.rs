@@ -280,6 +280,7 @@ pub fn build_with(
         }
         ws.merge(model)
     });
+    frontend::plan::join::join(&mut ws, layout);
     resolve::resolve(&mut ws);
     ws
 }

@@ -21,6 +21,7 @@ mod install;
 mod manifests;
 mod moved_blocks;
 mod permission_fixes;
+mod plans;
 mod policies;
 mod pre_commit;
 mod review;
