@@ -9,6 +9,7 @@
 //! configuration's, once the workspace is whole.
 
 pub mod join;
+mod references;
 mod sensitive;
 
 /// What a plan file is read as (`--show-files`); plans are found by it to be joined.
@@ -58,6 +59,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
             lowering.provider(provider);
         }
     }
+    references::fill(root, &mut lowering.model);
     sensitive::mark(root, file, &mut lowering.model);
     Some(lowering.model)
 }

@@ -224,3 +224,24 @@ fn the_configuration_says_whose_plan_a_plan_is_when_its_path_does_not() {
     let text = concise(dir.path(), "IAM303");
     assert!(text.contains("envs/prod/iam.tf:22:1: IAM303 [error] service account `ci-prod`"), "{text}");
 }
+
+/// A plan of a root kept in another repository, whose module call passes a group to a
+/// shared module: `configuration` records what `planned_values` cannot (ids known after
+/// apply).
+const PLATFORM_PLAN: &str = r#"{"format_version":"1.2","terraform_version":"1.9.5","planned_values":{"root_module":{"resources":[{"address":"kestra_group.bots","mode":"managed","type":"kestra_group","name":"bots","values":{"name":"bots","description":"CI/CD bots"}},{"address":"kestra_role.iam_admin","mode":"managed","type":"kestra_role","name":"iam_admin","values":{"name":"iam-admin","description":"Manages users","namespace":null,"resources":[{"type":"USER","actions":["VIEW","CREATE"]}]}},{"address":"kestra_binding.bots_admin","mode":"managed","type":"kestra_binding","name":"bots_admin","values":{"type":"GROUP","namespace":"company.team"}}],"child_modules":[{"address":"module.bots[\"ci\"]","resources":[{"address":"module.bots[\"ci\"].kestra_service_account.this","mode":"managed","type":"kestra_service_account","name":"this","index":null,"values":{"name":"ci","description":"CI bot","super_admin":false,"groups":[{}]}},{"address":"module.bots[\"ci\"].kestra_service_account_api_token.this","mode":"managed","type":"kestra_service_account_api_token","name":"this","values":{"name":"deploy","description":"deploy","max_age":"P30D","extended":false}}]}]}},"configuration":{"root_module":{"resources":[{"address":"kestra_group.bots","mode":"managed","type":"kestra_group","name":"bots","expressions":{"name":{"constant_value":"bots"}}},{"address":"kestra_binding.bots_admin","mode":"managed","type":"kestra_binding","name":"bots_admin","expressions":{"type":{"constant_value":"GROUP"},"external_id":{"references":["kestra_group.bots.id","kestra_group.bots"]},"role_id":{"references":["kestra_role.iam_admin.id","kestra_role.iam_admin"]}}}],"module_calls":{"bots":{"source":"../modules/bot","for_each_expression":{"constant_value":["ci"]},"expressions":{"group_id":{"references":["kestra_group.bots.id","kestra_group.bots"]}},"module":{"resources":[{"address":"kestra_service_account.this","mode":"managed","type":"kestra_service_account","name":"this","expressions":{"groups":[{"id":{"references":["var.group_id"]}}]}},{"address":"kestra_service_account_api_token.this","mode":"managed","type":"kestra_service_account_api_token","name":"this","expressions":{"service_account_id":{"references":["kestra_service_account.this.id","kestra_service_account.this"]}}}]}}}}}}
+"#;
+
+#[test]
+fn a_plan_alone_takes_its_references_from_its_configuration_section() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "plans/platform.json", PLATFORM_PLAN);
+    write(dir.path(), "README.md", "Plans of the platform root, saved by CI for review.\n");
+    git(dir.path(), &["init", "-q"]);
+    // The account is in `bots` through the call's `group_id`; the token is the account's.
+    let text = concise(dir.path(), "IAM205,IAM303,IAM401,IAM501");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines.iter().all(|l| l.starts_with("plans/platform.json:1:")), "{text}");
+    assert!(lines.iter().any(|l| l.contains("IAM303") && l.contains("`ci`")), "{text}");
+    assert!(lines.iter().any(|l| l.contains("IAM205")), "{text}");
+}

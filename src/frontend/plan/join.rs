@@ -74,7 +74,7 @@ pub fn join(ws: &mut Workspace, layout: &FileFilter) {
 
 /// `module.a["x"].kestra_group.g[0]` -> `module.a.kestra_group.g`: an address as the
 /// configuration writes it before `for_each` and `count` expand it.
-fn base(address: &str) -> String {
+pub(super) fn base(address: &str) -> String {
     let mut out = String::with_capacity(address.len());
     let mut depth = 0usize;
     let mut quoted = false;
