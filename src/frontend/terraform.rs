@@ -14,6 +14,7 @@ mod eval;
 mod exposure;
 mod functions;
 mod lower;
+mod overrides;
 mod secrets;
 mod syntax;
 mod value;
@@ -24,6 +25,7 @@ use crate::rules::SYNTAX_ERROR;
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 use eval::{Env, Evaluator, Scope};
+use overrides::Overrides;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -229,8 +231,14 @@ impl<'i> Modules<'i> {
     pub fn lower(&self, unit: &ModuleUnit, emit: &mut dyn FnMut(Vec<(FileId, FileModel)>)) {
         let head = &self.modules[unit.head];
         let mut out = Vec::new();
+        // A block an override file merges into must be read with it: a module with one keeps
+        // every file.
+        let overridden = head
+            .inputs
+            .iter()
+            .any(|i| i.path.file_name().is_some_and(|n| overrides::is_override(&n.to_string_lossy())));
         let (defining, plain): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
-            head.inputs.iter().partition(|i| i.kind == FileKind::TerraformVars || may_define(i.text));
+            head.inputs.iter().partition(|i| overridden || i.kind == FileKind::TerraformVars || may_define(i.text));
         let mut files = Vec::new();
         for parsed in defining.par_iter().map(|i| parse(i, self.limits)).collect::<Vec<_>>() {
             match parsed {
@@ -249,9 +257,11 @@ impl<'i> Modules<'i> {
             }
         }
         self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
+        let overrides = Overrides::new(&files);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
-            let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { var_file_model(f) };
+            let model =
+                if f.is_config() { lower::lower_file(&evaluator, f.body(), &overrides) } else { var_file_model(f) };
             out.push((f.file, model));
         }
         emit(out);
@@ -261,7 +271,7 @@ impl<'i> Modules<'i> {
                 parsed
                     .into_iter()
                     .map(|p| match p {
-                        Ok(f) => (f.file, lower::lower_file(&evaluator, f.body())),
+                        Ok(f) => (f.file, lower::lower_file(&evaluator, f.body(), &Overrides::default())),
                         Err(problem) => unparsed(problem),
                     })
                     .collect(),
@@ -283,8 +293,10 @@ impl<'i> Modules<'i> {
         if depth >= MAX_MODULE_DEPTH {
             return;
         }
+        let overrides = Overrides::new(files);
         for f in files.iter().filter(|f| f.is_config()) {
             for block in f.body().top_blocks() {
+                let Some(block) = overrides.block(block) else { continue };
                 let ("module", [name]) = (block.ident, block.labels.as_slice()) else { continue };
                 let Some(child) = local_source(dir, &block).and_then(|d| self.module_at(&d)) else { continue };
                 if !out.unit.members.contains(&child) {
@@ -357,8 +369,9 @@ impl<'i> Modules<'i> {
         let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix, call.providers);
         // Calls first: this module's files may use their outputs.
         self.lower_calls(&evaluator, dir, &files, depth, out);
+        let overrides = Overrides::new(&files);
         for f in files.iter().filter(|f| f.is_config()) {
-            let model = lower::lower_file(&evaluator, f.body());
+            let model = lower::lower_file(&evaluator, f.body(), &overrides);
             out.models.entry(f.file).or_default().append(model);
         }
         (outputs(&evaluator, &files, call.header), output_tokens(&evaluator, &files))
@@ -373,8 +386,10 @@ impl<'i> Modules<'i> {
 /// `module` block's header.
 fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
     let mut map = BTreeMap::new();
+    let overrides = Overrides::new(files);
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
+            let Some(block) = overrides.block(block) else { continue };
             let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
             let value = match block.body.attr("value") {
                 Some(v) => evaluator.eval(v.value, &Scope::default()),
@@ -390,8 +405,10 @@ fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
 /// the caller sees them (`module.NAME.kestra_..._api_token.x`).
 fn output_tokens(evaluator: &Evaluator<'_>, files: &[TfFile]) -> exposure::ModuleOutputs {
     let mut map = exposure::ModuleOutputs::new();
+    let overrides = Overrides::new(files);
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
+            let Some(block) = overrides.block(block) else { continue };
             let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
             let Some(value) = block.body.attr("value") else { continue };
             let mut tokens = exposure::tokens(value.value, evaluator);
@@ -594,29 +611,33 @@ fn local_source(dir: &Path, block: &BlockRef<'_>) -> Option<PathBuf> {
 fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>) -> Env<'a> {
     let mut env = Env::default();
     let literal = Evaluator::literal();
-    for f in files.iter().filter(|f| f.is_config()) {
+    let overrides = Overrides::new(files);
+    // Override files last, so that their locals replace the others' of the same name.
+    let (merged, base): (Vec<&TfFile>, Vec<&TfFile>) =
+        files.iter().filter(|f| f.is_config()).partition(|f| overrides.is_override_file(f.file));
+    let mut merged = merged;
+    merged.sort_by(|a, b| a.name.cmp(&b.name));
+    for f in base.into_iter().chain(merged) {
         for block in f.body().top_blocks() {
-            match (block.ident, block.labels.as_slice()) {
-                ("variable", [name]) => {
-                    let value = match (assigned.get(*name), block.body.attr("default")) {
-                        // An argument the caller passes as null means the default.
-                        (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => v.clone(),
-                        (_, Some(default)) => literal.eval(default.value, &Scope::default()),
-                        (_, None) => Value::unknown(block.header),
-                    };
-                    let value = match block.body.attr("type") {
-                        Some(t) => convert(value, t.value),
-                        None => value,
-                    };
-                    env.vars.insert(name.to_string(), value);
+            if let ("locals", []) = (block.ident, block.labels.as_slice()) {
+                for attr in block.body.attrs() {
+                    env.locals.insert(attr.key.to_string(), attr.value);
                 }
-                ("locals", []) => {
-                    for attr in block.body.attrs() {
-                        env.locals.insert(attr.key.to_string(), attr.value);
-                    }
-                }
-                _ => {}
+                continue;
             }
+            let Some(block) = overrides.block(block) else { continue };
+            let ("variable", [name]) = (block.ident, block.labels.as_slice()) else { continue };
+            let value = match (assigned.get(*name), block.body.attr("default")) {
+                // An argument the caller passes as null means the default.
+                (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => v.clone(),
+                (_, Some(default)) => literal.eval(default.value, &Scope::default()),
+                (_, None) => Value::unknown(block.header),
+            };
+            let value = match block.body.attr("type") {
+                Some(t) => convert(value, t.value),
+                None => value,
+            };
+            env.vars.insert(name.to_string(), value);
         }
     }
     env

@@ -20,6 +20,7 @@ mod hostile;
 mod install;
 mod manifests;
 mod moved_blocks;
+mod overrides;
 mod permission_fixes;
 mod plans;
 mod policies;
