@@ -380,6 +380,7 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
         // the account it elevates, wherever that is written.
         .filter(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)))
         .collect();
+    crate::calls::label(ws, &mut findings);
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is
     // one finding, labelled with some of the objects that use it.

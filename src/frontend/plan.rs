@@ -164,6 +164,7 @@ impl Lowering {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         };
         if kind.starts_with("kestra_") {
             self.credentials(values, &origin);

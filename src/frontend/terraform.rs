@@ -256,7 +256,7 @@ impl<'i> Modules<'i> {
                 children.models.insert(input.file, FileModel::default());
             }
         }
-        self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
+        self.lower_calls(&evaluator, &head.dir, &files, 0, None, &mut children);
         let overrides = Overrides::new(&files);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
@@ -289,7 +289,16 @@ impl<'i> Modules<'i> {
 
     /// Lowers an instance of each child module that `files` (of the module in `dir`, under
     /// `caller`) call, per `for_each` key or `count` index.
-    fn lower_calls(&self, caller: &Evaluator<'_>, dir: &Path, files: &[TfFile], depth: usize, out: &mut Instances<'_>) {
+    /// `root_call`: the root module's `module` block this chain of calls starts at.
+    fn lower_calls(
+        &self,
+        caller: &Evaluator<'_>,
+        dir: &Path,
+        files: &[TfFile],
+        depth: usize,
+        root_call: Option<Span>,
+        out: &mut Instances<'_>,
+    ) {
         if depth >= MAX_MODULE_DEPTH {
             return;
         }
@@ -319,7 +328,8 @@ impl<'i> Modules<'i> {
                         .collect();
                     let prefix = format!("{}module.{name}{}.", caller.prefix(), instance.suffix());
                     let providers = call_providers(caller, &block);
-                    let call = Call { module: child, arguments, prefix, providers, header: block.header };
+                    let root_call = root_call.unwrap_or(block.header);
+                    let call = Call { module: child, arguments, prefix, providers, header: block.header, root_call };
                     let (value, exposed) = self.lower_instance(caller, call, depth + 1, out);
                     outputs.push((instance.key, value));
                     for (output, e) in exposed {
@@ -368,10 +378,12 @@ impl<'i> Modules<'i> {
         let dir = &self.modules[module].dir;
         let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix, call.providers);
         // Calls first: this module's files may use their outputs.
-        self.lower_calls(&evaluator, dir, &files, depth, out);
+        self.lower_calls(&evaluator, dir, &files, depth, Some(call.root_call), out);
         let overrides = Overrides::new(&files);
+        let instance: Arc<str> = Arc::from(evaluator.prefix().trim_end_matches('.'));
         for f in files.iter().filter(|f| f.is_config()) {
-            let model = lower::lower_file(&evaluator, f.body(), &overrides);
+            let mut model = lower::lower_file(&evaluator, f.body(), &overrides);
+            model.called(call.root_call, &instance);
             out.models.entry(f.file).or_default().append(model);
         }
         (outputs(&evaluator, &files, call.header), output_tokens(&evaluator, &files))
@@ -514,6 +526,8 @@ struct Call {
     providers: eval::Providers,
     /// The `module` block's header.
     header: Span,
+    /// The root module's `module` block the chain of calls starts at.
+    root_call: Span,
 }
 
 /// The models of a unit's child modules, per file, as their instances are lowered, and

@@ -491,3 +491,90 @@ fn a_mention_of_file_in_a_comment_or_string_does_not_hide_a_manifest() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).contains("iam/accounts.yaml:4:17: IAM301"), "{}", stdout(&out));
 }
+
+/// A module both environments call: its token is `extended` whatever the caller passes,
+/// and only prod grants the bots group an IAM role.
+const BOT_MODULE: &str = r#"variable "name" {
+  type = string
+}
+
+variable "group_id" {
+  type = string
+}
+
+resource "kestra_service_account" "this" {
+  name        = var.name
+  description = "CI bot"
+  groups {
+    id = var.group_id
+  }
+}
+
+resource "kestra_service_account_api_token" "deploy" {
+  service_account_id = kestra_service_account.this.id
+  name               = "deploy"
+  description        = "CI deploy job"
+  max_age            = "P30D"
+  extended           = true
+}
+"#;
+
+fn caller(env: &str, admin: bool) -> String {
+    let mut text = format!(
+        "resource \"kestra_group\" \"bots\" {{\n  name        = \"bots\"\n  description = \"CI/CD bots\"\n}}\n\nmodule \"bots\" {{\n  source   = \"../../modules/bot-account\"\n  name     = \"ci-{env}\"\n  group_id = kestra_group.bots.id\n}}\n"
+    );
+    if admin {
+        text.push_str("\nresource \"kestra_role\" \"iam\" {\n  name        = \"iam-admin\"\n  description = \"Manages users\"\n  resources {\n    type    = \"USER\"\n    actions = [\"VIEW\", \"CREATE\"]\n  }\n}\n\nresource \"kestra_binding\" \"bots_iam\" {\n  type        = \"GROUP\"\n  external_id = kestra_group.bots.id\n  role_id     = kestra_role.iam.id\n  namespace   = \"company.team\"\n}\n");
+    }
+    text
+}
+
+#[test]
+fn a_finding_inside_a_shared_module_names_the_calls_it_comes_from() {
+    let dir = tempfile::tempdir().unwrap();
+    for (env, admin) in [("prod", true), ("staging", false)] {
+        write(dir.path(), &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(dir.path(), &format!("envs/{env}/main.tf"), &caller(env, admin));
+        write(dir.path(), &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+    }
+    write(dir.path(), "modules/bot-account/main.tf", BOT_MODULE);
+    git(dir.path(), &["init", "-q"]);
+    let options = iamlint::lint::Options {
+        paths: vec![dir.path().to_path_buf()],
+        selection: iamlint::select::Selection {
+            select: Some(vec!["IAM203".into(), "IAM303".into()]),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let outcome = iamlint::lint::run(&options).unwrap();
+    let ws = &outcome.ws;
+    let place = |span: iamlint::source::Span| {
+        let file = ws.sources.get(span.file);
+        let line = file.text[..span.start].lines().count() + usize::from(file.text[..span.start].ends_with('\n'));
+        let root = format!("{}/", dir.path().display());
+        format!("{}:{line}", file.display.strip_prefix(&root).unwrap_or(&file.display))
+    };
+    let shown: Vec<(String, String, Vec<String>)> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let labels = f.labels.iter().map(|l| format!("{} {}", place(l.span), l.message)).collect();
+            (f.code.to_string(), place(f.span), labels)
+        })
+        .collect();
+    // The module's literal: one finding for both callers, each call labelled.
+    let extended: Vec<_> = shown.iter().filter(|(code, _, _)| code == "IAM203").collect();
+    assert_eq!(extended.len(), 1, "{shown:#?}");
+    assert_eq!(extended[0].1, "modules/bot-account/main.tf:22");
+    assert_eq!(
+        extended[0].2,
+        ["envs/prod/main.tf:6 in `module.bots`, called here", "envs/staging/main.tf:6 in `module.bots`, called here"],
+        "{shown:#?}"
+    );
+    // Prod's account only: its call alone.
+    let escalation: Vec<_> = shown.iter().filter(|(code, _, _)| code == "IAM303").collect();
+    assert_eq!(escalation.len(), 1, "{shown:#?}");
+    assert!(escalation[0].2.contains(&"envs/prod/main.tf:6 in `module.bots`, called here".to_string()), "{shown:#?}");
+    assert!(!escalation[0].2.iter().any(|l| l.starts_with("envs/staging/")), "{shown:#?}");
+}

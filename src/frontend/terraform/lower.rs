@@ -297,6 +297,7 @@ impl<'a> Lowering<'_, 'a> {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         }
     }
 
@@ -506,6 +507,7 @@ impl<'a> Lowering<'_, 'a> {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         };
         for (key, kind) in [
             ("api_token", CredentialKind::ApiToken),
@@ -609,6 +611,7 @@ impl<'a> Lowering<'_, 'a> {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         };
         self.model.outputs.push(Output { origin, sensitive, value: value.map(|v| v.span), tokens });
     }
