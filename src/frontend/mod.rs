@@ -158,7 +158,11 @@ pub fn lower<'i>(
         others.into_iter().partition(|i| !data.is_empty() && data::is_data(&data, i.path));
     let mut ready = ready;
     ready.extend(data_inputs.iter().map(|i| (i.file, data::model(i))));
-    let mut modules = terraform::Modules::new(&terraform, var_files, yaml_limits);
+    let read = data_inputs.iter().map(|i| {
+        let path = i.path.canonicalize().unwrap_or_else(|_| crate::confine::absolute(i.path, None));
+        (path, i.file, std::sync::Arc::from(i.text))
+    });
+    let mut modules = terraform::Modules::new(&terraform, var_files, yaml_limits, read);
     // A root the configuration names takes that deployment's name; several roots may share it.
     for unit in &mut modules.units {
         if let Some(name) = layout.deployment_of_root(&unit.dir) {

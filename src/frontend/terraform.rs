@@ -15,6 +15,7 @@ mod exposure;
 mod functions;
 mod lower;
 mod overrides;
+mod reads;
 mod secrets;
 mod syntax;
 mod value;
@@ -140,6 +141,8 @@ pub struct Modules<'i> {
     pub units: Vec<ModuleUnit>,
     /// The bounds Terraform JSON is parsed under (`--max-yaml-depth`).
     limits: Limits,
+    /// The YAML and JSON files the configuration reads, for `file()` and its decoders.
+    data: Arc<reads::DataFiles>,
 }
 
 struct Module<'i> {
@@ -175,7 +178,14 @@ const MAX_MODULE_DEPTH: usize = 8;
 const META_ARGUMENTS: [&str; 6] = ["source", "version", "providers", "depends_on", "for_each", "count"];
 
 impl<'i> Modules<'i> {
-    pub fn new(inputs: &[&'i Input<'i>], var_files: &[FileId], limits: Limits) -> Self {
+    /// `data`: the data files' canonical paths, ids and texts.
+    pub fn new(
+        inputs: &[&'i Input<'i>],
+        var_files: &[FileId],
+        limits: Limits,
+        data: impl Iterator<Item = (PathBuf, FileId, Arc<str>)>,
+    ) -> Self {
+        let data = Arc::new(reads::DataFiles::new(data, limits));
         let mut failed = Vec::new();
         let mut shared: Vec<TfFile> = Vec::new();
         for id in var_files {
@@ -217,7 +227,7 @@ impl<'i> Modules<'i> {
             modules[child].root = false;
         }
         let units = units(&modules, &calls);
-        Modules { shared, failed, modules, units, limits }
+        Modules { shared, failed, modules, units, limits, data }
     }
 
     /// Parses, evaluates and lowers one unit: a model for each configuration file (holding
@@ -247,7 +257,8 @@ impl<'i> Modules<'i> {
             }
         }
         let assigned = if head.root { root_assignments(&files, &self.shared) } else { HashMap::new() };
-        let evaluator = Evaluator::new(module_env(&files, assigned));
+        let reads = reads::Reads { dir: head.dir.clone(), data: Arc::clone(&self.data) };
+        let evaluator = Evaluator::new(module_env(&files, assigned, Some(reads)));
         // Child modules first, so that this module's files see their outputs: every child
         // file gets one model, whatever number of instances it has.
         let mut children = Instances { unit, models: BTreeMap::new(), parsed: HashMap::new() };
@@ -376,7 +387,8 @@ impl<'i> Modules<'i> {
             }
         };
         let dir = &self.modules[module].dir;
-        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix, call.providers);
+        let reads = reads::Reads { dir: dir.clone(), data: Arc::clone(&self.data) };
+        let evaluator = caller.nested(module_env(&files, call.arguments, Some(reads)), call.prefix, call.providers);
         // Calls first: this module's files may use their outputs.
         self.lower_calls(&evaluator, dir, &files, depth, Some(call.root_call), out);
         let overrides = Overrides::new(&files);
@@ -622,8 +634,8 @@ fn local_source(dir: &Path, block: &BlockRef<'_>) -> Option<PathBuf> {
 /// What a module's expressions see: its variables (`assigned`: from var files in a root
 /// module, from the call in an instance of a child module; else their default) and locals,
 /// from `files`, every file of the module that defines any.
-fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>) -> Env<'a> {
-    let mut env = Env::default();
+fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>, reads: Option<reads::Reads>) -> Env<'a> {
+    let mut env = Env { reads, ..Env::default() };
     let literal = Evaluator::literal();
     let overrides = Overrides::new(files);
     // Override files last, so that their locals replace the others' of the same name.

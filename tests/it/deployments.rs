@@ -578,3 +578,66 @@ fn a_finding_inside_a_shared_module_names_the_calls_it_comes_from() {
     assert!(escalation[0].2.contains(&"envs/prod/main.tf:6 in `module.bots`, called here".to_string()), "{shown:#?}");
     assert!(!escalation[0].2.iter().any(|l| l.starts_with("envs/staging/")), "{shown:#?}");
 }
+
+/// Accounts listed in a data file: prod decodes YAML, staging a JSON export of the same.
+const BOTS_TF: &str = r#"locals {
+  bots = { for b in yamldecode(file("${path.module}/bots.yaml")).bots : b.name => b }
+}
+
+resource "kestra_service_account" "bots" {
+  for_each    = local.bots
+  name        = each.key
+  description = each.value.description
+}
+
+resource "kestra_service_account_api_token" "deploy" {
+  for_each           = local.bots
+  service_account_id = kestra_service_account.bots[each.key].id
+  name               = "deploy"
+  description        = "CI deploy token"
+  max_age            = each.value.max_age
+}
+"#;
+
+const BOTS_YAML: &str = "# Read by bots.tf; keys are what it reads.\nbots:\n  - name: etl-loader\n    description: Loads the warehouse\n    max_age: P30D\n  - name: Report_Bot\n    description: Builds reports\n    max_age: P365D\n";
+
+#[test]
+fn a_data_file_feeds_its_values_to_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for env in ["prod", "staging"] {
+        write(d, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(d, &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+    }
+    write(d, "envs/prod/bots.tf", BOTS_TF);
+    write(d, "envs/prod/bots.yaml", BOTS_YAML);
+    write(
+        d,
+        "envs/staging/bots.tf",
+        &BOTS_TF
+            .replace("yamldecode(file(\"${path.module}/bots.yaml\"))", "jsondecode(templatefile(\"bots.json\", {}))"),
+    );
+    write(
+        d,
+        "envs/staging/bots.json",
+        "{\"bots\": [{\"name\": \"etl-loader\", \"description\": \"Loads the warehouse\", \"max_age\": \"P7D\"}]}\n",
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM002,IAM101,IAM201,IAM202,IAM401"]);
+    let text = stdout(&out);
+    // One account per entry, with the data file's name and max age, reported where written.
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains("IAM401")).collect();
+    assert_eq!(
+        lines,
+        [
+            "envs/prod/bots.yaml:6:11: IAM101 [error] service account name `Report_Bot` contains uppercase 'R' (only lowercase a-z, 0-9 and '-' are allowed)",
+            "envs/prod/bots.yaml:8:14: IAM202 [warning] token max age P365D (365 days) is above the maximum P90D (90 days)",
+        ],
+        "{text}"
+    );
+    assert_eq!(text.matches("IAM401").count(), 3, "one per account of both environments:\n{text}");
+    // Never edited: a data file's keys and values are what Terraform reads.
+    let out = iamlint(d, &["check", "--select", "IAM101,IAM202", "--unsafe-fixes", "--fix"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), BOTS_YAML);
+}
