@@ -641,3 +641,43 @@ fn a_data_file_feeds_its_values_to_the_configuration() {
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), BOTS_YAML);
 }
+
+#[test]
+fn renames_suggestions_and_opaque_memberships_stay_in_their_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for env in ["prod", "staging"] {
+        write(d, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(d, &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+    }
+    // Prod: an account to rename, a group staging lacks, a membership of an account
+    // iamlint cannot name.
+    write(
+        d,
+        "envs/prod/iam.tf",
+        "variable \"oncall_account\" {\n  type = string\n}\n\nresource \"kestra_group\" \"deployers\" {\n  name        = \"deployers\"\n  description = \"Deploy jobs\"\n}\n\nresource \"kestra_service_account\" \"ci\" {\n  name        = \"CI_Bot\"\n  description = \"CI\"\n  groups {\n    id = kestra_group.deployers.id\n  }\n}\n\nresource \"kestra_user_group_membership\" \"oncall\" {\n  user_id  = var.oncall_account\n  group_id = kestra_group.deployers.id\n}\n",
+    );
+    // Staging already has `ci-bot`, its own instance's, and binds a group it does not have.
+    write(
+        d,
+        "envs/staging/iam.tf",
+        "resource \"kestra_group\" \"viewers\" {\n  name        = \"viewers\"\n  description = \"Read only\"\n}\n\nresource \"kestra_service_account\" \"ci\" {\n  name        = \"ci-bot\"\n  description = \"CI\"\n}\n\nresource \"kestra_role\" \"viewer\" {\n  name        = \"viewer\"\n  description = \"Views flows\"\n  resources {\n    type    = \"FLOW\"\n    actions = [\"VIEW\"]\n  }\n}\n\nresource \"kestra_binding\" \"deployers\" {\n  type        = \"GROUP\"\n  external_id = \"deployer\"\n  role_id     = kestra_role.viewer.id\n  namespace   = \"company.team\"\n}\n",
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "json", "--select", "IAM101,IAM401,IAM501"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let find = |code: &str| findings.iter().filter(|f| f["code"] == code).collect::<Vec<_>>();
+    // Staging's `ci-bot` does not block prod's rename.
+    let rename = find("IAM101");
+    assert_eq!(rename.len(), 1, "{report:#}");
+    assert_eq!(rename[0]["fixable"], true, "{report:#}");
+    // Prod's unknown membership says nothing of staging's account.
+    let missing = find("IAM401");
+    assert_eq!(missing.len(), 1, "{report:#}");
+    assert_eq!(missing[0]["path"], "envs/staging/iam.tf");
+    // Staging is not told about prod's group.
+    let unknown = find("IAM501");
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert!(!unknown[0]["help"].as_str().unwrap().contains("deployers"), "{report:#}");
+}
