@@ -8,20 +8,28 @@ use crate::finding::{Finding, Label};
 use crate::model::*;
 use crate::source::{FileId, Span};
 use std::collections::HashMap;
-use std::sync::Arc;
 
-/// An object of a module instance: where it is written and how it is named in messages.
-struct Instanced<'w> {
-    extent: Span,
-    call: Span,
-    instance: &'w Arc<str>,
-    address: &'w str,
-    name: Option<&'w str>,
+type Call<'w> = (Span, &'w str);
+
+/// The instances of one block of a child module: the first few calls, and the calls by the
+/// names and addresses of their objects (messages name objects so).
+#[derive(Default)]
+struct Block<'w> {
+    calls: Vec<Call<'w>>,
+    by_name: HashMap<&'w str, Vec<Call<'w>>>,
+}
+
+fn add<'w>(calls: &mut Vec<Call<'w>>, call: Call<'w>) {
+    if calls.len() < MAX_CALLS && !calls.contains(&call) {
+        calls.push(call);
+    }
 }
 
 /// Adds to each finding inside a child module the call (or calls) its instance comes from.
 pub fn label(ws: &Workspace, findings: &mut [Finding]) {
-    let mut by_file: HashMap<FileId, Vec<Instanced<'_>>> = HashMap::new();
+    // A module called ten thousand times has ten thousand instances of each block: they are
+    // grouped by block once, so that a finding costs a lookup, not a scan of them all.
+    let mut blocks: HashMap<FileId, HashMap<Span, Block<'_>>> = HashMap::new();
     let objects = ws
         .service_accounts
         .iter()
@@ -34,37 +42,36 @@ pub fn label(ws: &Workspace, findings: &mut [Finding]) {
         .chain(ws.memberships.iter().map(|x| (&x.origin, None)))
         .chain(ws.outputs.iter().map(|x| (&x.origin, None)));
     for (origin, name) in objects {
-        let Some((call, instance)) = &origin.call else { continue };
-        by_file.entry(origin.extent.file).or_default().push(Instanced {
-            extent: origin.extent,
-            call: *call,
-            instance,
-            address: &origin.address,
-            name,
-        });
+        let Some((span, instance)) = &origin.call else { continue };
+        let call = (*span, instance.as_ref());
+        let block = blocks.entry(origin.extent.file).or_default().entry(origin.extent).or_default();
+        add(&mut block.calls, call);
+        for key in std::iter::once(origin.address.as_str()).chain(name) {
+            add(block.by_name.entry(key).or_default(), call);
+        }
     }
-    if by_file.is_empty() {
+    if blocks.is_empty() {
         return;
     }
     for f in findings.iter_mut() {
-        let Some(objects) = by_file.get(&f.span.file) else { continue };
-        let within: Vec<&Instanced<'_>> = objects.iter().filter(|o| o.extent.contains(f.span)).collect();
+        let Some(in_file) = blocks.get(&f.span.file) else { continue };
+        let named: Vec<&str> = f.message.split('`').skip(1).step_by(2).collect();
+        let mut calls: Vec<Call<'_>> = Vec::new();
+        let mut within: Vec<&Block<'_>> = in_file.iter().filter(|(e, _)| e.contains(f.span)).map(|(_, b)| b).collect();
+        within.sort_by_key(|b| b.calls.first().copied());
         // Of several instances, those the finding names (by name or address) made it.
-        let named: Vec<&Instanced<'_>> = within
-            .iter()
-            .copied()
-            .filter(|o| f.message.contains(o.address) || o.name.is_some_and(|n| f.message.contains(&format!("`{n}`"))))
-            .collect();
-        let calls = if named.is_empty() { within } else { named };
-        let mut added: Vec<(Span, &str)> = Vec::new();
-        for o in calls {
-            if added.len() >= MAX_CALLS || added.iter().any(|(s, i)| *s == o.call && *i == o.instance.as_ref()) {
-                continue;
+        for b in &within {
+            for call in named.iter().filter_map(|n| b.by_name.get(n)).flatten() {
+                add(&mut calls, *call);
             }
-            added.push((o.call, o.instance));
         }
-        added.sort();
-        for (span, instance) in added {
+        if calls.is_empty() {
+            for call in within.iter().flat_map(|b| &b.calls) {
+                add(&mut calls, *call);
+            }
+        }
+        calls.sort();
+        for (span, instance) in calls {
             let label = Label { span, message: format!("in `{instance}`, called here") };
             if !f.labels.contains(&label) {
                 f.labels.push(label);
