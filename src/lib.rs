@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod baseline;
+pub mod calls;
 pub mod catalogue;
 pub mod changed;
 pub mod config;

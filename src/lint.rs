@@ -397,6 +397,7 @@ pub fn build_with(
         }
         ws.merge(model)
     });
+    frontend::plan::join::join(&mut ws, layout);
     resolve::resolve(&mut ws);
     ws
 }
@@ -528,6 +529,7 @@ pub(crate) fn check_each(
         findings.into_iter().partition(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)));
     sort(ws, &mut elsewhere);
     elsewhere.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    crate::calls::label(ws, &mut findings);
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is
     // one finding, labelled with some of the objects that use it.

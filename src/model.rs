@@ -98,6 +98,9 @@ pub struct Origin {
     /// The root module whose state holds it (its folder as shown): Terraform addresses are
     /// unique per root, whichever folder of it (a child module's) writes the resource.
     pub root: Option<Arc<str>>,
+    /// For an object of a child module's instance: the root module's `module` block whose
+    /// call made it (a chain of calls starts there), and the instance (`module.bots["ci"]`).
+    pub call: Option<(Span, Arc<str>)>,
 }
 
 impl Origin {
@@ -425,6 +428,20 @@ impl FileModel {
         self.memberships.iter_mut().for_each(|x| set(&mut x.origin));
         self.outputs.iter_mut().for_each(|x| set(&mut x.origin));
         self.providers.iter_mut().for_each(|p| p.root = root.cloned());
+    }
+
+    /// Marks every object as made by a child module's instance, called from the root at
+    /// `call`.
+    pub fn called(&mut self, call: Span, instance: &Arc<str>) {
+        let set = |o: &mut Origin| o.call = Some((call, Arc::clone(instance)));
+        self.service_accounts.iter_mut().for_each(|x| set(&mut x.origin));
+        self.users.iter_mut().for_each(|x| set(&mut x.origin));
+        self.groups.iter_mut().for_each(|x| set(&mut x.origin));
+        self.roles.iter_mut().for_each(|x| set(&mut x.origin));
+        self.bindings.iter_mut().for_each(|x| set(&mut x.origin));
+        self.tokens.iter_mut().for_each(|x| set(&mut x.origin));
+        self.memberships.iter_mut().for_each(|x| set(&mut x.origin));
+        self.outputs.iter_mut().for_each(|x| set(&mut x.origin));
     }
 
     /// Gives back the room lists grew into. Thousands of file models wait at once to be

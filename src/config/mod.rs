@@ -282,7 +282,7 @@ pub const KEYS: &[Key] = &[
     Key {
         name: "deployments",
         workspace: true,
-        description: "Named deployments: `roots` are Terraform root module folders run against one Kestra instance (merged into one deployment), `manifests` globs of manifests that belong to it alone (relative to this file's folder). A root no deployment names is a deployment of its own, named by its folder; a manifest none claims belongs to every deployment.",
+        description: "Named deployments: `roots` are Terraform root module folders run against one Kestra instance (merged into one deployment), `manifests` globs of manifests (and Terraform plans) that belong to it alone (relative to this file's folder). A root no deployment names is a deployment of its own, named by its folder; a manifest none claims belongs to every deployment. Workspace-wide: read from the run's configuration, ignored (with a warning) in a nested one.",
         shape: Shape::Deployments,
         example: "{prod: {roots: [envs/prod, envs/prod-eu], manifests: [\"iam/prod/**\"]}}",
     },

@@ -1,7 +1,8 @@
 //! YAML and JSON files that Terraform reads (`yamldecode(file("${path.module}/bots.yaml"))`,
 //! `jsondecode`, `templatefile`): Terraform's data, not manifests. Their keys are whatever
 //! the configuration reads (`each.value.max_age`), so they are never linted or fixed as
-//! manifests; a credential in one is still starred in every output.
+//! manifests; a credential in one is still starred in every output. Their literal values
+//! feed the evaluator (`terraform/reads.rs`).
 
 use super::{lexical, FileKind, Input};
 use crate::model::FileModel;

@@ -462,6 +462,7 @@ impl Lowering<'_> {
             tenant: self.tenant.clone(),
             deployment: None,
             root: None,
+            call: None,
         }
     }
 

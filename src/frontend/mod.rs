@@ -158,21 +158,11 @@ pub fn lower<'i>(
         others.into_iter().partition(|i| !data.is_empty() && data::is_data(&data, i.path));
     let mut ready = ready;
     ready.extend(data_inputs.iter().map(|i| (i.file, data::model(i))));
-    // JSON files first: a Terraform plan supersedes the configuration it was made from,
-    // in every configuration file.
-    let (json, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = others.into_iter().partition(|i| i.kind == FileKind::Json);
-    let json: Vec<(FileId, FileModel, bool)> = json
-        .par_iter()
-        .map(|i| {
-            let (mut model, plan) = lower_alone(i, yaml_limits);
-            if !plan {
-                place_manifest(&mut model, i, layout);
-            }
-            (i.file, model, plan)
-        })
-        .collect();
-    let planned = plan::Planned::new(json.iter().filter(|(_, _, plan)| *plan).map(|(_, m, _)| m));
-    let mut modules = terraform::Modules::new(&terraform, var_files, yaml_limits);
+    let read = data_inputs.iter().map(|i| {
+        let path = i.path.canonicalize().unwrap_or_else(|_| crate::confine::absolute(i.path, None));
+        (path, i.file, std::sync::Arc::from(i.text))
+    });
+    let mut modules = terraform::Modules::new(&terraform, var_files, yaml_limits, read);
     // A root the configuration names takes that deployment's name; several roots may share it.
     for unit in &mut modules.units {
         if let Some(name) = layout.deployment_of_root(&unit.dir) {
@@ -181,7 +171,6 @@ pub fn lower<'i>(
     }
 
     let mut pending: BTreeMap<FileId, FileModel> = ready.into_iter().collect();
-    pending.extend(json.into_iter().map(|(file, model, _)| (file, model)));
     pending.extend(std::mem::take(&mut modules.failed));
     let mut units: Vec<Unit<'_, '_>> = others.into_iter().map(Unit::File).collect();
     units.extend(modules.units.iter().map(Unit::Module));
@@ -209,20 +198,22 @@ pub fn lower<'i>(
     }
     let (lowered_tx, lowered_rx) = std::sync::mpsc::sync_channel::<Vec<(FileId, FileModel)>>(256);
     std::thread::scope(|scope| {
-        let (modules, planned) = (&modules, &planned);
+        let modules = &modules;
         scope.spawn(move || {
             for batch in batches {
                 // A module may be a hundred files: one unit per task keeps cores even.
                 batch.par_iter().with_max_len(1).for_each_with(lowered_tx.clone(), |tx, unit| match unit {
                     Unit::File(i) => {
-                        let mut model = lower_alone(i, yaml_limits).0;
-                        place_manifest(&mut model, i, layout);
+                        // A plan is placed once it is joined to its root (`plan::join`).
+                        let (mut model, plan) = lower_alone(i, yaml_limits);
+                        if !plan {
+                            place_manifest(&mut model, i, layout);
+                        }
                         model.shrink_to_fit();
                         let _ = tx.send(vec![(i.file, model)]);
                     }
                     Unit::Module(m) => modules.lower(m, &mut |mut lowered| {
                         for (_, model) in &mut lowered {
-                            planned.supersede(model);
                             model.place(Some(&m.root), &m.deployment);
                             model.shrink_to_fit();
                         }
@@ -272,7 +263,7 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
     match input.kind {
         FileKind::Json => match plan::parse(file, text, yaml_limits) {
             Some(mut model) => {
-                model.reading = Reading::As("Terraform plan");
+                model.reading = Reading::As(plan::READING);
                 (model, true)
             }
             None => (manifest::parse_with(file, text, true, yaml_limits), false),

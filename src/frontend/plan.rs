@@ -4,11 +4,16 @@
 //! A plan is recognised by its content (`format_version` and `planned_values`), whatever
 //! the file is called. Values a plan does not know yet (computed at apply) are simply
 //! absent from `values`, so an absent attribute is unknown here, never "not set". A plan
-//! is generated, so no fix ever edits it. And since it is the evaluated form of the
-//! configuration it was made from, objects of that configuration (same address) are taken
-//! from the plan only, not twice.
+//! is generated, so no fix ever edits it. A plan is the evaluated form of a configuration:
+//! `join` matches it to its root module and merges each planned object into the
+//! configuration's, once the workspace is whole.
 
+pub mod join;
+mod references;
 mod sensitive;
+
+/// What a plan file is read as (`--show-files`); plans are found by it to be joined.
+pub const READING: &str = "Terraform plan";
 
 use crate::frontend::credentials::{self, KeyClass};
 use crate::frontend::manifest::looks_like_kestra_id;
@@ -16,7 +21,6 @@ use crate::model::*;
 use crate::schema::{self, FieldId};
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
-use std::collections::HashSet;
 
 const MAX_MODULE_DEPTH: usize = 64;
 
@@ -55,6 +59,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
             lowering.provider(provider);
         }
     }
+    references::fill(root, &mut lowering.model);
     sensitive::mark(root, file, &mut lowering.model);
     Some(lowering.model)
 }
@@ -159,6 +164,7 @@ impl Lowering {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         };
         if kind.starts_with("kestra_") {
             self.credentials(values, &origin);
@@ -275,8 +281,11 @@ impl Lowering {
             for item in items(Some(v)) {
                 match item {
                     Node::Map { .. } => {
-                        if let Some(id) = schema::GROUP_REF.tf(FieldId::Id).iter().find_map(|k| item.get(k)) {
-                            refs.push(self.name_reference(id));
+                        // An id known only after apply (the group is created in the same
+                        // run) is absent: a group still, one iamlint cannot name.
+                        match schema::GROUP_REF.tf(FieldId::Id).iter().find_map(|k| item.get(k)) {
+                            Some(id) => refs.push(self.name_reference(id)),
+                            None => refs.push(Reference::new(Target::Unknown, self.span(item))),
                         }
                     }
                     _ => refs.push(self.name_reference(item)),
@@ -363,56 +372,6 @@ impl Lowering {
         }
         self.model.providers.push(Provider { alias, tenant, span: self.span(provider), root: None });
     }
-}
-
-/// The addresses that Terraform plans in the workspace hold. A configuration file's
-/// (`.tf`, `.tf.json`) object with one of them is superseded by the plan's: matched by
-/// address without `module.` prefixes (a child module's files name their resources without
-/// them); a block that could not be expanded (`x.y`) is superseded by the plan's instances
-/// (`x.y["k"]`).
-pub struct Planned(HashSet<String>);
-
-impl Planned {
-    pub fn new<'a>(plans: impl Iterator<Item = &'a FileModel>) -> Self {
-        let mut planned: HashSet<String> = HashSet::new();
-        for m in plans {
-            for o in origins(m) {
-                let local = crate::model::local_address(&o.address);
-                if let Some((base, _)) = local.split_once('[') {
-                    planned.insert(base.to_string());
-                }
-                planned.insert(local.to_string());
-            }
-        }
-        Planned(planned)
-    }
-
-    /// Drops from a configuration file's model every object a plan holds too.
-    pub fn supersede(&self, m: &mut FileModel) {
-        if self.0.is_empty() {
-            return;
-        }
-        let keep = |o: &Origin| !self.0.contains(crate::model::local_address(&o.address));
-        m.service_accounts.retain(|x| keep(&x.origin));
-        m.users.retain(|x| keep(&x.origin));
-        m.groups.retain(|x| keep(&x.origin));
-        m.roles.retain(|x| keep(&x.origin));
-        m.bindings.retain(|x| keep(&x.origin));
-        m.tokens.retain(|x| keep(&x.origin));
-        m.memberships.retain(|x| keep(&x.origin));
-    }
-}
-
-fn origins(m: &FileModel) -> impl Iterator<Item = &Origin> {
-    m.service_accounts
-        .iter()
-        .map(|x| &x.origin)
-        .chain(m.users.iter().map(|x| &x.origin))
-        .chain(m.groups.iter().map(|x| &x.origin))
-        .chain(m.roles.iter().map(|x| &x.origin))
-        .chain(m.bindings.iter().map(|x| &x.origin))
-        .chain(m.tokens.iter().map(|x| &x.origin))
-        .chain(m.memberships.iter().map(|x| &x.origin))
 }
 
 #[cfg(test)]

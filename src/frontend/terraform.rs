@@ -14,6 +14,8 @@ mod eval;
 mod exposure;
 mod functions;
 mod lower;
+mod overrides;
+mod reads;
 mod secrets;
 mod syntax;
 mod value;
@@ -24,6 +26,7 @@ use crate::rules::SYNTAX_ERROR;
 use crate::source::{FileId, Span};
 use crate::syntax::yaml::{self, Limits, Node};
 use eval::{Env, Evaluator, Scope};
+use overrides::Overrides;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -138,6 +141,8 @@ pub struct Modules<'i> {
     pub units: Vec<ModuleUnit>,
     /// The bounds Terraform JSON is parsed under (`--max-yaml-depth`).
     limits: Limits,
+    /// The YAML and JSON files the configuration reads, for `file()` and its decoders.
+    data: Arc<reads::DataFiles>,
 }
 
 struct Module<'i> {
@@ -173,7 +178,14 @@ const MAX_MODULE_DEPTH: usize = 8;
 const META_ARGUMENTS: [&str; 6] = ["source", "version", "providers", "depends_on", "for_each", "count"];
 
 impl<'i> Modules<'i> {
-    pub fn new(inputs: &[&'i Input<'i>], var_files: &[FileId], limits: Limits) -> Self {
+    /// `data`: the data files' canonical paths, ids and texts.
+    pub fn new(
+        inputs: &[&'i Input<'i>],
+        var_files: &[FileId],
+        limits: Limits,
+        data: impl Iterator<Item = (PathBuf, FileId, Arc<str>)>,
+    ) -> Self {
+        let data = Arc::new(reads::DataFiles::new(data, limits));
         let mut failed = Vec::new();
         let mut shared: Vec<TfFile> = Vec::new();
         for id in var_files {
@@ -215,7 +227,7 @@ impl<'i> Modules<'i> {
             modules[child].root = false;
         }
         let units = units(&modules, &calls);
-        Modules { shared, failed, modules, units, limits }
+        Modules { shared, failed, modules, units, limits, data }
     }
 
     /// Parses, evaluates and lowers one unit: a model for each configuration file (holding
@@ -229,8 +241,14 @@ impl<'i> Modules<'i> {
     pub fn lower(&self, unit: &ModuleUnit, emit: &mut dyn FnMut(Vec<(FileId, FileModel)>)) {
         let head = &self.modules[unit.head];
         let mut out = Vec::new();
+        // A block an override file merges into must be read with it: a module with one keeps
+        // every file.
+        let overridden = head
+            .inputs
+            .iter()
+            .any(|i| i.path.file_name().is_some_and(|n| overrides::is_override(&n.to_string_lossy())));
         let (defining, plain): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
-            head.inputs.iter().partition(|i| i.kind == FileKind::TerraformVars || may_define(i.text));
+            head.inputs.iter().partition(|i| overridden || i.kind == FileKind::TerraformVars || may_define(i.text));
         let mut files = Vec::new();
         for parsed in defining.par_iter().map(|i| parse(i, self.limits)).collect::<Vec<_>>() {
             match parsed {
@@ -239,7 +257,8 @@ impl<'i> Modules<'i> {
             }
         }
         let assigned = if head.root { root_assignments(&files, &self.shared) } else { HashMap::new() };
-        let evaluator = Evaluator::new(module_env(&files, assigned));
+        let reads = reads::Reads { dir: head.dir.clone(), data: Arc::clone(&self.data) };
+        let evaluator = Evaluator::new(module_env(&files, assigned, Some(reads)));
         // Child modules first, so that this module's files see their outputs: every child
         // file gets one model, whatever number of instances it has.
         let mut children = Instances { unit, models: BTreeMap::new(), parsed: HashMap::new() };
@@ -248,10 +267,12 @@ impl<'i> Modules<'i> {
                 children.models.insert(input.file, FileModel::default());
             }
         }
-        self.lower_calls(&evaluator, &head.dir, &files, 0, &mut children);
+        self.lower_calls(&evaluator, &head.dir, &files, 0, None, &mut children);
+        let overrides = Overrides::new(&files);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
-            let model = if f.is_config() { lower::lower_file(&evaluator, f.body()) } else { var_file_model(f) };
+            let model =
+                if f.is_config() { lower::lower_file(&evaluator, f.body(), &overrides) } else { var_file_model(f) };
             out.push((f.file, model));
         }
         emit(out);
@@ -261,7 +282,7 @@ impl<'i> Modules<'i> {
                 parsed
                     .into_iter()
                     .map(|p| match p {
-                        Ok(f) => (f.file, lower::lower_file(&evaluator, f.body())),
+                        Ok(f) => (f.file, lower::lower_file(&evaluator, f.body(), &Overrides::default())),
                         Err(problem) => unparsed(problem),
                     })
                     .collect(),
@@ -279,12 +300,23 @@ impl<'i> Modules<'i> {
 
     /// Lowers an instance of each child module that `files` (of the module in `dir`, under
     /// `caller`) call, per `for_each` key or `count` index.
-    fn lower_calls(&self, caller: &Evaluator<'_>, dir: &Path, files: &[TfFile], depth: usize, out: &mut Instances<'_>) {
+    /// `root_call`: the root module's `module` block this chain of calls starts at.
+    fn lower_calls(
+        &self,
+        caller: &Evaluator<'_>,
+        dir: &Path,
+        files: &[TfFile],
+        depth: usize,
+        root_call: Option<Span>,
+        out: &mut Instances<'_>,
+    ) {
         if depth >= MAX_MODULE_DEPTH {
             return;
         }
+        let overrides = Overrides::new(files);
         for f in files.iter().filter(|f| f.is_config()) {
             for block in f.body().top_blocks() {
+                let Some(block) = overrides.block(block) else { continue };
                 let ("module", [name]) = (block.ident, block.labels.as_slice()) else { continue };
                 let Some(child) = local_source(dir, &block).and_then(|d| self.module_at(&d)) else { continue };
                 if !out.unit.members.contains(&child) {
@@ -307,7 +339,8 @@ impl<'i> Modules<'i> {
                         .collect();
                     let prefix = format!("{}module.{name}{}.", caller.prefix(), instance.suffix());
                     let providers = call_providers(caller, &block);
-                    let call = Call { module: child, arguments, prefix, providers, header: block.header };
+                    let root_call = root_call.unwrap_or(block.header);
+                    let call = Call { module: child, arguments, prefix, providers, header: block.header, root_call };
                     let (value, exposed) = self.lower_instance(caller, call, depth + 1, out);
                     outputs.push((instance.key, value));
                     for (output, e) in exposed {
@@ -354,11 +387,15 @@ impl<'i> Modules<'i> {
             }
         };
         let dir = &self.modules[module].dir;
-        let evaluator = caller.nested(module_env(&files, call.arguments), call.prefix, call.providers);
+        let reads = reads::Reads { dir: dir.clone(), data: Arc::clone(&self.data) };
+        let evaluator = caller.nested(module_env(&files, call.arguments, Some(reads)), call.prefix, call.providers);
         // Calls first: this module's files may use their outputs.
-        self.lower_calls(&evaluator, dir, &files, depth, out);
+        self.lower_calls(&evaluator, dir, &files, depth, Some(call.root_call), out);
+        let overrides = Overrides::new(&files);
+        let instance: Arc<str> = Arc::from(evaluator.prefix().trim_end_matches('.'));
         for f in files.iter().filter(|f| f.is_config()) {
-            let model = lower::lower_file(&evaluator, f.body());
+            let mut model = lower::lower_file(&evaluator, f.body(), &overrides);
+            model.called(call.root_call, &instance);
             out.models.entry(f.file).or_default().append(model);
         }
         (outputs(&evaluator, &files, call.header), output_tokens(&evaluator, &files))
@@ -373,8 +410,10 @@ impl<'i> Modules<'i> {
 /// `module` block's header.
 fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
     let mut map = BTreeMap::new();
+    let overrides = Overrides::new(files);
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
+            let Some(block) = overrides.block(block) else { continue };
             let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
             let value = match block.body.attr("value") {
                 Some(v) => evaluator.eval(v.value, &Scope::default()),
@@ -390,8 +429,10 @@ fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
 /// the caller sees them (`module.NAME.kestra_..._api_token.x`).
 fn output_tokens(evaluator: &Evaluator<'_>, files: &[TfFile]) -> exposure::ModuleOutputs {
     let mut map = exposure::ModuleOutputs::new();
+    let overrides = Overrides::new(files);
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
+            let Some(block) = overrides.block(block) else { continue };
             let ("output", [name]) = (block.ident, block.labels.as_slice()) else { continue };
             let Some(value) = block.body.attr("value") else { continue };
             let mut tokens = exposure::tokens(value.value, evaluator);
@@ -497,6 +538,8 @@ struct Call {
     providers: eval::Providers,
     /// The `module` block's header.
     header: Span,
+    /// The root module's `module` block the chain of calls starts at.
+    root_call: Span,
 }
 
 /// The models of a unit's child modules, per file, as their instances are lowered, and
@@ -591,32 +634,36 @@ fn local_source(dir: &Path, block: &BlockRef<'_>) -> Option<PathBuf> {
 /// What a module's expressions see: its variables (`assigned`: from var files in a root
 /// module, from the call in an instance of a child module; else their default) and locals,
 /// from `files`, every file of the module that defines any.
-fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>) -> Env<'a> {
-    let mut env = Env::default();
+fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>, reads: Option<reads::Reads>) -> Env<'a> {
+    let mut env = Env { reads, ..Env::default() };
     let literal = Evaluator::literal();
-    for f in files.iter().filter(|f| f.is_config()) {
+    let overrides = Overrides::new(files);
+    // Override files last, so that their locals replace the others' of the same name.
+    let (merged, base): (Vec<&TfFile>, Vec<&TfFile>) =
+        files.iter().filter(|f| f.is_config()).partition(|f| overrides.is_override_file(f.file));
+    let mut merged = merged;
+    merged.sort_by(|a, b| a.name.cmp(&b.name));
+    for f in base.into_iter().chain(merged) {
         for block in f.body().top_blocks() {
-            match (block.ident, block.labels.as_slice()) {
-                ("variable", [name]) => {
-                    let value = match (assigned.get(*name), block.body.attr("default")) {
-                        // An argument the caller passes as null means the default.
-                        (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => v.clone(),
-                        (_, Some(default)) => literal.eval(default.value, &Scope::default()),
-                        (_, None) => Value::unknown(block.header),
-                    };
-                    let value = match block.body.attr("type") {
-                        Some(t) => convert(value, t.value),
-                        None => value,
-                    };
-                    env.vars.insert(name.to_string(), value);
+            if let ("locals", []) = (block.ident, block.labels.as_slice()) {
+                for attr in block.body.attrs() {
+                    env.locals.insert(attr.key.to_string(), attr.value);
                 }
-                ("locals", []) => {
-                    for attr in block.body.attrs() {
-                        env.locals.insert(attr.key.to_string(), attr.value);
-                    }
-                }
-                _ => {}
+                continue;
             }
+            let Some(block) = overrides.block(block) else { continue };
+            let ("variable", [name]) = (block.ident, block.labels.as_slice()) else { continue };
+            let value = match (assigned.get(*name), block.body.attr("default")) {
+                // An argument the caller passes as null means the default.
+                (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => v.clone(),
+                (_, Some(default)) => literal.eval(default.value, &Scope::default()),
+                (_, None) => Value::unknown(block.header),
+            };
+            let value = match block.body.attr("type") {
+                Some(t) => convert(value, t.value),
+                None => value,
+            };
+            env.vars.insert(name.to_string(), value);
         }
     }
     env

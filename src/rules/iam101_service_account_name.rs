@@ -5,7 +5,7 @@ use crate::finding::{Finding, Fix, Severity};
 use crate::model::{known_str, ObjectRef, Target};
 use crate::names::{self, NameRule};
 use crate::source::Span;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub const RULE: Declaration = Declaration {
@@ -63,8 +63,8 @@ struct Index<'a> {
     taken: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// (tenant, normalized name) -> accounts whose invalid name normalizes to it.
     renamed: HashMap<(&'a str, String), Vec<(usize, &'a str)>>,
-    /// (tenant, id, name or email) of every user.
-    users: HashSet<(&'a str, &'a str)>,
+    /// (tenant, id, name or email) -> users holding it.
+    users: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// account -> (name written, span) of references by name, in the order the fix edits
     /// them: bindings, then memberships, then tokens.
     references: HashMap<ObjectRef, Vec<(&'a str, Span)>>,
@@ -88,14 +88,13 @@ impl<'a> Index<'a> {
                 renamed.entry((tenant, new)).or_default().push((j, name));
             }
         }
-        let users = ws
-            .users
-            .iter()
-            .flat_map(|u| {
-                let tenant = u.origin.tenant.as_str();
-                [&u.id, &u.name, &u.email].into_iter().filter_map(move |f| known_str(f).map(|n| (tenant, n)))
-            })
-            .collect();
+        let mut users: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (j, u) in ws.users.iter().enumerate() {
+            let tenant = u.origin.tenant.as_str();
+            for held in [&u.id, &u.name, &u.email].into_iter().filter_map(known_str) {
+                users.entry((tenant, held)).or_default().push(j);
+            }
+        }
         let mut references: HashMap<ObjectRef, Vec<(&str, Span)>> = HashMap::new();
         let refs = ws
             .bindings
@@ -124,9 +123,11 @@ fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -
         return Some(format!("its id is also `{old}`, and references by that name may mean the id"));
     }
     let taken = format!("`{new}` is already taken in tenant `{tenant}`");
-    let holder = index.taken.get(&(tenant, new)).and_then(|js| js.iter().copied().find(|&j| j != i));
+    // Another deployment's tenant of the same name is another instance's.
+    let seen = |j: usize| j != i && ws.service_accounts[j].origin.shares_deployment(&sa.origin);
+    let holder = index.taken.get(&(tenant, new)).and_then(|js| js.iter().copied().find(|&j| seen(j)));
     let renamer =
-        index.renamed.get(&(tenant, new.to_string())).and_then(|js| js.iter().copied().find(|&(j, _)| j != i));
+        index.renamed.get(&(tenant, new.to_string())).and_then(|js| js.iter().copied().find(|&(j, _)| seen(j)));
     match (holder, renamer) {
         // One account can hold `new` as its id and rename to it: holding is checked first.
         (Some(h), Some((r, _))) if h <= r => return Some(taken),
@@ -134,7 +135,8 @@ fn rename_blocker(cx: &Context, index: &Index, i: usize, old: &str, new: &str) -
         (_, Some((_, other_name))) => return Some(format!("`{other_name}` would be renamed to `{new}` too")),
         (None, None) => {}
     }
-    index.users.contains(&(tenant, new)).then_some(taken)
+    let user = index.users.get(&(tenant, new)).is_some_and(|us| us.iter().any(|&u| ws.users[u].origin.shares_deployment(&sa.origin)));
+    user.then_some(taken)
 }
 
 /// A rename that also keeps Terraform addresses: its `moved` blocks and references.

@@ -3,7 +3,7 @@
 
 use super::{Context, Declaration, Fixes};
 use crate::finding::{Finding, Severity};
-use crate::model::{known_str, ObjectRef, Target};
+use crate::model::{known_str, ObjectRef, Origin, Target};
 use std::collections::HashSet;
 
 pub const RULE: Declaration = Declaration {
@@ -20,13 +20,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;
     let members: HashSet<ObjectRef> = ws.memberships.iter().filter_map(|m| m.user.resolved).collect();
     // A membership whose user iamlint cannot evaluate might name any account of its tenant.
-    let opaque_tenants: HashSet<&str> =
-        ws.memberships.iter().filter(|m| m.user.target == Target::Unknown).map(|m| m.origin.tenant.as_str()).collect();
+    // (in its deployment: another deployment's tenant of the same name is another instance's)
+    let opaque: Vec<&Origin> =
+        ws.memberships.iter().filter(|m| m.user.target == Target::Unknown).map(|m| &m.origin).collect();
     for (i, sa) in ws.service_accounts.iter().enumerate() {
         if !sa.groups.is_empty() || !sa.groups_known || members.contains(&ObjectRef::ServiceAccount(i)) {
             continue;
         }
-        if opaque_tenants.contains(sa.origin.tenant.as_str()) {
+        if opaque.iter().any(|o| o.tenant == sa.origin.tenant && o.shares_deployment(&sa.origin)) {
             continue;
         }
         let name = known_str(&sa.name).unwrap_or(&sa.origin.address);

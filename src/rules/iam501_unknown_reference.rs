@@ -21,11 +21,12 @@ pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ws = cx.ws;
-    let mut refs: Vec<(&Reference, &str, &[Kind])> = Vec::new();
-    crate::resolve::for_each_reference(ws, |r, origin, kinds| refs.push((r, origin.tenant.as_str(), kinds)));
+    let mut refs: Vec<(&Reference, &Origin, &[Kind])> = Vec::new();
+    crate::resolve::for_each_reference(ws, |r, origin, kinds| refs.push((r, origin, kinds)));
     let mut index: Option<Index> = None;
     let mut budget = suggest::COMPARISON_BUDGET;
-    for (r, tenant, kinds) in refs {
+    for (r, from, kinds) in refs {
+        let tenant = from.tenant.as_str();
         if r.resolved.is_some() || !matches!(r.target, Target::Address(_) | Target::Name(_)) {
             continue;
         }
@@ -61,7 +62,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             },
             Target::Name(n) => (
                 format!("no {wanted} named `{n}` in tenant `{tenant}`"),
-                index.suggest_name(n, kinds, tenant, &mut budget),
+                index.suggest_name(n, kinds, from, &mut budget),
             ),
             _ => continue,
         };
@@ -72,10 +73,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// Addresses and names of the workspace's objects, for messages and suggestions; built
 /// only when some reference does not resolve.
+/// Where a name is unique: a kind of object in a tenant of a deployment (None: a manifest
+/// in every deployment).
+type Scope<'a> = (Kind, &'a str, Option<&'a str>);
+
 struct Index<'a> {
     by_address: HashMap<&'a str, ObjectRef>,
-    /// (kind, tenant) -> names and ids
-    names: HashMap<(Kind, &'a str), Dictionary<'a>>,
+    /// (kind, tenant, deployment) -> names and ids
+    names: HashMap<Scope<'a>, Dictionary<'a>>,
     /// (kind, Terraform resource type) -> resource names
     addresses: HashMap<(Kind, &'a str), Dictionary<'a>>,
 }
@@ -83,7 +88,7 @@ struct Index<'a> {
 impl<'a> Index<'a> {
     fn build(ws: &'a Workspace) -> Self {
         let mut by_address = HashMap::new();
-        let mut names: HashMap<(Kind, &str), Vec<&str>> = HashMap::new();
+        let mut names: HashMap<Scope<'a>, Vec<&str>> = HashMap::new();
         let mut addresses: HashMap<(Kind, &str), Vec<&str>> = HashMap::new();
         let sas = ws
             .service_accounts
@@ -96,14 +101,15 @@ impl<'a> Index<'a> {
         for (object, origin, keys) in sas.chain(users).chain(groups).chain(roles) {
             let kind = kind_of(object);
             by_address.entry(origin.address.as_str()).or_insert(object);
-            names.entry((kind, origin.tenant.as_str())).or_default().extend(keys.into_iter().filter_map(known_str));
+            let scope = (kind, origin.tenant.as_str(), origin.deployment.as_deref());
+            names.entry(scope).or_default().extend(keys.into_iter().filter_map(known_str));
             if origin.format == Format::Terraform {
                 if let Some((resource_type, name)) = local_address(&origin.address).split_once('.') {
                     addresses.entry((kind, resource_type)).or_default().push(name);
                 }
             }
         }
-        let dictionaries = |lists: HashMap<(Kind, &'a str), Vec<&'a str>>| {
+        fn dictionaries<K: std::hash::Hash + Eq>(lists: HashMap<K, Vec<&str>>) -> HashMap<K, Dictionary<'_>> {
             lists
                 .into_iter()
                 .map(|(key, mut list)| {
@@ -112,7 +118,7 @@ impl<'a> Index<'a> {
                     (key, Dictionary::new(list))
                 })
                 .collect()
-        };
+        }
         Index { by_address, names: dictionaries(names), addresses: dictionaries(addresses) }
     }
 
@@ -121,8 +127,16 @@ impl<'a> Index<'a> {
         self.by_address.get(address).or_else(|| self.by_address.get(base)).copied()
     }
 
-    fn suggest_name(&self, name: &str, kinds: &[Kind], tenant: &str, budget: &mut usize) -> Option<String> {
-        let dictionaries: Vec<&Dictionary> = kinds.iter().filter_map(|k| self.names.get(&(*k, tenant))).collect();
+    /// The closest name the referring object can see: its tenant, in its deployment.
+    fn suggest_name(&self, name: &str, kinds: &[Kind], from: &Origin, budget: &mut usize) -> Option<String> {
+        let visible = |d: Option<&str>| d.is_none() || from.deployment.is_none() || d == from.deployment.as_deref();
+        let mut scopes: Vec<(&Scope<'_>, &Dictionary)> = self
+            .names
+            .iter()
+            .filter(|((k, t, d), _)| kinds.contains(k) && *t == from.tenant && visible(*d))
+            .collect();
+        scopes.sort_by(|a, b| a.0.cmp(b.0));
+        let dictionaries: Vec<&Dictionary> = scopes.into_iter().map(|(_, d)| d).collect();
         Dictionary::closest_in(&dictionaries, name, budget).map(str::to_string)
     }
 

@@ -491,3 +491,193 @@ fn a_mention_of_file_in_a_comment_or_string_does_not_hide_a_manifest() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stdout(&out).contains("iam/accounts.yaml:4:17: IAM301"), "{}", stdout(&out));
 }
+
+/// A module both environments call: its token is `extended` whatever the caller passes,
+/// and only prod grants the bots group an IAM role.
+const BOT_MODULE: &str = r#"variable "name" {
+  type = string
+}
+
+variable "group_id" {
+  type = string
+}
+
+resource "kestra_service_account" "this" {
+  name        = var.name
+  description = "CI bot"
+  groups {
+    id = var.group_id
+  }
+}
+
+resource "kestra_service_account_api_token" "deploy" {
+  service_account_id = kestra_service_account.this.id
+  name               = "deploy"
+  description        = "CI deploy job"
+  max_age            = "P30D"
+  extended           = true
+}
+"#;
+
+fn caller(env: &str, admin: bool) -> String {
+    let mut text = format!(
+        "resource \"kestra_group\" \"bots\" {{\n  name        = \"bots\"\n  description = \"CI/CD bots\"\n}}\n\nmodule \"bots\" {{\n  source   = \"../../modules/bot-account\"\n  name     = \"ci-{env}\"\n  group_id = kestra_group.bots.id\n}}\n"
+    );
+    if admin {
+        text.push_str("\nresource \"kestra_role\" \"iam\" {\n  name        = \"iam-admin\"\n  description = \"Manages users\"\n  resources {\n    type    = \"USER\"\n    actions = [\"VIEW\", \"CREATE\"]\n  }\n}\n\nresource \"kestra_binding\" \"bots_iam\" {\n  type        = \"GROUP\"\n  external_id = kestra_group.bots.id\n  role_id     = kestra_role.iam.id\n  namespace   = \"company.team\"\n}\n");
+    }
+    text
+}
+
+#[test]
+fn a_finding_inside_a_shared_module_names_the_calls_it_comes_from() {
+    let dir = tempfile::tempdir().unwrap();
+    for (env, admin) in [("prod", true), ("staging", false)] {
+        write(dir.path(), &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(dir.path(), &format!("envs/{env}/main.tf"), &caller(env, admin));
+        write(dir.path(), &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+    }
+    write(dir.path(), "modules/bot-account/main.tf", BOT_MODULE);
+    git(dir.path(), &["init", "-q"]);
+    let options = iamlint::lint::Options {
+        paths: vec![dir.path().to_path_buf()],
+        selection: iamlint::select::Selection {
+            select: Some(vec!["IAM203".into(), "IAM303".into()]),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let outcome = iamlint::lint::run(&options).unwrap();
+    let ws = &outcome.ws;
+    let place = |span: iamlint::source::Span| {
+        let file = ws.sources.get(span.file);
+        let line = file.text[..span.start].lines().count() + usize::from(file.text[..span.start].ends_with('\n'));
+        let root = format!("{}/", dir.path().display());
+        format!("{}:{line}", file.display.strip_prefix(&root).unwrap_or(&file.display))
+    };
+    let shown: Vec<(String, String, Vec<String>)> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let labels = f.labels.iter().map(|l| format!("{} {}", place(l.span), l.message)).collect();
+            (f.code.to_string(), place(f.span), labels)
+        })
+        .collect();
+    // The module's literal: one finding for both callers, each call labelled.
+    let extended: Vec<_> = shown.iter().filter(|(code, _, _)| code == "IAM203").collect();
+    assert_eq!(extended.len(), 1, "{shown:#?}");
+    assert_eq!(extended[0].1, "modules/bot-account/main.tf:22");
+    assert_eq!(
+        extended[0].2,
+        ["envs/prod/main.tf:6 in `module.bots`, called here", "envs/staging/main.tf:6 in `module.bots`, called here"],
+        "{shown:#?}"
+    );
+    // Prod's account only: its call alone.
+    let escalation: Vec<_> = shown.iter().filter(|(code, _, _)| code == "IAM303").collect();
+    assert_eq!(escalation.len(), 1, "{shown:#?}");
+    assert!(escalation[0].2.contains(&"envs/prod/main.tf:6 in `module.bots`, called here".to_string()), "{shown:#?}");
+    assert!(!escalation[0].2.iter().any(|l| l.starts_with("envs/staging/")), "{shown:#?}");
+}
+
+/// Accounts listed in a data file: prod decodes YAML, staging a JSON export of the same.
+const BOTS_TF: &str = r#"locals {
+  bots = { for b in yamldecode(file("${path.module}/bots.yaml")).bots : b.name => b }
+}
+
+resource "kestra_service_account" "bots" {
+  for_each    = local.bots
+  name        = each.key
+  description = each.value.description
+}
+
+resource "kestra_service_account_api_token" "deploy" {
+  for_each           = local.bots
+  service_account_id = kestra_service_account.bots[each.key].id
+  name               = "deploy"
+  description        = "CI deploy token"
+  max_age            = each.value.max_age
+}
+"#;
+
+const BOTS_YAML: &str = "# Read by bots.tf; keys are what it reads.\nbots:\n  - name: etl-loader\n    description: Loads the warehouse\n    max_age: P30D\n  - name: Report_Bot\n    description: Builds reports\n    max_age: P365D\n";
+
+#[test]
+fn a_data_file_feeds_its_values_to_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for env in ["prod", "staging"] {
+        write(d, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(d, &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+    }
+    write(d, "envs/prod/bots.tf", BOTS_TF);
+    write(d, "envs/prod/bots.yaml", BOTS_YAML);
+    write(
+        d,
+        "envs/staging/bots.tf",
+        &BOTS_TF
+            .replace("yamldecode(file(\"${path.module}/bots.yaml\"))", "jsondecode(templatefile(\"bots.json\", {}))"),
+    );
+    write(
+        d,
+        "envs/staging/bots.json",
+        "{\"bots\": [{\"name\": \"etl-loader\", \"description\": \"Loads the warehouse\", \"max_age\": \"P7D\"}]}\n",
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM002,IAM101,IAM201,IAM202,IAM401"]);
+    let text = stdout(&out);
+    // One account per entry, with the data file's name and max age, reported where written.
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains("IAM401")).collect();
+    assert_eq!(
+        lines,
+        [
+            "envs/prod/bots.yaml:6:11: IAM101 [error] service account name `Report_Bot` contains uppercase 'R' (only lowercase a-z, 0-9 and '-' are allowed)",
+            "envs/prod/bots.yaml:8:14: IAM202 [warning] token max age P365D (365 days) is above the maximum P90D (90 days)",
+        ],
+        "{text}"
+    );
+    assert_eq!(text.matches("IAM401").count(), 3, "one per account of both environments:\n{text}");
+    // Never edited: a data file's keys and values are what Terraform reads.
+    let out = iamlint(d, &["check", "--select", "IAM101,IAM202", "--unsafe-fixes", "--fix"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(d.join("envs/prod/bots.yaml")).unwrap(), BOTS_YAML);
+}
+
+#[test]
+fn renames_suggestions_and_opaque_memberships_stay_in_their_deployment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for env in ["prod", "staging"] {
+        write(d, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(d, &format!("envs/{env}/terraform.tfvars"), "kestra_url = \"https://kestra.example.com\"\n");
+    }
+    // Prod: an account to rename, a group staging lacks, a membership of an account
+    // iamlint cannot name.
+    write(
+        d,
+        "envs/prod/iam.tf",
+        "variable \"oncall_account\" {\n  type = string\n}\n\nresource \"kestra_group\" \"deployers\" {\n  name        = \"deployers\"\n  description = \"Deploy jobs\"\n}\n\nresource \"kestra_service_account\" \"ci\" {\n  name        = \"CI_Bot\"\n  description = \"CI\"\n  groups {\n    id = kestra_group.deployers.id\n  }\n}\n\nresource \"kestra_user_group_membership\" \"oncall\" {\n  user_id  = var.oncall_account\n  group_id = kestra_group.deployers.id\n}\n",
+    );
+    // Staging already has `ci-bot`, its own instance's, and binds a group it does not have.
+    write(
+        d,
+        "envs/staging/iam.tf",
+        "resource \"kestra_group\" \"viewers\" {\n  name        = \"viewers\"\n  description = \"Read only\"\n}\n\nresource \"kestra_service_account\" \"ci\" {\n  name        = \"ci-bot\"\n  description = \"CI\"\n}\n\nresource \"kestra_role\" \"viewer\" {\n  name        = \"viewer\"\n  description = \"Views flows\"\n  resources {\n    type    = \"FLOW\"\n    actions = [\"VIEW\"]\n  }\n}\n\nresource \"kestra_binding\" \"deployers\" {\n  type        = \"GROUP\"\n  external_id = \"deployer\"\n  role_id     = kestra_role.viewer.id\n  namespace   = \"company.team\"\n}\n",
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "json", "--select", "IAM101,IAM401,IAM501"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let find = |code: &str| findings.iter().filter(|f| f["code"] == code).collect::<Vec<_>>();
+    // Staging's `ci-bot` does not block prod's rename.
+    let rename = find("IAM101");
+    assert_eq!(rename.len(), 1, "{report:#}");
+    assert_eq!(rename[0]["fixable"], true, "{report:#}");
+    // Prod's unknown membership says nothing of staging's account.
+    let missing = find("IAM401");
+    assert_eq!(missing.len(), 1, "{report:#}");
+    assert_eq!(missing[0]["path"], "envs/staging/iam.tf");
+    // Staging is not told about prod's group.
+    let unknown = find("IAM501");
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert!(!unknown[0]["help"].as_str().unwrap().contains("deployers"), "{report:#}");
+}

@@ -93,7 +93,7 @@ fn a_var_file_outside_the_linted_paths_is_read_and_reported() {
 }
 
 #[test]
-fn a_plan_stands_in_for_the_configuration_it_was_made_from() {
+fn a_plan_joins_the_configuration_it_was_made_from() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
@@ -112,7 +112,8 @@ fn a_plan_stands_in_for_the_configuration_it_was_made_from() {
     let out = iamlint(dir.path(), &["check", "--format", "concise", "--select", "IAM101,IAM103"]);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "one object, not a duplicate pair:\n{text}");
-    assert!(text.starts_with("plan.json:"), "{text}");
+    // The configuration writes the name: the finding (and its fix) is there.
+    assert!(text.starts_with("main.tf:2:"), "{text}");
 }
 
 /// Applies every fix of `code` to the files of `dir`, as `--fix` would.

@@ -27,6 +27,8 @@ pub struct Env<'a> {
     /// Each variable's value: the last var file that sets it, else its default, else unknown.
     pub vars: HashMap<String, Value>,
     pub locals: HashMap<String, ExprRef<'a>>,
+    /// The module's folder and the workspace's data files, for `file()` and its decoders.
+    pub reads: Option<super::reads::Reads>,
 }
 
 pub struct Evaluator<'a> {
@@ -353,7 +355,11 @@ impl<'a> Evaluator<'a> {
                 Some(outputs) => (outputs, &ops[1..]),
                 None => unknown,
             },
-            // each/count outside for_each/count, path, terraform, self, typos.
+            "path" => match (attr(0), &self.env.reads) {
+                (Some("module" | "root" | "cwd"), Some(reads)) => (reads.path(span), &ops[1..]),
+                _ => unknown,
+            },
+            // each/count outside for_each/count, terraform, self, typos.
             _ => unknown,
         }
     }
@@ -408,7 +414,16 @@ impl<'a> Evaluator<'a> {
                 None => return Value::unknown(span),
             }
         }
-        functions::call(f.name.name.as_str(), args, span, &self.budget)
+        let name = f.name.name.as_str();
+        if let Some(reads) = &self.env.reads {
+            match name {
+                "file" => return reads.file(&args, span),
+                "templatefile" => return reads.templatefile(&args, span),
+                "yamldecode" | "jsondecode" => return reads.decode(&args, span),
+                _ => {}
+            }
+        }
+        functions::call(name, args, span, &self.budget)
     }
 
     fn for_expr(&self, f: &ForExpr, span: Span, loc: Loc, scope: &Scope) -> Value {

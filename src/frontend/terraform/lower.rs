@@ -6,6 +6,7 @@
 
 use super::eval::{key_value, Evaluator, Scope};
 use super::exposure;
+use super::overrides::Overrides;
 use super::secrets;
 use super::syntax::{AttrRef, BlockRef, BodyRef, ExprRef};
 use super::value::{Value, ValueKind};
@@ -20,10 +21,11 @@ use std::rc::Rc;
 /// More instances than this from one block (or one dynamic block) are not expanded.
 const MAX_INSTANCES: usize = 10_000;
 
-pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>) -> FileModel {
+pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>, overrides: &Overrides<'_>) -> FileModel {
     let mut l = Lowering { ev, model: FileModel::default() };
     secrets::mark_literals(ev, body, false, &mut l.model);
     for block in body.top_blocks() {
+        let Some(block) = overrides.block(block) else { continue };
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => {
                 for instance in l.instances(&block) {
@@ -295,6 +297,7 @@ impl<'a> Lowering<'_, 'a> {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         }
     }
 
@@ -504,6 +507,7 @@ impl<'a> Lowering<'_, 'a> {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         };
         for (key, kind) in [
             ("api_token", CredentialKind::ApiToken),
@@ -607,6 +611,7 @@ impl<'a> Lowering<'_, 'a> {
             tenant: String::new(),
             deployment: None,
             root: None,
+            call: None,
         };
         self.model.outputs.push(Output { origin, sensitive, value: value.map(|v| v.span), tokens });
     }

@@ -38,6 +38,8 @@ pub fn mark_literals(ev: &Evaluator<'_>, body: BodyRef<'_>, vars: bool, model: &
     match body {
         BodyRef::Hcl(body, file) => walk.body(body, file, false, 0),
         BodyRef::Json(node, file) if vars => walk.json_attrs(node, file, false, 0),
+        // Each file's literals are starred where the file is marked.
+        BodyRef::Merged(_) => {}
         BodyRef::Json(..) => {
             // Blocks by schema: a label (`"output": {"deploy_token": ...}`) is a name, not
             // a key holding a value.

@@ -27,6 +27,10 @@ pub fn hcl_span(file: FileId, base: usize, range: Option<std::ops::Range<usize>>
 pub enum BodyRef<'a> {
     Hcl(&'a Body, FileId),
     Json(&'a Node, FileId),
+    /// A block and the blocks of override files merged into it, in the order Terraform
+    /// merges them (`*_override.tf`): a later layer's attribute replaces an earlier one's,
+    /// and a later layer's nested blocks of a type replace all earlier ones of that type.
+    Merged(&'a [BodyRef<'a>]),
 }
 
 pub struct AttrRef<'a> {
@@ -72,6 +76,7 @@ impl<'a> BodyRef<'a> {
                     value: ExprRef::Json { node: v, file },
                 })
             }
+            BodyRef::Merged(layers) => layers.iter().rev().find_map(|l| l.attr(key)),
         }
     }
 
@@ -100,7 +105,22 @@ impl<'a> BodyRef<'a> {
                 })
                 .collect(),
             BodyRef::Json(..) => Vec::new(),
+            BodyRef::Merged(layers) => {
+                let mut out: Vec<AttrRef<'a>> = Vec::new();
+                for attr in layers.iter().flat_map(BodyRef::attrs) {
+                    match out.iter_mut().find(|a| a.key == attr.key) {
+                        Some(written) => *written = attr,
+                        None => out.push(attr),
+                    }
+                }
+                out
+            }
         }
+    }
+
+    /// The layer whose nested blocks of type `ident` (static or `dynamic`) win.
+    fn winning(layers: &[BodyRef<'a>], ident: &str) -> Option<BodyRef<'a>> {
+        layers.iter().rev().find(|l| !l.blocks(ident).is_empty() || !l.dynamic_blocks(ident).is_empty()).copied()
     }
 
     /// Nested blocks without labels named `ident` (`groups { id = ... }`). In JSON, an
@@ -116,6 +136,7 @@ impl<'a> BodyRef<'a> {
                 Some((k, v)) => json_blocks(k.as_str().unwrap_or_default(), Vec::new(), k, v, file),
                 None => Vec::new(),
             },
+            BodyRef::Merged(layers) => Self::winning(layers, ident).map_or_else(Vec::new, |l| l.blocks(ident)),
         }
     }
 
@@ -135,6 +156,7 @@ impl<'a> BodyRef<'a> {
                     .flat_map(|(k, v)| json_blocks("dynamic", vec![k.as_str().unwrap_or_default()], k, v, file))
                     .collect()
             }
+            BodyRef::Merged(layers) => Self::winning(layers, of).map_or_else(Vec::new, |l| l.dynamic_blocks(of)),
         }
     }
 
@@ -143,6 +165,7 @@ impl<'a> BodyRef<'a> {
         match *self {
             BodyRef::Hcl(body, file) => body.blocks().map(|b| hcl_block(b, file)).collect(),
             BodyRef::Json(node, file) => json_top_blocks(node, file),
+            BodyRef::Merged(layers) => layers.first().map_or_else(Vec::new, BodyRef::top_blocks),
         }
     }
 }

@@ -1,0 +1,436 @@
+//! A plan joined to the configuration it was made from. The configuration keeps what a plan
+//! loses (references: ids are "known after apply") and the spans a fix edits; the plan adds
+//! the values the configuration cannot evaluate (a variable set by a var file that is not in
+//! the repository, a function iamlint does not know).
+//!
+//! A plan is matched to one root module:
+//! 1. a plan the configuration's `deployments:` assigns (its `manifests` globs) is matched
+//!    among that deployment's roots only;
+//! 2. a plan in a root module's own folder is that root's;
+//! 3. otherwise, the root whose resource addresses (instance keys dropped) the plan shares
+//!    most; on a tie, the one whose folder name the plan's path names (`plans/prod.json` for
+//!    `envs/prod`), then the one whose literal names agree with the plan's most.
+//!
+//! A plan matched to no root (or to several equally) is left as it is: its objects, in no
+//! root, belong to every deployment.
+
+use crate::config::FileFilter;
+use crate::model::*;
+use crate::source::{FileId, Reading};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+/// The root module (and its deployment) a plan file was matched to.
+type Matches = HashMap<FileId, (Arc<str>, Arc<str>)>;
+
+/// Joins every plan of the workspace to its root module's configuration.
+pub fn join(ws: &mut Workspace, layout: &FileFilter) {
+    let plans: BTreeSet<FileId> =
+        ws.sources.iter().filter(|(_, f)| f.reading == Reading::As(super::READING)).map(|(id, _)| id).collect();
+    if plans.is_empty() {
+        return;
+    }
+    let matches = match_roots(ws, &plans, layout);
+    if matches.is_empty() {
+        return;
+    }
+    let accounts = join_kind(&mut ws.service_accounts, &matches);
+    let users = join_kind(&mut ws.users, &matches);
+    let groups = join_kind(&mut ws.groups, &matches);
+    let roles = join_kind(&mut ws.roles, &matches);
+    join_kind(&mut ws.bindings, &matches);
+    join_kind(&mut ws.tokens, &matches);
+    join_kind(&mut ws.memberships, &matches);
+    for p in ws.providers.iter_mut().filter(|p| p.root.is_none()) {
+        if let Some((root, _)) = matches.get(&p.span.file) {
+            p.root = Some(Arc::clone(root));
+        }
+    }
+    // A manifest's nested objects point at their owner by position, which moved.
+    let moved = |o: ObjectRef| match o {
+        ObjectRef::ServiceAccount(i) => ObjectRef::ServiceAccount(accounts[i]),
+        ObjectRef::User(i) => ObjectRef::User(users[i]),
+        ObjectRef::Group(i) => ObjectRef::Group(groups[i]),
+        ObjectRef::Role(i) => ObjectRef::Role(roles[i]),
+    };
+    let shift = |r: &mut Reference| {
+        if let Target::Direct(o) = r.target {
+            r.target = Target::Direct(moved(o));
+            r.resolved = Some(moved(o));
+        }
+    };
+    for t in &mut ws.tokens {
+        shift(&mut t.owner);
+    }
+    for b in &mut ws.bindings {
+        shift(&mut b.principal);
+        shift(&mut b.role);
+    }
+    for m in &mut ws.memberships {
+        shift(&mut m.user);
+        shift(&mut m.group);
+    }
+}
+
+/// `module.a["x"].kestra_group.g[0]` -> `module.a.kestra_group.g`: an address as the
+/// configuration writes it before `for_each` and `count` expand it.
+pub(super) fn base(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    for c in address.chars() {
+        match c {
+            '"' if depth > 0 => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What a root module's configuration declares, to recognise its plans.
+#[derive(Default)]
+struct Root {
+    deployment: Option<Arc<str>>,
+    bases: HashSet<String>,
+    /// Known names by full address.
+    names: HashMap<String, String>,
+}
+
+fn match_roots(ws: &Workspace, plans: &BTreeSet<FileId>, layout: &FileFilter) -> Matches {
+    let mut roots: BTreeMap<Arc<str>, Root> = BTreeMap::new();
+    let mut planned: BTreeMap<FileId, (HashSet<String>, HashMap<String, String>)> = BTreeMap::new();
+    for (origin, name) in named_origins(ws) {
+        if plans.contains(&origin.span.file) {
+            let (bases, names) = planned.entry(origin.span.file).or_default();
+            bases.insert(base(&origin.address));
+            if let Some(name) = name {
+                names.insert(origin.address.clone(), name.to_string());
+            }
+        } else if let (Some(root), Format::Terraform) = (&origin.root, origin.format) {
+            let r = roots.entry(Arc::clone(root)).or_default();
+            r.deployment.get_or_insert_with(|| origin.deployment.clone().unwrap_or_else(|| Arc::clone(root)));
+            r.bases.insert(base(&origin.address));
+            if let Some(name) = name {
+                r.names.insert(origin.address.clone(), name.to_string());
+            }
+        }
+    }
+    let mut out = Matches::new();
+    for (file, (bases, names)) in planned {
+        let source = ws.sources.get(file);
+        let assigned = layout.deployment_of_manifest(&source.path);
+        let folder = source.display.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        let folder = folder.strip_prefix("./").unwrap_or(folder);
+        let candidates: Vec<(&Arc<str>, &Root)> =
+            roots.iter().filter(|(_, r)| assigned.is_none_or(|d| r.deployment.as_deref() == Some(d))).collect();
+        let chosen = match candidates.as_slice() {
+            [only] if assigned.is_some() => Some(*only),
+            _ => candidates
+                .iter()
+                .find(|(root, _)| root.as_ref() == folder)
+                .copied()
+                .or_else(|| best(&candidates, &bases, &names, &source.display)),
+        };
+        if let Some((root, r)) = chosen {
+            let deployment = r.deployment.clone().unwrap_or_else(|| Arc::clone(root));
+            out.insert(file, (Arc::clone(root), deployment));
+        }
+    }
+    out
+}
+
+/// The root a plan found elsewhere belongs to, if one stands out.
+fn best<'r>(
+    candidates: &[(&'r Arc<str>, &'r Root)],
+    bases: &HashSet<String>,
+    names: &HashMap<String, String>,
+    path: &str,
+) -> Option<(&'r Arc<str>, &'r Root)> {
+    let shared = |r: &Root| bases.iter().filter(|b| r.bases.contains(*b)).count();
+    let top = candidates.iter().map(|(_, r)| shared(r)).max().filter(|&n| n > 0)?;
+    let mut tied: Vec<(&Arc<str>, &Root)> = candidates.iter().filter(|(_, r)| shared(r) == top).copied().collect();
+    if tied.len() > 1 {
+        let words: HashSet<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+        let named: Vec<_> =
+            tied.iter().filter(|(root, _)| words.contains(root.rsplit('/').next().unwrap_or(root))).copied().collect();
+        if !named.is_empty() {
+            tied = named;
+        }
+    }
+    if tied.len() > 1 {
+        let agree = |r: &Root| names.iter().filter(|(a, n)| r.names.get(*a) == Some(*n)).count();
+        let most = tied.iter().map(|(_, r)| agree(r)).max().unwrap_or(0);
+        tied.retain(|(_, r)| agree(r) == most);
+    }
+    match tied.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn named_origins(ws: &Workspace) -> impl Iterator<Item = (&Origin, Option<&str>)> {
+    let accounts = ws.service_accounts.iter().map(|x| (&x.origin, known_str(&x.name)));
+    let users = ws.users.iter().map(|x| (&x.origin, known_str(&x.name)));
+    let groups = ws.groups.iter().map(|x| (&x.origin, known_str(&x.name)));
+    let roles = ws.roles.iter().map(|x| (&x.origin, known_str(&x.name)));
+    let bindings = ws.bindings.iter().map(|x| (&x.origin, None));
+    let tokens = ws.tokens.iter().map(|x| (&x.origin, known_str(&x.name)));
+    let memberships = ws.memberships.iter().map(|x| (&x.origin, None));
+    accounts.chain(users).chain(groups).chain(roles).chain(bindings).chain(tokens).chain(memberships)
+}
+
+/// An object a plan and a configuration both describe.
+trait Joined: Clone {
+    fn origin(&self) -> &Origin;
+    fn origin_mut(&mut self) -> &mut Origin;
+    /// Takes from the plan what the configuration could not evaluate.
+    fn fill(&mut self, plan: &Self);
+}
+
+/// Joins one kind's plan objects to the configuration's; returns where each object moved.
+fn join_kind<T: Joined>(items: &mut Vec<T>, matches: &Matches) -> Vec<usize> {
+    let planned = |x: &T| matches.contains_key(&x.origin().span.file);
+    let mut configured: HashMap<(&str, &str), usize> = HashMap::new();
+    // By address within its module: a plan of a root outside the workspace that calls this
+    // folder as a module (`module.iam.kestra_group.g`); None when two modules share it.
+    let mut local: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+    for (i, x) in items.iter().enumerate() {
+        let o = x.origin();
+        if let (Some(root), Format::Terraform, false) = (&o.root, o.format, planned(x)) {
+            configured.entry((root, o.address.as_str())).or_insert(i);
+            local.entry((root, local_address(&o.address))).and_modify(|e| *e = None).or_insert(Some(i));
+        }
+    }
+    // Per configuration object, the plan objects it stands for: itself (filled), or, for a
+    // block iamlint could not expand, one copy per instance the plan holds.
+    let mut joined: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut unmatched: Vec<usize> = Vec::new();
+    for (i, x) in items.iter().enumerate().filter(|(_, x)| planned(x)) {
+        let (root, _) = &matches[&x.origin().span.file];
+        let address = x.origin().address.as_str();
+        let unexpanded = base(address);
+        let found = configured
+            .get(&(root, address))
+            .or_else(|| configured.get(&(root, unexpanded.as_str())))
+            .copied()
+            .or_else(|| local.get(&(root.as_ref(), local_address(address))).copied().flatten());
+        match found {
+            Some(c) => joined.entry(c).or_default().push(i),
+            None => unmatched.push(i),
+        }
+    }
+    for &i in &unmatched {
+        let (root, deployment) = &matches[&items[i].origin().span.file];
+        let o = items[i].origin_mut();
+        o.root = Some(Arc::clone(root));
+        o.deployment = Some(Arc::clone(deployment));
+    }
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    let mut moved = vec![usize::MAX; items.len()];
+    let absorbed: HashMap<usize, usize> = joined.iter().flat_map(|(&c, ps)| ps.iter().map(move |&p| (p, c))).collect();
+    for (i, x) in items.iter().enumerate() {
+        if absorbed.contains_key(&i) {
+            continue;
+        }
+        moved[i] = out.len();
+        match joined.get(&i) {
+            None => out.push(x.clone()),
+            Some(plans) => {
+                // Two plans of one root (an old one left beside a new one) describe one
+                // object once: the first fills it, a later one only what is still unknown.
+                let mut copies: Vec<T> = Vec::new();
+                for plan in plans.iter().map(|&p| &items[p]) {
+                    let address = &plan.origin().address;
+                    let at = match copies.iter().position(|c| &c.origin().address == address) {
+                        Some(at) => at,
+                        None => {
+                            let mut copy = x.clone();
+                            copy.origin_mut().address.clone_from(address);
+                            copies.push(copy);
+                            copies.len() - 1
+                        }
+                    };
+                    copies[at].fill(plan);
+                }
+                out.extend(copies);
+            }
+        }
+    }
+    for (p, c) in absorbed {
+        moved[p] = moved[c];
+    }
+    *items = out;
+    moved
+}
+
+fn text(config: &mut Option<Text>, plan: &Option<Text>) {
+    let wanted = match (config.as_ref(), plan.as_ref()) {
+        (_, None) => false,
+        (None, Some(p)) => p.known().is_some(),
+        (Some(c), Some(p)) => c.is_unknown() && !p.is_unknown(),
+    };
+    if wanted {
+        config.clone_from(plan);
+    }
+}
+
+fn flag(config: &mut Option<Field<bool>>, plan: &Option<Field<bool>>) {
+    let wanted = match (config.as_ref(), plan.as_ref()) {
+        (_, None) => false,
+        (None, Some(p)) => p.known().is_some(),
+        (Some(c), Some(p)) => c.is_unknown() && !p.is_unknown(),
+    };
+    if wanted {
+        config.clone_from(plan);
+    }
+}
+
+fn reference(config: &mut Reference, plan: &Reference) {
+    if config.target == Target::Unknown && plan.target != Target::Unknown {
+        *config = plan.clone();
+    }
+}
+
+fn tenant(config: &mut Origin, plan: &Origin) {
+    if config.tenant_source == TenantSource::Unknown {
+        if let TenantSource::Literal(_) = plan.tenant_source {
+            config.tenant_source = plan.tenant_source.clone();
+        }
+    }
+}
+
+fn groups(config: (&mut Vec<Reference>, &mut bool), plan: (&[Reference], bool)) {
+    if !*config.1 && plan.1 {
+        *config.0 = plan.0.to_vec();
+        *config.1 = true;
+    }
+}
+
+impl Joined for ServiceAccount {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        text(&mut self.name, &plan.name);
+        text(&mut self.description, &plan.description);
+        flag(&mut self.super_admin, &plan.super_admin);
+        groups((&mut self.groups, &mut self.groups_known), (&plan.groups, plan.groups_known));
+    }
+}
+
+impl Joined for User {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        text(&mut self.name, &plan.name);
+        text(&mut self.email, &plan.email);
+        text(&mut self.description, &plan.description);
+        flag(&mut self.super_admin, &plan.super_admin);
+        groups((&mut self.groups, &mut self.groups_known), (&plan.groups, plan.groups_known));
+    }
+}
+
+impl Joined for Group {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        text(&mut self.name, &plan.name);
+        text(&mut self.description, &plan.description);
+        text(&mut self.namespace, &plan.namespace);
+    }
+}
+
+impl Joined for Role {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        text(&mut self.name, &plan.name);
+        text(&mut self.description, &plan.description);
+        text(&mut self.namespace, &plan.namespace);
+        if !self.grants_known && plan.grants_known {
+            self.grants.clone_from(&plan.grants);
+            self.grants_known = true;
+        }
+    }
+}
+
+impl Joined for Binding {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        text(&mut self.principal_type, &plan.principal_type);
+        reference(&mut self.principal, &plan.principal);
+        reference(&mut self.role, &plan.role);
+        text(&mut self.namespace, &plan.namespace);
+    }
+}
+
+impl Joined for ApiToken {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        reference(&mut self.owner, &plan.owner);
+        text(&mut self.name, &plan.name);
+        text(&mut self.description, &plan.description);
+        text(&mut self.max_age, &plan.max_age);
+        flag(&mut self.extended, &plan.extended);
+    }
+}
+
+impl Joined for Membership {
+    fn origin(&self) -> &Origin {
+        &self.origin
+    }
+    fn origin_mut(&mut self) -> &mut Origin {
+        &mut self.origin
+    }
+    fn fill(&mut self, plan: &Self) {
+        tenant(&mut self.origin, &plan.origin);
+        reference(&mut self.user, &plan.user);
+        reference(&mut self.group, &plan.group);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bases_drop_instance_keys_even_with_brackets_inside() {
+        assert_eq!(base("module.a[\"x\"].kestra_group.g[0]"), "module.a.kestra_group.g");
+        assert_eq!(base("kestra_group.g[\"a]b\"]"), "kestra_group.g");
+        assert_eq!(base("kestra_group.g"), "kestra_group.g");
+    }
+}
