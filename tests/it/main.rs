@@ -23,6 +23,7 @@ mod moved_blocks;
 mod permission_fixes;
 mod policies;
 mod pre_commit;
+mod prefilter;
 mod review;
 mod review_scope;
 mod rewrite_oracle;
