@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Whole-run benchmark: the release binary on generated workspaces (default 1,000 and 10,000
-# files, half Terraform, half YAML, ~10 resources a file), beside the time to merely read
-# the same files, and to read and parse them with iamlint's parsers (hcl-edit, the YAML
-# event parser) building nothing, so the ratio to both floors is visible.
+# files), beside the time to merely read the same files, and to read and parse them with
+# iamlint's parsers (hcl-edit, the YAML event parser) building nothing, so the ratio to both
+# floors is visible. Two layouts (SHARES): 100 is all Kestra (half Terraform, half YAML, ~10
+# resources a file); a smaller number is a mixed repository where that percent of the files
+# are Kestra's and the rest AWS/GCP/Kubernetes Terraform, Helm values, Kubernetes manifests
+# and workflows (10,000 files, about 40 MB). Each workspace is a git repository, and the
+# "1 file" row runs iamlint from its root on one Kestra `.tf` file, as pre-commit does.
 #
-#   benches/run.sh                      # SIZES="1000 10000" RUNS=10 FORMAT=human FOLDER=100
+#   benches/run.sh                      # SIZES="1000 10000" SHARES="100 5" RUNS=10 FORMAT=human FOLDER=100
 #   SIZES="1000 10000 20000" FORMAT=json benches/run.sh
-#   FOLDER=100000 benches/run.sh        # all Terraform in one folder: one module
+#   FOLDER=100000 SHARES=100 benches/run.sh   # all Terraform in one folder: one module
+#   BIN=/tmp/iamlint-old benches/run.sh       # another build of iamlint (a baseline)
 #
 # Timing uses hyperfine when it is installed (apt-get install hyperfine), else a loop over
 # GNU time; peak memory is GNU time's maximum resident set size. Each run is also checked:
@@ -15,13 +20,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"1000 10000"}
+SHARES=${SHARES:-"100 5"}
 RUNS=${RUNS:-10}
 FORMAT=${FORMAT:-human}
 SEED=${SEED:-42}
 FOLDER=${FOLDER:-100}
 
 cargo build --release --quiet --bin iamlint --example iamlint-gen
-BIN=$PWD/target/release/iamlint
+BIN=${BIN:-$PWD/target/release/iamlint}
 GEN=$PWD/target/release/examples/iamlint-gen
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -50,7 +56,7 @@ peak_mb() {
 check_counts() {
     local planted found
     planted=$(grep -o '"IAM[0-9]*": [0-9]*' "$1" | tr -d '":' | sort)
-    found=$("$BIN" check --format json "$2" 2> /dev/null | grep -o '"code": "IAM[0-9]*"' | cut -d'"' -f4 | sort | uniq -c |
+    found=$(cd "$2" && "$BIN" check --format json . 2> /dev/null | grep -o '"code": "IAM[0-9]*"' | cut -d'"' -f4 | sort | uniq -c |
         awk '{ print $2, $1 }' || true)
     if [ "$planted" != "$found" ]; then
         echo "MISMATCH in $2: planted vs found" >&2
@@ -61,22 +67,38 @@ check_counts() {
 
 echo "iamlint $("$BIN" --version | cut -d' ' -f2), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)," \
     "format $FORMAT, $FOLDER files a folder, median wall (CPU) of $RUNS runs"
-printf '%-6s %-9s %-5s | %-15s %-15s %-15s | %-15s %-8s %-6s %-8s | %-18s | %s\n' \
-    files resources MB read cat parse iamlint files/s MB/s peak-RSS 'iamlint/read (CPU)' 'iamlint/parse (CPU)'
-for n in $SIZES; do
-    dir=$WORK/ws-$n
-    "$GEN" generate "$dir" --files "$n" --folder "$FOLDER" --seed "$SEED" > "$WORK/stats-$n.json"
-    check_counts "$WORK/stats-$n.json" "$dir"
-    bytes=$(grep -o '"bytes": [0-9]*' "$WORK/stats-$n.json" | awk '{ print $2 }')
-    resources=$(grep -o '"resources": [0-9]*' "$WORK/stats-$n.json" | awk '{ print $2 }')
-    read_t=$(timing "$GEN read $dir")
-    cat_t=$(timing "sh -c 'find $dir -type f -print0 | xargs -0 cat > /dev/null'")
-    parse_t=$(timing "$GEN parse $dir")
-    lint_t=$(timing "$BIN check --format $FORMAT $dir")
-    rss=$(peak_mb "$BIN check --format $FORMAT $dir")
-    echo "$n $resources $bytes $read_t $cat_t $parse_t $lint_t $rss" | awk '{
+printf '%-6s %-6s %-9s %-5s | %-15s %-15s %-15s | %-15s %-8s %-6s %-8s | %-18s | %s\n' \
+    files kestra resources MB read cat parse iamlint files/s MB/s peak-RSS 'iamlint/read (CPU)' 'iamlint/parse (CPU)'
+row() {
+    echo "$@" | awk '{
         ms = "%4.0fms (%4.0f)"
-        printf "%-6d %-9d %-5.1f | " ms "   " ms "   " ms "   | " ms "   %-8d %-6.1f %-8s | %5.1fx (%5.1fx)     | %.1fx (%.1fx)\n",
-            $1, $2, $3 / 1e6, $4 * 1000, $5 * 1000, $6 * 1000, $7 * 1000, $8 * 1000, $9 * 1000, $10 * 1000, $11 * 1000,
-            $1 / $10, $3 / 1e6 / $10, $12, $10 / $4, $11 / $5, $10 / $8, $11 / $9 }'
+        printf "%-6s %-6s %-9d %-5.1f | " ms "   " ms "   " ms "   | " ms "   %-8d %-6.1f %-8s | %5.1fx (%5.1fx)     | %.1fx (%.1fx)\n",
+            $1, $2, $3, $4 / 1e6, $5 * 1000, $6 * 1000, $7 * 1000, $8 * 1000, $9 * 1000, $10 * 1000, $11 * 1000, $12 * 1000,
+            $13 / $11, $4 / 1e6 / $11, $14, $11 / $5, $12 / $6, $11 / $9, $12 / $10 }'
+}
+for share in $SHARES; do
+    for n in $SIZES; do
+        dir=$WORK/ws-$share-$n
+        if [ "$share" = 100 ]; then
+            "$GEN" generate "$dir" --files "$n" --folder "$FOLDER" --seed "$SEED" > "$WORK/stats.json"
+            one=terraform/part-000/team-00001.tf
+        else
+            "$GEN" generate "$dir" --files "$n" --folder "$FOLDER" --seed "$SEED" --kestra-share "$share" > "$WORK/stats.json"
+            one=kestra/terraform/part-000/team-00001.tf
+        fi
+        git -C "$dir" init -q
+        check_counts "$WORK/stats.json" "$dir"
+        bytes=$(grep -o '"bytes": [0-9]*' "$WORK/stats.json" | awk '{ print $2 }')
+        resources=$(grep -o '"resources": [0-9]*' "$WORK/stats.json" | awk '{ print $2 }')
+        read_t=$(timing "$GEN read $dir")
+        cat_t=$(timing "sh -c 'cd $dir && git ls-files -o -z | xargs -0 cat > /dev/null'")
+        parse_t=$(timing "$GEN parse $dir")
+        lint_t=$(timing "sh -c 'cd $dir && $BIN check --format $FORMAT .'")
+        rss=$(peak_mb "sh -c 'cd $dir && $BIN check --format $FORMAT .'")
+        row "$n $share% $resources $bytes $read_t $cat_t $parse_t $lint_t $n $rss"
+        one_t=$(timing "sh -c 'cd $dir && $BIN check --format $FORMAT $one'")
+        rss=$(peak_mb "sh -c 'cd $dir && $BIN check --format $FORMAT $one'")
+        row "1-file $share% $resources $bytes $read_t $cat_t $parse_t $one_t 1 $rss" |
+            sed "s/\$/   | $(echo "$one_t $lint_t" | awk '{ printf "%.0f%% (%.0f%% CPU) of the full run", 100 * $1 / $3, 100 * $2 / $4 }')/"
+    done
 done

@@ -372,7 +372,7 @@ fn follow_modules(
 
 /// The literal local `source` of every `module` block (`"./x"`, `"../x"`), in HCL or
 /// Terraform JSON; read from the text, before any file is parsed.
-fn local_sources(text: &str) -> Vec<String> {
+pub(crate) fn local_sources(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("source") {

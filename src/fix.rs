@@ -129,7 +129,13 @@ pub fn fix(outcome: Outcome, options: &Options, keep: Keep, applies: Applies) ->
         }
         let edits: Vec<Edit> = chosen.iter().flat_map(|(_, fix)| fix.edits.iter().cloned()).collect();
         let next_loaded = apply_all(&loaded, &edits);
-        let next_ws = lint::build_with(&candidates, &next_loaded, options.yaml_limits(), &options.filter);
+        let next_ws = lint::build_with(
+            &candidates,
+            &next_loaded,
+            options.yaml_limits(),
+            &options.filter,
+            crate::frontend::prefilter::enabled(),
+        );
         let mut broken = newly_broken(&ws, &next_ws);
         broken.extend(new_duplicate_keys(&ws, &next_ws, options.yaml_limits()));
         if !broken.is_empty() {

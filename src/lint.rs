@@ -208,7 +208,7 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
         nested.resolve(&candidates, options)?;
     }
     let loaded = read_all_over(&candidates, options.max_file_size, &options.overlay);
-    let ws = build_with(&candidates, &loaded, options.yaml_limits(), &options.filter);
+    let ws = build_with(&candidates, &loaded, options.yaml_limits(), &options.filter, frontend::prefilter::enabled());
     Ok((candidates, loaded, ws, discovery.coverage))
 }
 
@@ -357,17 +357,20 @@ pub fn read_all_over(candidates: &[Candidate], max_file_size: u64, overlay: &Ove
         .collect()
 }
 
-/// Parses texts already read (`loaded[i]` belongs to `candidates[i]`) into one model.
+/// Parses texts already read (`loaded[i]` belongs to `candidates[i]`) into one model. Every
+/// file is parsed: tests, tools and fuzzers hand texts that need not name Kestra.
 pub fn build(candidates: &[Candidate], loaded: &[Loaded]) -> Workspace {
-    build_with(candidates, loaded, yaml::Limits::default(), &FileFilter::default())
+    build_with(candidates, loaded, yaml::Limits::default(), &FileFilter::default(), false)
 }
 
-/// `build` with the given YAML limits, and the configuration's deployments from `layout`.
+/// `build` with the given YAML limits, the configuration's deployments from `layout`, and,
+/// with `prefilter`, files that cannot matter left unparsed (`frontend::prefilter`).
 pub fn build_with(
     candidates: &[Candidate],
     loaded: &[Loaded],
     yaml_limits: yaml::Limits,
     layout: &FileFilter,
+    prefilter: bool,
 ) -> Workspace {
     let mut inputs = Vec::new();
     let mut unreadable = Vec::new();
@@ -391,7 +394,7 @@ pub fn build_with(
         candidates.iter().enumerate().filter_map(|(i, c)| Some((c.var_file?, FileId(i as u32)))).collect();
     var_files.sort();
     let var_files: Vec<FileId> = var_files.into_iter().map(|(_, id)| id).collect();
-    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, layout, |file, model| {
+    frontend::lower(&inputs, unreadable, &var_files, yaml_limits, layout, prefilter, |file, model| {
         if model.reading != Reading::ByName {
             ws.sources.get_mut(file).reading = model.reading;
         }

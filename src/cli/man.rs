@@ -158,7 +158,12 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "GIT_DIR and git's other variables",
         "--changed-since and access --diff run git, which reads its environment as usual.",
     ),
-    ("IAMLINT_*", "None: iamlint is configured by .iamlint.yaml and its flags only."),
+    (
+        "IAMLINT_NO_PREFILTER",
+        "Set (to anything): parse every file, even those a byte search shows cannot hold \
+         anything of Kestra (a check that the shortcut changes no finding; slower).",
+    ),
+    ("Other IAMLINT_* variables", "None: iamlint is configured by .iamlint.yaml and its flags only."),
 ];
 
 /// (pages, file, what iamlint does with it).

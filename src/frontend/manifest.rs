@@ -165,7 +165,7 @@ fn is_field_of(object: &'static Object, key: &str, value: &Node) -> bool {
 
 /// An unparsable file is ours to report only when it shows a section key at column 0
 /// (YAML) or as a quoted key (JSON); Helm templates and the like are not.
-fn looks_like_manifest(text: &str) -> bool {
+pub(crate) fn looks_like_manifest(text: &str) -> bool {
     text.lines().any(|line| {
         let t = line.trim_start_matches(['{', ' ', '\t']);
         schema::sections().any(|s| {

@@ -8,6 +8,7 @@ mod data;
 pub mod lexical;
 pub mod manifest;
 pub mod plan;
+pub mod prefilter;
 pub mod terraform;
 
 use crate::config::FileFilter;
@@ -138,7 +139,8 @@ impl Unit<'_, '_> {
 /// Lowers every file and hands the models to `merge` in file order; `ready` are models
 /// made already (unreadable files). A Terraform module (directory) is lowered in one piece,
 /// with its own variables, tfvars and locals; `var_files` are the files named by
-/// `--var-file`, in command-line order.
+/// `--var-file`, in command-line order. With `prefilter`, files that cannot matter are not
+/// parsed (see `prefilter`).
 ///
 /// Files are lowered in parallel, a batch of units at a time, and each model is merged as
 /// soon as every file before it is: at no time does every file's model (or syntax tree)
@@ -149,6 +151,7 @@ pub fn lower<'i>(
     var_files: &[FileId],
     yaml_limits: yaml::Limits,
     layout: &FileFilter,
+    prefilter: bool,
     mut merge: impl FnMut(FileId, FileModel),
 ) {
     let (terraform, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs.iter().partition(|i| i.is_terraform());
@@ -158,6 +161,21 @@ pub fn lower<'i>(
         others.into_iter().partition(|i| !data.is_empty() && data::is_data(&data, i.path));
     let mut ready = ready;
     ready.extend(data_inputs.iter().map(|i| (i.file, data::model(i))));
+    // What cannot matter is never parsed (see `prefilter`).
+    let (terraform, others) = if prefilter {
+        let kept = prefilter::terraform(&terraform, var_files);
+        let (terraform, dropped): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+            terraform.into_iter().partition(|i| kept.contains(&i.file));
+        let (others, unread): (Vec<&Input<'_>>, Vec<&Input<'_>>) = others
+            .into_par_iter()
+            .partition(|i| !matches!(i.kind, FileKind::Yaml | FileKind::Json) || prefilter::may_matter(i));
+        let skipped: Vec<(FileId, FileModel)> =
+            dropped.par_iter().chain(unread.par_iter()).map(|i| (i.file, prefilter::skipped(i))).collect();
+        ready.extend(skipped);
+        (terraform, others)
+    } else {
+        (terraform, others)
+    };
     let read = data_inputs.iter().map(|i| {
         let path = i.path.canonicalize().unwrap_or_else(|_| crate::confine::absolute(i.path, None));
         (path, i.file, std::sync::Arc::from(i.text))

@@ -24,11 +24,17 @@ use crate::syntax::yaml::{self, Limits, Node};
 
 const MAX_MODULE_DEPTH: usize = 64;
 
+/// Whether a JSON text names a plan's keys: it is read as a plan, or reported as one that
+/// does not parse.
+pub fn looks_like_plan(text: &str) -> bool {
+    text.contains("\"planned_values\"") && text.contains("\"format_version\"")
+}
+
 /// A plan's model, or None when the text is not a plan. A text that names a plan's keys but
 /// does not parse is a plan that cannot be read: IAM001, never silence (a run that skips
 /// it would say "All checks passed" on a plan it never saw).
 pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
-    if !text.contains("\"planned_values\"") || !text.contains("\"format_version\"") {
+    if !looks_like_plan(text) {
         return None;
     }
     let unreadable = |offset, e: &dyn std::fmt::Display| {

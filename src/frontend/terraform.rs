@@ -731,7 +731,7 @@ mod tests {
             })
             .collect();
         let mut models: Vec<FileModel> = files.iter().map(|_| FileModel::default()).collect();
-        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), &Default::default(), |f, m| {
+        crate::frontend::lower(&inputs, Vec::new(), &[], Limits::default(), &Default::default(), false, |f, m| {
             models[f.0 as usize] = m
         });
         models

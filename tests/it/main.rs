@@ -27,6 +27,7 @@ mod permission_fixes;
 mod plans;
 mod policies;
 mod pre_commit;
+mod prefilter;
 mod review;
 mod review_scope;
 mod rewrite_oracle;
