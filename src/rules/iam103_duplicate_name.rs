@@ -49,14 +49,27 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         .map(|x| (Kind::ServiceAccount, &x.name, &x.origin))
         .chain(ws.groups.iter().map(|x| (Kind::Group, &x.name, &x.origin)))
         .chain(ws.roles.iter().map(|x| (Kind::Role, &x.name, &x.origin)));
-    for (kind, name, origin) in named {
+    // Objects grouped by kind, tenant and name first: a manifest object counts in every
+    // deployment, and comparing it scope by scope for every object would cost objects ×
+    // deployments. Only a name written twice needs the scopes.
+    let mut by_name: HashMap<(Kind, &str, &str), Vec<Named<'_>>> = HashMap::new();
+    for (kind, field, origin) in named {
         let tenant = origin.tenant.as_str();
         // Two objects in tenants iamlint cannot evaluate may be in different tenants.
         if tenant == crate::resolve::UNKNOWN_TENANT {
             continue;
         }
-        for deployment in scopes(origin, &deployments) {
-            seen.report(out, kind, Scope::Tenant(deployment, tenant), name, origin, || where_(deployment, tenant));
+        let Some(name) = field.as_ref().and_then(Text::known) else { continue };
+        by_name.entry((kind, tenant, name.as_str())).or_default().push((field, origin));
+    }
+    let mut repeated: Vec<_> = by_name.into_iter().filter(|(_, same)| same.len() > 1).collect();
+    // The workspace's order, whatever the hash map's: the first written is "first defined".
+    repeated.sort_unstable_by_key(|(_, same)| same[0].0.as_ref().map(|t| t.span));
+    for ((kind, tenant, _), same) in repeated {
+        for (field, origin) in same {
+            for deployment in scopes(origin, &deployments) {
+                seen.report(out, kind, Scope::Tenant(deployment, tenant), field, origin, || where_(deployment, tenant));
+            }
         }
     }
     for t in &ws.tokens {
@@ -67,6 +80,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         });
     }
 }
+
+/// An object's name field and where it comes from.
+type Named<'w> = (&'w Option<Text>, &'w Origin);
 
 /// The deployments whose names `origin`'s object takes.
 fn scopes<'w>(origin: &'w Origin, deployments: &[&'w str]) -> Vec<Option<&'w str>> {
