@@ -415,33 +415,31 @@ impl FileModel {
 
     /// Places every object in a root module's state (none for a manifest) and a deployment.
     pub fn place(&mut self, root: Option<&Arc<str>>, deployment: &Arc<str>) {
-        let set = |o: &mut Origin| {
+        for o in self.origins_mut() {
             o.root = root.cloned();
             o.deployment = Some(Arc::clone(deployment));
-        };
-        self.service_accounts.iter_mut().for_each(|x| set(&mut x.origin));
-        self.users.iter_mut().for_each(|x| set(&mut x.origin));
-        self.groups.iter_mut().for_each(|x| set(&mut x.origin));
-        self.roles.iter_mut().for_each(|x| set(&mut x.origin));
-        self.bindings.iter_mut().for_each(|x| set(&mut x.origin));
-        self.tokens.iter_mut().for_each(|x| set(&mut x.origin));
-        self.memberships.iter_mut().for_each(|x| set(&mut x.origin));
-        self.outputs.iter_mut().for_each(|x| set(&mut x.origin));
+        }
         self.providers.iter_mut().for_each(|p| p.root = root.cloned());
     }
 
     /// Marks every object as made by a child module's instance, called from the root at
     /// `call`.
     pub fn called(&mut self, call: Span, instance: &Arc<str>) {
-        let set = |o: &mut Origin| o.call = Some((call, Arc::clone(instance)));
-        self.service_accounts.iter_mut().for_each(|x| set(&mut x.origin));
-        self.users.iter_mut().for_each(|x| set(&mut x.origin));
-        self.groups.iter_mut().for_each(|x| set(&mut x.origin));
-        self.roles.iter_mut().for_each(|x| set(&mut x.origin));
-        self.bindings.iter_mut().for_each(|x| set(&mut x.origin));
-        self.tokens.iter_mut().for_each(|x| set(&mut x.origin));
-        self.memberships.iter_mut().for_each(|x| set(&mut x.origin));
-        self.outputs.iter_mut().for_each(|x| set(&mut x.origin));
+        for o in self.origins_mut() {
+            o.call = Some((call, Arc::clone(instance)));
+        }
+    }
+
+    /// Where each object of the model comes from.
+    fn origins_mut(&mut self) -> impl Iterator<Item = &mut Origin> {
+        (self.service_accounts.iter_mut().map(|x| &mut x.origin))
+            .chain(self.users.iter_mut().map(|x| &mut x.origin))
+            .chain(self.groups.iter_mut().map(|x| &mut x.origin))
+            .chain(self.roles.iter_mut().map(|x| &mut x.origin))
+            .chain(self.bindings.iter_mut().map(|x| &mut x.origin))
+            .chain(self.tokens.iter_mut().map(|x| &mut x.origin))
+            .chain(self.memberships.iter_mut().map(|x| &mut x.origin))
+            .chain(self.outputs.iter_mut().map(|x| &mut x.origin))
     }
 
     /// Gives back the room lists grew into. Thousands of file models wait at once to be

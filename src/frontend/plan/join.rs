@@ -309,13 +309,20 @@ fn groups(config: (&mut Vec<Reference>, &mut bool), plan: (&[Reference], bool)) 
     }
 }
 
+/// The `origin` accessors of `Joined`, the same for every object type.
+macro_rules! origin_fields {
+    () => {
+        fn origin(&self) -> &Origin {
+            &self.origin
+        }
+        fn origin_mut(&mut self) -> &mut Origin {
+            &mut self.origin
+        }
+    };
+}
+
 impl Joined for ServiceAccount {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         text(&mut self.name, &plan.name);
@@ -326,12 +333,7 @@ impl Joined for ServiceAccount {
 }
 
 impl Joined for User {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         text(&mut self.name, &plan.name);
@@ -343,12 +345,7 @@ impl Joined for User {
 }
 
 impl Joined for Group {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         text(&mut self.name, &plan.name);
@@ -358,12 +355,7 @@ impl Joined for Group {
 }
 
 impl Joined for Role {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         text(&mut self.name, &plan.name);
@@ -377,12 +369,7 @@ impl Joined for Role {
 }
 
 impl Joined for Binding {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         text(&mut self.principal_type, &plan.principal_type);
@@ -393,12 +380,7 @@ impl Joined for Binding {
 }
 
 impl Joined for ApiToken {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         reference(&mut self.owner, &plan.owner);
@@ -410,12 +392,7 @@ impl Joined for ApiToken {
 }
 
 impl Joined for Membership {
-    fn origin(&self) -> &Origin {
-        &self.origin
-    }
-    fn origin_mut(&mut self) -> &mut Origin {
-        &mut self.origin
-    }
+    origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         reference(&mut self.user, &plan.user);
