@@ -7,16 +7,15 @@
 use crate::finding::{Finding, Label};
 use crate::model::*;
 use crate::source::{FileId, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 type Call<'w> = (Span, &'w str);
 
-/// The instances of one block of a child module: the first few calls, and the calls by the
-/// names and addresses of their objects (messages name objects so).
+/// The instances of one block of a child module: the first few calls, and every call.
 #[derive(Default)]
 struct Block<'w> {
     calls: Vec<Call<'w>>,
-    by_name: HashMap<&'w str, Vec<Call<'w>>>,
+    all: HashSet<Call<'w>>,
 }
 
 fn add<'w>(calls: &mut Vec<Call<'w>>, call: Call<'w>) {
@@ -30,6 +29,9 @@ pub fn label(ws: &Workspace, findings: &mut [Finding]) {
     // A module called ten thousand times has ten thousand instances of each block: they are
     // grouped by block once, so that a finding costs a lookup, not a scan of them all.
     let mut blocks: HashMap<FileId, HashMap<Span, Block<'_>>> = HashMap::new();
+    // The calls that made the objects of each name and address (messages name objects so),
+    // wherever the object is: a token's finding names its owner too.
+    let mut by_name: HashMap<&str, Vec<Call<'_>>> = HashMap::new();
     let objects = ws
         .service_accounts
         .iter()
@@ -46,8 +48,12 @@ pub fn label(ws: &Workspace, findings: &mut [Finding]) {
         let call = (*span, instance.as_ref());
         let block = blocks.entry(origin.extent.file).or_default().entry(origin.extent).or_default();
         add(&mut block.calls, call);
+        block.all.insert(call);
         for key in std::iter::once(origin.address.as_str()).chain(name) {
-            add(block.by_name.entry(key).or_default(), call);
+            let calls = by_name.entry(key).or_default();
+            if calls.len() < MAX_NAMED && !calls.contains(&call) {
+                calls.push(call);
+            }
         }
     }
     if blocks.is_empty() {
@@ -59,12 +65,18 @@ pub fn label(ws: &Workspace, findings: &mut [Finding]) {
         let mut calls: Vec<Call<'_>> = Vec::new();
         let mut within: Vec<&Block<'_>> = in_file.iter().filter(|(e, _)| e.contains(f.span)).map(|(_, b)| b).collect();
         within.sort_by_key(|b| b.calls.first().copied());
-        // Of several instances, those the finding names (by name or address) made it.
-        for b in &within {
-            for call in named.iter().filter_map(|n| b.by_name.get(n)).flatten() {
-                add(&mut calls, *call);
+        // Of several instances, those the finding names (by name or address) made it; of
+        // several names, the one fewest calls share (a token `deploy` every call makes, its
+        // owner `payments-deployer` one call makes).
+        let made = |call: &Call<'_>| within.iter().any(|b| b.all.contains(call));
+        for name in &named {
+            let Some(named_calls) = by_name.get(name) else { continue };
+            let candidates: Vec<Call<'_>> = named_calls.iter().copied().filter(made).collect();
+            if !candidates.is_empty() && (calls.is_empty() || candidates.len() < calls.len()) {
+                calls = candidates;
             }
         }
+        calls.truncate(MAX_CALLS);
         if calls.is_empty() {
             for call in within.iter().flat_map(|b| &b.calls) {
                 add(&mut calls, *call);
@@ -82,3 +94,6 @@ pub fn label(ws: &Workspace, findings: &mut [Finding]) {
 
 /// Calls named on one finding: a module called for a hundred keys names a few.
 const MAX_CALLS: usize = 5;
+
+/// Calls kept for one name: a name more calls share than this says little of which one.
+const MAX_NAMED: usize = 64;

@@ -681,3 +681,15 @@ fn renames_suggestions_and_opaque_memberships_stay_in_their_deployment() {
     assert_eq!(unknown.len(), 1, "{report:#}");
     assert!(!unknown[0]["help"].as_str().unwrap().contains("deployers"), "{report:#}");
 }
+
+#[test]
+fn a_finding_is_labelled_only_with_the_call_of_the_object_it_names() {
+    // Every call of `modules/bot-account` makes a token named `deploy`; only the token of
+    // `payments-deployer` (one call) is privileged. Its finding names both the token and the
+    // owner: the owner, which one call makes, decides the label, not the name all share.
+    let out = iamlint(repo_root(), &["check", "--select", "IAM205", "examples/monorepo"]);
+    let text = stdout(&out);
+    let calls: Vec<&str> = text.lines().filter(|l| l.contains("called here")).collect();
+    assert_eq!(calls.len(), 1, "{text}");
+    assert!(calls[0].contains("examples/monorepo/envs/prod/payments.tf:25:1: in `module.payments_deployer`"), "{text}");
+}
