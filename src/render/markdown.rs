@@ -26,6 +26,8 @@ pub fn write(
     for f in findings {
         by_rule.entry(f.code.as_str()).or_default().push(f);
     }
+    // Characters so far, counted as GitHub counts them: kept, not recounted per row.
+    let mut used = doc.chars().count();
     let mut shown = 0;
     'rules: for (code, list) in &by_rule {
         let name = catalogue.name_of(code);
@@ -36,20 +38,24 @@ pub fn write(
             text(name),
             list.len()
         );
-        if doc.chars().count() + section.chars().count() > BUDGET {
+        let section_chars = section.chars().count();
+        if used + section_chars > BUDGET {
             break;
         }
         doc.push_str(&section);
+        used += section_chars;
         for f in list {
             let (start, _) = positions(ws, f);
             let path = ws.sources.get(f.span.file).display.as_str();
             let mark = if catalogue.safe_fix(f) { " \\[\\*\\]" } else { "" };
             let row = format!("| {}:{} | {}{mark} |\n", text(path), start.line, text(&f.message));
-            // Counted in characters, as GitHub counts; a reserve is kept for the last line.
-            if doc.chars().count() + row.chars().count() > BUDGET - 200 {
+            // A reserve is kept for the last line.
+            let row_chars = row.chars().count();
+            if used + row_chars > BUDGET - 200 {
                 break 'rules;
             }
             doc.push_str(&row);
+            used += row_chars;
             shown += 1;
         }
     }
