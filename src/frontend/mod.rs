@@ -188,8 +188,12 @@ pub fn lower<'i>(
         }
     }
 
-    let mut pending: BTreeMap<FileId, FileModel> = ready.into_iter().collect();
-    pending.extend(std::mem::take(&mut modules.failed));
+    // A file's models by the unit that made them: a child module several roots call gets
+    // one from each, joined in unit order, never in the order threads finish.
+    let mut pending: BTreeMap<FileId, Vec<(usize, FileModel)>> = BTreeMap::new();
+    for (file, model) in ready.into_iter().chain(std::mem::take(&mut modules.failed)) {
+        pending.entry(file).or_default().push((0, model));
+    }
     let mut units: Vec<Unit<'_, '_>> = others.into_iter().map(Unit::File).collect();
     units.extend(modules.units.iter().map(Unit::Module));
     units.sort_by_cached_key(Unit::first);
@@ -201,8 +205,10 @@ pub fn lower<'i>(
         *outstanding.entry(file).or_default() += 1;
     }
 
-    let mut batches: Vec<&[Unit<'_, '_>]> = Vec::new();
+    // Each batch with the index of its first unit.
+    let mut batches: Vec<(usize, &[Unit<'_, '_>])> = Vec::new();
     let mut rest = units.as_slice();
+    let mut first = 0;
     while !rest.is_empty() {
         let mut take = 0;
         let mut files = 0;
@@ -211,16 +217,18 @@ pub fn lower<'i>(
             take += 1;
         }
         let (batch, after) = rest.split_at(take);
-        batches.push(batch);
+        batches.push((first, batch));
+        first += take;
         rest = after;
     }
-    let (lowered_tx, lowered_rx) = std::sync::mpsc::sync_channel::<Vec<(FileId, FileModel)>>(256);
+    let (lowered_tx, lowered_rx) = std::sync::mpsc::sync_channel::<(usize, Vec<(FileId, FileModel)>)>(256);
     std::thread::scope(|scope| {
         let modules = &modules;
         scope.spawn(move || {
-            for batch in batches {
+            for (first, batch) in batches {
                 // A module may be a hundred files: one unit per task keeps cores even.
-                batch.par_iter().with_max_len(1).for_each_with(lowered_tx.clone(), |tx, unit| match unit {
+                let numbered = batch.par_iter().enumerate().map(|(i, unit)| (first + i, unit));
+                numbered.with_max_len(1).for_each_with(lowered_tx.clone(), |tx, (index, unit)| match unit {
                     Unit::File(i) => {
                         // A plan is placed once it is joined to its root (`plan::join`).
                         let (mut model, plan) = lower_alone(i, yaml_limits);
@@ -228,19 +236,19 @@ pub fn lower<'i>(
                             place_manifest(&mut model, i, layout);
                         }
                         model.shrink_to_fit();
-                        let _ = tx.send(vec![(i.file, model)]);
+                        let _ = tx.send((index, vec![(i.file, model)]));
                     }
                     Unit::Module(m) => modules.lower(m, &mut |mut lowered| {
                         for (_, model) in &mut lowered {
                             model.place(Some(&m.root), &m.deployment);
                             model.shrink_to_fit();
                         }
-                        let _ = tx.send(lowered);
+                        let _ = tx.send((index, lowered));
                     }),
                 });
             }
         });
-        for lowered in lowered_rx {
+        for (unit, lowered) in lowered_rx {
             for (file, model) in lowered {
                 if let Some(left) = outstanding.get_mut(&file) {
                     *left -= 1;
@@ -248,24 +256,31 @@ pub fn lower<'i>(
                         outstanding.remove(&file);
                     }
                 }
-                match pending.entry(file) {
-                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().append(model),
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert(model);
-                    }
-                }
+                pending.entry(file).or_default().push((unit, model));
             }
             let next = outstanding.first_key_value().map_or(FileId(u32::MAX), |(f, _)| *f);
             while pending.first_key_value().is_some_and(|(file, _)| *file < next) {
-                if let Some((file, model)) = pending.pop_first() {
-                    merge(file, model);
+                if let Some((file, models)) = pending.pop_first() {
+                    merge(file, in_unit_order(models));
                 }
             }
         }
     });
-    for (file, model) in pending {
-        merge(file, model);
+    for (file, models) in pending {
+        merge(file, in_unit_order(models));
     }
+}
+
+/// One file's models joined in the order of the units that made them (a unit's own sends
+/// keep their order: the sort is stable).
+fn in_unit_order(mut models: Vec<(usize, FileModel)>) -> FileModel {
+    models.sort_by_key(|(unit, _)| *unit);
+    let mut models = models.into_iter().map(|(_, model)| model);
+    let mut joined = models.next().unwrap_or_default();
+    for model in models {
+        joined.append(model);
+    }
+    joined
 }
 
 /// A manifest the configuration assigns to a deployment belongs to that one only.

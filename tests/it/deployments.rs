@@ -693,3 +693,36 @@ fn a_finding_is_labelled_only_with_the_call_of_the_object_it_names() {
     assert_eq!(calls.len(), 1, "{text}");
     assert!(calls[0].contains("examples/monorepo/envs/prod/payments.tf:25:1: in `module.payments_deployer`"), "{text}");
 }
+
+#[test]
+fn a_module_called_by_several_roots_reports_the_same_whatever_the_threads() {
+    // Each root's instances of the shared module arrive from its own thread: the findings,
+    // their "called here" notes among them, must not follow which thread finished first.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "modules/bot/main.tf",
+        "variable \"k\" {}\n\nresource \"kestra_service_account\" \"sa\" {\n  name        = \"BAD\"\n  description = var.k\n}\n",
+    );
+    for root in ["a", "b", "c"] {
+        let keys: Vec<String> = (1..=4).map(|i| format!("\"{root}{i}\"")).collect();
+        write(
+            d,
+            &format!("envs/{root}/main.tf"),
+            &format!(
+                "module \"bots\" {{\n  source   = \"../../modules/bot\"\n  for_each = toset([{}])\n  k        = each.key\n}}\n",
+                keys.join(", ")
+            ),
+        );
+    }
+    git(d, &["init", "-q"]);
+    let run = |threads: &str| {
+        stdout(&iamlint(d, &["check", "--format", "sarif", "--select", "IAM101", "--threads", threads]))
+    };
+    let one = run("1");
+    assert!(one.contains("called here"), "{one}");
+    for _ in 0..16 {
+        assert_eq!(run("4"), one);
+    }
+}
