@@ -558,7 +558,12 @@ pub(crate) fn check_each(
 /// default, a token named like its value) is quoted by the messages about it. A fix that
 /// would write a secret's text is dropped: its edits show in SARIF, rdjson and `--diff`.
 fn finish_texts(ws: &Workspace, findings: &mut [Finding]) {
-    let secrets = ws.secret_masker();
+    star_secrets(&ws.secret_masker(), findings);
+}
+
+/// `finish_texts` with the secrets `secrets` finds: `--fix` keeps the secrets of the files
+/// as they were read, which a fix (removing a `password`) takes out of the files it re-lints.
+pub fn star_secrets(secrets: &crate::redact::Masker, findings: &mut [Finding]) {
     // Starred before it is cut: a cut secret would no longer be found whole.
     let star = |s: &mut String| {
         if let std::borrow::Cow::Owned(m) = secrets.mask(s) {

@@ -91,24 +91,25 @@ pub struct Masker {
 impl Masker {
     /// Pieces shorter than `MIN_SEARCHED` are dropped (see there).
     pub fn new<'p>(pieces: impl IntoIterator<Item = &'p str>) -> Self {
-        let mut pieces: Vec<&str> = pieces.into_iter().filter(|p| p.len() >= MIN_SEARCHED).collect();
+        let mut pieces: Vec<Vec<u8>> =
+            pieces.into_iter().map(|p| fold(p).0).filter(|p| p.len() >= MIN_SEARCHED).collect();
         pieces.sort_unstable();
         pieces.dedup();
-        let pieces: Vec<Vec<u8>> = pieces.iter().map(|p| fold(p)).collect();
         let search = if pieces.is_empty() { None } else { AhoCorasick::new(&pieces).ok() };
         Masker { search }
     }
 
     pub fn finds(&self, text: &str) -> bool {
-        self.search.as_ref().is_some_and(|s| s.is_match(&fold(text)))
+        self.search.as_ref().is_some_and(|s| s.is_match(&fold(text).0))
     }
 
     /// `text` with every occurrence starred; borrowed when there is none.
     pub fn mask<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let Some(search) = &self.search else { return text.into() };
+        let (folded, at) = fold(text);
         let mut bytes: Option<Vec<u8>> = None;
-        for m in search.find_overlapping_iter(&fold(text)) {
-            let (start, end) = widen(text, m.start(), m.end());
+        for m in search.find_overlapping_iter(&folded) {
+            let (start, end) = widen(text, at[m.start()], at[m.end() - 1] + 1);
             star(bytes.get_or_insert_with(|| text.as_bytes().to_vec()), start, end);
         }
         match bytes {
@@ -121,15 +122,18 @@ impl Masker {
 }
 
 /// A secret's text as a message may quote it after a name suggestion: ASCII lowercased,
-/// separators as `-`. Byte for byte (only ASCII bytes change), so a match's offsets are the
-/// original text's.
-fn fold(text: &str) -> Vec<u8> {
-    text.bytes()
-        .map(|b| match b {
-            b'_' | b'.' | b' ' => b'-',
-            _ => b.to_ascii_lowercase(),
-        })
-        .collect()
+/// separators dropped (a suggestion splits `NameSecret` into `name-secret`), with each
+/// folded byte's offset in `text`, so a match stars the original characters.
+fn fold(text: &str) -> (Vec<u8>, Vec<usize>) {
+    let mut folded = Vec::with_capacity(text.len());
+    let mut at = Vec::with_capacity(text.len());
+    for (i, b) in text.bytes().enumerate() {
+        if !matches!(b, b'-' | b'_' | b'.' | b' ') {
+            folded.push(b.to_ascii_lowercase());
+            at.push(i);
+        }
+    }
+    (folded, at)
 }
 
 /// Every character but line breaks and indentation starred: the layout of a text none of

@@ -532,3 +532,26 @@ fn broken_files_show_positions_and_no_secret() {
     assert_no_secret(&stdout(&out), "IAM001 as JSON");
     assert_eq!(stdout(&out).matches("\"code\": \"IAM001\"").count(), 10, "{}", stdout(&out));
 }
+
+#[test]
+fn a_name_suggested_from_a_secret_is_starred_too() {
+    // The name is the account's password: a suggestion that lowercases it and splits its
+    // words (`name-secret-kk77-oo`) still spells the secret.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "named.yaml",
+        "serviceAccounts:\n  - name: NameSecretKk77Oo\n    description: x\n    groups: [bots]\n    password: NameSecretKk77Oo\ngroups:\n  - name: bots\n    description: x\n",
+    );
+    git(d, &["init", "-q"]);
+    for args in [
+        &["check", "--format", "json", "."][..],
+        &["check", "--format", "human", "."],
+        &["check", "--diff", "--unsafe-fixes", "."],
+    ] {
+        let out = iamlint(d, args);
+        let all = format!("{}{}", stdout(&out), stderr(&out)).to_ascii_lowercase().replace(['-', '_'], "");
+        assert!(!all.contains("namesecret") && !all.contains("kk77oo"), "{args:?}: {all}");
+    }
+}
