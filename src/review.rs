@@ -8,7 +8,7 @@ use crate::finding::Finding;
 use crate::fix;
 use crate::lint::{self, Options, Outcome};
 use crate::model::Workspace;
-use crate::render::Hidden;
+use crate::render::{escape, Hidden};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
@@ -120,7 +120,10 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
             // whether it can change who exists or what is granted, goes beside it.
             for a in &fixed.log {
                 let safety = if a.safe { "safe" } else { "unsafe" };
-                notes.push(format!("  {} {} [{safety}] {}", a.place, a.code, a.description));
+                // A name in the description or a file name could end the line and write a
+                // CI annotation of its own on stderr.
+                let (place, description) = (escape::line(&a.place), escape::line(&a.description));
+                notes.push(format!("  {place} {} [{safety}] {description}", a.code));
             }
             if held_back > 0 {
                 notes.push(held_back_note(held_back));

@@ -433,3 +433,19 @@ fn access_tables_take_namespaces_of_any_length() {
         assert!(r.text().contains(&namespace), "{args:?}");
     }
 }
+
+#[test]
+fn the_fix_list_of_diff_cannot_forge_an_annotation() {
+    // `--diff` lists each fix on stderr, where GitHub Actions reads workflow commands too.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "a.yaml",
+        "serviceAccounts:\n  - name: \"Bad_X\\n::error file=forged.yaml,line=1::FORGED annotation\"\n    description: x\n    groups: [bots]\ngroups:\n  - name: bots\n    description: x\n",
+    );
+    let out = iamlint(d, &["check", "--diff", "--unsafe-fixes", "."]);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(all.contains("FORGED"), "{all}");
+    assert!(!all.lines().any(|l| l.starts_with("::")), "{all}");
+}
