@@ -216,7 +216,10 @@ impl Parser<'_> {
                         match field.as_str() {
                             Some("roots") => {
                                 for (folder, _) in self.list(items, name, "root module folder")? {
-                                    roots.push(PathBuf::from(folder.trim_end_matches('/')));
+                                    // `./envs/prod` names the folder `envs/prod` names.
+                                    let path = std::path::Path::new(folder);
+                                    let components = path.components().filter(|c| *c != std::path::Component::CurDir);
+                                    roots.push(components.collect::<PathBuf>());
                                 }
                             }
                             Some("manifests") => manifests = self.globs(items, name)?,

@@ -726,3 +726,25 @@ fn a_module_called_by_several_roots_reports_the_same_whatever_the_threads() {
         assert_eq!(run("4"), one);
     }
 }
+
+#[test]
+fn deployment_roots_written_with_a_leading_dot_merge_the_same_roots() {
+    // Two roots the configuration merges into one instance share their names: the
+    // duplicate is found whether the roots are written `envs/a` or `./envs/a/`.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "modules/bot/main.tf", "resource \"kestra_service_account\" \"sa\" {\n  name = \"dup\"\n}\n");
+    for root in ["a", "b"] {
+        write(
+            d,
+            &format!("envs/{root}/main.tf"),
+            &format!("module \"bot_{root}\" {{\n  source = \"../../modules/bot\"\n}}\n"),
+        );
+    }
+    git(d, &["init", "-q"]);
+    for roots in ["[envs/a, envs/b]", "[./envs/a, ./envs/b/]"] {
+        write(d, ".iamlint.yaml", &format!("deployments: {{prod: {{roots: {roots}}}}}\n"));
+        let text = stdout(&iamlint(d, &["check", "--format", "concise", "--select", "IAM103", "."]));
+        assert!(text.contains("IAM103"), "{roots}: {text}");
+    }
+}
