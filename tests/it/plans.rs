@@ -245,3 +245,24 @@ fn a_plan_alone_takes_its_references_from_its_configuration_section() {
     assert!(lines.iter().any(|l| l.contains("IAM303") && l.contains("`ci`")), "{text}");
     assert!(lines.iter().any(|l| l.contains("IAM205")), "{text}");
 }
+
+#[test]
+fn a_plan_never_fills_what_the_configuration_leaves_out() {
+    // The token has no `max_age` in the configuration: a plan beside it that says P30D
+    // (stale, or written for the pull request) must not silence IAM201.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "main.tf",
+        "resource \"kestra_group\" \"g\" {\n  name        = \"g\"\n  description = \"x\"\n}\n\nresource \"kestra_service_account\" \"s\" {\n  name        = \"s\"\n  description = \"x\"\n  group {\n    group_id = kestra_group.g.id\n  }\n}\n\nresource \"kestra_service_account_api_token\" \"t\" {\n  service_account_id = kestra_service_account.s.id\n  name               = \"t\"\n  description        = \"x\"\n}\n",
+    );
+    write(
+        d,
+        "plan.json",
+        r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"kestra_service_account_api_token.t","mode":"managed","type":"kestra_service_account_api_token","name":"t","values":{"name":"t","description":"x","max_age":"P30D"}}]}}}"#,
+    );
+    git(d, &["init", "-q"]);
+    let text = stdout(&iamlint(d, &["check", "--format", "concise", "--select", "IAM201", "."]));
+    assert!(text.contains("main.tf:14:1: IAM201"), "{text}");
+}

@@ -266,25 +266,15 @@ fn join_kind<T: Joined>(items: &mut Vec<T>, matches: &Matches) -> Vec<usize> {
     moved
 }
 
-fn text(config: &mut Option<Text>, plan: &Option<Text>) {
-    let wanted = match (config.as_ref(), plan.as_ref()) {
-        (_, None) => false,
-        (None, Some(p)) => p.known().is_some(),
-        (Some(c), Some(p)) => c.is_unknown() && !p.is_unknown(),
-    };
-    if wanted {
-        config.clone_from(plan);
-    }
-}
-
-fn flag(config: &mut Option<Field<bool>>, plan: &Option<Field<bool>>) {
-    let wanted = match (config.as_ref(), plan.as_ref()) {
-        (_, None) => false,
-        (None, Some(p)) => p.known().is_some(),
-        (Some(c), Some(p)) => c.is_unknown() && !p.is_unknown(),
-    };
-    if wanted {
-        config.clone_from(plan);
+/// The plan's value where the configuration writes one it cannot evaluate. An argument the
+/// configuration leaves out is known to be absent: a plan (stale, or written by hand)
+/// filling it would turn the configuration's finding (a token with no `max_age`) into
+/// silence.
+fn value<T: Clone>(config: &mut Option<Field<T>>, plan: &Option<Field<T>>) {
+    if let (Some(c), Some(p)) = (config.as_ref(), plan.as_ref()) {
+        if c.is_unknown() && !p.is_unknown() {
+            config.clone_from(plan);
+        }
     }
 }
 
@@ -325,9 +315,9 @@ impl Joined for ServiceAccount {
     origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
-        text(&mut self.name, &plan.name);
-        text(&mut self.description, &plan.description);
-        flag(&mut self.super_admin, &plan.super_admin);
+        value(&mut self.name, &plan.name);
+        value(&mut self.description, &plan.description);
+        value(&mut self.super_admin, &plan.super_admin);
         groups((&mut self.groups, &mut self.groups_known), (&plan.groups, plan.groups_known));
     }
 }
@@ -336,10 +326,10 @@ impl Joined for User {
     origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
-        text(&mut self.name, &plan.name);
-        text(&mut self.email, &plan.email);
-        text(&mut self.description, &plan.description);
-        flag(&mut self.super_admin, &plan.super_admin);
+        value(&mut self.name, &plan.name);
+        value(&mut self.email, &plan.email);
+        value(&mut self.description, &plan.description);
+        value(&mut self.super_admin, &plan.super_admin);
         groups((&mut self.groups, &mut self.groups_known), (&plan.groups, plan.groups_known));
     }
 }
@@ -348,9 +338,9 @@ impl Joined for Group {
     origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
-        text(&mut self.name, &plan.name);
-        text(&mut self.description, &plan.description);
-        text(&mut self.namespace, &plan.namespace);
+        value(&mut self.name, &plan.name);
+        value(&mut self.description, &plan.description);
+        value(&mut self.namespace, &plan.namespace);
     }
 }
 
@@ -358,9 +348,9 @@ impl Joined for Role {
     origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
-        text(&mut self.name, &plan.name);
-        text(&mut self.description, &plan.description);
-        text(&mut self.namespace, &plan.namespace);
+        value(&mut self.name, &plan.name);
+        value(&mut self.description, &plan.description);
+        value(&mut self.namespace, &plan.namespace);
         if !self.grants_known && plan.grants_known {
             self.grants.clone_from(&plan.grants);
             self.grants_known = true;
@@ -372,10 +362,10 @@ impl Joined for Binding {
     origin_fields!();
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
-        text(&mut self.principal_type, &plan.principal_type);
+        value(&mut self.principal_type, &plan.principal_type);
         reference(&mut self.principal, &plan.principal);
         reference(&mut self.role, &plan.role);
-        text(&mut self.namespace, &plan.namespace);
+        value(&mut self.namespace, &plan.namespace);
     }
 }
 
@@ -384,10 +374,10 @@ impl Joined for ApiToken {
     fn fill(&mut self, plan: &Self) {
         tenant(&mut self.origin, &plan.origin);
         reference(&mut self.owner, &plan.owner);
-        text(&mut self.name, &plan.name);
-        text(&mut self.description, &plan.description);
-        text(&mut self.max_age, &plan.max_age);
-        flag(&mut self.extended, &plan.extended);
+        value(&mut self.name, &plan.name);
+        value(&mut self.description, &plan.description);
+        value(&mut self.max_age, &plan.max_age);
+        value(&mut self.extended, &plan.extended);
     }
 }
 
