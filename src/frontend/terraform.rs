@@ -12,6 +12,7 @@
 
 mod eval;
 mod exposure;
+mod fanout;
 mod functions;
 mod lower;
 mod overrides;
@@ -261,18 +262,26 @@ impl<'i> Modules<'i> {
         let evaluator = Evaluator::new(module_env(&files, assigned, Some(reads)));
         // Child modules first, so that this module's files see their outputs: every child
         // file gets one model, whatever number of instances it has.
-        let mut children = Instances { unit, models: BTreeMap::new(), parsed: HashMap::new() };
+        let mut children =
+            Instances { unit, models: BTreeMap::new(), parsed: HashMap::new(), fanout: fanout::Fanout::default() };
         for &member in &unit.members[1..] {
             for input in &self.modules[member].inputs {
                 children.models.insert(input.file, FileModel::default());
             }
         }
         self.lower_calls(&evaluator, &head.dir, &files, 0, None, &mut children);
+        let mut cut: Vec<(FileId, Problem)> = std::mem::take(&mut children.fanout).problems();
+        let in_children: Vec<(FileId, Problem)> =
+            cut.extract_if(.., |(file, _)| children.models.contains_key(file)).collect();
+        for (file, problem) in in_children {
+            children.models.entry(file).or_default().problems.push(problem);
+        }
         let overrides = Overrides::new(&files);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
-            let model =
+            let mut model =
                 if f.is_config() { lower::lower_file(&evaluator, f.body(), &overrides) } else { var_file_model(f) };
+            model.problems.extend(cut.extract_if(.., |(file, _)| *file == f.file).map(|(_, p)| p));
             out.push((f.file, model));
         }
         emit(out);
@@ -324,11 +333,17 @@ impl<'i> Modules<'i> {
                 }
                 let mut outputs: Vec<(lower::InstanceKey, Value)> = Vec::new();
                 let mut tokens = exposure::ModuleOutputs::new();
-                for instance in lower::block_instances(caller, &block) {
+                let refused = caller.refusals();
+                let instances = lower::block_instances(caller, &block);
+                if caller.refusals() > refused {
+                    out.fanout.unexpanded(block.header, name);
+                }
+                for instance in instances {
                     // Every instance spends the root's allowance: a call of a call of ...
                     // stops with it, whether or not its `count` could be expanded.
-                    if !caller.allow_instances(1) {
-                        return;
+                    let allowed = caller.allow_instances(1);
+                    if !out.fanout.admit(block.header, name, allowed) {
+                        continue;
                     }
                     let arguments: HashMap<String, Value> = block
                         .body
@@ -548,6 +563,7 @@ struct Instances<'u> {
     unit: &'u ModuleUnit,
     models: BTreeMap<FileId, FileModel>,
     parsed: HashMap<usize, Rc<Vec<TfFile>>>,
+    fanout: fanout::Fanout,
 }
 
 /// Groups modules into units: each root with every child it reaches, then every module

@@ -748,3 +748,93 @@ fn deployment_roots_written_with_a_leading_dot_merge_the_same_roots() {
         assert!(text.contains("IAM103"), "{roots}: {text}");
     }
 }
+
+#[test]
+fn a_call_past_the_instance_limit_is_still_checked_and_the_cut_is_reported() {
+    // Twenty regions of 5,000 bots each spend the root's allowance of module instances:
+    // the break-glass account a later call creates must still be seen, and each call whose
+    // instances were cut short is named.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "envs/prod/providers.tf", &provider("main"));
+    write(
+        d,
+        "envs/prod/main.tf",
+        r#"variable "regions" {
+  type = list(string)
+}
+
+variable "bots_per_region" {
+  type = number
+}
+
+module "region_bots" {
+  source   = "../../modules/region-bots"
+  for_each = toset(var.regions)
+  region   = each.key
+  bots     = var.bots_per_region
+}
+
+module "break_glass" {
+  source = "../../modules/break-glass"
+  name   = "break-glass"
+}
+"#,
+    );
+    let regions: Vec<String> = (0..20).map(|i| format!("\"eu-{i:02}\"")).collect();
+    write(
+        d,
+        "envs/prod/terraform.tfvars",
+        &format!(
+            "kestra_url      = \"https://kestra.example.com\"\nregions         = [{}]\nbots_per_region = 5000\n",
+            regions.join(", ")
+        ),
+    );
+    write(
+        d,
+        "modules/region-bots/main.tf",
+        r#"variable "region" {}
+variable "bots" {}
+
+module "bot" {
+  source = "../bot"
+  count  = var.bots
+  name   = "bot-${var.region}-${count.index}"
+}
+"#,
+    );
+    write(
+        d,
+        "modules/bot/main.tf",
+        "variable \"name\" {}\n\nresource \"kestra_group\" \"bots\" {\n  name = var.name\n}\n",
+    );
+    write(
+        d,
+        "modules/break-glass/main.tf",
+        r#"variable "name" {}
+
+resource "kestra_service_account" "admin" {
+  name        = var.name
+  description = "Emergency access"
+  super_admin = true
+}
+"#,
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM001,IAM301", "envs/prod"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "modules/break-glass/main.tf:6:17: IAM301 [error] service account `break-glass` is a super admin"
+        ),
+        "{text}"
+    );
+    let cut: Vec<&str> = text.lines().filter(|l| l.contains("IAM001")).collect();
+    assert_eq!(cut.len(), 2, "{text}");
+    assert!(cut[0].starts_with("envs/prod/main.tf:9:1: IAM001 [error] module `region_bots` is not fully evaluated"));
+    assert!(cut[0].ends_with("of its instances were not checked"), "{text}");
+    assert!(cut[1].starts_with("modules/region-bots/main.tf:4:1: IAM001 [error] module `bot` is not fully evaluated"));
+    assert_eq!(out.status.code(), Some(1));
+    let access = stdout(&iamlint(d, &["access", "envs/prod"]));
+    assert!(access.contains("service account break-glass"), "{access}");
+}

@@ -42,6 +42,8 @@ pub struct Evaluator<'a> {
     /// Objects a module may still expand into (`for_each`, `count`, dynamic blocks, calls
     /// of child modules).
     instances: Rc<Cell<usize>>,
+    /// How often the allowance said no: what was then left unexpanded must be reported.
+    refused: Rc<Cell<usize>>,
     /// What resource addresses start with: `module.NAME.` (and the caller's prefix) in an
     /// instance of a child module, nothing in a root module.
     prefix: String,
@@ -63,7 +65,10 @@ pub struct Evaluator<'a> {
 pub type Providers = HashMap<Option<String>, Option<String>>;
 
 /// At most this many objects and nested blocks from one module's expansions.
-const MAX_MODULE_INSTANCES: usize = 100_000;
+pub const MAX_MODULE_INSTANCES: usize = 100_000;
+
+/// More instances than this from one block (or one dynamic block) are not expanded.
+pub const MAX_BLOCK_INSTANCES: usize = 10_000;
 
 /// Names bound around an expression: `each`, `count`, a dynamic block's iterator, the
 /// variables of `for` expressions. Inner bindings shadow outer ones.
@@ -112,6 +117,7 @@ impl<'a> Evaluator<'a> {
             budget: Rc::new(Budget::default()),
             depth: Cell::new(0),
             instances: Rc::new(Cell::new(MAX_MODULE_INSTANCES)),
+            refused: Rc::new(Cell::new(0)),
             prefix: String::new(),
             modules: RefCell::new(HashMap::new()),
             providers: None,
@@ -128,6 +134,7 @@ impl<'a> Evaluator<'a> {
             budget: Rc::clone(&self.budget),
             depth: Cell::new(0),
             instances: Rc::clone(&self.instances),
+            refused: Rc::clone(&self.refused),
             prefix,
             modules: RefCell::new(HashMap::new()),
             module_tokens: RefCell::new(HashMap::new()),
@@ -167,16 +174,26 @@ impl<'a> Evaluator<'a> {
         &self.prefix
     }
 
-    /// Takes `n` instances from the module's allowance; false (and nothing taken) when
-    /// that would exceed it: the block is then left unexpanded, its values unknown.
+    /// Takes `n` instances (of one block) from the module's allowance; false (and nothing
+    /// taken) when that would exceed it or the limit of one block: the block is then left
+    /// unexpanded, its values unknown.
     pub fn allow_instances(&self, n: usize) -> bool {
-        match self.instances.get().checked_sub(n) {
+        let left = if n > MAX_BLOCK_INSTANCES { None } else { self.instances.get().checked_sub(n) };
+        match left {
             Some(left) => {
                 self.instances.set(left);
                 true
             }
-            None => false,
+            None => {
+                self.refused.set(self.refused.get() + 1);
+                false
+            }
         }
+    }
+
+    /// How many expansions the allowance has refused so far, in this module and its calls.
+    pub fn refusals(&self) -> usize {
+        self.refused.get()
     }
 
     /// An evaluator for literal-only contexts: tfvars files and variable defaults.

@@ -18,9 +18,6 @@ use crate::source::Span;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use std::rc::Rc;
 
-/// More instances than this from one block (or one dynamic block) are not expanded.
-const MAX_INSTANCES: usize = 10_000;
-
 pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>, overrides: &Overrides<'_>) -> FileModel {
     let mut l = Lowering { ev, model: FileModel::default() };
     secrets::mark_literals(ev, body, false, &mut l.model);
@@ -183,7 +180,7 @@ impl<'a> Lowering<'_, 'a> {
                 }
                 _ => return single(),
             };
-            if pairs.len() > MAX_INSTANCES || !self.ev.allow_instances(pairs.len()) {
+            if !self.ev.allow_instances(pairs.len()) {
                 return single();
             }
             return pairs
@@ -197,22 +194,16 @@ impl<'a> Lowering<'_, 'a> {
         if let Some(attr) = block.body.attr("count") {
             let v = self.eval(&attr, &scope);
             return match v.kind {
-                ValueKind::Number(n)
-                    if n.fract() == 0.0
-                        && n >= 0.0
-                        && n as usize <= MAX_INSTANCES
-                        && self.ev.allow_instances(n as usize) =>
-                {
-                    (0..n as usize)
-                        .map(|i| {
-                            let index = Value::computed(ValueKind::Number(i as f64), v.span);
-                            let mut m = std::collections::BTreeMap::new();
-                            m.insert("index".to_string(), super::value::Entry::new(v.span, index));
-                            let scope = scope.bind("count", Value::computed(ValueKind::Map(Rc::new(m)), v.span));
-                            Instance { key: InstanceKey::Index(i), scope }
-                        })
-                        .collect()
-                }
+                ValueKind::Number(n) if n.fract() == 0.0 && n >= 0.0 && self.ev.allow_instances(n as usize) => (0..n
+                    as usize)
+                    .map(|i| {
+                        let index = Value::computed(ValueKind::Number(i as f64), v.span);
+                        let mut m = std::collections::BTreeMap::new();
+                        m.insert("index".to_string(), super::value::Entry::new(v.span, index));
+                        let scope = scope.bind("count", Value::computed(ValueKind::Map(Rc::new(m)), v.span));
+                        Instance { key: InstanceKey::Index(i), scope }
+                    })
+                    .collect(),
                 _ => single(),
             };
         }
@@ -253,7 +244,7 @@ impl<'a> Lowering<'_, 'a> {
                     continue;
                 }
             };
-            if pairs.len() > MAX_INSTANCES || !self.ev.allow_instances(pairs.len()) {
+            if !self.ev.allow_instances(pairs.len()) {
                 *known = false;
                 continue;
             }
