@@ -211,18 +211,61 @@ fn a_plan_saved_apart_joins_the_root_it_was_made_from() {
 fn the_configuration_says_whose_plan_a_plan_is_when_its_path_does_not() {
     let dir = tempfile::tempdir().unwrap();
     environments(dir.path());
-    // Both roots declare the same resources and the path names neither.
+    // Both roots declare the same resources and the path names neither: the plan is kept
+    // apart (joined to both, it duplicated every object in each) and the tie said once.
     write(dir.path(), "plans/latest.json", &plan("ci-prod", "P30D"));
-    let unmatched = concise(dir.path(), "IAM103");
-    assert!(unmatched.contains("plans/latest.json:1:"), "left on its own, in every deployment:\n{unmatched}");
+    assert_eq!(concise(dir.path(), "IAM103,IAM501"), "");
+    let tie = concise(dir.path(), "IAM001");
+    assert_eq!(tie.lines().count(), 1, "{tie}");
+    assert!(
+        tie.starts_with(
+            "plans/latest.json:1:1: IAM001 [error] plan `plans/latest.json` matches the root modules `envs/prod` and \
+             `envs/staging` equally"
+        ),
+        "{tie}"
+    );
+    let out = iamlint(dir.path(), &["check", "--select", "IAM001"]);
+    assert!(stdout(&out).contains("deployments.<name>.manifests"), "{}", stdout(&out));
     write(
         dir.path(),
         ".iamlint.yaml",
         "deployments:\n  production:\n    roots: [envs/prod]\n    manifests: [\"plans/**\"]\n  staging:\n    roots: [envs/staging]\n",
     );
-    assert_eq!(concise(dir.path(), "IAM103,IAM401,IAM501"), "");
+    assert_eq!(concise(dir.path(), "IAM001,IAM103,IAM401,IAM501"), "");
     let text = concise(dir.path(), "IAM303");
     assert!(text.contains("envs/prod/iam.tf:22:1: IAM303 [error] service account `ci-prod`"), "{text}");
+}
+
+#[test]
+fn a_plan_joins_the_root_its_whole_folder_name_names() {
+    // `prod-eu` is not `prod`: each plan joins its own root, and nothing is duplicated.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (env, url) in [("prod", "https://kestra.example.com"), ("prod-eu", "https://kestra.eu.example.com")] {
+        write(d, &format!("envs/{env}/providers.tf"), PROVIDERS);
+        write(d, &format!("envs/{env}/variables.tf"), VARIABLES);
+        write(d, &format!("envs/{env}/iam.tf"), IAM);
+        write(d, &format!("envs/{env}/terraform.tfvars"), &format!("kestra_url = \"{url}\"\n"));
+    }
+    write(d, "plans/prod.json", &plan("ci-prod", "P30D"));
+    write(d, "plans/prod-eu.json", &plan("ci-prod-eu", "P30D"));
+    git(d, &["init", "-q"]);
+    assert_eq!(concise(d, "IAM001,IAM103,IAM401,IAM501"), "");
+    let out = iamlint(d, &["access", "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut accounts: Vec<(String, String)> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "service_account")
+        .map(|p| (p["deployment"].as_str().unwrap_or("*").to_string(), p["name"].as_str().unwrap_or("*").to_string()))
+        .collect();
+    accounts.sort();
+    assert_eq!(
+        accounts,
+        [("envs/prod".into(), "ci-prod".into()), ("envs/prod-eu".into(), "ci-prod-eu".into())],
+        "{report:#}"
+    );
 }
 
 /// A plan of a root kept in another repository, whose module call passes a group to a

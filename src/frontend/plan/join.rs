@@ -9,10 +9,15 @@
 //! 2. a plan in a root module's own folder is that root's;
 //! 3. otherwise, the root whose resource addresses (instance keys dropped) the plan shares
 //!    most; on a tie, the one whose folder name the plan's path names (`plans/prod.json` for
-//!    `envs/prod`), then the one whose literal names agree with the plan's most.
+//!    `envs/prod`, `plans/prod-eu.json` for `envs/prod-eu`: a whole name wins over a part of
+//!    one, a longer part over a shorter), then the one whose literal names agree with the
+//!    plan's most.
 //!
-//! A plan matched to no root (or to several equally) is left as it is: its objects, in no
-//! root, belong to every deployment.
+//! A plan that shares no address with any root (a root kept elsewhere) is left as it is: its
+//! objects, in no root, belong to every deployment. A plan several roots match equally
+//! belongs to none of them: joined to all, it would duplicate every object in each. It is
+//! checked apart, as a deployment of its own, and reported (IAM001) with the configuration
+//! key that assigns it.
 
 use crate::config::FileFilter;
 use crate::model::*;
@@ -30,7 +35,8 @@ pub fn join(ws: &mut Workspace, layout: &FileFilter) {
     if plans.is_empty() {
         return;
     }
-    let matches = match_roots(ws, &plans, layout);
+    let (matches, tied) = match_roots(ws, &plans, layout);
+    keep_apart(ws, tied);
     if matches.is_empty() {
         return;
     }
@@ -99,7 +105,52 @@ struct Root {
     names: HashMap<String, String>,
 }
 
-fn match_roots(ws: &Workspace, plans: &BTreeSet<FileId>, layout: &FileFilter) -> Matches {
+/// Plans that several roots match equally, with those roots.
+type Tied = BTreeMap<FileId, Vec<Arc<str>>>;
+
+/// A tied plan's objects make a deployment of their own (named by the plan's path), so that
+/// they neither duplicate nor resolve against any root's; the tie is reported once.
+fn keep_apart(ws: &mut Workspace, tied: Tied) {
+    if tied.is_empty() {
+        return;
+    }
+    let apart: HashMap<FileId, Arc<str>> =
+        tied.keys().map(|&f| (f, Arc::from(ws.sources.get(f).display.as_str()))).collect();
+    let place = |o: &mut Origin| {
+        if let Some(d) = apart.get(&o.span.file) {
+            o.deployment = Some(Arc::clone(d));
+        }
+    };
+    ws.service_accounts.iter_mut().for_each(|x| place(&mut x.origin));
+    ws.users.iter_mut().for_each(|x| place(&mut x.origin));
+    ws.groups.iter_mut().for_each(|x| place(&mut x.origin));
+    ws.roles.iter_mut().for_each(|x| place(&mut x.origin));
+    ws.bindings.iter_mut().for_each(|x| place(&mut x.origin));
+    ws.tokens.iter_mut().for_each(|x| place(&mut x.origin));
+    ws.memberships.iter_mut().for_each(|x| place(&mut x.origin));
+    for (file, roots) in tied {
+        let path = &apart[&file];
+        let roots: Vec<String> = roots.iter().map(|r| format!("`{r}`")).collect();
+        let (last, first) = roots.split_last().map_or((String::new(), &[][..]), |(l, f)| (l.clone(), f));
+        ws.problems.push(Problem {
+            code: crate::rules::SYNTAX_ERROR.code,
+            span: crate::source::Span { file, start: 0, end: 0 },
+            message: format!(
+                "plan `{path}` matches the root modules {} and {last} equally: it is joined to none and checked \
+                 as a deployment of its own",
+                first.join(", ")
+            ),
+            help: Some(format!(
+                "say whose plan it is in .iamlint.yaml: `deployments: {{<name>: {{roots: [<root>], manifests: \
+                 [\"{path}\"]}}}}` (the key `deployments.<name>.manifests`)"
+            )),
+            labels: Vec::new(),
+            fix: None,
+        });
+    }
+}
+
+fn match_roots(ws: &Workspace, plans: &BTreeSet<FileId>, layout: &FileFilter) -> (Matches, Tied) {
     let mut roots: BTreeMap<Arc<str>, Root> = BTreeMap::new();
     let mut planned: BTreeMap<FileId, (HashSet<String>, HashMap<String, String>)> = BTreeMap::new();
     for (origin, name) in named_origins(ws) {
@@ -119,6 +170,7 @@ fn match_roots(ws: &Workspace, plans: &BTreeSet<FileId>, layout: &FileFilter) ->
         }
     }
     let mut out = Matches::new();
+    let mut tied = Tied::new();
     for (file, (bases, names)) in planned {
         let source = ws.sources.get(file);
         let assigned = layout.deployment_of_manifest(&source.path);
@@ -126,20 +178,33 @@ fn match_roots(ws: &Workspace, plans: &BTreeSet<FileId>, layout: &FileFilter) ->
         let folder = folder.strip_prefix("./").unwrap_or(folder);
         let candidates: Vec<(&Arc<str>, &Root)> =
             roots.iter().filter(|(_, r)| assigned.is_none_or(|d| r.deployment.as_deref() == Some(d))).collect();
-        let chosen = match candidates.as_slice() {
-            [only] if assigned.is_some() => Some(*only),
-            _ => candidates
-                .iter()
-                .find(|(root, _)| root.as_ref() == folder)
-                .copied()
-                .or_else(|| best(&candidates, &bases, &names, &source.display)),
+        let found = match candidates.as_slice() {
+            [only] if assigned.is_some() => Found::One(*only),
+            _ => match candidates.iter().find(|(root, _)| root.as_ref() == folder) {
+                Some(own) => Found::One(*own),
+                None => best(&candidates, &bases, &names, &source.display),
+            },
         };
-        if let Some((root, r)) = chosen {
-            let deployment = r.deployment.clone().unwrap_or_else(|| Arc::clone(root));
-            out.insert(file, (Arc::clone(root), deployment));
+        match found {
+            Found::One((root, r)) => {
+                let deployment = r.deployment.clone().unwrap_or_else(|| Arc::clone(root));
+                out.insert(file, (Arc::clone(root), deployment));
+            }
+            Found::Tied(roots) => {
+                tied.insert(file, roots);
+            }
+            Found::None => {}
         }
     }
-    out
+    (out, tied)
+}
+
+enum Found<'r> {
+    One((&'r Arc<str>, &'r Root)),
+    /// Several roots match equally.
+    Tied(Vec<Arc<str>>),
+    /// No root shares an address with the plan.
+    None,
 }
 
 /// The root a plan found elsewhere belongs to, if one stands out.
@@ -148,16 +213,17 @@ fn best<'r>(
     bases: &HashSet<String>,
     names: &HashMap<String, String>,
     path: &str,
-) -> Option<(&'r Arc<str>, &'r Root)> {
+) -> Found<'r> {
     let shared = |r: &Root| bases.iter().filter(|b| r.bases.contains(*b)).count();
-    let top = candidates.iter().map(|(_, r)| shared(r)).max().filter(|&n| n > 0)?;
+    let Some(top) = candidates.iter().map(|(_, r)| shared(r)).max().filter(|&n| n > 0) else {
+        return Found::None;
+    };
     let mut tied: Vec<(&Arc<str>, &Root)> = candidates.iter().filter(|(_, r)| shared(r) == top).copied().collect();
     if tied.len() > 1 {
-        let words: HashSet<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-        let named: Vec<_> =
-            tied.iter().filter(|(root, _)| words.contains(root.rsplit('/').next().unwrap_or(root))).copied().collect();
-        if !named.is_empty() {
-            tied = named;
+        let named = |root: &str| path_names(path, root.rsplit('/').next().unwrap_or(root));
+        let most = tied.iter().map(|(root, _)| named(root)).max().unwrap_or(0);
+        if most > 0 {
+            tied.retain(|(root, _)| named(root) == most);
         }
     }
     if tied.len() > 1 {
@@ -166,8 +232,34 @@ fn best<'r>(
         tied.retain(|(_, r)| agree(r) == most);
     }
     match tied.as_slice() {
-        [one] => Some(*one),
-        _ => None,
+        [one] => Found::One(*one),
+        _ => Found::Tied(tied.iter().map(|(root, _)| Arc::clone(root)).collect()),
+    }
+}
+
+/// How well a plan's path names a root's folder `name`: 0 not at all; the length of `name`
+/// when a word of the path (split on `/` and `.`) holds it between `-` or `_`
+/// (`tfplan-prod-eu`); above any length when a word is `name` itself. `prod` is so never
+/// taken for `prod-eu`, and `prod-eu` wins over `prod` in `tfplan-prod-eu`.
+fn path_names(path: &str, name: &str) -> usize {
+    if name.is_empty() {
+        return 0;
+    }
+    let words = || path.split(['/', '.']);
+    if words().any(|w| w == name) {
+        return usize::MAX;
+    }
+    let delimited = |w: &str| {
+        w.match_indices(name).any(|(at, _)| {
+            let before = w[..at].chars().next_back().is_none_or(|c| c == '-' || c == '_');
+            let after = w[at + name.len()..].chars().next().is_none_or(|c| c == '-' || c == '_');
+            before && after
+        })
+    };
+    if words().any(delimited) {
+        name.len()
+    } else {
+        0
     }
 }
 
@@ -393,6 +485,15 @@ impl Joined for Membership {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_names_a_whole_folder_name_before_a_part_of_one() {
+        assert_eq!(path_names("plans/prod-eu.json", "prod-eu"), usize::MAX);
+        assert!(path_names("plans/prod-eu.json", "prod") < usize::MAX);
+        assert_eq!(path_names("plans/prod.json", "prod-eu"), 0);
+        assert!(path_names("plans/tfplan-prod-eu.json", "prod-eu") > path_names("plans/tfplan-prod-eu.json", "prod"));
+        assert_eq!(path_names("plans/production.json", "prod"), 0);
+    }
 
     #[test]
     fn bases_drop_instance_keys_even_with_brackets_inside() {
