@@ -14,6 +14,18 @@ pub fn parse(file: FileId, text: &str, json: bool) -> FileModel {
 }
 
 pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileModel {
+    parse_as(file, text, json, limits, false)
+}
+
+/// A Helm chart's values file (`values.yaml` beside `Chart.yaml` or `templates/`): its
+/// chart keys (`replicaCount`, `serviceAccount`) sit beside lists that may look like
+/// Kestra's (`groups: [{name, description}]`), so it is a manifest only when every
+/// top-level key is a section (or `tenant`), as a manifest kept there would be.
+pub fn parse_chart_values(file: FileId, text: &str, limits: Limits) -> FileModel {
+    parse_as(file, text, false, limits, true)
+}
+
+fn parse_as(file: FileId, text: &str, json: bool, limits: Limits, chart_values: bool) -> FileModel {
     let mut model = FileModel::default();
     // YAML accepts JSON's supersets (trailing commas, comments): a .json file must also be
     // strict JSON, or Kestra's API and every other tool will reject it.
@@ -53,12 +65,15 @@ pub fn parse_with(file: FileId, text: &str, json: bool, limits: Limits) -> FileM
         }
     };
     model.reading = match docs.iter().find(|d| !d.is_null()) {
+        Some(first) if chart_values && is_manifest(first) => {
+            Reading::Skipped("Helm chart values, with keys that are no IAM section")
+        }
         Some(first) => Reading::Skipped(why_not(first)),
         None => Reading::Skipped("empty"),
     };
     for doc in &docs {
         let mut lowering = Lowering { file, text, model: &mut model, tenant: "main".into() };
-        if is_manifest(doc) {
+        if is_manifest(doc) && (!chart_values || only_sections(doc)) {
             lowering.model.reading = Reading::As(READ_AS);
             lowering.document(doc);
         } else {
@@ -86,19 +101,33 @@ pub fn is_manifest(doc: &Node) -> bool {
     for (k, v) in entries {
         let Some(object) = k.as_str().and_then(section_object) else { continue };
         if let Node::Seq { items, .. } = v {
+            let (mut section_fields, mut section_keys) = (0, 0);
             for item in items {
                 let Node::Map { entries, .. } = item else {
-                    keys += 1;
+                    section_keys += 1;
                     continue;
                 };
                 for (k, v) in entries {
-                    keys += 1;
-                    fields += usize::from(k.as_str().is_some_and(|k| is_field_of(object, k, v)));
+                    section_keys += 1;
+                    section_fields += usize::from(k.as_str().is_some_and(|k| is_field_of(object, k, v)));
                 }
             }
+            // One section listing objects that are not Kestra's (a Keycloak chart's
+            // `groups: [{name, path}]`) says the file is someone else's, whatever the others.
+            if section_fields * 2 <= section_keys && section_keys > 0 {
+                return false;
+            }
+            fields += section_fields;
+            keys += section_keys;
         }
     }
     fields * 2 > keys
+}
+
+/// Every top-level key is a section (or one typo away from one) or `tenant`.
+fn only_sections(doc: &Node) -> bool {
+    let Node::Map { entries, .. } = doc else { return false };
+    entries.iter().all(|(k, _)| k.as_str().is_some_and(|k| k == "tenant" || section_object(k).is_some()))
 }
 
 /// What `--show-files` calls a manifest.
@@ -822,6 +851,12 @@ mod tests {
         assert!(!manifest("realm: x\nusers:\n  - username: jane\n    email: j@x.io\n"));
         // Empty sections say nothing either way.
         assert!(!manifest("users: []\nntp: pool.ntp.org\n"));
+        // A section of objects that are not Kestra's hides the file, whatever the others:
+        // a Keycloak chart's groups have a `path`.
+        assert!(!manifest(
+            "auth:\n  enabled: true\ngroups:\n  - name: admins\n    path: /admins\nusers:\n  - username: alice\n    \
+             email: alice@example.com\n    firstName: Alice\n    groups: [admins]\n"
+        ));
         // Helm values: a role's `permissions` listing words is not Kestra's.
         assert!(!manifest("serviceAccount:\n  create: true\nroles:\n  - name: reader\n    permissions: [pods]\n"));
         assert!(manifest("roles:\n  - name: reader\n    permissions:\n      FLOW: [READ]\n"));

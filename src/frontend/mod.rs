@@ -324,8 +324,21 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
             lexical::redact(file, text, &mut model);
             (model, false)
         }
+        FileKind::Yaml if is_chart_values(input.path) => (manifest::parse_chart_values(file, text, yaml_limits), false),
         _ => (manifest::parse_with(file, text, false, yaml_limits), false),
     }
+}
+
+/// A Helm chart's values file: `values*.yaml` beside the chart's `Chart.yaml` or
+/// `templates/`, or in `charts/NAME/`.
+fn is_chart_values(path: &Path) -> bool {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else { return false };
+    if !name.starts_with("values") {
+        return false;
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let in_charts = dir.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "charts");
+    in_charts || dir.join("Chart.yaml").is_file() || dir.join("templates").is_dir()
 }
 
 /// Whether a YAML text is a Kestra flow: `id`, `namespace` and `tasks` at its top level.

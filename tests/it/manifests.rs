@@ -57,7 +57,8 @@ fn foreign_yaml_and_json_yield_nothing_named_or_found() {
     let dir = repository("distractors");
     let files = tracked_yaml_and_json(dir.path());
     // Prometheus rules, Ansible variables, a kubeconfig, Kubernetes RBAC, a Keycloak realm
-    // export and its users file, Helm values, a workflow, compose, OpenAPI, Renovate, npm.
+    // export and its users file, Helm values (one chart's `groups:` shaped like Kestra's,
+    // a Keycloak chart's groups with a `path`), a workflow, compose, OpenAPI, Renovate, npm.
     assert!(files.len() >= 15, "{files:?}");
     let mut args = vec!["check", "--format", "json"];
     args.extend(files.iter().map(String::as_str));
@@ -241,8 +242,12 @@ fn the_summary_counts_the_files_skipped_as_not_iam_and_show_files_says_why() {
     let out = iamlint(dir.path(), &["check", "--show-files", "."]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    // The workflow and the manifest are linted; the fifteen others are not IAM.
-    assert!(err.contains("All checks passed (2 files checked; 15 skipped as not IAM"), "{err}");
+    // The workflow and the manifest are linted; the nineteen others are not IAM.
+    assert!(err.contains("All checks passed (2 files checked; 19 skipped as not IAM"), "{err}");
+    assert!(
+        err.contains("  skipped  deploy/helm/team-portal/values.yaml: not IAM, Helm chart values, with keys that are no IAM section"),
+        "{err}"
+    );
     assert!(err.contains("  linted   iam/groups.yaml (IAM manifest)"), "{err}");
     assert!(err.contains("  linted   .github/workflows/ci.yml (CI workflow, scanned for credentials)"), "{err}");
     assert!(err.contains("  skipped  deploy/k8s/kubeconfig.yaml: not IAM, a Kubernetes object"), "{err}");
@@ -257,7 +262,7 @@ fn the_summary_counts_the_files_skipped_as_not_iam_and_show_files_says_why() {
     let plain = iamlint(dir.path(), &["check", "."]);
     assert!(!stderr(&plain).contains("Files:"), "{}", stderr(&plain));
     let json: Value = serde_json::from_slice(&iamlint(dir.path(), &["check", "--format", "json", "."]).stdout).unwrap();
-    assert_eq!(json["summary"], serde_json::json!({"files": 17, "findings": 0}));
+    assert_eq!(json["summary"], serde_json::json!({"files": 21, "findings": 0}));
 }
 
 /// A key one typo away from a section is renamed only where it lists objects: beside a
