@@ -533,6 +533,7 @@ pub(crate) fn check_each(
     sort(ws, &mut elsewhere);
     elsewhere.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     crate::calls::label(ws, &mut findings);
+    label_templates(ws, &mut findings);
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is
     // one finding, labelled with some of the objects that use it.
@@ -613,4 +614,32 @@ pub fn sort(ws: &Workspace, findings: &mut [Finding]) {
             b.span.end,
         ))
     });
+}
+
+/// Templates noted on one finding at a call argument: an argument many templates use names
+/// a few.
+const MAX_TEMPLATES: usize = 5;
+
+/// A finding placed at a module call's argument because a child module's template
+/// interpolates it (`name = "${var.prefix}-bot"`) notes the template, where the value is made.
+fn label_templates(ws: &Workspace, findings: &mut [Finding]) {
+    if ws.templates.is_empty() {
+        return;
+    }
+    let mut at: std::collections::HashMap<crate::source::Span, Vec<crate::source::Span>> =
+        std::collections::HashMap::new();
+    for (argument, template) in &ws.templates {
+        let templates = at.entry(*argument).or_default();
+        if templates.len() < MAX_TEMPLATES && !templates.contains(template) {
+            templates.push(*template);
+        }
+    }
+    for f in findings.iter_mut() {
+        for template in at.get(&f.span).into_iter().flatten() {
+            let label = crate::finding::Label { span: *template, message: "the module interpolates it here".into() };
+            if !f.labels.contains(&label) {
+                f.labels.push(label);
+            }
+        }
+    }
 }

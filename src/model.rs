@@ -367,6 +367,9 @@ pub struct FileModel {
     /// Spans of expressions whose value iamlint computed (a template, a function call, a
     /// generated plan): a fix must never overwrite them with a literal.
     pub computed: Vec<Span>,
+    /// A child module's templates placed at the call argument they interpolate: (the
+    /// argument's span, the template's).
+    pub templates: Vec<(Span, Span)>,
     /// What the file was read as (set by the front ends of single files).
     pub reading: crate::source::Reading,
 }
@@ -388,6 +391,7 @@ impl FileModel {
         self.credentials.append(&mut other.credentials);
         self.outputs.append(&mut other.outputs);
         self.computed.append(&mut other.computed);
+        self.templates.append(&mut other.templates);
     }
 
     /// Moves references to objects of this file (`Target::Direct`) to where the file's
@@ -483,6 +487,7 @@ pub struct Workspace {
     pub credentials: Vec<Credential>,
     pub outputs: Vec<Output>,
     pub computed: Vec<Span>,
+    pub templates: Vec<(Span, Span)>,
 }
 
 impl Workspace {
@@ -538,6 +543,7 @@ impl Workspace {
         self.credentials.append(&mut file.credentials);
         self.outputs.append(&mut file.outputs);
         self.computed.append(&mut file.computed);
+        self.templates.append(&mut file.templates);
     }
 
     pub fn origin(&self, object: ObjectRef) -> &Origin {

@@ -301,6 +301,8 @@ impl<'i> Modules<'i> {
         for model in children.models.values_mut() {
             model.computed.sort();
             model.computed.dedup();
+            model.templates.sort();
+            model.templates.dedup();
             model.secrets.sort();
             model.secrets.dedup();
         }
@@ -671,7 +673,10 @@ fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>, reads: 
             let ("variable", [name]) = (block.ident, block.labels.as_slice()) else { continue };
             let value = match (assigned.get(*name), block.body.attr("default")) {
                 // An argument the caller passes as null means the default.
-                (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => v.clone(),
+                (Some(v), default) if !(matches!(v.kind, ValueKind::Null) && default.is_some()) => {
+                    env.passed.insert(name.to_string());
+                    v.clone()
+                }
                 (_, Some(default)) => literal.eval(default.value, &Scope::default()),
                 (_, None) => Value::unknown(block.header),
             };

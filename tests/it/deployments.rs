@@ -838,3 +838,42 @@ resource "kestra_service_account" "admin" {
     let access = stdout(&iamlint(d, &["access", "envs/prod"]));
     assert!(access.contains("service account break-glass"), "{access}");
 }
+
+#[test]
+fn a_bad_name_a_module_makes_from_a_callers_argument_is_reported_at_the_argument() {
+    // `modules/bot` names its account `"${var.prefix}-bot"`: the name prod passes is what
+    // makes it too long, so the finding is where prod writes it, with a note at the template.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "modules/bot/main.tf",
+        "variable \"prefix\" {\n  type = string\n}\n\nvariable \"group_id\" {\n  type = string\n}\n\n\
+         resource \"kestra_service_account\" \"this\" {\n  name        = \"${var.prefix}-bot\"\n  \
+         description = \"CI bot\"\n  groups {\n    id = var.group_id\n  }\n}\n",
+    );
+    let long = "payments-platform-continuous-delivery-deployer-for-the-europe-west-cluster";
+    for (env, prefix) in [("prod", long), ("staging", "staging-deployer")] {
+        write(d, &format!("envs/{env}/providers.tf"), &provider("main"));
+        write(d, &format!("envs/{env}/terraform.tfvars"), &format!("kestra_url = \"https://{env}.example.com\"\n"));
+        write(
+            d,
+            &format!("envs/{env}/main.tf"),
+            &format!(
+                "resource \"kestra_group\" \"bots\" {{\n  name        = \"bots\"\n  description = \"CI bots\"\n}}\n\n\
+                 module \"deployer\" {{\n  source   = \"../../modules/bot\"\n  group_id = kestra_group.bots.id\n  \
+                 prefix   = \"{prefix}\"\n}}\n"
+            ),
+        );
+    }
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM101", "."]);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("envs/prod/main.tf:9:14: IAM101 [error] service account name `"), "{text}");
+    let human = stdout(&iamlint(d, &["check", "--select", "IAM101", "."]));
+    assert!(human.contains("modules/bot/main.tf:10:17: the module interpolates it here"), "{human}");
+    // A fix would write the whole name over prod's prefix: none is offered.
+    let diff = iamlint(d, &["check", "--select", "IAM101", "--unsafe-fixes", "--diff", "."]);
+    assert_eq!(stdout(&diff), "", "{}", stderr(&diff));
+}

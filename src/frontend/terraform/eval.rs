@@ -27,6 +27,9 @@ pub struct Env<'a> {
     /// Each variable's value: the last var file that sets it, else its default, else unknown.
     pub vars: HashMap<String, Value>,
     pub locals: HashMap<String, ExprRef<'a>>,
+    /// The variables whose value a module call passes (its arguments), as opposed to
+    /// defaults and var files.
+    pub passed: std::collections::HashSet<String>,
     /// The module's folder and the workspace's data files, for `file()` and its decoders.
     pub reads: Option<super::reads::Reads>,
 }
@@ -58,6 +61,9 @@ pub struct Evaluator<'a> {
     /// `module.NAME.OUTPUT`: the API tokens each output of a call exposes (IAM602), which a
     /// value cannot carry.
     module_tokens: RefCell<HashMap<String, super::exposure::ModuleOutputs>>,
+    /// Templates placed at the call argument they interpolate: (the argument's span, the
+    /// template's), for the note at the template.
+    placed: RefCell<Vec<(Span, Span)>>,
 }
 
 /// A module's provider names (None for the default `kestra`, else the alias) and the root
@@ -122,6 +128,7 @@ impl<'a> Evaluator<'a> {
             modules: RefCell::new(HashMap::new()),
             providers: None,
             module_tokens: RefCell::new(HashMap::new()),
+            placed: RefCell::new(Vec::new()),
         }
     }
 
@@ -139,6 +146,7 @@ impl<'a> Evaluator<'a> {
             modules: RefCell::new(HashMap::new()),
             module_tokens: RefCell::new(HashMap::new()),
             providers: Some(Rc::new(providers)),
+            placed: RefCell::new(Vec::new()),
         }
     }
 
@@ -189,6 +197,11 @@ impl<'a> Evaluator<'a> {
                 false
             }
         }
+    }
+
+    /// The templates placed at a call's argument since the last call.
+    pub fn take_placed(&self) -> Vec<(Span, Span)> {
+        std::mem::take(&mut self.placed.borrow_mut())
     }
 
     /// How many expansions the allowance has refused so far, in this module and its calls.
@@ -509,12 +522,22 @@ impl<'a> Evaluator<'a> {
         }
         let mut out = String::new();
         let mut computed = false;
+        // The call argument the template interpolates, when it is one (Some(None): several).
+        let mut argument: Option<Option<Span>> = None;
         for element in elements {
             match element {
                 Element::Literal(l) => out.push_str(l.value()),
                 Element::Interpolation(i) => {
                     computed = true;
                     let v = self.hcl(&i.expr, loc, scope);
+                    if self.providers.is_some() && passed_variable(&i.expr).is_some_and(|n| self.env.passed.contains(n))
+                    {
+                        argument = match argument {
+                            None => Some(Some(v.span)),
+                            Some(Some(at)) if at == v.span => Some(Some(at)),
+                            _ => Some(None),
+                        };
+                    }
                     match v.to_text() {
                         Some(text) => out.push_str(&text),
                         None if matches!(v.kind, ValueKind::Unknown | ValueKind::Ref { .. }) => {
@@ -527,6 +550,15 @@ impl<'a> Evaluator<'a> {
             }
             if out.len() > functions::MAX_STRING {
                 return Value::unknown(span);
+            }
+        }
+        // A child module's template of one caller's argument (`"${var.prefix}-bot"`) is
+        // placed where the caller writes it: that is what the user changes. Still computed,
+        // so no fix overwrites the argument with the whole result.
+        if let Some(Some(at)) = argument {
+            if at.file != span.file || !(span.start <= at.start && at.end <= span.end) {
+                self.placed.borrow_mut().push((at, span));
+                return Value::computed(ValueKind::Str(out), at);
             }
         }
         Value { kind: ValueKind::Str(out), span, computed }
@@ -674,5 +706,15 @@ fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value, span: Span) -> Value {
             };
             Value::computed(kind, span)
         }
+    }
+}
+
+/// `NAME` of an expression `var.NAME...`.
+fn passed_variable(expr: &Expression) -> Option<&str> {
+    let Expression::Traversal(t) = expr else { return None };
+    let Expression::Variable(v) = &t.expr else { return None };
+    match t.operators.first().map(|o| o.value()) {
+        Some(TraversalOperator::GetAttr(a)) if v.as_str() == "var" => Some(a.as_str()),
+        _ => None,
     }
 }

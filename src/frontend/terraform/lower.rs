@@ -37,6 +37,9 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>, overrides: &Overrides<'
         }
     }
     let mut model = l.model;
+    model.templates.extend(ev.take_placed());
+    model.templates.sort();
+    model.templates.dedup();
     model.computed.sort();
     model.computed.dedup();
     model.secrets.sort();
