@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod floor;
 mod scope;
 
 pub use scope::{NestedScopes, Overrides, Scope};

@@ -309,15 +309,15 @@ impl Config {
     }
 
     /// The workspace configuration of a run: `explicit` (`--config`) if given, else the
-    /// nearest one above the folder that holds every path. It says which files are read
-    /// and how (its workspace-wide keys), and applies to every file no nested
-    /// configuration is nearer to (`nested`).
+    /// outermost one of the repository above the folder that holds every path (`outermost`).
+    /// It says which files are read and how (its workspace-wide keys), and applies to every
+    /// file no nested configuration is nearer to (`nested`).
     pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
         if let Some(file) = explicit {
             let config = Config::read(file).map_err(|e| e.to_string())?;
             return Ok(Config { explicit: true, ..config });
         }
-        match common_folder(paths).as_deref().and_then(find) {
+        match common_folder(paths).as_deref().and_then(outermost) {
             None => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
             Some(file) => Config::read_found(&file).map_err(|e| e.to_string()),
         }
@@ -508,6 +508,31 @@ fn common_folder(paths: &[PathBuf]) -> Option<PathBuf> {
         });
     }
     common
+}
+
+/// The configuration farthest above `path` within its repository: the run's, whichever
+/// files of the repository are named. Naming only a team folder's files (as pre-commit does)
+/// must not promote that folder's nested configuration, whose workspace-wide keys (`exclude`)
+/// a run of the whole repository ignores. Outside a repository, the nearest: the walk up
+/// would otherwise reach the configurations of unrelated folders (a home folder's).
+fn outermost(path: &Path) -> Option<PathBuf> {
+    let mut found = find(path)?;
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    let abs = crate::confine::absolute(path, cwd.as_deref());
+    if !abs.ancestors().any(|d| d.join(".git").exists()) {
+        return Some(found);
+    }
+    let above = |config: &Path| {
+        let folder = config.parent().filter(|f| !f.as_os_str().is_empty())?;
+        if folder.join(".git").exists() {
+            return None;
+        }
+        find(folder.parent()?)
+    };
+    while let Some(next) = above(&found) {
+        found = next;
+    }
+    Some(found)
 }
 
 /// Configuration files are short; a bigger one is not a configuration file.

@@ -129,6 +129,8 @@ impl NestedScopes {
                     ..options.suppress.clone()
                 },
             };
+            super::floor::hold(&self.workspace, config, &mut scope, &options.catalogue, &mut resolved.warnings);
+            resolved.warnings.dedup();
             self.overrides.apply(&mut scope.selection, &mut scope.settings);
             scope
                 .selection
