@@ -83,7 +83,13 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     };
     let hidden = |before: lint::LeftOut| {
         let (baselined, unchanged) = left_out.get();
-        Hidden { baselined, suppressed: before.suppressed, unchanged, elsewhere: before.elsewhere }
+        Hidden {
+            baselined,
+            suppressed: before.suppressed,
+            ignored: before.ignored,
+            unchanged,
+            elsewhere: before.elsewhere,
+        }
     };
     let mut notes = Vec::new();
     if let Some(b) = &baseline {

@@ -165,7 +165,7 @@ impl NestedScopes {
         let reads_settings = |r: &Rule| READS_SETTINGS.contains(&r.code.as_str());
         let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
         let independent = |r: &Rule| !reads_settings(r);
-        let (found, mut elsewhere) = super::check_each(
+        let (found, mut left_out) = super::check_each(
             &options.catalogue,
             ws,
             &base.settings,
@@ -184,18 +184,17 @@ impl NestedScopes {
         for (settings, members) in &groups {
             let selections: Vec<&Selection> = members.iter().map(|&i| &all[i].selection).collect();
             let position = |file: FileId| members.iter().position(|&i| i == scope_of(file));
-            let (more, more_elsewhere) =
+            let (more, more_left_out) =
                 super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings);
             found.extend(more);
-            elsewhere += more_elsewhere;
+            left_out += more_left_out;
         }
         for f in found {
             by_scope[scope_of(f.span.file)].push(f);
         }
         let mut findings = Vec::new();
-        let mut left_out = LeftOut { suppressed: 0, elsewhere };
         for (i, found) in by_scope.into_iter().enumerate().filter(|(i, _)| used.contains(i)) {
-            let (kept, silenced) = super::suppressed_in(ws, options, all[i], found, 0);
+            let (kept, silenced) = super::suppressed_in(ws, options, all[i], found, LeftOut::default());
             left_out += silenced;
             // Unused suppressions are reported by the scope of the file they are in.
             findings.extend(kept.into_iter().filter(|f| of_file[f.span.file.0 as usize] == i));

@@ -416,3 +416,30 @@ fn access_diff_in_markdown_tables_gains_and_losses_per_principal() {
     let out = iamlint(d, &["access", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Findings that `per-file-ignores` and `object-ignores` silence are counted like suppressed
+/// ones, in every report that carries the summary, under the repository's configuration and
+/// a nested one alike.
+#[test]
+fn the_summary_counts_findings_ignored_by_configuration() {
+    let dir = repository();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    let before = stdout(&out);
+    let count = |code: &str, path: &str| before.lines().filter(|l| l.starts_with(path) && l.contains(code)).count();
+    let (tokens, escalation) = (count("IAM204", "iam/ci-tokens.yaml"), count("IAM303", "terraform/"));
+    assert_eq!((tokens, escalation), (2, 1), "{before}");
+    write(d, ".iamlint.yaml", "per-file-ignores:\n  \"iam/ci-tokens.yaml\": [invalid-duration]\n");
+    // The platform team's folder reviewed its escalation (SEC-12).
+    write(d, "terraform/.iamlint.yaml", "object-ignores:\n  \"kestra_service_account.onboarding\": [IAM303]\n");
+    let hidden = "not reported: 3 ignored by configuration";
+    let out = iamlint(d, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("IAM204") && !stdout(&out).contains("IAM303"), "{}", stdout(&out));
+    assert!(stderr(&out).contains(&format!("; {hidden}.")), "{}", stderr(&out));
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    assert!(stderr(&out).contains(&format!("; {hidden}.")), "{}", stderr(&out));
+    let out = iamlint(d, &["check", "--format", "markdown"]);
+    assert!(stdout(&out).contains("Not reported: 3 ignored by configuration."), "{}", stdout(&out));
+}
