@@ -368,16 +368,16 @@ fn markdown_for_a_pull_request_is_escaped_and_bounded() {
     let out = iamlint(d, &["check", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("| Location | Message |\n|---|---|\n"), "{text}");
+    assert!(text.contains("| Severity | Location | Message |\n|---|---|---|\n"), "{text}");
     assert!(
-        text.contains("| iam/ci-tokens.yaml:11 | max age \\`30d\\` is not an ISO 8601 duration \\[\\*\\] |"),
+        text.contains("| error | iam/ci-tokens.yaml:11 | max age \\`30d\\` is not an ISO 8601 duration \\[\\*\\] |"),
         "{text}"
     );
     assert!(text.contains("\\[\\*\\] fixable with `iamlint check --fix`"), "{text}");
     // The name cannot end a cell, open HTML or a code span, or mention a team.
     let row = text.lines().find(|l| l.contains("Evil")).unwrap();
     assert!(row.contains("Evil\\|\\<img src=x onerror=alert\\(1\\)\\>\\`@\u{2060}org/team\\`"), "{row}");
-    assert_eq!(row.matches(" | ").count(), 1, "two cells: {row}");
+    assert_eq!(row.matches(" | ").count(), 2, "three cells: {row}");
     // A legacy repository's thousands of findings fit in a comment.
     let mut manifest = String::from("groups:\n  - name: bots\n    description: bots\nserviceAccounts:\n");
     for i in 0..3000 {

@@ -390,3 +390,21 @@ fn suppression_settings_are_each_teams_own() {
     // Payments does not: its suppression silences the 7-day limit's finding.
     assert!(!lines_of(&text, "teams/payments/").iter().any(|l| l.contains("IAM900") || l.contains("IAM202")), "{text}");
 }
+
+/// With nested configurations one rule has several severities: the Markdown section of the
+/// rule says which occur, and each row gives its finding's own.
+#[test]
+fn markdown_shows_each_findings_severity_when_teams_differ() {
+    let dir = two_teams();
+    let d = dir.path();
+    write(d, "iam/platform.yaml", "groups:\n  - name: ops\n    description: ops\nserviceAccounts:\n  - name: Platform_Bot\n    description: platform\n    groups: [ops]\n");
+    let out = iamlint(d, &["check", "--format", "markdown"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("### IAM101 service-account-name (error, info): 2\n"), "{text}");
+    assert!(text.contains("\n| error | iam/platform.yaml:5 | service account name \\`Platform\\_Bot\\`"), "{text}");
+    assert!(
+        text.contains("\n| info | teams/data/iam/service-accounts.yaml:4 | service account name \\`Data\\_Bot\\`"),
+        "{text}"
+    );
+}
