@@ -10,7 +10,7 @@ use crate::discover::Candidate;
 use crate::duration::Duration;
 use crate::finding::Finding;
 use crate::model::Workspace;
-use crate::rules::{Settings, READS_SETTINGS};
+use crate::rules::Settings;
 use crate::select::Selection;
 use crate::source::FileId;
 use crate::suppress;
@@ -162,7 +162,7 @@ impl NestedScopes {
         let used: BTreeSet<usize> = of_file.iter().copied().collect();
         let mut by_scope: Vec<Vec<Finding>> = vec![Vec::new(); all.len()];
         let scope_of = |file: FileId| of_file[file.0 as usize];
-        let reads_settings = |r: &Rule| READS_SETTINGS.contains(&r.code.as_str());
+        let reads_settings = |r: &Rule| r.meta.reads_settings;
         let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
         let independent = |r: &Rule| !reads_settings(r);
         let (found, mut left_out) = super::check_each(
@@ -175,7 +175,7 @@ impl NestedScopes {
         );
         let mut groups: Vec<(&Settings, Vec<usize>)> = Vec::new();
         for &i in &used {
-            match groups.iter_mut().find(|(s, _)| s.max_token_age == all[i].settings.max_token_age) {
+            match groups.iter_mut().find(|(s, _)| **s == all[i].settings) {
                 Some((_, members)) => members.push(i),
                 None => groups.push((&all[i].settings, vec![i])),
             }
