@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod floor;
 mod scope;
 
 pub use scope::{NestedScopes, Overrides, Scope};
@@ -219,18 +220,22 @@ pub fn analyze(ws: &Workspace, options: &Options) -> Vec<Finding> {
 }
 
 /// Findings a run found and left out before review: silenced by suppressions (IAM900's own
-/// reports aside: they are made by suppression, not silenced by it), and wholly in files
-/// not reported on (read to resolve references, as when pre-commit names a few files).
+/// reports aside: they are made by suppression, not silenced by it), by the configuration's
+/// `per-file-ignores` and `object-ignores`, and wholly in files not reported on (read to
+/// resolve references, as when pre-commit names a few files).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LeftOut {
     pub suppressed: usize,
     pub elsewhere: usize,
+    /// Silenced by `per-file-ignores` or `object-ignores`, in the files reported on.
+    pub ignored: usize,
 }
 
 impl std::ops::AddAssign for LeftOut {
     fn add_assign(&mut self, other: LeftOut) {
         self.suppressed += other.suppressed;
         self.elsewhere += other.elsewhere;
+        self.ignored += other.ignored;
     }
 }
 
@@ -238,8 +243,8 @@ impl std::ops::AddAssign for LeftOut {
 pub fn analyze_counted(ws: &Workspace, options: &Options) -> (Vec<Finding>, LeftOut) {
     let base = Scope::of(options);
     let Some(nested) = options.nested.as_ref().filter(|n| n.any()) else {
-        let (findings, elsewhere) = check_scoped(&options.catalogue, ws, &base.selection, &base.settings);
-        return suppressed_in(ws, options, &base, findings, elsewhere);
+        let (findings, left_out) = check_scoped(&options.catalogue, ws, &base.selection, &base.settings);
+        return suppressed_in(ws, options, &base, findings, left_out);
     };
     nested.analyze(ws, options, &base)
 }
@@ -250,14 +255,14 @@ fn suppressed_in(
     options: &Options,
     scope: &Scope,
     found: Vec<Finding>,
-    elsewhere: usize,
+    left_out: LeftOut,
 ) -> (Vec<Finding>, LeftOut) {
     let catalogue = &options.catalogue;
     let before = found.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     let mut findings = suppress::apply(catalogue, ws, found, &scope.selection, &scope.settings, &scope.suppress);
     let kept = findings.iter().filter(|f| f.code != suppress::UNUSED_SUPPRESSION).count();
     sort(ws, &mut findings);
-    (findings, LeftOut { suppressed: before.saturating_sub(kept), elsewhere })
+    (findings, LeftOut { suppressed: left_out.suppressed + before.saturating_sub(kept), ..left_out })
 }
 
 /// Marks the candidates that `--var-file` names, adding those the walk did not find. A var
@@ -461,13 +466,14 @@ pub fn check(catalogue: &Catalogue, ws: &Workspace, selection: &Selection, setti
     check_scoped(catalogue, ws, selection, settings).0
 }
 
-/// `check`, and how many findings it left out as wholly outside the files reported on.
+/// `check`, and how many findings it left out: wholly outside the files reported on, or
+/// ignored by the configuration.
 pub fn check_scoped(
     catalogue: &Catalogue,
     ws: &Workspace,
     selection: &Selection,
     settings: &Settings,
-) -> (Vec<Finding>, usize) {
+) -> (Vec<Finding>, LeftOut) {
     check_each(catalogue, ws, settings, &[selection], &|_| Some(0), &|_| true)
 }
 
@@ -481,7 +487,7 @@ pub(crate) fn check_each(
     selections: &[&Selection],
     selection_of: &(dyn Fn(crate::source::FileId) -> Option<usize> + Sync),
     runs: &(dyn Fn(&Rule) -> bool + Sync),
-) -> (Vec<Finding>, usize) {
+) -> (Vec<Finding>, LeftOut) {
     let wanted = |file: crate::source::FileId| selection_of(file).is_some();
     let cx = Context::scoped(ws, settings, &wanted);
     // Each file's canonical path, for per-file-ignores.
@@ -504,12 +510,13 @@ pub(crate) fn check_each(
         canonical.get(f.span.file.0 as usize).and_then(Option::as_ref).is_some_and(|p| selection.ignored_in(r, p))
             || on_ignored_object(selection, r, f)
     };
-    // The selection deciding `f`, when it enables `r` and does not ignore `f`.
+    // The selection deciding `f`, when it enables `r`.
     let deciding = |r: &Rule, f: &Finding| {
         let selection = selections[selection_of(f.span.file)?];
-        (selection.enabled(r) && !ignored(selection, r, f)).then_some(selection)
+        selection.enabled(r).then_some(selection)
     };
-    let findings: Vec<Finding> = catalogue
+    // Kept, or (`Err`) ignored by the configuration: counted like suppressed ones.
+    let decided: Vec<Result<Finding, Finding>> = catalogue
         .rules()
         .par_iter()
         .filter(|r| runs(r) && selections.iter().any(|s| s.enabled(r)))
@@ -517,19 +524,29 @@ pub(crate) fn check_each(
             let mut out = Vec::new();
             r.run(&cx, &mut out);
             out.into_iter().filter_map(move |mut f| {
-                f.severity = deciding(r, &f)?.severity(r);
+                let selection = deciding(r, &f)?;
+                if ignored(selection, r, &f) {
+                    return Some(Err(f));
+                }
+                f.severity = selection.severity(r);
                 if f.fix.as_ref().is_some_and(|fix| overwrites_computed(ws, fix)) {
                     f.fix = None;
                 }
-                Some(f)
+                Some(Ok(f))
             })
         })
         .collect();
+    let (findings, mut ignored): (Vec<_>, Vec<_>) = decided.into_iter().partition(Result::is_ok);
+    let findings: Vec<Finding> = findings.into_iter().flatten().collect();
+    let mut ignored: Vec<Finding> = ignored.drain(..).filter_map(Result::err).collect();
+    let reported = |f: &Finding| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span));
+    ignored.retain(reported);
+    sort(ws, &mut ignored);
+    ignored.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     // A finding is reported when any of its places is in a reported file: a file named
     // on the command line (as pre-commit names staged files) that adds a binding brings
     // the account it elevates, wherever that is written.
-    let (mut findings, mut elsewhere): (Vec<Finding>, Vec<Finding>) =
-        findings.into_iter().partition(|f| ws.is_reported(f.span) || f.labels.iter().any(|l| ws.is_reported(l.span)));
+    let (mut findings, mut elsewhere): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(reported);
     sort(ws, &mut elsewhere);
     elsewhere.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     crate::calls::label(ws, &mut findings);
@@ -549,7 +566,7 @@ pub(crate) fn check_each(
         same
     });
     finish_texts(ws, &mut findings);
-    (findings, elsewhere.len())
+    (findings, LeftOut { suppressed: 0, elsewhere: elsewhere.len(), ignored: ignored.len() })
 }
 
 /// What the findings say, made safe to show once for every output after them (the

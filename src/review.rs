@@ -21,6 +21,8 @@ pub struct Plan {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub changed_since: Option<String>,
+    /// Files the run writes reports to: none may be a file it reads.
+    pub reports: Vec<PathBuf>,
 }
 
 pub struct Report {
@@ -45,6 +47,12 @@ pub struct Report {
 /// Errors are messages for an exit status of 2.
 pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     let mut outcome = lint::run(options).map_err(|e| e.to_string())?;
+    // A file read and skipped as not IAM (a previous JSON report in the workspace) is no
+    // input: writing the report over it again is the usual CI setup.
+    let linted = outcome.ws.sources.iter().filter(|(_, f)| !matches!(f.reading, crate::source::Reading::Skipped(_)));
+    let read = linted.map(|(_, f)| (f.path.as_path(), f.display.clone()));
+    let read = read.chain(plan.baseline.as_deref().map(|b| (b, b.display().to_string())));
+    refuse_overwriting(&plan.reports, read)?;
     let baseline = plan.baseline.as_deref().map(Baseline::read).transpose()?;
     let changes = match &plan.changed_since {
         Some(reference) => Some(Changes::since(
@@ -83,7 +91,13 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     };
     let hidden = |before: lint::LeftOut| {
         let (baselined, unchanged) = left_out.get();
-        Hidden { baselined, suppressed: before.suppressed, unchanged, elsewhere: before.elsewhere }
+        Hidden {
+            baselined,
+            suppressed: before.suppressed,
+            ignored: before.ignored,
+            unchanged,
+            elsewhere: before.elsewhere,
+        }
     };
     let mut notes = Vec::new();
     if let Some(b) = &baseline {
@@ -170,6 +184,43 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     }
     let hidden = hidden(outcome.left_out);
     Ok(Report { outcome, diff: None, notes, status: None, fixed_buffer, hidden, fixed: fixes })
+}
+
+/// Where writing to `path` lands: the file a link leads to, and for a file not yet there,
+/// its name in its folder as the folder resolves.
+pub fn target(path: &Path) -> PathBuf {
+    if let Ok(found) = path.canonicalize() {
+        return found;
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (folder.canonicalize(), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// An error naming the first of `reports` that is one of the files `read` (with the names
+/// output gives them): a report
+/// written over a tfvars or a manifest would destroy what it reports on.
+fn refuse_overwriting<'a>(reports: &[PathBuf], read: impl Iterator<Item = (&'a Path, String)>) -> Result<(), String> {
+    if reports.is_empty() {
+        return Ok(());
+    }
+    let targets: Vec<PathBuf> = reports.iter().map(|r| target(r)).collect();
+    for (input, shown) in read {
+        let Ok(input_target) = input.canonicalize() else { continue };
+        if let Some(i) = targets.iter().position(|t| *t == input_target) {
+            return Err(format!(
+                "the report `{}` would overwrite `{}`, a file this run reads; nothing was written",
+                reports[i].display(),
+                shown
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `findings`, with the fixes that edit any file but `path` taken away.

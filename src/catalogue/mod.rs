@@ -122,6 +122,7 @@ fn policy_rule(policy: Policy) -> Rule {
         name: policy.name.clone(),
         severity: policy.severity,
         enabled: policy.enabled,
+        reads_settings: false,
         fix: if policy.fix.is_some() { FixAvailability::Sometimes } else { FixAvailability::None },
         // A policy's fix sets a field the organisation chose: iamlint cannot tell whether
         // it changes what Kestra grants, so it is applied only when asked.

@@ -400,6 +400,16 @@ fn check(mut args: CheckArgs) -> i32 {
     if let Err(e) = options.selection.validate(&options.catalogue) {
         return fail(&e);
     }
+    let mut written: Vec<(String, &std::path::Path)> = Vec::new();
+    written.extend(args.output_file.as_deref().map(|f| ("--output-file".to_string(), f)));
+    for extra in &args.output_formats {
+        written.push((format!("--output-format {}={}", extra.format.name(), extra.file.display()), &extra.file));
+    }
+    written.extend(args.write_baseline.as_deref().map(|f| ("--write-baseline".to_string(), f)));
+    if let Err(e) = output::same_file_twice(&written) {
+        return fail(&e);
+    }
+    let reports = written.iter().map(|(_, f)| f.to_path_buf()).collect();
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,
@@ -407,6 +417,7 @@ fn check(mut args: CheckArgs) -> i32 {
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         changed_since: args.changed_since,
+        reports,
     };
     let report = match review::run(&options, &plan) {
         Ok(r) => r,
@@ -422,7 +433,13 @@ fn check(mut args: CheckArgs) -> i32 {
         note(&show_fixes::list(&report.fixed, &options.catalogue));
     }
     if let Some(diff) = &report.diff {
-        if let Err(status) = print(diff) {
+        // `--output-file` holds the diff, as it holds any report: a job uploads it as a patch.
+        let written = match &args.output_file {
+            Some(path) => output::write_file(path, |out| out.write_all(diff.as_bytes()).map_err(render::Error::Write))
+                .map_err(|e| fail(&e)),
+            None => print(diff),
+        };
+        if let Err(status) = written {
             return status;
         }
     }

@@ -30,6 +30,19 @@ pub fn parse_extra(value: &str) -> Result<Extra, String> {
     Ok(Extra { format, file: PathBuf::from(file) })
 }
 
+/// The files a run writes (`--output-file`, `--output-format`, `--write-baseline`), each
+/// with the flag that names it. Two naming one file (whatever the spelling, or through a
+/// link) would leave only the last: an error before anything is written.
+pub fn same_file_twice(written: &[(String, &Path)]) -> Result<(), String> {
+    for (i, (flag, path)) in written.iter().enumerate() {
+        let target = iamlint::review::target(path);
+        if let Some((other, _)) = written[..i].iter().find(|(_, p)| iamlint::review::target(p) == target) {
+            return Err(format!("{other} and {flag} both write `{}`; name a file for each", path.display()));
+        }
+    }
+    Ok(())
+}
+
 /// Whether to colour: `--color always|never` first; then `NO_COLOR` (set and not empty:
 /// no-color.org), which wins over `FORCE_COLOR` (force-color.org; `0` and `false` do not
 /// force) and `CLICOLOR_FORCE` (bixense.com/clicolors; `0` does not force), as the
@@ -81,7 +94,18 @@ pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<(), 
     if path.is_dir() {
         return Err(cannot(&"it is a folder"));
     }
-    let mut file = tempfile::Builder::new().prefix(".iamlint-report").tempfile_in(dir).map_err(|e| cannot(&e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".iamlint-report");
+    // Created as `File::create` would: a report replacing one keeps its mode, a new one gets
+    // what the umask leaves of 0666 (a temporary file's own 0600 would hide it from the
+    // other steps and people that read it; a forced 0644 would ignore the user's umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let kept = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file).map(|m| m.permissions());
+        builder.permissions(kept.unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)));
+    }
+    let mut file = builder.tempfile_in(dir).map_err(|e| cannot(&e))?;
     {
         let mut out = std::io::BufWriter::new(file.as_file_mut());
         let written = write(&mut out).and_then(|()| out.flush().map_err(render::Error::Write));
@@ -89,12 +113,6 @@ pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<(), 
             render::Error::Write(e) => cannot(&e),
             other => other.to_string(),
         })?;
-    }
-    // A temporary file is private (0600); a report is read by other steps and people.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| cannot(&e))?;
     }
     file.as_file().sync_all().map_err(|e| cannot(&e))?;
     file.persist(path).map_err(|e| cannot(&e.error))?;

@@ -175,6 +175,9 @@ pub struct Key {
     /// policies exist): read from the run's workspace configuration only, never from a
     /// nested one.
     pub workspace: bool,
+    /// How a configuration takes this key's value from the one it `extend`s: the per-file
+    /// keys only (`None`: a workspace-wide key, or `extend` itself).
+    pub(crate) inherit: Option<fn(&mut Config, &Config)>,
     pub(crate) shape: Shape,
     /// A valid value, as YAML, shown in the schema and parsed by a test.
     pub example: &'static str,
@@ -183,6 +186,7 @@ pub struct Key {
 pub const KEYS: &[Key] = &[
     Key {
         name: "select",
+        inherit: Some(|c, b| c.select = b.select.clone()),
         workspace: false,
         description: "Rules to run instead of the defaults: codes, names, code prefixes (IAM2) or ALL.",
         shape: Shape::Rules,
@@ -190,6 +194,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "extend-select",
+        inherit: Some(|c, b| c.extend_select = b.extend_select.clone()),
         workspace: false,
         description: "Rules to run in addition to the selected ones (e.g. opt-in rules).",
         shape: Shape::Rules,
@@ -197,6 +202,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "ignore",
+        inherit: Some(|c, b| c.ignore = b.ignore.clone()),
         workspace: false,
         description: "Rules never to run.",
         shape: Shape::Rules,
@@ -204,6 +210,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "severity",
+        inherit: Some(|c, b| c.severity = b.severity.clone()),
         workspace: false,
         description: "Severity per rule, overriding the rule's default.",
         shape: Shape::SeverityMap,
@@ -211,6 +218,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "per-file-ignores",
+        inherit: Some(|c, b| c.per_file_ignores = b.per_file_ignores.clone()),
         workspace: false,
         description: "Rules not reported in files matching a glob (relative to this file's folder).",
         shape: Shape::PerFileIgnores,
@@ -218,6 +226,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "object-ignores",
+        inherit: Some(|c, b| c.object_ignores = b.object_ignores.clone()),
         workspace: false,
         description: "Rules not reported on an object, by its address as the baseline records it (`serviceAccounts[ci-bot]`, `kestra_service_account.ci`): JSON manifests have no comments to suppress with.",
         shape: Shape::ObjectIgnores,
@@ -225,6 +234,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "max-token-age",
+        inherit: Some(|c, b| c.max_token_age = b.max_token_age),
         workspace: false,
         description: "The longest accepted API token lifetime, as an ISO 8601 duration Kestra reads (days, hours, minutes, seconds).",
         shape: Shape::Duration,
@@ -232,6 +242,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "include",
+        inherit: None,
         workspace: true,
         description: "Only files matching one of these globs are linted (relative to this file's folder).",
         shape: Shape::Globs,
@@ -239,6 +250,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "exclude",
+        inherit: None,
         workspace: true,
         description: "Files matching one of these globs are never linted.",
         shape: Shape::Globs,
@@ -246,6 +258,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "rules-dir",
+        inherit: None,
         workspace: true,
         description: "Folder of custom policy files (relative to this file's folder).",
         shape: Shape::Path,
@@ -253,6 +266,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "require-suppression-reason",
+        inherit: Some(|c, b| c.require_suppression_reason = b.require_suppression_reason),
         workspace: false,
         description: "An iamlint-ignore comment must give a reason after `--`.",
         shape: Shape::Bool,
@@ -260,6 +274,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "unsuppressible",
+        inherit: Some(|c, b| c.unsuppressible = b.unsuppressible.clone()),
         workspace: false,
         description: "Rules that iamlint-ignore comments cannot silence.",
         shape: Shape::Rules,
@@ -267,6 +282,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "max-file-size",
+        inherit: None,
         workspace: true,
         description: "Files larger than this many bytes are reported (IAM001) instead of linted (1 to 1073741824, 1 GiB).",
         shape: Shape::Int { min: 1, max: MAX_FILE_SIZE },
@@ -274,6 +290,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "max-yaml-depth",
+        inherit: None,
         workspace: true,
         description: "The deepest YAML nesting accepted before a file is reported as malformed (1 to 1000).",
         shape: Shape::Int { min: 1, max: MAX_YAML_DEPTH },
@@ -281,6 +298,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "deployments",
+        inherit: None,
         workspace: true,
         description: "Named deployments: `roots` are Terraform root module folders run against one Kestra instance (merged into one deployment), `manifests` globs of manifests (and Terraform plans) that belong to it alone (relative to this file's folder). A root no deployment names is a deployment of its own, named by its folder; a manifest none claims belongs to every deployment. Workspace-wide: read from the run's configuration, ignored (with a warning) in a nested one.",
         shape: Shape::Deployments,
@@ -288,6 +306,7 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "extend",
+        inherit: None,
         workspace: false,
         description: "Another configuration file (relative to this file's folder) whose per-file settings this one starts from; the keys this file sets replace that file's. A nested configuration inherits nothing without it.",
         shape: Shape::Extend,
@@ -309,15 +328,15 @@ impl Config {
     }
 
     /// The workspace configuration of a run: `explicit` (`--config`) if given, else the
-    /// nearest one above the folder that holds every path. It says which files are read
-    /// and how (its workspace-wide keys), and applies to every file no nested
-    /// configuration is nearer to (`nested`).
+    /// outermost one of the repository above the folder that holds every path (`outermost`).
+    /// It says which files are read and how (its workspace-wide keys), and applies to every
+    /// file no nested configuration is nearer to (`nested`).
     pub fn load(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Config, String> {
         if let Some(file) = explicit {
             let config = Config::read(file).map_err(|e| e.to_string())?;
             return Ok(Config { explicit: true, ..config });
         }
-        match common_folder(paths).as_deref().and_then(find) {
+        match common_folder(paths).as_deref().and_then(outermost) {
             None => Ok(Config { root: std::env::current_dir().unwrap_or_default(), ..Config::default() }),
             Some(file) => Config::read_found(&file).map_err(|e| e.to_string()),
         }
@@ -467,24 +486,14 @@ impl Config {
     /// Takes from `base` every per-file setting this configuration does not set itself,
     /// remembering where it came from.
     fn inherit(&mut self, base: Config) {
-        for key in KEYS.iter().filter(|k| !k.workspace && k.name != "extend") {
+        for key in KEYS {
+            let Some(take) = key.inherit else { continue };
             if self.set.contains_key(key.name) {
                 continue;
             }
             let Some(origin) = base.set.get(key.name) else { continue };
             self.set.insert(key.name, origin.clone());
-            match key.name {
-                "select" => self.select = base.select.clone(),
-                "extend-select" => self.extend_select = base.extend_select.clone(),
-                "ignore" => self.ignore = base.ignore.clone(),
-                "severity" => self.severity = base.severity.clone(),
-                "per-file-ignores" => self.per_file_ignores = base.per_file_ignores.clone(),
-                "object-ignores" => self.object_ignores = base.object_ignores.clone(),
-                "max-token-age" => self.max_token_age = base.max_token_age,
-                "require-suppression-reason" => self.require_suppression_reason = base.require_suppression_reason,
-                "unsuppressible" => self.unsuppressible = base.unsuppressible.clone(),
-                other => unreachable!("per-file key {other} is not inherited"),
-            }
+            take(self, &base);
         }
         self.unverified_rules.extend(base.unverified_rules);
     }
@@ -508,6 +517,31 @@ fn common_folder(paths: &[PathBuf]) -> Option<PathBuf> {
         });
     }
     common
+}
+
+/// The configuration farthest above `path` within its repository: the run's, whichever
+/// files of the repository are named. Naming only a team folder's files (as pre-commit does)
+/// must not promote that folder's nested configuration, whose workspace-wide keys (`exclude`)
+/// a run of the whole repository ignores. Outside a repository, the nearest: the walk up
+/// would otherwise reach the configurations of unrelated folders (a home folder's).
+fn outermost(path: &Path) -> Option<PathBuf> {
+    let mut found = find(path)?;
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    let abs = crate::confine::absolute(path, cwd.as_deref());
+    if !abs.ancestors().any(|d| d.join(".git").exists()) {
+        return Some(found);
+    }
+    let above = |config: &Path| {
+        let folder = config.parent().filter(|f| !f.as_os_str().is_empty())?;
+        if folder.join(".git").exists() {
+            return None;
+        }
+        find(folder.parent()?)
+    };
+    while let Some(next) = above(&found) {
+        found = next;
+    }
+    Some(found)
 }
 
 /// Configuration files are short; a bigger one is not a configuration file.
@@ -665,6 +699,21 @@ mod tests {
             assert!(e.message.contains("up to"), "{e}");
         }
         assert_eq!(checked, 2);
+    }
+
+    /// Every per-file key is inherited through `extend`, no workspace-wide one is.
+    #[test]
+    fn extend_inherits_exactly_the_per_file_keys() {
+        for key in KEYS {
+            assert_eq!(key.inherit.is_some(), !key.workspace && key.name != "extend", "{}", key.name);
+        }
+        let base =
+            parse_text(&KEYS.iter().map(|k| format!("{}: {}\n", k.name, k.example)).collect::<String>()).unwrap();
+        let mut config = parse_text("").unwrap();
+        config.inherit(base);
+        assert!(config.select.is_some() && config.max_token_age.is_some() && config.require_suppression_reason);
+        assert_eq!(config.unsuppressible, vec!["IAM301"]);
+        assert!(config.exclude.is_empty() && config.max_file_size.is_none() && config.deployments.is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::discover::Candidate;
 use crate::duration::Duration;
 use crate::finding::Finding;
 use crate::model::Workspace;
-use crate::rules::{Settings, READS_SETTINGS};
+use crate::rules::Settings;
 use crate::select::Selection;
 use crate::source::FileId;
 use crate::suppress;
@@ -129,6 +129,8 @@ impl NestedScopes {
                     ..options.suppress.clone()
                 },
             };
+            super::floor::hold(&self.workspace, config, &mut scope, &options.catalogue, &mut resolved.warnings);
+            resolved.warnings.dedup();
             self.overrides.apply(&mut scope.selection, &mut scope.settings);
             scope
                 .selection
@@ -160,10 +162,10 @@ impl NestedScopes {
         let used: BTreeSet<usize> = of_file.iter().copied().collect();
         let mut by_scope: Vec<Vec<Finding>> = vec![Vec::new(); all.len()];
         let scope_of = |file: FileId| of_file[file.0 as usize];
-        let reads_settings = |r: &Rule| READS_SETTINGS.contains(&r.code.as_str());
+        let reads_settings = |r: &Rule| r.meta.reads_settings;
         let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
         let independent = |r: &Rule| !reads_settings(r);
-        let (found, mut elsewhere) = super::check_each(
+        let (found, mut left_out) = super::check_each(
             &options.catalogue,
             ws,
             &base.settings,
@@ -173,7 +175,7 @@ impl NestedScopes {
         );
         let mut groups: Vec<(&Settings, Vec<usize>)> = Vec::new();
         for &i in &used {
-            match groups.iter_mut().find(|(s, _)| s.max_token_age == all[i].settings.max_token_age) {
+            match groups.iter_mut().find(|(s, _)| **s == all[i].settings) {
                 Some((_, members)) => members.push(i),
                 None => groups.push((&all[i].settings, vec![i])),
             }
@@ -182,18 +184,17 @@ impl NestedScopes {
         for (settings, members) in &groups {
             let selections: Vec<&Selection> = members.iter().map(|&i| &all[i].selection).collect();
             let position = |file: FileId| members.iter().position(|&i| i == scope_of(file));
-            let (more, more_elsewhere) =
+            let (more, more_left_out) =
                 super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings);
             found.extend(more);
-            elsewhere += more_elsewhere;
+            left_out += more_left_out;
         }
         for f in found {
             by_scope[scope_of(f.span.file)].push(f);
         }
         let mut findings = Vec::new();
-        let mut left_out = LeftOut { suppressed: 0, elsewhere };
         for (i, found) in by_scope.into_iter().enumerate().filter(|(i, _)| used.contains(i)) {
-            let (kept, silenced) = super::suppressed_in(ws, options, all[i], found, 0);
+            let (kept, silenced) = super::suppressed_in(ws, options, all[i], found, LeftOut::default());
             left_out += silenced;
             // Unused suppressions are reported by the scope of the file they are in.
             findings.extend(kept.into_iter().filter(|f| of_file[f.span.file.0 as usize] == i));

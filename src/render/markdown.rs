@@ -1,5 +1,5 @@
 //! Markdown for a pull-request comment or a job summary (`$GITHUB_STEP_SUMMARY`): a summary
-//! line, then a table per rule. Text from the input is escaped (`text`), so that a name
+//! line, then a table per rule (severity, place, message). Text from the input is escaped (`text`), so that a name
 //! cannot close a table cell, open a code span, link, mention someone or write HTML; and
 //! the report stays under GitHub's 65,536-character limit for a comment (`BUDGET`).
 
@@ -31,11 +31,17 @@ pub fn write(
     let mut shown = 0;
     'rules: for (code, list) in &by_rule {
         let name = catalogue.name_of(code);
-        let severity = list.first().map_or("", |f| f.severity.as_str());
+        // Nested configurations can give one rule several severities: the heading says
+        // which occur, most severe first, and each row its own.
+        let mut severities: Vec<Severity> = list.iter().map(|f| f.severity).collect();
+        severities.sort_by(|a, b| b.cmp(a));
+        severities.dedup();
+        let severities: Vec<&str> = severities.iter().map(|s| s.as_str()).collect();
         let section = format!(
-            "\n### {} {} ({severity}): {}\n\n| Location | Message |\n|---|---|\n",
+            "\n### {} {} ({}): {}\n\n| Severity | Location | Message |\n|---|---|---|\n",
             text(code),
             text(name),
+            severities.join(", "),
             list.len()
         );
         let section_chars = section.chars().count();
@@ -48,7 +54,8 @@ pub fn write(
             let (start, _) = positions(ws, f);
             let path = ws.sources.get(f.span.file).display.as_str();
             let mark = if catalogue.safe_fix(f) { " \\[\\*\\]" } else { "" };
-            let row = format!("| {}:{} | {}{mark} |\n", text(path), start.line, text(&f.message));
+            let row =
+                format!("| {} | {}:{} | {}{mark} |\n", f.severity.as_str(), text(path), start.line, text(&f.message));
             // A reserve is kept for the last line.
             let row_chars = row.chars().count();
             if used + row_chars > BUDGET - 200 {

@@ -80,6 +80,8 @@ pub struct Hidden {
     pub baselined: usize,
     /// Silenced by an `iamlint-ignore` comment.
     pub suppressed: usize,
+    /// Silenced by the configuration's `per-file-ignores` or `object-ignores`.
+    pub ignored: usize,
     /// Outside the lines changed since `--changed-since`.
     pub unchanged: usize,
     /// Wholly in files read only to resolve references (files named on the command line, as
@@ -93,6 +95,7 @@ impl Hidden {
         let parts: Vec<String> = [
             (self.baselined, "baselined"),
             (self.suppressed, "suppressed"),
+            (self.ignored, "ignored by configuration"),
             (self.unchanged, "outside the changed lines"),
             (self.elsewhere, "in files not named"),
         ]

@@ -9,6 +9,7 @@ pub const RULE: Declaration = Declaration {
     name: "syntax-error",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM001.toml"),
 };

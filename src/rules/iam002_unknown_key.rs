@@ -9,6 +9,7 @@ pub const RULE: Declaration = Declaration {
     name: "unknown-key",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Unsafe),
     docs: include_str!("../../rules/IAM002.toml"),
 };

@@ -12,6 +12,7 @@ pub const RULE: Declaration = Declaration {
     name: "duplicate-name",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM103.toml"),
 };

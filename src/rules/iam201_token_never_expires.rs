@@ -14,6 +14,7 @@ pub const RULE: Declaration = Declaration {
     name: "token-never-expires",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: true,
     fix: Fixes::Sometimes(Safety::Unsafe),
     docs: include_str!("../../rules/IAM201.toml"),
 };

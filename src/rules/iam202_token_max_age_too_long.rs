@@ -9,6 +9,7 @@ pub const RULE: Declaration = Declaration {
     name: "token-max-age-too-long",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: true,
     fix: Fixes::Always(Safety::Unsafe),
     docs: include_str!("../../rules/IAM202.toml"),
 };

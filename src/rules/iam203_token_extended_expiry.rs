@@ -10,6 +10,7 @@ pub const RULE: Declaration = Declaration {
     name: "token-extended-expiry",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Always(Safety::Unsafe),
     docs: include_str!("../../rules/IAM203.toml"),
 };

@@ -10,6 +10,7 @@ pub const RULE: Declaration = Declaration {
     name: "invalid-duration",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Safe),
     docs: include_str!("../../rules/IAM204.toml"),
 };

@@ -12,6 +12,7 @@ pub const RULE: Declaration = Declaration {
     name: "ambiguous-token",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM206.toml"),
 };

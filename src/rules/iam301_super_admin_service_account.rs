@@ -9,6 +9,7 @@ pub const RULE: Declaration = Declaration {
     name: "super-admin-service-account",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM301.toml"),
 };

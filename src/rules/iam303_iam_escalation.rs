@@ -11,6 +11,7 @@ pub const RULE: Declaration = Declaration {
     name: "iam-escalation",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM303.toml"),
 };

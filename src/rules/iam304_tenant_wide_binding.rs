@@ -13,6 +13,7 @@ pub const RULE: Declaration = Declaration {
     name: "tenant-wide-binding",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM304.toml"),
 };

@@ -10,6 +10,7 @@ pub const RULE: Declaration = Declaration {
     name: "secret-access",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM305.toml"),
 };

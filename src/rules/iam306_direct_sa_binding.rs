@@ -11,6 +11,7 @@ pub const RULE: Declaration = Declaration {
     name: "direct-sa-binding",
     severity: Severity::Info,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM306.toml"),
 };

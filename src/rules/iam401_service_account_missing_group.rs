@@ -11,6 +11,7 @@ pub const RULE: Declaration = Declaration {
     name: "service-account-missing-group",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM401.toml"),
 };

@@ -11,6 +11,7 @@ pub const RULE: Declaration = Declaration {
     name: "missing-description",
     severity: Severity::Info,
     enabled: false,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM403.toml"),
 };

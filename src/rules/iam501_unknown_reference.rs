@@ -14,6 +14,7 @@ pub const RULE: Declaration = Declaration {
     name: "unknown-reference",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM501.toml"),
 };

@@ -13,6 +13,7 @@ pub const RULE: Declaration = Declaration {
     name: "unknown-permission",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Unsafe),
     docs: include_str!("../../rules/IAM502.toml"),
 };

@@ -14,6 +14,7 @@ pub const RULE: Declaration = Declaration {
     name: "legacy-permissions",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Unsafe),
     docs: include_str!("../../rules/IAM503.toml"),
 };

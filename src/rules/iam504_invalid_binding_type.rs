@@ -10,6 +10,7 @@ pub const RULE: Declaration = Declaration {
     name: "invalid-binding-type",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Unsafe),
     docs: include_str!("../../rules/IAM504.toml"),
 };

@@ -18,6 +18,7 @@ pub const RULE: Declaration = Declaration {
     name: "hardcoded-credential",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::None,
     docs: include_str!("../../rules/IAM601.toml"),
 };

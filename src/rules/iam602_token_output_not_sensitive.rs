@@ -13,6 +13,7 @@ pub const RULE: Declaration = Declaration {
     name: "token-output-not-sensitive",
     severity: Severity::Error,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Safe),
     docs: include_str!("../../rules/IAM602.toml"),
 };

@@ -14,6 +14,7 @@ pub const RULE: Declaration = Declaration {
     name: "unused-suppression",
     severity: Severity::Warning,
     enabled: true,
+    reads_settings: false,
     fix: Fixes::Sometimes(Safety::Safe),
     docs: include_str!("../../rules/IAM900.toml"),
 };

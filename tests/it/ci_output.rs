@@ -368,16 +368,16 @@ fn markdown_for_a_pull_request_is_escaped_and_bounded() {
     let out = iamlint(d, &["check", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("| Location | Message |\n|---|---|\n"), "{text}");
+    assert!(text.contains("| Severity | Location | Message |\n|---|---|---|\n"), "{text}");
     assert!(
-        text.contains("| iam/ci-tokens.yaml:11 | max age \\`30d\\` is not an ISO 8601 duration \\[\\*\\] |"),
+        text.contains("| error | iam/ci-tokens.yaml:11 | max age \\`30d\\` is not an ISO 8601 duration \\[\\*\\] |"),
         "{text}"
     );
     assert!(text.contains("\\[\\*\\] fixable with `iamlint check --fix`"), "{text}");
     // The name cannot end a cell, open HTML or a code span, or mention a team.
     let row = text.lines().find(|l| l.contains("Evil")).unwrap();
     assert!(row.contains("Evil\\|\\<img src=x onerror=alert\\(1\\)\\>\\`@\u{2060}org/team\\`"), "{row}");
-    assert_eq!(row.matches(" | ").count(), 1, "two cells: {row}");
+    assert_eq!(row.matches(" | ").count(), 2, "three cells: {row}");
     // A legacy repository's thousands of findings fit in a comment.
     let mut manifest = String::from("groups:\n  - name: bots\n    description: bots\nserviceAccounts:\n");
     for i in 0..3000 {
@@ -415,4 +415,159 @@ fn access_diff_in_markdown_tables_gains_and_losses_per_principal() {
     assert!(text.contains("| lost | company | GROUP | MANAGE\\_MEMBERS |"), "{text}");
     let out = iamlint(d, &["access", "--format", "markdown"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Findings that `per-file-ignores` and `object-ignores` silence are counted like suppressed
+/// ones, in every report that carries the summary, under the repository's configuration and
+/// a nested one alike.
+#[test]
+fn the_summary_counts_findings_ignored_by_configuration() {
+    let dir = repository();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    let before = stdout(&out);
+    let count = |code: &str, path: &str| before.lines().filter(|l| l.starts_with(path) && l.contains(code)).count();
+    let (tokens, escalation) = (count("IAM204", "iam/ci-tokens.yaml"), count("IAM303", "terraform/"));
+    assert_eq!((tokens, escalation), (2, 1), "{before}");
+    write(d, ".iamlint.yaml", "per-file-ignores:\n  \"iam/ci-tokens.yaml\": [invalid-duration]\n");
+    // The platform team's folder reviewed its escalation (SEC-12).
+    write(d, "terraform/.iamlint.yaml", "object-ignores:\n  \"kestra_service_account.onboarding\": [IAM303]\n");
+    let hidden = "not reported: 3 ignored by configuration";
+    let out = iamlint(d, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("IAM204") && !stdout(&out).contains("IAM303"), "{}", stdout(&out));
+    assert!(stderr(&out).contains(&format!("; {hidden}.")), "{}", stderr(&out));
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    assert!(stderr(&out).contains(&format!("; {hidden}.")), "{}", stderr(&out));
+    let out = iamlint(d, &["check", "--format", "markdown"]);
+    assert!(stdout(&out).contains("Not reported: 3 ignored by configuration."), "{}", stdout(&out));
+}
+
+/// A report named like a file the run reads (a tfvars, a manifest, the baseline, or a link
+/// to one) is refused before anything is written: no report, and no fix either.
+#[test]
+fn a_report_never_overwrites_a_file_the_run_reads() {
+    let dir = repository();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, "terraform/envs/prod/terraform.tfvars", "region = \"eu\"\n");
+    std::os::unix::fs::symlink("iam/roles.yaml", d.join("roles-report.txt")).unwrap();
+    let out = iamlint(d, &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let snapshot = |files: &[&str]| files.iter().map(|f| std::fs::read(d.join(f)).unwrap()).collect::<Vec<_>>();
+    let inputs = ["terraform/envs/prod/terraform.tfvars", "iam/roles.yaml", "iam/ci-tokens.yaml", "baseline.json"];
+    let before = snapshot(&inputs);
+    for (report, input) in [
+        ("terraform/envs/prod/terraform.tfvars", "terraform/envs/prod/terraform.tfvars"),
+        ("./iam/../iam/roles.yaml", "iam/roles.yaml"),
+        ("roles-report.txt", "iam/roles.yaml"),
+        ("baseline.json", "baseline.json"),
+    ] {
+        for args in [
+            vec!["check", "--fix", "--baseline", "baseline.json", "--output-file", report],
+            vec![
+                "check",
+                "--format",
+                "concise",
+                "--baseline",
+                "baseline.json",
+                "--output-format",
+                &format!("sarif={report}"),
+            ],
+        ] {
+            let out = iamlint(d, &args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(
+                err.contains(&format!("error: the report `{report}` would overwrite `{input}`")),
+                "{args:?}: {err}"
+            );
+            assert_eq!(snapshot(&inputs), before, "{args:?}");
+        }
+    }
+}
+
+/// Two reports naming one file (spelt differently) would leave only the last: refused
+/// before anything is written.
+#[test]
+fn two_reports_naming_one_file_are_refused() {
+    let dir = repository();
+    let d = dir.path();
+    std::fs::create_dir(d.join("out")).unwrap();
+    for (args, flags) in [
+        (
+            vec![
+                "check",
+                "--format",
+                "json",
+                "--output-file",
+                "out/r.json",
+                "--output-format",
+                "sarif=out/../out/r.json",
+            ],
+            "--output-file and --output-format sarif=out/../out/r.json both write `out/../out/r.json`",
+        ),
+        (
+            vec!["check", "--output-format", "json=out/a", "--output-format", "markdown=./out/a"],
+            "--output-format json=out/a and --output-format markdown=./out/a both write `./out/a`",
+        ),
+        (
+            vec!["check", "--output-file", "out/b.json", "--write-baseline", "out/b.json"],
+            "--output-file and --write-baseline both write `out/b.json`",
+        ),
+    ] {
+        let out = iamlint(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flags), "{args:?}: {}", stderr(&out));
+        assert_eq!(std::fs::read_dir(d.join("out")).unwrap().count(), 0, "{args:?}");
+    }
+}
+
+/// A report file is created as `File::create` would create it: the umask decides a new
+/// file's mode, and a report written again keeps the mode its file had.
+#[test]
+fn report_files_are_created_as_the_umask_says() {
+    let dir = repository();
+    let d = dir.path();
+    let mode = |f: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(d.join(f)).unwrap().permissions().mode() & 0o777
+    };
+    for (umask, expected) in [("027", 0o640), ("077", 0o600), ("002", 0o664)] {
+        let report = format!("report-{umask}.sarif");
+        let script = format!(
+            "umask {umask} && exec \"$0\" check -q --format sarif --output-file {report} --output-format markdown=summary-{umask}.md"
+        );
+        let out =
+            Command::new("sh").args(["-c", &script, env!("CARGO_BIN_EXE_iamlint")]).current_dir(d).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!((mode(&report), mode(&format!("summary-{umask}.md"))), (expected, expected), "umask {umask}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.join("report-002.sarif"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = iamlint(d, &["check", "-q", "--format", "sarif", "--output-file", "report-002.sarif"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(mode("report-002.sarif"), 0o600);
+}
+
+/// `--diff` writes its patch to `--output-file`, like any report, whole; the log keeps the
+/// list of fixes.
+#[test]
+fn diff_goes_to_the_output_file() {
+    let dir = repository();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    let out = iamlint(d, &["check", "--diff", "--output-file", "fixes.diff"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("Would fix"), "{}", stderr(&out));
+    let diff = std::fs::read_to_string(d.join("fixes.diff")).unwrap();
+    assert!(diff.contains("+++ b/iam/ci-tokens.yaml") && diff.contains("+        maxAge: P30D"), "{diff}");
+    git(d, &["apply", "fixes.diff"]);
+    let out = iamlint(d, &["check", "--diff", "--output-file", "fixes.diff"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(d.join("fixes.diff")).unwrap(), "");
 }

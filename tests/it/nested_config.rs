@@ -160,10 +160,138 @@ fn a_workspace_wide_key_in_a_nested_configuration_is_a_warning_naming_it() {
     );
     // Ignored: the file is linted, not reported as too large.
     assert!(!stdout(&out).contains("IAM001"), "{}", stdout(&out));
-    // Linted on its own, the team's configuration is the run's: the key applies.
+    // Linted from its own folder, the team's configuration is still nested in the
+    // repository's: the key is ignored the same way.
     let out = iamlint(&d.join("teams/data"), &["check", "--format", "concise"]);
-    assert!(stdout(&out).contains("IAM001"), "{}", stdout(&out));
-    assert!(!stderr(&out).contains("workspace-wide"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("IAM001"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("`max-file-size` is a workspace-wide setting"), "{}", stderr(&out));
+}
+
+/// A team folder's `exclude` is ignored (with a warning) whether CI lints the repository or
+/// pre-commit names the team's staged files: the run's configuration is the repository's
+/// either way, so the same findings are reported.
+#[test]
+fn a_nested_exclude_is_ignored_alike_whether_the_repository_or_its_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, ".iamlint.yaml", "ignore: [IAM401]\n");
+    write(d, "teams/data/.iamlint.yaml", "# the data team would rather not be linted\nexclude: [\"**\"]\n");
+    write(
+        d,
+        "teams/data/iam/accounts.yaml",
+        "serviceAccounts:\n  - name: Data_Bot\n    description: loads the warehouse\n    superAdmin: true\n",
+    );
+    write(d, "teams/data/iam/groups.yaml", "groups:\n  - name: etl\n    description: ETL jobs\n");
+    write(d, "teams/web/iam.yaml", "groups:\n  - name: web\n    description: web deploys\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "teams"]);
+    let whole = iamlint(d, &["check", "--format", "concise", "."]);
+    let named =
+        iamlint(d, &["check", "--format", "concise", "teams/data/iam/accounts.yaml", "teams/data/iam/groups.yaml"]);
+    let from_team = iamlint(&d.join("teams/data"), &["check", "--format", "concise", "iam/accounts.yaml"]);
+    let findings = |o: &std::process::Output| stdout(o).lines().map(str::to_string).collect::<Vec<_>>();
+    assert!(
+        findings(&whole).iter().any(|l| l.starts_with("teams/data/iam/accounts.yaml:4:17: IAM301")),
+        "{}",
+        stdout(&whole)
+    );
+    assert_eq!(findings(&named), findings(&whole), "{}", stderr(&named));
+    let from_team: Vec<String> = findings(&from_team).iter().map(|l| format!("teams/data/{l}")).collect();
+    assert_eq!(from_team, findings(&whole));
+    for out in [&whole, &named] {
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(out).contains("warning: teams/data/.iamlint.yaml:2: `exclude` is a workspace-wide setting"),
+            "{}",
+            stderr(out)
+        );
+    }
+}
+
+/// The organisation's configuration at the repository root makes super admins
+/// unsuppressible and requires a reason for every suppression. Two team folders try every
+/// way a configuration has to lower that; each is overridden, with a warning naming the
+/// team's file and line, and the team's other settings still hold.
+#[test]
+fn a_team_configuration_cannot_lower_the_organisations_unsuppressible_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, ".iamlint.yaml", "unsuppressible: [super-admin-service-account]\nrequire-suppression-reason: true\n");
+    write(
+        d,
+        "teams/payments/.iamlint.yaml",
+        "# payments reviews its own admins\nignore: [IAM3, IAM101]\nper-file-ignores:\n  \"envs/**\": [IAM301]\nrequire-suppression-reason: false\n",
+    );
+    write(
+        d,
+        "teams/payments/envs/prod/main.tf",
+        r#"resource "kestra_group" "ops" {
+  name        = "ops"
+  description = "payments operators"
+}
+
+resource "kestra_service_account" "admin" {
+  name        = "Payments_Admin"
+  description = "payments automation"
+  super_admin = true
+  group { group_id = kestra_group.ops.id }
+}
+
+# iamlint-ignore: IAM301 -- break-glass account
+resource "kestra_service_account" "breakglass" {
+  name        = "breakglass"
+  description = "emergency access"
+  super_admin = true
+  group { group_id = kestra_group.ops.id }
+}
+
+# iamlint-ignore: IAM401
+resource "kestra_service_account" "loner" {
+  name        = "loner"
+  description = "in no group"
+}
+"#,
+    );
+    write(d, "teams/payments/envs/prod/terraform.tfvars", "region = \"eu\"\n");
+    write(
+        d,
+        "teams/data/.iamlint.yaml",
+        "select: [IAM1, IAM2, IAM4]\nobject-ignores:\n  \"serviceAccounts[data-admin]\": [IAM301]\nseverity:\n  IAM301: info\n",
+    );
+    write(
+        d,
+        "teams/data/iam/accounts.yaml",
+        "groups:\n  - name: etl\n    description: ETL jobs\nserviceAccounts:\n  - name: data-admin\n    description: warehouse admin\n    superAdmin: true\n    groups: [etl]\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "teams"]);
+    let out = iamlint(d, &["check", "--format", "concise"]);
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    let payments = lines_of(&text, "teams/payments/envs/prod/main.tf");
+    let data = lines_of(&text, "teams/data/iam/accounts.yaml");
+    // Reported, as an error, despite ignore, per-file-ignores, a suppression comment,
+    // select, object-ignores and severity.
+    assert_eq!(payments.iter().filter(|l| l.contains("IAM301 [error]")).count(), 2, "{text}");
+    assert!(data.iter().any(|l| l.contains("IAM301 [error]")), "{text}");
+    // The comment on IAM301 silences nothing, and a comment without a reason neither.
+    assert!(payments.iter().any(|l| l.contains("IAM900") && l.contains("cannot be suppressed")), "{text}");
+    assert!(payments.iter().any(|l| l.contains("IAM401")), "{text}");
+    // What the teams may decide still holds: payments ignores names, data selects no IAM3.
+    assert!(!payments.iter().any(|l| l.contains("IAM101")), "{text}");
+    assert!(!data.iter().any(|l| l.contains("IAM3") && !l.contains("IAM301")), "{text}");
+    for warning in [
+        "warning: teams/payments/.iamlint.yaml:2: `ignore` would turn off IAM301 (super-admin-service-account), which the run's configuration (.iamlint.yaml) makes unsuppressible",
+        "warning: teams/payments/.iamlint.yaml:3: `per-file-ignores` would not report IAM301",
+        "warning: teams/payments/.iamlint.yaml:5: `require-suppression-reason: false` is overridden",
+        "warning: teams/data/.iamlint.yaml:1: `select` would turn off IAM301",
+        "warning: teams/data/.iamlint.yaml:2: `object-ignores` would not report IAM301",
+        "warning: teams/data/.iamlint.yaml:4: `severity` would lower IAM301",
+    ] {
+        assert!(err.contains(warning), "{warning}\n{err}");
+    }
 }
 
 #[test]
@@ -261,4 +389,22 @@ fn suppression_settings_are_each_teams_own() {
     assert!(data.iter().any(|l| l.contains("IAM900")) && data.iter().any(|l| l.contains("IAM101 [info]")), "{text}");
     // Payments does not: its suppression silences the 7-day limit's finding.
     assert!(!lines_of(&text, "teams/payments/").iter().any(|l| l.contains("IAM900") || l.contains("IAM202")), "{text}");
+}
+
+/// With nested configurations one rule has several severities: the Markdown section of the
+/// rule says which occur, and each row gives its finding's own.
+#[test]
+fn markdown_shows_each_findings_severity_when_teams_differ() {
+    let dir = two_teams();
+    let d = dir.path();
+    write(d, "iam/platform.yaml", "groups:\n  - name: ops\n    description: ops\nserviceAccounts:\n  - name: Platform_Bot\n    description: platform\n    groups: [ops]\n");
+    let out = iamlint(d, &["check", "--format", "markdown"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
+    assert!(text.contains("### IAM101 service-account-name (error, info): 2\n"), "{text}");
+    assert!(text.contains("\n| error | iam/platform.yaml:5 | service account name \\`Platform\\_Bot\\`"), "{text}");
+    assert!(
+        text.contains("\n| info | teams/data/iam/service-accounts.yaml:4 | service account name \\`Data\\_Bot\\`"),
+        "{text}"
+    );
 }
