@@ -96,8 +96,8 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
-    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration [default: the
-    /// configuration's max-token-age, else P90D]
+    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration, at most P36500D
+    /// [default: the configuration's max-token-age, else P90D]
     #[arg(long)]
     pub max_token_age: Option<String>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -375,9 +375,9 @@ fn check(mut args: CheckArgs) -> i32 {
     // --extend-select and --ignore add to it.
     let max_token_age = match &args.max_token_age {
         None => None,
-        Some(text) => match iamlint::duration::parse(text) {
-            Ok(d) if d.seconds > 0 => Some(d),
-            _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
+        Some(text) => match iamlint::duration::setting(text) {
+            Ok(d) => Some(d),
+            Err(reason) => return fail(&format!("--max-token-age: {reason}")),
         },
     };
     let overrides = Overrides {

@@ -11,6 +11,7 @@ mod common;
 mod config;
 mod credential_corpus;
 mod deployments;
+mod durations;
 mod editor;
 mod first_run;
 mod fix_props;
