@@ -86,8 +86,9 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         Hidden { baselined, suppressed: before.suppressed, unchanged, elsewhere: before.elsewhere }
     };
     let mut notes = Vec::new();
+    let covered = baseline::Covered::of(&options.paths);
     if let Some(b) = &baseline {
-        let stale = b.stale(&outcome.ws, &outcome.findings);
+        let stale = b.stale(&outcome.ws, &outcome.findings, &covered);
         if stale > 0 {
             let (entries, match_) = if stale == 1 { ("entry", "matches") } else { ("entries", "match") };
             notes.push(format!(
@@ -162,8 +163,16 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         // Every current finding, whatever `--baseline` or `--changed-since` would hide: as
         // linted, unless fixes changed the files since.
         let all = unfiltered.unwrap_or_else(|| lint::analyze(&outcome.ws, options));
-        baseline::write(path, &outcome.ws, &all)?;
-        notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
+        // The file as it is: its entries for files this run does not cover stay. One that is
+        // missing, or not a baseline, holds none.
+        let previous = Baseline::read(path).ok();
+        let kept = baseline::write(path, &outcome.ws, &all, previous.as_ref(), &covered)?;
+        let kept = match kept {
+            0 => String::new(),
+            1 => ", and kept the 1 entry of files this run does not cover".to_string(),
+            n => format!(", and kept the {n} entries of files this run does not cover"),
+        };
+        notes.push(format!("Wrote {} to the baseline `{}`{kept}.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
         let hidden = hidden(outcome.left_out);
         return Ok(Report { outcome, diff: None, notes, status: Some(0), fixed_buffer, hidden, fixed: fixes });

@@ -4,6 +4,7 @@
 mod access_cli;
 mod access_diff;
 mod action;
+mod baselines;
 mod ci_output;
 mod cli;
 #[path = "../common/mod.rs"]
