@@ -7,6 +7,12 @@
 //! A run over part of the workspace (files pre-commit names, `check envs/prod`) speaks only
 //! for the files it covers: entries of other files are neither counted as stale nor
 //! dropped by `--write-baseline`, which keeps them as they were.
+//! A finding a chain of grants makes (IAM205, IAM303, IAM305: one per account or token,
+//! whatever the number of paths) also records each path's hash (`chain`); it matches only
+//! while every path it has now was recorded, so a new path to a recorded account (a role
+//! bound to it directly, beside the group recorded) is reported, and a path removed is not.
+//! An entry with no chain (versions 1 and 2) matches a finding of at most one path: it
+//! cannot say which, and never hides a second one.
 //! Version 1 files, which matched the message too, are still read that way. Paths are the
 //! repository root's (`fingerprint::stable_path`), so the folder iamlint runs from does not
 //! matter.
@@ -15,10 +21,10 @@ use crate::finding::Finding;
 use crate::fingerprint;
 use crate::model::Workspace;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +44,10 @@ struct Recorded {
     #[serde(default)]
     object: String,
     message: String,
+    /// The hashes of the paths of a chain finding (`fingerprint::chain`; absent before
+    /// version 3 and for other findings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    chain: Vec<String>,
 }
 
 /// A baseline holds a line per finding; 256 MiB is a million findings over.
@@ -45,7 +55,8 @@ const MAX_SIZE: u64 = 256 << 20;
 
 #[derive(Debug, Default)]
 pub struct Baseline {
-    fingerprints: BTreeSet<String>,
+    /// Each fingerprint with the path hashes recorded for it (none: no chain recorded).
+    fingerprints: BTreeMap<String, BTreeSet<String>>,
     /// As read, for the entries a run over part of the workspace keeps.
     entries: Vec<Recorded>,
     /// A version 1 file: its fingerprints include the message.
@@ -65,15 +76,18 @@ impl Baseline {
         let text = String::from_utf8(bytes).map_err(|_| format!("baseline `{}` is not UTF-8", path.display()))?;
         let file: BaselineFile = serde_json::from_str(&text)
             .map_err(|e| format!("baseline `{}` is not an iamlint baseline: {e}", path.display()))?;
-        if file.version != VERSION && file.version != 1 {
+        if !(1..=VERSION).contains(&file.version) {
             return Err(format!(
-                "baseline `{}` has version {}; this iamlint reads version {VERSION}",
+                "baseline `{}` has version {}; this iamlint reads versions 1 to {VERSION}",
                 path.display(),
                 file.version
             ));
         }
         Ok(Baseline {
-            fingerprints: file.findings.iter().map(|r| r.fingerprint.clone()).collect(),
+            fingerprints: file.findings.iter().fold(BTreeMap::new(), |mut m, r| {
+                m.entry(r.fingerprint.clone()).or_insert_with(BTreeSet::new).extend(r.chain.iter().cloned());
+                m
+            }),
             entries: file.findings,
             legacy: file.version == 1,
         })
@@ -89,7 +103,15 @@ impl Baseline {
     /// The findings not recorded in the baseline.
     pub fn filter(&self, ws: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
         let prints = self.prints(ws, &findings);
-        findings.into_iter().zip(prints).filter(|(_, p)| !self.fingerprints.contains(p)).map(|(f, _)| f).collect()
+        findings.into_iter().zip(prints).filter(|(f, p)| !self.matches(p, f)).map(|(f, _)| f).collect()
+    }
+
+    fn matches(&self, print: &str, f: &Finding) -> bool {
+        match self.fingerprints.get(print) {
+            None => false,
+            Some(paths) if paths.is_empty() => f.chain.len() <= 1,
+            Some(paths) => fingerprint::chain(f).iter().all(|p| paths.contains(p)),
+        }
     }
 
     /// How many recorded entries of the files the run covers match none of `findings` (all
@@ -166,6 +188,7 @@ fn render(ws: &Workspace, findings: &[Finding], kept: Vec<Recorded>) -> String {
         .zip(prints)
         .map(|(f, fingerprint)| Recorded {
             fingerprint,
+            chain: fingerprint::chain(f),
             code: f.code.to_string(),
             path: paths.entry(f.span.file).or_insert_with(|| fingerprint::stable_path(ws, f.span.file)).clone(),
             object: index.address_of(f.span).to_string(),

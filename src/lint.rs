@@ -544,6 +544,10 @@ pub(crate) fn check_each(
                     kept.labels.push(label);
                 }
             }
+            // Every object's paths, unlike its labels: a baseline must see a new one.
+            kept.chain.append(&mut later.chain);
+            kept.chain.sort();
+            kept.chain.dedup();
         }
         same
     });

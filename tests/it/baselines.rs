@@ -107,3 +107,153 @@ fn a_run_over_part_of_the_workspace_neither_stales_nor_drops_other_files_entries
     iamlint(d, &["check", "--write-baseline", "baseline.json", "teams"]);
     assert!(entries(&read(d, "baseline.json")).iter().all(|(p, _)| !p.starts_with("teams/data/")));
 }
+
+/// A deployment where the bot `ci` can change IAM through its group, and a team manifest
+/// whose exporter can too; every binding is limited to a namespace (no IAM304 to mask the
+/// question).
+fn escalations() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "envs/prod/main.tf",
+        r#"resource "kestra_group" "ops" {
+  name        = "ops"
+  description = "operators"
+}
+
+resource "kestra_service_account" "ci" {
+  name        = "ci"
+  description = "deploys flows"
+  group { group_id = kestra_group.ops.id }
+}
+
+resource "kestra_service_account_api_token" "deploy" {
+  service_account_id = kestra_service_account.ci.id
+  name               = "deploy"
+  description        = "CI"
+  max_age            = "P30D"
+}
+
+resource "kestra_role" "group_admin" {
+  name        = "group-admin"
+  description = "manages groups"
+  resources {
+    type    = "GROUP"
+    actions = ["CREATE", "UPDATE"]
+  }
+}
+
+resource "kestra_binding" "ops_group_admin" {
+  type        = "GROUP"
+  external_id = kestra_group.ops.id
+  role_id     = kestra_role.group_admin.id
+  namespace   = "company.ops"
+}
+"#,
+    );
+    write(
+        d,
+        "envs/prod/roles.tf",
+        r#"resource "kestra_role" "user_admin" {
+  name        = "user-admin"
+  description = "manages users"
+  resources {
+    type    = "USER"
+    actions = ["UPDATE"]
+  }
+}
+"#,
+    );
+    write(d, "envs/prod/terraform.tfvars", "region = \"eu-west-1\"\n");
+    write(
+        d,
+        "teams/data/iam.yaml",
+        "serviceAccounts:\n  - name: exporter\n    description: exports\n    groups: [data]\ngroups:\n  - name: data\n    description: data team\nroles:\n  - name: data-admin\n    description: d\n    permissions:\n      GROUP: [UPDATE]\nbindings:\n  - type: GROUP\n    externalId: data\n    roleId: data-admin\n    namespace: company.data\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "iam"]);
+    dir
+}
+
+/// The direct binding that gives `ci` a second path to IAM management.
+const SECOND_PATH: &str = r#"
+resource "kestra_binding" "ci_user_admin" {
+  type        = "USER"
+  external_id = kestra_service_account.ci.id
+  role_id     = kestra_role.user_admin.id
+  namespace   = "company.ops"
+}
+"#;
+
+fn escalations_reported(d: &Path, baseline: &str) -> Vec<String> {
+    let out = iamlint(d, &["check", "--baseline", baseline, "--format", "concise", "--select", "IAM205,IAM303"]);
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    stdout(&out).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn a_baselined_escalation_does_not_hide_a_new_path_to_the_same_account() {
+    let dir = escalations();
+    let d = dir.path();
+    assert_eq!(iamlint(d, &["check", "--write-baseline", "baseline.json"]).status.code(), Some(0));
+    assert_eq!(escalations_reported(d, "baseline.json"), Vec::<String>::new());
+    let roles = read(d, "envs/prod/roles.tf");
+
+    // A second path, a role bound to the account directly: reported, though the account's
+    // finding is recorded.
+    write(d, "envs/prod/roles.tf", &format!("{roles}{SECOND_PATH}"));
+    let new = escalations_reported(d, "baseline.json");
+    assert_eq!(new.len(), 2, "{new:?}");
+    assert!(new[0].starts_with("envs/prod/main.tf:6:") && new[0].contains("`ci` can change IAM"), "{new:?}");
+    assert!(new[1].starts_with("envs/prod/main.tf:12:") && new[1].contains("IAM205"), "{new:?}");
+
+    // Recorded with both paths, then one removed: an improvement, still recorded.
+    assert_eq!(iamlint(d, &["check", "--write-baseline", "baseline.json"]).status.code(), Some(0));
+    let recorded: serde_json::Value = serde_json::from_str(&read(d, "baseline.json")).unwrap();
+    assert_eq!(recorded["version"], 3);
+    let ci = recorded["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "IAM303" && f["path"] == "envs/prod/main.tf")
+        .unwrap();
+    assert_eq!(ci["chain"].as_array().unwrap().len(), 2, "{ci:#}");
+    let hashed =
+        |p: &serde_json::Value| p.as_str().is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(ci["chain"].as_array().unwrap().iter().all(hashed), "{ci:#}");
+    write(d, "envs/prod/roles.tf", &roles);
+    assert_eq!(escalations_reported(d, "baseline.json"), Vec::<String>::new());
+
+    // Lines moving, and a binding added above the exporter's in the manifest (its list
+    // position changes), are no new path.
+    let manifest = read(d, "teams/data/iam.yaml").replace(
+        "bindings:\n",
+        "bindings:\n  - type: GROUP\n    externalId: data\n    roleId: reader\n    namespace: company.data\n",
+    );
+    write(d, "teams/data/iam.yaml", &format!("# Data team.\n\n{manifest}"));
+    write(d, "envs/prod/main.tf", &format!("# Production.\n{}", read(d, "envs/prod/main.tf")));
+    assert_eq!(escalations_reported(d, "baseline.json"), Vec::<String>::new());
+}
+
+/// A version 2 entry records no chain: it matches the account's finding while it has one
+/// path, whichever, and never a finding of two.
+#[test]
+fn a_baseline_entry_without_a_chain_matches_one_path_at_most() {
+    let dir = escalations();
+    let d = dir.path();
+    assert_eq!(iamlint(d, &["check", "--write-baseline", "baseline.json"]).status.code(), Some(0));
+    let mut v2: serde_json::Value = serde_json::from_str(&read(d, "baseline.json")).unwrap();
+    v2["version"] = 2.into();
+    for f in v2["findings"].as_array_mut().unwrap() {
+        f.as_object_mut().unwrap().remove("chain");
+    }
+    write(d, "v2.json", &serde_json::to_string_pretty(&v2).unwrap());
+    assert_eq!(escalations_reported(d, "v2.json"), Vec::<String>::new());
+    let roles = read(d, "envs/prod/roles.tf");
+    write(d, "envs/prod/roles.tf", &format!("{roles}{SECOND_PATH}"));
+    let new = escalations_reported(d, "v2.json");
+    assert_eq!(new.len(), 2, "{new:?}");
+    assert!(new[0].contains("`ci` can change IAM"), "{new:?}");
+}
