@@ -149,7 +149,7 @@ pub fn discover_with(
         let key = if outside {
             confine::absolute(path, cwd.as_deref())
         } else {
-            path.canonicalize().unwrap_or_else(|_| path.clone())
+            path.canonicalize().unwrap_or_else(|_| unsaved_key(path, cwd.as_deref()))
         };
         found.insert(
             key,
@@ -417,6 +417,16 @@ fn workspace_root(file: &Path) -> Option<PathBuf> {
             return Some(dir.to_path_buf());
         }
         dir = dir.parent()?;
+    }
+}
+
+/// The key of a file not on disk yet (an editor's new buffer): its folder's canonical path
+/// and its name, as a file found there would have, so `include`/`exclude` judge it alike.
+fn unsaved_key(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => confine::absolute(path, cwd),
     }
 }
 
