@@ -149,7 +149,7 @@ pub fn discover_with(
         let key = if outside {
             confine::absolute(path, cwd.as_deref())
         } else {
-            path.canonicalize().unwrap_or_else(|_| path.clone())
+            path.canonicalize().unwrap_or_else(|_| unsaved_key(path, cwd.as_deref()))
         };
         found.insert(
             key,
@@ -185,6 +185,41 @@ pub fn discover_with(
     let mut files: Vec<Candidate> = found.into_values().collect();
     files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(Discovery { files, coverage })
+}
+
+/// Adds the editor buffers (`buffers`, an overlay's paths) of files not on disk yet that a
+/// walk of `roots` would find once saved: inside a root, of a kind iamlint reads, in no
+/// hidden folder, kept by `filter`. A new file is linted as that file of its workspace
+/// from the first keystroke, not only once saved.
+pub fn add_unsaved<'a>(
+    discovery: &mut Discovery,
+    roots: &[PathBuf],
+    filter: &FileFilter,
+    buffers: impl IntoIterator<Item = &'a PathBuf>,
+) {
+    let cwd = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    let roots: Vec<PathBuf> = roots.iter().filter_map(|r| r.canonicalize().ok()).collect();
+    for path in buffers {
+        if std::fs::symlink_metadata(path).is_ok() || discovery.files.iter().any(|c| c.path == *path) {
+            continue;
+        }
+        let Some(kind) = FileKind::of(path) else { continue };
+        let key = unsaved_key(path, cwd.as_deref());
+        let Some(relative) = roots.iter().find_map(|r| key.strip_prefix(r).ok()) else { continue };
+        let names: Vec<&str> = relative.iter().map(|n| n.to_str().unwrap_or(".")).collect();
+        if !names.iter().enumerate().all(|(i, n)| keep_entry(n, i + 1)) || !filter.keeps(&key) {
+            continue;
+        }
+        discovery.files.push(Candidate {
+            path: path.clone(),
+            display: display_given(path),
+            kind,
+            reported: true,
+            var_file: None,
+            outside: false,
+        });
+    }
+    discovery.files.sort_by(|a, b| a.display.cmp(&b.display));
 }
 
 /// Walks `start` on every core. Keys are canonical paths: the start is canonicalized once
@@ -417,6 +452,16 @@ fn workspace_root(file: &Path) -> Option<PathBuf> {
             return Some(dir.to_path_buf());
         }
         dir = dir.parent()?;
+    }
+}
+
+/// The key of a file not on disk yet (an editor's new buffer): its folder's canonical path
+/// and its name, as a file found there would have, so `include`/`exclude` judge it alike.
+fn unsaved_key(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match (parent.canonicalize(), path.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => confine::absolute(path, cwd),
     }
 }
 

@@ -24,6 +24,33 @@ static ISO_CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+W)?(?:[0-9]+D)?(?:T.*)?$").expect("valid regex")
 });
 
+/// The longest lifetime a token can have: Kestra stores its expiry, creation time plus max
+/// age, as a Java `Instant`, whose last second is 31,556,889,864,403,199 (the end of the year
+/// 1,000,000,000). Counted from 2100-01-01 (4,102,444,800) so that the answer does not
+/// depend on the day iamlint runs.
+pub const MAX_LIFETIME: Duration = Duration { seconds: 31_556_889_864_403_199 - 4_102_444_800 };
+
+/// The highest `max-token-age` accepted (a century): a setting is a policy people read, and
+/// IAM201 and IAM202 write it into files, where it must stay a lifetime Kestra accepts.
+pub const MAX_SETTING: Duration = Duration::days(36_500);
+
+/// `text` as a `max-token-age` setting, or why it cannot be one.
+pub fn setting(text: &str) -> Result<Duration, String> {
+    match parse(text) {
+        Ok(d) if d.seconds == 0 => Err("the duration must be longer than zero".into()),
+        Ok(d) if d > MAX_SETTING => Err(format!(
+            "`{text}` is longer than {} ({}), the longest accepted",
+            MAX_SETTING.to_iso(),
+            MAX_SETTING.human()
+        )),
+        Ok(d) => Ok(d),
+        Err(e) => {
+            let hint = e.suggestion().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            Err(format!("`{text}` is not a duration Kestra reads, such as P90D or PT12H{hint}"))
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Duration {
     pub seconds: i128,
@@ -104,22 +131,41 @@ pub fn parse(text: &str) -> Result<Duration, DurationError> {
     if caps.get(7).is_some_and(|f| !f.as_str().trim_matches('0').is_empty()) {
         return Err(DurationError::Fractional);
     }
-    let out_of_range = || DurationError::Invalid { reason: "is out of range".into(), suggestion: None };
-    // Digits enough to fit i128 can still overflow once multiplied into seconds.
-    let part = |i: usize, unit: i128| -> Result<i128, DurationError> {
+    // Java reads each amount as a `long`, multiplies it into seconds and adds the parts
+    // with overflow checks (`Math.multiplyExact`, `Math.addExact`, seconds first): past
+    // that, `Duration.parse` throws and Kestra rejects the token.
+    let out_of_range =
+        || DurationError::Invalid { reason: "is longer than Java's `Duration` can hold".into(), suggestion: None };
+    let part = |i: usize, unit: i64| -> Result<i64, DurationError> {
         caps.get(i).map_or(Ok(0), |m| {
-            m.as_str().parse::<i128>().ok().and_then(|n| n.checked_mul(unit)).ok_or_else(out_of_range)
+            m.as_str().parse::<i64>().ok().and_then(|n| n.checked_mul(unit)).ok_or_else(out_of_range)
         })
     };
-    let total = [part(2, 86_400)?, part(4, 3600)?, part(5, 60)?, part(6, 1)?]
-        .into_iter()
-        .try_fold(0i128, i128::checked_add)
+    let (days, hours, minutes, seconds) = (part(2, 86_400)?, part(4, 3600)?, part(5, 60)?, part(6, 1)?);
+    let total = minutes
+        .checked_add(seconds)
+        .and_then(|s| hours.checked_add(s))
+        .and_then(|s| days.checked_add(s))
         .ok_or_else(out_of_range)?;
+    let total = i128::from(total);
     let total = if &caps[1] == "-" { -total } else { total };
     if total < 0 {
         return Err(DurationError::Negative);
     }
+    if total > MAX_LIFETIME.seconds {
+        return Err(DurationError::Invalid {
+            reason: "gives an expiry past the last date Java can hold (the year 1,000,000,000)".into(),
+            suggestion: None,
+        });
+    }
     Ok(Duration { seconds: total })
+}
+
+/// The Kestra spelling of `seconds`, when Kestra would read it: a suggestion is applied by
+/// IAM204's fix, which must not write another invalid duration.
+fn readable(seconds: i128) -> Option<String> {
+    let iso = Duration { seconds }.to_iso();
+    parse(&iso).is_ok().then_some(iso)
 }
 
 fn explain_invalid(text: &str) -> DurationError {
@@ -157,14 +203,14 @@ fn explain_invalid(text: &str) -> DurationError {
         let seconds = c[1].parse::<i128>().ok().and_then(|n| n.checked_mul(unit));
         return DurationError::Invalid {
             reason: "is not an ISO 8601 duration".into(),
-            suggestion: seconds.map(|seconds| Duration { seconds }.to_iso()),
+            suggestion: seconds.and_then(readable),
         };
     }
     if let Some(c) = ISO_WEEKS.captures(trimmed) {
         let seconds = c[1].parse::<i128>().ok().and_then(|weeks| weeks.checked_mul(7 * 86_400));
         return DurationError::Invalid {
             reason: "uses weeks, which Kestra does not accept".into(),
-            suggestion: seconds.map(|seconds| Duration { seconds }.to_iso()),
+            suggestion: seconds.and_then(readable),
         };
     }
     if ISO_CALENDAR.is_match(trimmed) && trimmed.len() > 1 {
@@ -230,12 +276,47 @@ mod tests {
     }
 
     #[test]
+    fn what_java_cannot_hold_is_invalid() {
+        // Checked against the JDK's `Duration.parse` and `Instant.plus`.
+        let invalid = |t: &str| matches!(parse(t), Err(DurationError::Invalid { .. }));
+        for t in [
+            "PT9999999999999999999H",
+            "PT2562047788015216H",
+            "P106751991167301D",
+            "PT9223372036854775808S",
+            "PT99999999999999999999999S",
+            "P999999999999D",
+            "P106751991167300D",
+        ] {
+            assert!(invalid(t), "{t}");
+        }
+        assert_eq!(parse("P365250D"), Ok(Duration::days(365_250)));
+        assert_eq!(parse("P+3D"), Ok(Duration::days(3)));
+        assert_eq!(parse("P-1DT24H"), Ok(Duration { seconds: 0 }));
+        assert_eq!(parse(&MAX_LIFETIME.to_iso()), Ok(MAX_LIFETIME));
+        assert!(invalid(&Duration { seconds: MAX_LIFETIME.seconds + 1 }.to_iso()));
+        // No suggestion that would itself be invalid.
+        assert_eq!(parse("999999999999d").unwrap_err().suggestion(), None);
+        assert_eq!(parse("9999999999999999w").unwrap_err().suggestion(), None);
+        assert_eq!(parse("P99999999999999W").unwrap_err().suggestion(), None);
+    }
+
+    #[test]
+    fn settings_are_bounded() {
+        assert_eq!(setting("P30D"), Ok(Duration::days(30)));
+        assert_eq!(setting("P36500D"), Ok(MAX_SETTING));
+        assert!(setting("P36501D").unwrap_err().contains("longer than P36500D"));
+        assert!(setting("PT0S").is_err());
+        assert!(setting("30d").unwrap_err().contains("did you mean `P30D`"));
+    }
+
+    #[test]
     fn canonical_spelling() {
         assert_eq!(Duration::days(90).to_iso(), "P90D");
         // Amounts that fit i128 but not once in seconds: refused, not wrapped or a panic.
         let huge = "9".repeat(38);
         assert!(matches!(parse(&format!("P{huge}D")), Err(DurationError::Invalid { .. })));
-        assert!(parse(&format!("PT{huge}S")).is_ok());
+        assert!(matches!(parse(&format!("PT{huge}S")), Err(DurationError::Invalid { .. })));
         assert!(matches!(parse(&format!("P{huge}DT{huge}S")), Err(DurationError::Invalid { .. })));
         assert!(matches!(parse(&format!("{huge}d")), Err(DurationError::Invalid { suggestion: None, .. })));
         assert!(matches!(parse(&format!("P{huge}W")), Err(DurationError::Invalid { suggestion: None, .. })));

@@ -160,6 +160,10 @@ pub struct Finding {
     pub help: Option<String>,
     pub labels: Vec<Label>,
     pub fix: Option<Fix>,
+    /// For a finding a chain of grants makes (IAM205, IAM303, IAM305): the identity of each
+    /// path (`access::chain::identities`), sorted. A baseline records them, so that a new
+    /// path to a recorded account is a new finding. Empty for other findings.
+    pub chain: Vec<String>,
 }
 
 impl Finding {
@@ -173,6 +177,7 @@ impl Finding {
             help: None,
             labels: Vec::new(),
             fix: None,
+            chain: Vec::new(),
         }
     }
 

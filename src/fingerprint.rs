@@ -67,6 +67,15 @@ pub fn identities(ws: &Workspace, findings: &[Finding]) -> Vec<String> {
     ranked(ws, findings, "object\0", |address, f| if address.is_empty() { f.message.as_str() } else { "" })
 }
 
+/// The hashes a baseline records of a chain finding's paths (`Finding::chain`), sorted:
+/// short, and naming no object in clear.
+pub fn chain(f: &Finding) -> Vec<String> {
+    let mut out: Vec<String> = f.chain.iter().map(|path| sha256_hex(&[b"path\0", path.as_bytes()], 8)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Hashes of code, path, object address and `what` (of the address and the finding), with
 /// the rank of each among identical keys.
 fn ranked<'f>(

@@ -74,7 +74,8 @@ impl Unsaved {
 }
 
 /// Texts that stand in for files on disk, by the path discovery gives the file (under an
-/// absolute root: absolute). A file must still exist on disk to be discovered.
+/// absolute root: absolute). One not on disk yet is linted as the file it will be when saved
+/// (`discover::add_unsaved`).
 pub type Overlay = std::collections::BTreeMap<PathBuf, Arc<str>>;
 
 impl Options {
@@ -200,7 +201,10 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
             Ok(discover::Discovery { files: vec![stdin], coverage: Coverage::default() })
         }
         Some(Unsaved::Named(path)) => discover::discover_with(&options.paths, &options.filter, Some(path)),
-        None => discover::discover_filtered(&options.paths, &options.filter),
+        None => discover::discover_filtered(&options.paths, &options.filter).map(|mut discovery| {
+            discover::add_unsaved(&mut discovery, &options.paths, &options.filter, options.overlay.keys());
+            discovery
+        }),
     }
     .map_err(Error::Discover)?;
     let mut candidates = discovery.files;
@@ -562,6 +566,10 @@ pub(crate) fn check_each(
                     kept.labels.push(label);
                 }
             }
+            // Every object's paths, unlike its labels: a baseline must see a new one.
+            kept.chain.append(&mut later.chain);
+            kept.chain.sort();
+            kept.chain.dedup();
         }
         same
     });

@@ -33,7 +33,7 @@ pub struct Report {
     /// Lines for standard error.
     pub notes: Vec<String>,
     /// With `--fix` on standard input: its text as fixed, for standard output (nothing is
-    /// written to disk).
+    /// written to disk); `None` when no fix changed it, and the buffer is printed as read.
     pub fixed_buffer: Option<String>,
     /// The exit status when the workflow decides it (`--diff`, `--write-baseline`);
     /// `None`: from the findings and `--fail-on`.
@@ -100,8 +100,9 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     };
     let mut notes = Vec::new();
+    let covered = baseline::Covered::of(&options.paths);
     if let Some(b) = &baseline {
-        let stale = b.stale(&outcome.ws, &outcome.findings);
+        let stale = b.stale(&outcome.ws, &outcome.findings, &covered);
         if stale > 0 {
             let (entries, match_) = if stale == 1 { ("entry", "matches") } else { ("entries", "match") };
             notes.push(format!(
@@ -155,8 +156,17 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
             });
         }
         if let Some(path) = &unsaved {
-            fixed_buffer =
-                fixed.outcome.ws.sources.iter().find(|(_, f)| f.path == *path).map(|(_, f)| f.text.to_string());
+            // Only a text fixes changed: a buffer iamlint did not read (a link out of the
+            // workspace, too large) has no text here, and printing none would empty the
+            // editor's buffer.
+            fixed_buffer = fixed
+                .changed()
+                .iter()
+                .find(|(id, _, _)| fixed.outcome.ws.sources.get(*id).path == *path)
+                .map(|(_, _, text)| text.to_string());
+            if fixed_buffer.is_none() {
+                notes.extend(unfixed_buffer(&fixed.outcome, path));
+            }
         } else {
             fix::write(&fixed).map_err(|messages| messages.join("\n"))?;
         }
@@ -176,8 +186,16 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         // Every current finding, whatever `--baseline` or `--changed-since` would hide: as
         // linted, unless fixes changed the files since.
         let all = unfiltered.unwrap_or_else(|| lint::analyze(&outcome.ws, options));
-        baseline::write(path, &outcome.ws, &all)?;
-        notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
+        // The file as it is: its entries for files this run does not cover stay. One that is
+        // missing, or not a baseline, holds none.
+        let previous = Baseline::read(path).ok();
+        let kept = baseline::write(path, &outcome.ws, &all, previous.as_ref(), &covered)?;
+        let kept = match kept {
+            0 => String::new(),
+            1 => ", and kept the 1 entry of files this run does not cover".to_string(),
+            n => format!(", and kept the {n} entries of files this run does not cover"),
+        };
+        notes.push(format!("Wrote {} to the baseline `{}`{kept}.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
         let hidden = hidden(outcome.left_out);
         return Ok(Report { outcome, diff: None, notes, status: Some(0), fixed_buffer, hidden, fixed: fixes });
@@ -221,6 +239,24 @@ fn refuse_overwriting<'a>(reports: &[PathBuf], read: impl Iterator<Item = (&'a P
         }
     }
     Ok(())
+}
+
+/// Why standard input, standing for `path`, is printed as read, when it was not linted as
+/// that file: nothing to say when it was, and had nothing to fix.
+fn unfixed_buffer(outcome: &Outcome, path: &Path) -> Option<String> {
+    let path_text = path.display().to_string();
+    let shown = escape::line(&path_text);
+    let Some((id, _)) = outcome.ws.sources.iter().find(|(_, f)| f.path == path) else {
+        return Some(format!(
+            "Standard input printed unchanged: `{shown}` is excluded by the configuration (include/exclude), so it is not linted."
+        ));
+    };
+    let broken = outcome.findings.iter().any(|f| f.span.file == id && f.code == crate::rules::SYNTAX_ERROR.code);
+    broken.then(|| {
+        format!(
+            "Standard input printed unchanged: `{shown}` was not read or does not parse (IAM001), so it is not fixed."
+        )
+    })
 }
 
 /// `findings`, with the fixes that edit any file but `path` taken away.

@@ -88,6 +88,35 @@ pub fn dedup(labels: Vec<Label>) -> Vec<Label> {
     labels.into_iter().filter(|l| seen.insert((l.span, l.message.clone()))).collect()
 }
 
+/// The stable identities of the paths that reach `principal`, sorted, once each: what a
+/// baseline records of a chain finding, so that a new path to an account it recorded is
+/// reported. A path is the principal, the group it goes through, the role and the binding's
+/// namespace, each by address or value, never by line or by a manifest's list position
+/// (`bindings[3]` moves when a binding is added above it).
+pub fn identities<'a>(ws: &Workspace, principal: ObjectRef, paths: impl IntoIterator<Item = &'a Path>) -> Vec<String> {
+    let who = &ws.origin(principal).address;
+    let mut out: Vec<String> = paths
+        .into_iter()
+        .map(|path| {
+            let via = path.via.map_or("", |(g, _)| ws.groups[g].origin.address.as_str());
+            let namespace = match namespace_of(&ws.bindings[path.binding].namespace) {
+                Some(Some(ns)) => ns,
+                Some(None) => "",
+                None => "\0unknown",
+            };
+            format!("{who}\0{via}\0{}\0{namespace}", ws.roles[path.role].origin.address)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The identity of a super admin's one path to everything, beside `identities`.
+pub fn super_admin_identity(ws: &Workspace, principal: ObjectRef) -> Vec<String> {
+    vec![format!("{}\0super admin", ws.origin(principal).address)]
+}
+
 /// How a path reaches its principal, for `iamlint access`: `role x via group y`.
 pub fn describe(ws: &Workspace, path: &Path) -> String {
     let role = ws.display_name(ObjectRef::Role(path.role));

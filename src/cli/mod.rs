@@ -96,8 +96,8 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
-    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration [default: the
-    /// configuration's max-token-age, else P90D]
+    /// The longest token lifetime accepted (IAM202), as an ISO 8601 duration, at most P36500D
+    /// [default: the configuration's max-token-age, else P90D]
     #[arg(long)]
     pub max_token_age: Option<String>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -375,9 +375,9 @@ fn check(mut args: CheckArgs) -> i32 {
     // --extend-select and --ignore add to it.
     let max_token_age = match &args.max_token_age {
         None => None,
-        Some(text) => match iamlint::duration::parse(text) {
-            Ok(d) if d.seconds > 0 => Some(d),
-            _ => return fail(&format!("--max-token-age `{text}` is not a positive duration such as P90D")),
+        Some(text) => match iamlint::duration::setting(text) {
+            Ok(d) => Some(d),
+            Err(reason) => return fail(&format!("--max-token-age: {reason}")),
         },
     };
     let overrides = Overrides {
@@ -390,15 +390,29 @@ fn check(mut args: CheckArgs) -> i32 {
         Ok(o) => o.with_overrides(overrides),
         Err(status) => return status,
     };
-    let options = match from_stdin {
-        true => match stdin::read_into(options, args.stdin_filename.as_deref()) {
-            Ok(o) => o,
+    // From here on, `--fix` of standard input prints the buffer whatever happens: an editor
+    // replaces its buffer with standard output.
+    let buffer = match from_stdin {
+        true => match stdin::Buffer::read(options.max_file_size) {
+            Ok(b) => Some(b),
             Err(status) => return status,
         },
-        false => options,
+        false => None,
+    };
+    let echoed = buffer.as_ref().filter(|_| args.fix && !args.diff);
+    let refuse = |status: i32| match echoed.map(stdin::Buffer::echo) {
+        Some(Err(failed)) => failed,
+        _ => status,
+    };
+    let options = match &buffer {
+        Some(buffer) => match stdin::read_into(options, args.stdin_filename.as_deref(), buffer) {
+            Ok(o) => o,
+            Err(status) => return refuse(status),
+        },
+        None => options,
     };
     if let Err(e) = options.selection.validate(&options.catalogue) {
-        return fail(&e);
+        return refuse(fail(&e));
     }
     let mut written: Vec<(String, &std::path::Path)> = Vec::new();
     written.extend(args.output_file.as_deref().map(|f| ("--output-file".to_string(), f)));
@@ -421,7 +435,7 @@ fn check(mut args: CheckArgs) -> i32 {
     };
     let report = match review::run(&options, &plan) {
         Ok(r) => r,
-        Err(e) => return fail(&e),
+        Err(e) => return refuse(fail(&e)),
     };
     for warning in options.nested.iter().flat_map(|n| n.warnings()) {
         note(&format!("warning: {warning}"));
@@ -443,12 +457,16 @@ fn check(mut args: CheckArgs) -> i32 {
             return status;
         }
     }
-    // Standard input fixed: standard output is the fixed text, the report goes beside it.
-    let report_to_stderr = report.fixed_buffer.is_some();
-    if let Some(buffer) = &report.fixed_buffer {
-        if let Err(status) = print(buffer) {
-            return status;
-        }
+    // Standard input fixed: standard output is the text, fixed or as read, and the report
+    // goes beside it.
+    let report_to_stderr = echoed.is_some();
+    let printed = match (&report.fixed_buffer, echoed) {
+        (Some(fixed), _) => print(fixed),
+        (None, Some(buffer)) => buffer.echo(),
+        (None, None) => Ok(()),
+    };
+    if let Err(status) = printed {
+        return status;
     }
     // Report only: findings never fail the run; a failure of iamlint's own still does.
     let findings_status = |status: i32| if args.exit_zero && status == 1 { 0 } else { status };

@@ -236,7 +236,7 @@ pub const KEYS: &[Key] = &[
         name: "max-token-age",
         inherit: Some(|c, b| c.max_token_age = b.max_token_age),
         workspace: false,
-        description: "The longest accepted API token lifetime, as an ISO 8601 duration Kestra reads (days, hours, minutes, seconds).",
+        description: "The longest accepted API token lifetime, as an ISO 8601 duration Kestra reads (days, hours, minutes, seconds), at most P36500D.",
         shape: Shape::Duration,
         example: "P30D",
     },

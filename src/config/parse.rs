@@ -163,17 +163,9 @@ impl Parser<'_> {
             }
             Shape::Duration => {
                 let text = self.string(value, name, "a duration such as P90D")?;
-                match duration::parse(text) {
-                    Ok(d) if d.seconds > 0 => config.max_token_age = Some(d),
-                    Ok(_) => return Err(self.error(value.start(), name, "the duration must be longer than zero")),
-                    Err(e) => {
-                        let hint = e.suggestion().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                        return Err(self.error(
-                            value.start(),
-                            name,
-                            format!("`{text}` is not a duration Kestra reads, such as P90D or PT12H{hint}"),
-                        ));
-                    }
+                match duration::setting(text) {
+                    Ok(d) => config.max_token_age = Some(d),
+                    Err(reason) => return Err(self.error(value.start(), name, reason)),
                 }
             }
             Shape::Globs => {

@@ -23,16 +23,18 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for token in &ws.tokens {
         let Some(owner) = token.owner.resolved else { continue };
         let Some(p) = graph.principal(owner) else { continue };
-        let (why, reasons): (String, Vec<Label>) = if let Some(flag) = p.super_admin {
+        let (why, reasons, paths): (String, Vec<Label>, Vec<String>) = if let Some(flag) = p.super_admin {
             (
                 "is a super admin".into(),
                 vec![Label { span: flag, message: format!("`{}` is a super admin", ws.display_name(owner)) }],
+                chain::super_admin_identity(ws, owner),
             )
         } else {
             let hits = graph.escalations(ws, p);
             if !hits.is_empty() {
                 let labels = hits.iter().flat_map(|h| chain::hit_labels(ws, owner, h)).collect();
-                ("can change IAM and grant itself more".into(), labels)
+                let paths = chain::identities(ws, owner, hits.iter().map(|h| h.path));
+                ("can change IAM and grant itself more".into(), labels, paths)
             } else {
                 let paths = graph.wildcard_paths(ws, p);
                 let Some(first) = paths.first() else { continue };
@@ -52,7 +54,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         },
                     });
                 }
-                (format!("holds the wildcard role `{}`", ws.display_name(ObjectRef::Role(first.role))), labels)
+                let identities = chain::identities(ws, owner, paths.iter().copied());
+                (format!("holds the wildcard role `{}`", ws.display_name(ObjectRef::Role(first.role))), labels, identities)
             }
         };
         let name = known_str(&token.name).map_or_else(|| token.origin.address.clone(), |n| format!("`{n}`"));
@@ -69,6 +72,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         )
         .help("issue tokens only to accounts with the least privilege they need; move admin work to people");
         finding.labels = chain::dedup(labels);
+        finding.chain = paths;
         out.push(finding);
     }
 }

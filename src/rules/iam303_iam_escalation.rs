@@ -42,6 +42,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         )
         .help("keep IAM management with people; give the bot only the flow, execution and namespace actions it needs");
         finding.labels = labels;
+        finding.chain = chain::identities(ws, object, hits.iter().map(|h| h.path));
         out.push(finding);
     }
 }

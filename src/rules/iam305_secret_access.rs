@@ -31,6 +31,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         )
         .help("limit the binding (or the role) to the namespaces whose secrets and KV entries the bot needs");
         finding.labels = chain::dedup(hits.iter().flat_map(|h| chain::hit_labels(ws, object, h)).collect());
+        finding.chain = chain::identities(ws, object, hits.iter().map(|h| h.path));
         out.push(finding);
     }
 }

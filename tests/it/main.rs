@@ -4,6 +4,7 @@
 mod access_cli;
 mod access_diff;
 mod action;
+mod baselines;
 mod ci_output;
 mod cli;
 #[path = "../common/mod.rs"]
@@ -11,6 +12,7 @@ mod common;
 mod config;
 mod credential_corpus;
 mod deployments;
+mod durations;
 mod editor;
 mod first_run;
 mod fix_props;

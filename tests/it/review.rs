@@ -135,7 +135,7 @@ fn baseline_survives_lines_moving_and_reports_only_new_findings() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("Wrote 5 findings to the baseline `baseline.json`"), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&read(dir.path(), "baseline.json")).unwrap();
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], 3);
     // IAM101, IAM102, IAM202, IAM203, and IAM306 for the binding straight to the account.
     assert_eq!(json["findings"].as_array().unwrap().len(), 5);
     let out = iamlint(dir.path(), &["check", "--baseline", "baseline.json"]);
@@ -378,7 +378,7 @@ fn baselines_reward_improvement_and_shrink() {
     let out = iamlint(d, &["check", "--write-baseline", ".iamlint-baseline.json", "terraform"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let recorded: serde_json::Value = serde_json::from_str(&read(d, ".iamlint-baseline.json")).unwrap();
-    assert_eq!(recorded["version"], 2);
+    assert_eq!(recorded["version"], 3);
     let mut objects: Vec<&str> =
         recorded["findings"].as_array().unwrap().iter().map(|f| f["object"].as_str().unwrap()).collect();
     objects.sort();

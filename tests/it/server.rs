@@ -470,3 +470,39 @@ fn server_applies_a_nested_configuration_to_its_folder_and_shows_a_broken_one_on
     client.diagnostics_until(&team_accounts, "IAM204 in the team folder", |d| codes(d).contains(&"IAM204"));
     client.shut_down();
 }
+
+/// A buffer for a file not yet on disk (a new file the editor has not saved) is linted as
+/// that file of the workspace: its own findings, and what it does to the files around it.
+/// One the configuration excludes, or in a hidden folder, is not.
+#[test]
+fn server_lints_a_new_unsaved_file_as_part_of_its_workspace() {
+    let dir = repository();
+    let d = dir.path();
+    write(d, ".iamlint.yaml", "exclude: [\"vendor/**\"]\n");
+    let accounts = uri(&d.join("iam/accounts.yaml"));
+    write(d, "vendor/acme/README.md", "Vendored.\n");
+    write(d, ".drafts/README.md", "Drafts.\n");
+    // Not on disk: named from the folder the editor creates it in.
+    let unsaved = |folder: &str, name: &str| format!("{}/{name}", uri(&d.join(folder)));
+    let new = unsaved("iam", "new-team.yaml");
+    let excluded = unsaved("vendor/acme", "new.yaml");
+    let hidden = unsaved(".drafts", "new.yaml");
+    let mut client = Client::start(d);
+    client.open(&accounts, ACCOUNTS);
+    client.diagnostics_until(&accounts, "IAM204 in accounts.yaml", |d| codes(d).contains(&"IAM204"));
+    let text = "serviceAccounts:\n  - name: New_Bot\n    description: x\n    groups: [bots]\nroles:\n  - name: member-admin\n    description: x\n    permissions:\n      GROUP: [MANAGE_MEMBERS]\nbindings:\n  - type: GROUP\n    externalId: bots\n    roleId: member-admin\n    namespace: company\n";
+    for u in [&excluded, &hidden] {
+        client.open(u, text);
+    }
+    client.open(&new, text);
+    let own = client.diagnostics_until(&new, "IAM101 in the new file", |d| codes(d).contains(&"IAM101"));
+    assert!(!codes(&own).contains(&"IAM501"), "the group of the file on disk resolves: {own:#?}");
+    // The binding it adds lets the account on disk manage the group's members.
+    client.diagnostics_until(&accounts, "IAM303 in accounts.yaml", |d| codes(d).contains(&"IAM303"));
+    for u in [&excluded, &hidden] {
+        assert!(client.diagnostics.get(u).is_none_or(|d| d.is_empty()), "{u}: {:#?}", client.diagnostics.get(u));
+    }
+    assert!(!d.join("iam/new-team.yaml").exists(), "nothing is written");
+    let stderr = client.shut_down();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

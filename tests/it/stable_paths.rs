@@ -58,7 +58,9 @@ fn a_baseline_written_from_a_subfolder_is_the_one_written_at_the_root() {
     let out = iamlint(&d.join("envs/prod"), &["check", "--write-baseline", "../../from-subfolder.json", "../.."]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let at_root = std::fs::read_to_string(d.join(".iamlint-baseline.json")).unwrap();
-    assert_eq!(std::fs::read_to_string(d.join("from-subfolder.json")).unwrap(), at_root);
+    // Version 3 records chains of grants, of which this workspace has none: else the same.
+    let at_root_v3 = at_root.replacen("\"version\": 2", "\"version\": 3", 1);
+    assert_eq!(std::fs::read_to_string(d.join("from-subfolder.json")).unwrap(), at_root_v3);
     assert!(at_root.contains("\"path\": \"envs/prod/main.tf\""), "{at_root}");
     // And it is read back from the root.
     quiet_with(d, &["check", "--format", "concise", "--baseline", "from-subfolder.json"]);

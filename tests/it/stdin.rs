@@ -161,3 +161,57 @@ fn standard_input_is_bounded_and_checked_like_a_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
 }
+
+/// `--fix` of standard input prints the buffer whatever stops iamlint fixing it (an editor
+/// replaces its buffer with standard output): as read, byte for byte, the reason on
+/// standard error. Each way fixing is refused, beside a buffer that is fixed.
+#[test]
+fn fix_prints_the_buffer_unchanged_when_it_cannot_fix_it() {
+    let dir = repository();
+    let d = dir.path();
+    write(d, ".iamlint.yaml", "max-token-age: P7D\nexclude: [\"vendor/**\"]\n");
+    write(d, "vendor/acme/accounts.yaml", ACCOUNTS);
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "shared.yaml", ACCOUNTS);
+    std::os::unix::fs::symlink(outside.path().join("shared.yaml"), d.join("iam/shared.yaml")).unwrap();
+    let fix = |name: &str, input: &[u8], extra: &[&str]| {
+        let mut args = vec!["check", "--fix", "-", "--stdin-filename", name];
+        args.extend_from_slice(extra);
+        piped(d, &args, input)
+    };
+    let unchanged = |out: &Output, input: &[u8], status: i32, reason: &str| {
+        let err = stderr(out);
+        assert_eq!(out.status.code(), Some(status), "{err}");
+        assert!(out.stdout == input, "stdout is not the buffer as read: {:?}\n{err}", stdout(out));
+        assert!(err.contains(reason), "{err}");
+    };
+
+    // Fixed, for comparison: P30D written, only on standard output.
+    let out = fix("iam/accounts.yaml", ACCOUNTS.as_bytes(), &[]);
+    assert!(stdout(&out).contains("maxAge: P30D"), "{}", stderr(&out));
+
+    let out = fix("iam/shared.yaml", ACCOUNTS.as_bytes(), &[]);
+    unchanged(&out, ACCOUNTS.as_bytes(), 1, "symbolic link to a file outside the workspace root");
+    assert!(stderr(&out).contains("Standard input printed unchanged: `iam/shared.yaml`"), "{}", stderr(&out));
+
+    for excluded in ["vendor/acme/accounts.yaml", "vendor/acme/new.yaml"] {
+        let out = fix(excluded, ACCOUNTS.as_bytes(), &[]);
+        unchanged(&out, ACCOUNTS.as_bytes(), 0, "is excluded by the configuration");
+    }
+
+    let broken = format!("{ACCOUNTS}  - name: [unclosed\n");
+    let out = fix("iam/accounts.yaml", broken.as_bytes(), &[]);
+    unchanged(&out, broken.as_bytes(), 1, "IAM001");
+
+    // Larger than the limit: never held whole, still printed whole.
+    let big = format!("{ACCOUNTS}{}", "# padding\n".repeat(50_000));
+    let out = fix("iam/accounts.yaml", big.as_bytes(), &["--max-file-size", "1000"]);
+    unchanged(&out, big.as_bytes(), 1, "larger than the 1000-byte limit");
+
+    let latin1 = b"serviceAccounts:\n  - name: caf\xe9\n";
+    let out = fix("iam/accounts.yaml", latin1, &[]);
+    unchanged(&out, latin1, 2, "not valid UTF-8");
+
+    assert_eq!(std::fs::read_to_string(d.join("iam/accounts.yaml")).unwrap(), ACCOUNTS);
+    assert_eq!(std::fs::read_to_string(outside.path().join("shared.yaml")).unwrap(), ACCOUNTS);
+}
