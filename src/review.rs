@@ -21,7 +21,7 @@ pub struct Plan {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub changed_since: Option<String>,
-    /// Files the run writes reports to: none may be a file it reads.
+    /// Files the run writes reports to (not the baseline): none may be a file it reads.
     pub reports: Vec<PathBuf>,
 }
 
@@ -50,9 +50,11 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
     // A file read and skipped as not IAM (a previous JSON report in the workspace) is no
     // input: writing the report over it again is the usual CI setup.
     let linted = outcome.ws.sources.iter().filter(|(_, f)| !matches!(f.reading, crate::source::Reading::Skipped(_)));
-    let read = linted.map(|(_, f)| (f.path.as_path(), f.display.clone()));
-    let read = read.chain(plan.baseline.as_deref().map(|b| (b, b.display().to_string())));
-    refuse_overwriting(&plan.reports, read)?;
+    let read: Vec<(&Path, String)> = linted.map(|(_, f)| (f.path.as_path(), f.display.clone())).collect();
+    let baseline_read = plan.baseline.as_deref().map(|b| (b, b.display().to_string()));
+    refuse_overwriting(&plan.reports, read.iter().cloned().chain(baseline_read))?;
+    // `--baseline B --write-baseline B` rewrites the baseline it read, as meant.
+    refuse_overwriting(plan.write_baseline.as_slice(), read.into_iter())?;
     let baseline = plan.baseline.as_deref().map(Baseline::read).transpose()?;
     let changes = match &plan.changed_since {
         Some(reference) => Some(Changes::since(

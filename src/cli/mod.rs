@@ -423,7 +423,7 @@ fn check(mut args: CheckArgs) -> i32 {
     if let Err(e) = output::same_file_twice(&written) {
         return fail(&e);
     }
-    let reports = written.iter().map(|(_, f)| f.to_path_buf()).collect();
+    let reports = written.iter().filter(|(flag, _)| flag != "--write-baseline").map(|(_, f)| f.to_path_buf()).collect();
     let plan = review::Plan {
         fix: args.fix,
         diff: args.diff,

@@ -486,6 +486,13 @@ fn a_report_never_overwrites_a_file_the_run_reads() {
             assert_eq!(snapshot(&inputs), before, "{args:?}");
         }
     }
+    // A baseline written over a manifest too; over the baseline it reads, as meant.
+    let out = iamlint(d, &["check", "--write-baseline", "iam/roles.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error: the report `iam/roles.yaml` would overwrite `iam/roles.yaml`"));
+    assert_eq!(snapshot(&inputs), before);
+    let out = iamlint(d, &["check", "--baseline", "baseline.json", "--write-baseline", "baseline.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 /// Two reports naming one file (spelt differently) would leave only the last: refused
