@@ -95,7 +95,11 @@ impl Baseline {
 }
 
 /// The baseline file for these findings, sorted so that it diffs well under version control.
-pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
+/// Identities are hashed from the text as written, so an entry still matches its finding;
+/// every text the file shows passes `secrets` (a name or a path can be a credential's text),
+/// as a message does.
+pub fn render(ws: &Workspace, findings: &[Finding], secrets: &crate::redact::Masker) -> String {
+    let shown = |s: &str| secrets.mask(s).into_owned();
     let prints = fingerprint::identities(ws, findings);
     let index = fingerprint::ObjectIndex::new(ws);
     let mut paths: std::collections::HashMap<crate::source::FileId, String> = Default::default();
@@ -105,9 +109,9 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
         .map(|(f, fingerprint)| Recorded {
             fingerprint,
             code: f.code.to_string(),
-            path: paths.entry(f.span.file).or_insert_with(|| fingerprint::stable_path(ws, f.span.file)).clone(),
-            object: index.address_of(f.span).to_string(),
-            message: f.message.clone(),
+            path: paths.entry(f.span.file).or_insert_with(|| shown(&fingerprint::stable_path(ws, f.span.file))).clone(),
+            object: shown(index.address_of(f.span)),
+            message: shown(&f.message),
         })
         .collect();
     recorded.sort_by(|a, b| {
@@ -119,6 +123,7 @@ pub fn render(ws: &Workspace, findings: &[Finding]) -> String {
     text
 }
 
-pub fn write(path: &Path, ws: &Workspace, findings: &[Finding]) -> Result<(), String> {
-    std::fs::write(path, render(ws, findings)).map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))
+pub fn write(path: &Path, ws: &Workspace, findings: &[Finding], secrets: &crate::redact::Masker) -> Result<(), String> {
+    std::fs::write(path, render(ws, findings, secrets))
+        .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))
 }

@@ -96,6 +96,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     }
     let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
+    let mut secrets_as_read = None;
     let mut fixed_buffer = None;
     let mut fixes = Vec::new();
     if plan.fix || plan.diff {
@@ -152,6 +153,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         if held_back > 0 {
             notes.push(held_back_note(held_back));
         }
+        secrets_as_read = plan.write_baseline.is_some().then(|| fixed.secret_masker());
         fixes = fixed.log;
         outcome = fixed.outcome;
         unfiltered = None;
@@ -162,7 +164,8 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         // Every current finding, whatever `--baseline` or `--changed-since` would hide: as
         // linted, unless fixes changed the files since.
         let all = unfiltered.unwrap_or_else(|| lint::analyze(&outcome.ws, options));
-        baseline::write(path, &outcome.ws, &all)?;
+        let secrets = secrets_as_read.unwrap_or_else(|| outcome.ws.secret_masker());
+        baseline::write(path, &outcome.ws, &all, &secrets)?;
         notes.push(format!("Wrote {} to the baseline `{}`.", count(all.len(), "finding"), path.display()));
         outcome.findings.clear();
         let hidden = hidden(outcome.left_out);

@@ -1,0 +1,73 @@
+//! Credentials found and kept out of every output, in the places the review of 0992282
+//! found open: a baseline's `object`, the base revision of `access --diff`, misspelt keys,
+//! CI `env:` maps and `curl -u`, every argument of a Kestra resource, every copy in a plan,
+//! and values that are common words.
+
+use crate::common;
+use common::*;
+use std::path::Path;
+
+/// Fails when `output` holds any 4-character window of `secret`, in any case and with
+/// separators dropped (a name suggestion lowercases and splits what it quotes).
+fn assert_hidden(output: &str, secret: &str, what: &str) {
+    let fold = |s: &str| s.to_lowercase().replace(['-', '_', '.', ' '], "");
+    let folded = fold(output);
+    let chars: Vec<char> = fold(secret).chars().collect();
+    for window in chars.windows(4) {
+        let window: String = window.iter().collect();
+        assert!(!folded.contains(&window), "{what} shows `{window}` of `{secret}`:\n{output}");
+    }
+}
+
+/// A platform repository: service accounts in YAML, groups and roles beside them, and a
+/// Terraform root for production. One account is named like its (leaked) password.
+fn platform(d: &Path) {
+    write(
+        d,
+        "iam/service-accounts.yaml",
+        "serviceAccounts:\n  - name: ci-deployer\n    description: deploys flows\n    groups: [bots]\n  \
+         - name: Zq7Wkx9Vjp3Rty\n    description: imported by hand\n    groups: [bots]\n    password: Zq7Wkx9Vjp3Rty\n",
+    );
+    write(
+        d,
+        "iam/groups.yaml",
+        "groups:\n  - name: bots\n    description: CI bots\nroles:\n  - name: deployer\n    description: deploys\n    \
+         namespace: company.team\n    permissions:\n      FLOW: [VIEW, CREATE]\nbindings:\n  - type: GROUP\n    \
+         externalId: bots\n    roleId: deployer\n    namespace: company.team\n",
+    );
+    write(
+        d,
+        "envs/prod/main.tf",
+        "resource \"kestra_group\" \"ops\" {\n  name        = \"ops\"\n  description = \"operators\"\n}\n",
+    );
+    git(d, &["init", "-q"]);
+}
+
+#[test]
+fn a_baseline_shows_no_credential_and_still_matches_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    for args in [
+        &["check", "--write-baseline", "baseline.json", "."][..],
+        // Fixes take the password out first: its text is still in the name written after.
+        &["check", "--fix", "--unsafe-fixes", "--write-baseline", "fixed.json", "."],
+    ] {
+        let out = iamlint(d, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let written = std::fs::read_to_string(d.join(args[args.len() - 2])).unwrap();
+        assert!(written.contains("\"object\": \"serviceAccounts[") && written.contains("IAM101"), "{written}");
+        assert_hidden(&written, "Zq7Wkx9Vjp3Rty", &format!("{args:?}: the baseline"));
+        assert_hidden(&stderr(&out), "Zq7Wkx9Vjp3Rty", &format!("{args:?}: stderr"));
+        platform(d);
+    }
+    // Read back, it hides every finding it recorded: identities are of the text as written.
+    let out = iamlint(d, &["check", "--baseline", "baseline.json", "--format", "json", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().map(Vec::len), Some(0), "{json}");
+    let recorded = std::fs::read_to_string(d.join("baseline.json")).unwrap().matches("\"fingerprint\"").count();
+    let out = iamlint(d, &["check", "--baseline", "baseline.json", "."]);
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(recorded >= 3 && said.contains(&format!("{recorded} baselined")), "{recorded}: {said}");
+}
