@@ -71,3 +71,32 @@ fn a_baseline_shows_no_credential_and_still_matches_its_findings() {
     let said = format!("{}{}", stdout(&out), stderr(&out));
     assert!(recorded >= 3 && said.contains(&format!("{recorded} baselined")), "{recorded}: {said}");
 }
+
+#[test]
+fn access_diff_stars_the_credentials_of_both_revisions_and_keeps_one_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "base"]);
+    // The pull request takes the password out (the name no longer matches a credential of
+    // the work tree) and grants the bots one more action.
+    let accounts = std::fs::read_to_string(d.join("iam/service-accounts.yaml")).unwrap();
+    write(d, "iam/service-accounts.yaml", &accounts.replace("    password: Zq7Wkx9Vjp3Rty\n", ""));
+    let groups = std::fs::read_to_string(d.join("iam/groups.yaml")).unwrap();
+    write(d, "iam/groups.yaml", &groups.replace("FLOW: [VIEW, CREATE]", "FLOW: [VIEW, CREATE, DELETE]"));
+    let out = iamlint(d, &["access", "--diff", "HEAD", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert_hidden(&table, "Zq7Wkx9Vjp3Rty", "`access --diff` table");
+    // One account that gains DELETE, not one removed and one new.
+    assert!(!table.contains("[new]") && !table.contains("[removed]"), "{table}");
+    assert_eq!(table.matches("service account **************  (tenant main)\n").count(), 1, "{table}");
+    assert_eq!(table.matches("+ company.team  FLOW  DELETE").count(), 2, "{table}");
+    for format in ["json", "markdown"] {
+        let out = iamlint(d, &["access", "--diff", "HEAD", "--format", format, "."]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_hidden(&stdout(&out), "Zq7Wkx9Vjp3Rty", &format!("`access --diff --format {format}`"));
+        assert!(!stdout(&out).contains("\"added\"") && !stdout(&out).contains("(new)"), "{}", stdout(&out));
+    }
+}
