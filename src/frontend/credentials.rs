@@ -120,17 +120,14 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
         return None;
     }
     let folded: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    let kind = match folded.as_str() {
-        "password" | "kestrapassword" => Some(CredentialKind::Password),
-        "token" | "apitoken" | "fulltoken" | "kestratoken" | "kestraapitoken" => Some(CredentialKind::ApiToken),
-        "jwt" => Some(CredentialKind::Jwt),
-        _ => None,
-    };
-    if let Some(kind) = kind {
+    if let Some(kind) = credential_word(&folded) {
         return Some(KeyClass::Credential(kind));
     }
     if !SENSITIVE_WORDS.iter().any(|w| folded.contains(w)) {
-        return None;
+        // A misspelt credential's key (`pasword`, `secert`, `apitokn`) holds what its
+        // writer meant to be one: shown in the IAM002 snippet that reports the typo, it
+        // printed the password.
+        return misspelt(&folded).map(KeyClass::Credential);
     }
     // What is said of a credential is not one: `token_max_age = "P30D"`, `secret_name`,
     // `password_file`. Starring those hid durations and names in every message that
@@ -140,6 +137,45 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
     }
     let plural = ["tokens", "secrets", "passwords", "credentials", "keys"].iter().any(|p| folded.ends_with(p));
     Some(if plural { KeyClass::Container } else { KeyClass::Sensitive })
+}
+
+/// Keys that are a Kestra credential, folded (alphanumerics, lower case): a literal under
+/// them is reported (IAM601).
+const CREDENTIAL_WORDS: [(&str, CredentialKind); 11] = [
+    ("password", CredentialKind::Password),
+    ("passwd", CredentialKind::Password),
+    ("passphrase", CredentialKind::Password),
+    ("kestrapassword", CredentialKind::Password),
+    ("secret", CredentialKind::Secret),
+    ("token", CredentialKind::ApiToken),
+    ("apitoken", CredentialKind::ApiToken),
+    ("fulltoken", CredentialKind::ApiToken),
+    ("kestratoken", CredentialKind::ApiToken),
+    ("kestraapitoken", CredentialKind::ApiToken),
+    ("jwt", CredentialKind::Jwt),
+];
+
+fn credential_word(folded: &str) -> Option<CredentialKind> {
+    CREDENTIAL_WORDS.iter().find(|(w, _)| *w == folded).map(|(_, kind)| *kind)
+}
+
+/// Words one edit away from a credential's key that are keys of their own.
+const NOT_MISSPELT: [&str; 3] = ["passed", "taken", "tokei"];
+
+/// The credential a key misspells: one edit (a letter added, dropped, changed or two
+/// swapped) from a key of five letters or more, two from one of eight or more. `jwt` is
+/// too short to guess at.
+fn misspelt(folded: &str) -> Option<CredentialKind> {
+    if folded.len() < 4 || NOT_MISSPELT.contains(&folded) {
+        return None;
+    }
+    CREDENTIAL_WORDS
+        .iter()
+        .filter(|(w, _)| w.len() >= 5)
+        .map(|(w, kind)| (strsim::osa_distance(folded, w), w.len(), *kind))
+        .filter(|&(d, len, _)| d == 1 || (d == 2 && len >= 8))
+        .min_by_key(|&(d, _, _)| d)
+        .map(|(_, _, kind)| kind)
 }
 
 /// How a message names a credential: the first 4 bytes of its SHA-256, in hex
@@ -393,6 +429,67 @@ mod tests {
         assert_eq!(credential_key("apiTokens"), Some(KeyClass::Container));
         for key in ["name", "maxAge", "SECRET", "description", "sensitive", "email"] {
             assert_eq!(credential_key(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn misspelt_credential_keys_are_credentials_and_neighbours_are_not() {
+        use CredentialKind::*;
+        for (key, kind) in [
+            ("pasword", Password),
+            ("passwrod", Password),
+            ("Passowrd", Password),
+            ("passwd", Password),
+            ("secret", Secret),
+            ("secert", Secret),
+            ("apiTokn", ApiToken),
+            ("api_tokne", ApiToken),
+            ("fullTokan", ApiToken),
+            ("tokne", ApiToken),
+            ("KESTRA_PASWORD", Password),
+        ] {
+            assert_eq!(credential_key(key), Some(KeyClass::Credential(kind)), "{key}");
+        }
+        // Every key Kestra's API and provider spell: none is taken for a typo.
+        for key in [
+            "tenant",
+            "tenant_id",
+            "namespace",
+            "namespaceId",
+            "extended",
+            "description",
+            "superAdmin",
+            "groups",
+            "roles",
+            "bindings",
+            "externalId",
+            "roleId",
+            "type",
+            "maxAge",
+            "name",
+            "email",
+            "firstName",
+            "lastName",
+            "username",
+            "max_age",
+            "service_account_id",
+            "group_id",
+            "user_id",
+            "resources",
+            "actions",
+            "url",
+            "timeout",
+            "isDefault",
+            "passed",
+            "taken",
+            "session",
+            "second",
+            "select",
+            "sector",
+            "spoken",
+            "owner",
+        ] {
+            assert!(!matches!(credential_key(key), Some(KeyClass::Credential(_))), "{key}");
         }
     }
 

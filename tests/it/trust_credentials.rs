@@ -100,3 +100,47 @@ fn access_diff_stars_the_credentials_of_both_revisions_and_keeps_one_account() {
         assert!(!stdout(&out).contains("\"added\"") && !stdout(&out).contains("(new)"), "{}", stdout(&out));
     }
 }
+
+/// Every output format: those with snippets (human, json, sarif, github, markdown) and
+/// the rest.
+const FORMATS: [&str; 10] =
+    ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "checkstyle", "rdjson", "markdown"];
+
+/// The concise report of `check .`, after every format was searched for `secrets`.
+fn check_hides(d: &Path, secrets: &[&str]) -> String {
+    for format in FORMATS {
+        let out = iamlint(d, &["check", "--format", format, "."]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        for secret in secrets {
+            assert_hidden(&stdout(&out), secret, &format!("`--format {format}`"));
+            assert_hidden(&stderr(&out), secret, &format!("`--format {format}` stderr"));
+        }
+    }
+    stdout(&iamlint(d, &["check", "--format", "concise", "."]))
+}
+
+#[test]
+fn a_misspelt_credential_key_is_a_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    write(
+        d,
+        "iam/bots.yaml",
+        "serviceAccounts:\n  - name: etl-bot\n    description: nightly loads\n    groups: [bots]\n    \
+         pasword: Hq8Vtw3Kzr7Pxy\n    apiTokens:\n      - name: etl\n        description: loads\n        \
+         maxAge: P30D\n        api_tokne: Wv6Jyk8Qzt3Hpr\n        secert: Kj4Rzq9Xvw2Tpy\n",
+    );
+    let report = check_hides(d, &["Hq8Vtw3Kzr7Pxy", "Wv6Jyk8Qzt3Hpr", "Kj4Rzq9Xvw2Tpy"]);
+    for (line, noun) in [(5, "password"), (10, "API token"), (11, "secret")] {
+        let unknown = format!("iam/bots.yaml:{line}:");
+        assert!(report.lines().any(|l| l.starts_with(&unknown) && l.contains("IAM002")), "{report}");
+        let reported = report
+            .lines()
+            .any(|l| l.starts_with(&unknown) && l.contains(&format!("IAM601 [error] hardcoded {noun} (sha256:")));
+        assert!(reported, "no IAM601 on line {line}:\n{report}");
+    }
+    // The snippet of the IAM002 finding shows the key, the value starred.
+    let human = stdout(&iamlint(d, &["check", "--select", "IAM002", "iam/bots.yaml"]));
+    assert!(human.contains("pasword: **************"), "{human}");
+}
