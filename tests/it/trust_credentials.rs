@@ -144,3 +144,77 @@ fn a_misspelt_credential_key_is_a_credential() {
     let human = stdout(&iamlint(d, &["check", "--select", "IAM002", "iam/bots.yaml"]));
     assert!(human.contains("pasword: **************"), "{human}");
 }
+
+/// A repository that deploys from GitHub Actions and GitLab CI with credentials written in
+/// each way the review found unreported: secrets, and where each is written.
+const CI_SECRETS: [(&str, usize, &str); 10] = [
+    (".github/workflows/deploy.yml", 10, "Gx4Pwq8Zkv7Rtj"),
+    (".github/workflows/deploy.yml", 11, "Gx5Jwk9Zrv6Qtp"),
+    (".github/workflows/deploy.yml", 17, "Gx6Vkr8Pzq4Wty"),
+    (".github/workflows/deploy.yml", 19, "Gx7Qzv3Kwr8Pjt"),
+    (".gitlab-ci.yml", 2, "Lb3Wqz7Kvr9Ptx"),
+    (".gitlab-ci.yml", 3, "Lb4Rkw8Zqv6Tpj"),
+    ("scripts/deploy.sh", 3, "Sh5Kqw7Zvr4Ptj"),
+    ("scripts/deploy.sh", 6, "Sh6Wzq8Krv3Tpx"),
+    ("envs/prod/users.tf", 4, "Tf7Qwk9Zrv5Ptj"),
+    ("envs/prod/users.tf", 9, "Tf8Zvq4Kwr7Ptx"),
+];
+
+fn ci_repository(d: &Path) {
+    platform(d);
+    write(
+        d,
+        ".github/workflows/deploy.yml",
+        "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    \
+         env:\n      KESTRA_URL: https://kestra.example.com\n      KESTRA_API_TOKEN: ${{ secrets.KESTRA_API_TOKEN }}\n      \
+         KESTRA_USERNAME: admin@example.com\n      KESTRA_PASSWORD: Gx4Pwq8Zkv7Rtj\n      \
+         KESTRA_USER: \"admin@example.com:Gx5Jwk9Zrv6Qtp\"\n    steps:\n      - uses: actions/checkout@v4\n      \
+         - name: validate\n        run: kestra flow validate flows/\n      - name: deploy\n        \
+         run: kestra flow namespace update company flows/ --user admin@example.com:'Gx6Vkr8Pzq4Wty'\n      - name: smoke\n        \
+         run: curl -fsS -u admin@example.com:Gx7Qzv3Kwr8Pjt https://kestra.example.com/api/v1/flows\n",
+    );
+    write(
+        d,
+        ".gitlab-ci.yml",
+        "variables:\n  KESTRA_PASSWORD: Lb3Wqz7Kvr9Ptx\n  KESTRA_USER: admin@example.com:Lb4Rkw8Zqv6Tpj\n\
+         deploy:\n  script:\n    - kestra flow namespace update company flows/ --user \"$KESTRA_USER\"\n",
+    );
+    write(
+        d,
+        "scripts/deploy.sh",
+        "#!/bin/sh\nset -eu\nkestra flow namespace update company flows/ --user=admin@example.com:\"Sh5Kqw7Zvr4Ptj\"\n\
+         sort -u flows.txt\ncurl --fail \\\n  --user ops:Sh6Wzq8Krv3Tpx https://kestra.example.com/api/v1/executions\n",
+    );
+    write(
+        d,
+        "envs/prod/users.tf",
+        "resource \"kestra_user\" \"jane\" {\n  username = \"jane\"\n  email    = \"jane@example.com\"\n  \
+         password = \"Tf7Qwk9Zrv5Ptj\"\n}\n\nresource \"kestra_user_password\" \"ops\" {\n  user_id  = kestra_user.jane.id\n  \
+         password = \"Tf8Zvq4Kwr7Ptx\"\n}\n",
+    );
+}
+
+#[test]
+fn credentials_in_ci_env_maps_curl_and_kestra_resources_are_reported_and_starred() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ci_repository(d);
+    let secrets: Vec<&str> = CI_SECRETS.iter().map(|(_, _, s)| *s).collect();
+    let report = check_hides(d, &secrets);
+    for (path, line, _) in CI_SECRETS {
+        let at = format!("{path}:{line}:");
+        assert!(
+            report.lines().any(|l| l.starts_with(&at) && l.contains("IAM601 [error] hardcoded password (sha256:")),
+            "no IAM601 at {at}:\n{report}"
+        );
+    }
+    // References, usernames and other tools' `-u` are not credentials.
+    let reported = report.lines().filter(|l| l.contains("IAM601") && !l.starts_with("iam/")).count();
+    assert_eq!(reported, CI_SECRETS.len(), "{report}");
+    // The neighbours' snippets show the lines around each value, starred.
+    let human = stdout(&iamlint(d, &["check", ".github/workflows/deploy.yml"]));
+    assert!(
+        human.contains("KESTRA_PASSWORD: **************") && human.contains("admin@example.com:**************"),
+        "{human}"
+    );
+}
