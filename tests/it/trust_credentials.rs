@@ -218,3 +218,35 @@ fn credentials_in_ci_env_maps_curl_and_kestra_resources_are_reported_and_starred
         "{human}"
     );
 }
+
+/// A plan of a token rotation, saved under `plans/` for review: the old token in the prior
+/// state and the change's `before`, the new one in `after`, and the provider's password as an
+/// input variable. `planned_values` holds none of them (the token is being replaced).
+const ROTATION_PLAN: &str = r#"{"format_version":"1.2","terraform_version":"1.9.0","variables":{"kestra_url":{"value":"https://kestra.example.com"},"kestra_password":{"value":"Pv3Qzk8Wrt6Jxy"}},"planned_values":{"root_module":{"resources":[{"address":"kestra_service_account_api_token.ci","mode":"managed","type":"kestra_service_account_api_token","name":"ci","values":{"name":"ci","description":"ci","max_age":"P30D","extended":false,"service_account_id":"68xAawPfiJPkTkZJIPX6jQ"}}]}},"resource_changes":[{"address":"kestra_service_account_api_token.ci","mode":"managed","type":"kestra_service_account_api_token","name":"ci","change":{"actions":["delete","create"],"before":{"full_token":"Ps4Wkq7Zrv9Ptx","name":"ci"},"after":{"full_token":"Pa5Rzw8Kqv3Tjy","name":"ci"}}}],"prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"kestra_service_account_api_token.ci","mode":"managed","type":"kestra_service_account_api_token","name":"ci","values":{"full_token":"Ps4Wkq7Zrv9Ptx","name":"ci","max_age":"P30D"}}]}}},"configuration":{"root_module":{"variables":{"kestra_password":{"sensitive":true}}}}}"#;
+
+#[test]
+fn credentials_anywhere_in_a_committed_plan_are_reported_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    write(
+        d,
+        "envs/prod/tokens.tf",
+        "resource \"kestra_service_account_api_token\" \"ci\" {\n  service_account_id = \"68xAawPfiJPkTkZJIPX6jQ\"\n  \
+         name        = \"ci\"\n  description = \"ci\"\n  max_age     = \"P30D\"\n}\n",
+    );
+    write(d, "plans/prod.json", ROTATION_PLAN);
+    let report = check_hides(d, &["Pv3Qzk8Wrt6Jxy", "Ps4Wkq7Zrv9Ptx", "Pa5Rzw8Kqv3Tjy"]);
+    let found: Vec<&str> =
+        report.lines().filter(|l| l.starts_with("plans/prod.json:") && l.contains("IAM601")).collect();
+    // The old token is in two places, one finding; the new token and the password one each.
+    assert_eq!(found.len(), 3, "{report}");
+    for path in [
+        "at `variables.kestra_password.value`",
+        // (The old token is met first in the prior state.)
+        "at `prior_state.values.root_module.resources[0].values.full_token`",
+        "at `resource_changes[0].change.after.full_token`",
+    ] {
+        assert!(found.iter().any(|l| l.contains(path)), "no finding {path}:\n{report}");
+    }
+}
