@@ -250,3 +250,63 @@ fn credentials_anywhere_in_a_committed_plan_are_reported_once_each() {
         assert!(found.iter().any(|l| l.contains(path)), "no finding {path}:\n{report}");
     }
 }
+
+#[test]
+fn a_credential_that_is_a_common_word_is_weak_starred_and_findings_keep_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "iam/sa.yaml",
+        "serviceAccounts:\n  - name: report-service\n    description: reports\n    groups: [bots]\n  \
+         - name: deploy-service\n    description: deploys\n    superAdmin: true\n    groups: [bots]\n\
+         groups:\n  - name: bots\n    description: bots\n",
+    );
+    // Planted: a "password" that is a word of every account's name, and one that is a
+    // group's name.
+    write(
+        d,
+        "scripts/deploy.sh",
+        "#!/bin/sh\nkestra flow namespace update company flows/ --user admin@example.com:service\n",
+    );
+    write(d, ".gitlab-ci.yml", "variables:\n  KESTRA_PASSWORD: Bots\n");
+    git(d, &["init", "-q"]);
+    let report = stdout(&iamlint(d, &["check", "--format", "concise", "."]));
+    for (at, why) in [
+        ("scripts/deploy.sh:2:", "weak: shorter than 8 characters"),
+        (".gitlab-ci.yml:2:", "weak: shorter than 8 characters"),
+    ] {
+        assert!(
+            report.lines().any(|l| l.starts_with(at) && l.contains("IAM601") && l.contains(why)),
+            "{at}:\n{report}"
+        );
+    }
+    // Never printed, even as part of a name...
+    assert!(!report.contains("deploy-service") && !report.contains("report-service"), "{report}");
+    // ...and yet the super admin is told apart by its place.
+    let json: serde_json::Value =
+        serde_json::from_slice(&iamlint(d, &["check", "--format", "json", "--select", "IAM301", "."]).stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!((findings[0]["path"].as_str(), findings[0]["line"].as_u64()), (Some("iam/sa.yaml"), Some(7)));
+    let access: serde_json::Value =
+        serde_json::from_slice(&iamlint(d, &["access", "--format", "json", "."]).stdout).unwrap();
+    let admins: Vec<_> = access["principals"].as_array().unwrap().iter().filter(|p| p["super_admin"] == true).collect();
+    assert_eq!(admins.len(), 1, "{access}");
+    assert_eq!((admins[0]["path"].as_str(), admins[0]["line"].as_u64()), (Some("iam/sa.yaml"), Some(5)), "{access}");
+    assert!(!admins[0]["name"].as_str().unwrap().contains("service"), "{access}");
+}
+
+#[test]
+fn a_credential_that_is_a_name_or_a_word_is_weak() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    write(d, "scripts/deploy.sh", "#!/bin/sh\nkestra flow update --user admin@example.com:ci-deployer\nkestra flow update --user admin@example.com:Reporting\nkestra flow update --api-token Zk8Wq3Rt7Vx2Pm\n");
+    let report = stdout(&iamlint(d, &["check", "--format", "concise", "."]));
+    assert!(report.contains("weak: the name of an object of the workspace"), "{report}");
+    assert!(report.contains("weak: a single word"), "{report}");
+    // A generated password is not weak.
+    let strong = report.lines().find(|l| l.starts_with("scripts/deploy.sh:4:")).unwrap_or_default();
+    assert!(strong.contains("IAM601") && !strong.contains("weak"), "{report}");
+}
