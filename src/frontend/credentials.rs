@@ -171,7 +171,12 @@ fn misspelt(folded: &str) -> Option<CredentialKind> {
     }
     CREDENTIAL_WORDS
         .iter()
-        .filter(|(w, _)| w.len() >= 5)
+        // Most keys share neither end with any of the words: no distance to compute.
+        .filter(|(w, _)| {
+            w.len() >= 5
+                && folded.len().abs_diff(w.len()) <= 2
+                && (folded.as_bytes()[0] == w.as_bytes()[0] || folded.as_bytes().last() == w.as_bytes().last())
+        })
         .map(|(w, kind)| (strsim::osa_distance(folded, w), w.len(), *kind))
         .filter(|&(d, len, _)| d == 1 || (d == 2 && len >= 8))
         .min_by_key(|&(d, _, _)| d)
@@ -253,8 +258,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         context,
         needle: "",
     };
-    let needles =
-        ["--api-token", "--user", "-u", "authorization", "token", "token=", "kestra", "kestra", ":-", "password"];
+    let needles = ["--api-token", "--user", "-u", "authorization", "token", "token=", "pass", "user", ":-", "password"];
     vec![
         p(
             r"--api-token(?:=|[ \t]+)VALUE",
