@@ -178,8 +178,11 @@ fn given(path: &Path) -> String {
 }
 
 /// The baseline file for these findings, with `kept` (entries of files the run does not
-/// cover), sorted so that it diffs well under version control.
-fn render(ws: &Workspace, findings: &[Finding], kept: Vec<Recorded>) -> String {
+/// cover), sorted so that it diffs well under version control. Identities are hashed from
+/// the text as written, so an entry still matches its finding; every text the file shows
+/// passes `secrets` (a name or a path can be a credential's text), as a message does.
+fn render(ws: &Workspace, findings: &[Finding], kept: Vec<Recorded>, secrets: &crate::redact::Masker) -> String {
+    let shown = |s: &str| secrets.mask(s).into_owned();
     let prints = fingerprint::identities(ws, findings);
     let index = fingerprint::ObjectIndex::new(ws);
     let mut paths: std::collections::HashMap<crate::source::FileId, String> = Default::default();
@@ -190,12 +193,18 @@ fn render(ws: &Workspace, findings: &[Finding], kept: Vec<Recorded>) -> String {
             fingerprint,
             chain: fingerprint::chain(f),
             code: f.code.to_string(),
-            path: paths.entry(f.span.file).or_insert_with(|| fingerprint::stable_path(ws, f.span.file)).clone(),
-            object: index.address_of(f.span).to_string(),
-            message: f.message.clone(),
+            path: paths.entry(f.span.file).or_insert_with(|| shown(&fingerprint::stable_path(ws, f.span.file))).clone(),
+            object: shown(index.address_of(f.span)),
+            message: shown(&f.message),
         })
         .collect();
-    recorded.extend(kept);
+    // Kept entries may come from a file written before credentials were starred in it.
+    recorded.extend(kept.into_iter().map(|r| Recorded {
+        path: shown(&r.path),
+        object: shown(&r.object),
+        message: shown(&r.message),
+        ..r
+    }));
     recorded.sort_by(|a, b| {
         (&a.path, &a.code, &a.message, &a.fingerprint).cmp(&(&b.path, &b.code, &b.message, &b.fingerprint))
     });
@@ -213,10 +222,11 @@ pub fn write(
     findings: &[Finding],
     previous: Option<&Baseline>,
     covered: &Covered,
+    secrets: &crate::redact::Masker,
 ) -> Result<usize, String> {
     let kept = previous.map(|b| b.outside(covered)).unwrap_or_default();
     let n = kept.len();
-    std::fs::write(path, render(ws, findings, kept))
+    std::fs::write(path, render(ws, findings, kept, secrets))
         .map_err(|e| format!("cannot write baseline `{}`: {e}", path.display()))?;
     Ok(n)
 }

@@ -342,6 +342,14 @@ pub fn diff(fixed: &Fixed) -> String {
 }
 
 impl Fixed {
+    /// Every secret's text as read and as fixed: a fix that removed a `password` left its
+    /// text in the names it was copied to.
+    pub fn secret_masker(&self) -> crate::redact::Masker {
+        let now = self.outcome.ws.sources.iter().flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets));
+        let pieces: Vec<String> = self.pieces.iter().cloned().chain(now).collect();
+        crate::redact::Masker::new(pieces.iter().map(String::as_str))
+    }
+
     /// The pieces a file's diff searches for: its own credentials' lines, however short,
     /// and the workspace's long enough to search everywhere.
     fn searched(&self, own: &[String]) -> Vec<String> {

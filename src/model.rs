@@ -286,6 +286,8 @@ pub enum CredentialKind {
     ApiToken,
     Password,
     Jwt,
+    /// A value under a `secret` key: what it unlocks is not said, that it is one is.
+    Secret,
 }
 
 impl CredentialKind {
@@ -294,6 +296,7 @@ impl CredentialKind {
             CredentialKind::ApiToken => "API token",
             CredentialKind::Password => "password",
             CredentialKind::Jwt => "JWT",
+            CredentialKind::Secret => "secret",
         }
     }
 }

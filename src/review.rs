@@ -113,6 +113,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         }
     }
     let mut unfiltered = plan.write_baseline.is_some().then(|| outcome.findings.clone());
+    let mut secrets_as_read = None;
     let mut fixed_buffer = None;
     let mut fixes = Vec::new();
     if plan.fix || plan.diff {
@@ -178,6 +179,7 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         if held_back > 0 {
             notes.push(held_back_note(held_back));
         }
+        secrets_as_read = plan.write_baseline.is_some().then(|| fixed.secret_masker());
         fixes = fixed.log;
         outcome = fixed.outcome;
         unfiltered = None;
@@ -191,7 +193,8 @@ pub fn run(options: &Options, plan: &Plan) -> Result<Report, String> {
         // The file as it is: its entries for files this run does not cover stay. One that is
         // missing, or not a baseline, holds none.
         let previous = Baseline::read(path).ok();
-        let kept = baseline::write(path, &outcome.ws, &all, previous.as_ref(), &covered)?;
+        let secrets = secrets_as_read.unwrap_or_else(|| outcome.ws.secret_masker());
+        let kept = baseline::write(path, &outcome.ws, &all, previous.as_ref(), &covered, &secrets)?;
         let kept = match kept {
             0 => String::new(),
             1 => ", and kept the 1 entry of files this run does not cover".to_string(),

@@ -6,7 +6,7 @@
 //! no checkout, the repository is never modified) into a temporary folder, and both
 //! workspaces go through the same loading and access-graph code.
 
-use super::report::{report, Entry};
+use super::report::{unmasked, Entry};
 use crate::config::FileFilter;
 use crate::frontend::FileKind;
 use crate::git;
@@ -64,6 +64,7 @@ pub fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
     };
 
     let current = load(options, false)?;
+    let mut secrets = secret_pieces(&current);
     // A path that did not exist yet contributes nothing: everything under it is new.
     let old_paths: Vec<PathBuf> =
         options.paths.iter().map(|p| at_revision(p).unwrap_or_else(|| p.clone())).filter(|p| p.exists()).collect();
@@ -88,7 +89,9 @@ pub fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
             max_yaml_depth: options.max_yaml_depth,
             ..Options::default()
         };
-        let mut principals = report(&load(&old_options, true)?).principals;
+        let old_ws = load(&old_options, true)?;
+        secrets.extend(secret_pieces(&old_ws));
+        let mut principals = unmasked(&old_ws).principals;
         // The revision's files are shown by their path in the temporary folder: a
         // deployment (a root's folder) is named as the work tree names it.
         let here = cwd.canonicalize().ok().and_then(|c| c.strip_prefix(&top).ok().map(Path::to_path_buf));
@@ -104,7 +107,37 @@ pub fn diff(options: &Options, reference: &str) -> Result<Vec<Change>, String> {
         }
         principals
     };
-    Ok(compare(&before, &report(&current).principals))
+    // Principals are matched by their names as written: starred first, an account whose
+    // name was a credential's text at one revision only would be two accounts. Then the
+    // secrets of both revisions star both: a value committed at the base and removed since
+    // is still a leaked secret.
+    let mut changes = compare(&before, &unmasked(&current).principals);
+    let secrets = crate::redact::Masker::new(secrets.iter().map(String::as_str));
+    changes.iter_mut().for_each(|c| c.mask(&secrets));
+    Ok(changes)
+}
+
+fn secret_pieces(ws: &Workspace) -> Vec<String> {
+    ws.sources.iter().flat_map(|(_, f)| crate::redact::pieces(&f.text, &f.secrets)).collect()
+}
+
+impl Change {
+    fn mask(&mut self, secrets: &crate::redact::Masker) {
+        let star = |s: &mut String| {
+            if let std::borrow::Cow::Owned(m) = secrets.mask(s) {
+                *s = m;
+            }
+        };
+        star(&mut self.name);
+        star(&mut self.tenant);
+        self.deployment.as_mut().map(star);
+        for p in self.gained.iter_mut().chain(&mut self.lost) {
+            p.namespace.as_mut().map(star);
+            star(&mut p.resource_type);
+            star(&mut p.action);
+        }
+        self.tokens_added.iter_mut().chain(&mut self.tokens_removed).for_each(star);
+    }
 }
 
 /// The workspace `options` describe; a folder that could not be read is an error, since a

@@ -49,6 +49,17 @@ pub struct Row {
 }
 
 pub fn report(ws: &Workspace) -> Report {
+    let mut report = unmasked(ws);
+    let secrets = ws.secret_masker();
+    for e in &mut report.principals {
+        e.mask(&secrets);
+    }
+    report
+}
+
+/// The report with names as written: `access::diff` matches principals by name across two
+/// revisions, and stars the secrets of both once it has.
+pub fn unmasked(ws: &Workspace) -> Report {
     let graph = AccessGraph::build(ws);
     let mut principals: Vec<Entry> =
         graph.principals().iter().filter(|p| in_scope(ws, p)).map(|p| entry(ws, p)).collect();
@@ -63,27 +74,31 @@ pub fn report(ws: &Workspace) -> Report {
             e.line,
         )
     });
-    let secrets = ws.secret_masker();
-    for e in &mut principals {
-        e.mask(&secrets);
-    }
     Report { version: 1, principals }
 }
 
 impl Entry {
     /// Names come from the input, and one built from a sensitive value (a sensitive
     /// variable's default used as a name) would print a secret: its text is starred.
-    fn mask(&mut self, secrets: &crate::redact::Masker) {
+    pub fn mask(&mut self, secrets: &crate::redact::Masker) {
         let star = |s: &mut String| {
             if let std::borrow::Cow::Owned(m) = secrets.mask(s) {
                 *s = m;
             }
         };
         star(&mut self.name);
+        star(&mut self.tenant);
+        star(&mut self.path);
+        self.deployment.as_mut().map(star);
         self.groups.iter_mut().for_each(star);
-        self.tokens.iter_mut().for_each(|t| star(&mut t.name));
+        self.tokens.iter_mut().for_each(|t| {
+            star(&mut t.name);
+            star(&mut t.path);
+        });
         for row in &mut self.permissions {
             row.namespace.as_mut().map(star);
+            star(&mut row.resource_type);
+            row.actions.iter_mut().for_each(star);
             row.via.iter_mut().for_each(star);
         }
         self.unknown.iter_mut().for_each(star);

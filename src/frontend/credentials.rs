@@ -120,17 +120,14 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
         return None;
     }
     let folded: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    let kind = match folded.as_str() {
-        "password" | "kestrapassword" => Some(CredentialKind::Password),
-        "token" | "apitoken" | "fulltoken" | "kestratoken" | "kestraapitoken" => Some(CredentialKind::ApiToken),
-        "jwt" => Some(CredentialKind::Jwt),
-        _ => None,
-    };
-    if let Some(kind) = kind {
+    if let Some(kind) = credential_word(&folded) {
         return Some(KeyClass::Credential(kind));
     }
     if !SENSITIVE_WORDS.iter().any(|w| folded.contains(w)) {
-        return None;
+        // A misspelt credential's key (`pasword`, `secert`, `apitokn`) holds what its
+        // writer meant to be one: shown in the IAM002 snippet that reports the typo, it
+        // printed the password.
+        return misspelt(&folded).map(KeyClass::Credential);
     }
     // What is said of a credential is not one: `token_max_age = "P30D"`, `secret_name`,
     // `password_file`. Starring those hid durations and names in every message that
@@ -140,6 +137,50 @@ pub fn credential_key(key: &str) -> Option<KeyClass> {
     }
     let plural = ["tokens", "secrets", "passwords", "credentials", "keys"].iter().any(|p| folded.ends_with(p));
     Some(if plural { KeyClass::Container } else { KeyClass::Sensitive })
+}
+
+/// Keys that are a Kestra credential, folded (alphanumerics, lower case): a literal under
+/// them is reported (IAM601).
+const CREDENTIAL_WORDS: [(&str, CredentialKind); 11] = [
+    ("password", CredentialKind::Password),
+    ("passwd", CredentialKind::Password),
+    ("passphrase", CredentialKind::Password),
+    ("kestrapassword", CredentialKind::Password),
+    ("secret", CredentialKind::Secret),
+    ("token", CredentialKind::ApiToken),
+    ("apitoken", CredentialKind::ApiToken),
+    ("fulltoken", CredentialKind::ApiToken),
+    ("kestratoken", CredentialKind::ApiToken),
+    ("kestraapitoken", CredentialKind::ApiToken),
+    ("jwt", CredentialKind::Jwt),
+];
+
+fn credential_word(folded: &str) -> Option<CredentialKind> {
+    CREDENTIAL_WORDS.iter().find(|(w, _)| *w == folded).map(|(_, kind)| *kind)
+}
+
+/// Words one edit away from a credential's key that are keys of their own.
+const NOT_MISSPELT: [&str; 3] = ["passed", "taken", "tokei"];
+
+/// The credential a key misspells: one edit (a letter added, dropped, changed or two
+/// swapped) from a key of five letters or more, two from one of eight or more. `jwt` is
+/// too short to guess at.
+fn misspelt(folded: &str) -> Option<CredentialKind> {
+    if folded.len() < 4 || NOT_MISSPELT.contains(&folded) {
+        return None;
+    }
+    CREDENTIAL_WORDS
+        .iter()
+        // Most keys share neither end with any of the words: no distance to compute.
+        .filter(|(w, _)| {
+            w.len() >= 5
+                && folded.len().abs_diff(w.len()) <= 2
+                && (folded.as_bytes()[0] == w.as_bytes()[0] || folded.as_bytes().last() == w.as_bytes().last())
+        })
+        .map(|(w, kind)| (strsim::osa_distance(folded, w), w.len(), *kind))
+        .filter(|&(d, len, _)| d == 1 || (d == 2 && len >= 8))
+        .min_by_key(|&(d, _, _)| d)
+        .map(|(_, _, kind)| kind)
 }
 
 /// How a message names a credential: the first 4 bytes of its SHA-256, in hex
@@ -181,12 +222,25 @@ pub fn mark(model: &mut FileModel, span: Span, value: &str) {
 /// delimiter. Group 1, 2 or 3 is the content.
 const VALUE: &str = r#"(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s"'`;|&)(,}\]]+))"#;
 
+/// `USER:PASSWORD`: a `VALUE`, or a bare user and a quoted password (`admin@x.io:'pw'`,
+/// which the shell joins into one word). Group 1, 2 or 3 is the content.
+const USER_VALUE: &str = r#"(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^\s"'`;|&)(,}\]:]*:(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s"'`;|&)(,}\]]+)))"#;
+
+/// The command a pattern belongs to, where a flag means something else in other commands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Within {
+    Any,
+    /// A command that mentions kestra (`--user 1000:1000` is docker's).
+    Kestra,
+    /// A `curl` command (`-u` is `sort`'s, `set`'s...).
+    Curl,
+}
+
 struct Pattern {
     re: Regex,
     kind: CredentialKind,
-    /// Only inside a command that mentions kestra (`--user 1000:1000` is docker's).
-    kestra_only: bool,
-    /// The value is `EMAIL:PASSWORD`; the credential is the password.
+    within: Within,
+    /// The value is `USER:PASSWORD`; the credential is the password.
     user_password: bool,
     context: &'static str,
     /// Text every match holds, lower case: a line without it is not searched (most lines
@@ -195,45 +249,82 @@ struct Pattern {
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |re: &str, kind, kestra_only, user_password, context| Pattern {
-        re: Regex::new(&re.replace("VALUE", VALUE)).expect("credential pattern compiles"),
+    let p = |re: &str, kind, within, user_password, context| Pattern {
+        re: Regex::new(&re.replace("USER_VALUE", USER_VALUE).replace("VALUE", VALUE))
+            .expect("credential pattern compiles"),
         kind,
-        kestra_only,
+        within,
         user_password,
         context,
         needle: "",
     };
-    let needles = ["--api-token", "--user", "authorization", "token", "token=", "kestra_password=", ":-", "password"];
+    let needles = ["--api-token", "--user", "-u", "authorization", "token", "token=", "pass", "user", ":-", "password"];
     vec![
-        p(r"--api-token(?:=|[ \t]+)VALUE", CredentialKind::ApiToken, true, false, "`--api-token` of a kestra command"),
         p(
-            r"--user(?:=|[ \t]+)VALUE",
+            r"--api-token(?:=|[ \t]+)VALUE",
+            CredentialKind::ApiToken,
+            Within::Kestra,
+            false,
+            "`--api-token` of a kestra command",
+        ),
+        p(
+            r"--user(?:=|[ \t]+)USER_VALUE",
             CredentialKind::Password,
-            true,
+            Within::Kestra,
             true,
             "`--user EMAIL:PASSWORD` of a kestra command",
+        ),
+        // curl's basic authentication, `-u USER:PASSWORD`, `-uUSER:PASSWORD` or `--user`:
+        // the same credential as an `Authorization: Basic` header.
+        p(
+            r"(?:^|[\s;|&(])(?:-u[ \t]*|--user(?:=|[ \t]+))USER_VALUE",
+            CredentialKind::Password,
+            Within::Curl,
+            true,
+            "`-u USER:PASSWORD` of a curl command",
         ),
         p(
             r#"(?i)authorization["']?:[ \t]*["']?(?:bearer|basic)[ \t]+VALUE"#,
             CredentialKind::ApiToken,
-            false,
+            Within::Any,
             false,
             "an `Authorization` header",
         ),
         p(
             r#"(?i)(?:^|[\s{,"'])(?:kestra[_-]?)?api[_-]?token["']?[ \t]*:[ \t]+VALUE"#,
             CredentialKind::ApiToken,
-            false,
+            Within::Any,
             false,
             "an `apiToken:` setting",
         ),
-        p(r"(?i)\b(?:kestra_)?(?:api_)?token=VALUE", CredentialKind::ApiToken, true, false, "a Kestra token variable"),
-        p(r"(?i)\bkestra_password=VALUE", CredentialKind::Password, false, false, "`KESTRA_PASSWORD`"),
+        p(
+            r"(?i)\b(?:kestra_)?(?:api_)?token=VALUE",
+            CredentialKind::ApiToken,
+            Within::Kestra,
+            false,
+            "a Kestra token variable",
+        ),
+        // `KESTRA_PASSWORD=...` in a script, `KESTRA_PASSWORD: ...` in a workflow's `env:`
+        // or a GitLab job's `variables:`.
+        p(
+            r#"(?i)(?:^|[\s{,"'])kestra[_-]?pass(?:word|wd)["']?(?:[ \t]*:[ \t]+|=)VALUE"#,
+            CredentialKind::Password,
+            Within::Any,
+            false,
+            "`KESTRA_PASSWORD`",
+        ),
+        p(
+            r#"(?i)(?:^|[\s{,"'])kestra[_-]?user(?:name)?["']?(?:[ \t]*:[ \t]+|=)USER_VALUE"#,
+            CredentialKind::Password,
+            Within::Any,
+            true,
+            "`KESTRA_USER` set to `EMAIL:PASSWORD`",
+        ),
         // `${KESTRA_API_TOKEN:-eyJ...}`: the default is used whenever the variable is unset.
         p(
             r#"(?i)\$\{[a-z0-9_]*(?:token|password|passwd|secret)[a-z0-9_]*:?-((?:[^}"'\s$`]|\$[^({])+)\}"#,
             CredentialKind::ApiToken,
-            false,
+            Within::Any,
             false,
             "the default of a `${VAR:-VALUE}` expansion",
         ),
@@ -241,7 +332,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p(
             r#"(?i)^[ \t]*password["']?[ \t]*:[ \t]+VALUE"#,
             CredentialKind::Password,
-            true,
+            Within::Kestra,
             false,
             "the `password` input of a Kestra action",
         ),
@@ -253,6 +344,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 });
 
 static KESTRA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)kestra").expect("compiles"));
+static CURL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bcurl\b").expect("compiles"));
 
 /// Scans a CI workflow or shell script line by line. A command continued with `\` counts
 /// as one, so `kestra flow namespace update \` and `--api-token X` on the next line match.
@@ -260,6 +352,7 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
     let mut offset = 0usize;
     let mut continues = false;
     let mut mentions_kestra = false;
+    let mut mentions_curl = false;
     // A workflow that uses a Kestra action (`uses: kestra-io/deploy-action@v1`): its
     // `with:` inputs are the action's, whatever line they are on.
     let kestra_action = text.contains("kestra-io/");
@@ -280,6 +373,7 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         }
         // Once per line, so a long continued command stays linear.
         mentions_kestra = ((continues || in_block) && mentions_kestra) || kestra_action || KESTRA.is_match(body);
+        mentions_curl = ((continues || in_block) && mentions_curl) || CURL.is_match(body);
         let trimmed = body.trim_end();
         let header = trimmed.rsplit_once(' ').map_or("", |(_, last)| last);
         if !in_block && matches!(header, "|" | ">" | "|-" | ">-" | "|+" | ">+") {
@@ -289,7 +383,12 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         let line_first = model.credentials.len();
         let lower = body.to_ascii_lowercase();
         for pattern in PATTERNS.iter() {
-            if (pattern.kestra_only && !mentions_kestra) || !lower.contains(pattern.needle) {
+            let within = match pattern.within {
+                Within::Any => true,
+                Within::Kestra => mentions_kestra,
+                Within::Curl => mentions_curl,
+            };
+            if !within || !lower.contains(pattern.needle) {
                 continue;
             }
             for caps in pattern.re.captures_iter(body) {
@@ -297,11 +396,22 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
                 let (mut start, value) = (m.start(), m.as_str());
                 let value = if pattern.user_password {
                     let Some((user, password)) = value.split_once(':') else { continue };
-                    if !(user.contains('@') || user.starts_with('$')) {
+                    // Kestra's users are emails; docker's `--user` is `UID:GID`.
+                    let user_ok = match pattern.within {
+                        Within::Kestra => user.contains('@') || user.starts_with('$'),
+                        _ => !user.is_empty() && !user.starts_with('-'),
+                    };
+                    if !user_ok {
                         continue;
                     }
                     start += user.len() + 1;
-                    password
+                    match unquote(password) {
+                        Some(inner) => {
+                            start += 1;
+                            inner
+                        }
+                        None => password,
+                    }
                 } else {
                     value
                 };
@@ -318,6 +428,12 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         continues = body.trim_end().ends_with('\\');
         offset += line.len();
     }
+}
+
+/// The text inside matching quotes (`'pw'`, `"pw"`), if `value` is quoted.
+fn unquote(value: &str) -> Option<&str> {
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    (value.len() >= 2 && value.ends_with(quote)).then(|| &value[1..value.len() - 1])
 }
 
 #[cfg(test)]
@@ -340,6 +456,27 @@ mod tests {
         assert_eq!(scan("curl -H \"Authorization: Bearer eyJhbGci\" https://x\n"), ["eyJhbGci"]);
         assert_eq!(scan("      apiToken: kst_live_123\n"), ["kst_live_123"]);
         assert_eq!(scan("export KESTRA_API_TOKEN=abc123 # kestra\n"), ["abc123"]);
+    }
+
+    #[test]
+    fn basic_credentials_in_every_spelling() {
+        assert_eq!(scan("kestra flow update --user admin@x.io:'Quoted1'\n"), ["Quoted1"]);
+        assert_eq!(scan("kestra flow update --user admin@x.io:\"Space Pw1\"\n"), ["Space Pw1"]);
+        assert_eq!(scan("kestra flow update --user=admin@x.io:Eq1pw\n"), ["Eq1pw"]);
+        assert_eq!(scan("curl -u admin:CurlPw1 https://k\n"), ["CurlPw1"]);
+        assert_eq!(scan("curl -sf -uadmin@x.io:CurlPw2 https://k\n"), ["CurlPw2"]);
+        assert_eq!(scan("curl --user=admin:CurlPw3 https://k\n"), ["CurlPw3"]);
+        assert_eq!(scan("curl --fail \\\n  -u \"admin@x.io:CurlPw4\" https://k\n"), ["CurlPw4"]);
+        assert_eq!(scan("    env:\n      KESTRA_PASSWORD: EnvPw1\n"), ["EnvPw1"]);
+        assert_eq!(scan("  KESTRA_USER: \"admin@x.io:EnvPw2\"\n"), ["EnvPw2"]);
+        assert_eq!(scan("export KESTRA_USER=admin@x.io:EnvPw3\n"), ["EnvPw3"]);
+        assert_eq!(scan("variables:\n  KESTRA_API_TOKEN: GlTok1\n"), ["GlTok1"]);
+        // Not credentials: no password, references, other tools' `-u`.
+        assert!(scan("curl -u \"$USER:$PASSWORD\" https://k\n").is_empty());
+        assert!(scan("curl -u admin: https://k\n").is_empty());
+        assert!(scan("sort -u names.txt\nset -u\n").is_empty());
+        assert!(scan("  KESTRA_USER: admin@x.io\n").is_empty());
+        assert!(scan("  KESTRA_PASSWORD: ${{ secrets.KESTRA_PASSWORD }}\n").is_empty());
     }
 
     #[test]
@@ -393,6 +530,67 @@ mod tests {
         assert_eq!(credential_key("apiTokens"), Some(KeyClass::Container));
         for key in ["name", "maxAge", "SECRET", "description", "sensitive", "email"] {
             assert_eq!(credential_key(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn misspelt_credential_keys_are_credentials_and_neighbours_are_not() {
+        use CredentialKind::*;
+        for (key, kind) in [
+            ("pasword", Password),
+            ("passwrod", Password),
+            ("Passowrd", Password),
+            ("passwd", Password),
+            ("secret", Secret),
+            ("secert", Secret),
+            ("apiTokn", ApiToken),
+            ("api_tokne", ApiToken),
+            ("fullTokan", ApiToken),
+            ("tokne", ApiToken),
+            ("KESTRA_PASWORD", Password),
+        ] {
+            assert_eq!(credential_key(key), Some(KeyClass::Credential(kind)), "{key}");
+        }
+        // Every key Kestra's API and provider spell: none is taken for a typo.
+        for key in [
+            "tenant",
+            "tenant_id",
+            "namespace",
+            "namespaceId",
+            "extended",
+            "description",
+            "superAdmin",
+            "groups",
+            "roles",
+            "bindings",
+            "externalId",
+            "roleId",
+            "type",
+            "maxAge",
+            "name",
+            "email",
+            "firstName",
+            "lastName",
+            "username",
+            "max_age",
+            "service_account_id",
+            "group_id",
+            "user_id",
+            "resources",
+            "actions",
+            "url",
+            "timeout",
+            "isDefault",
+            "passed",
+            "taken",
+            "session",
+            "second",
+            "select",
+            "sector",
+            "spoken",
+            "owner",
+        ] {
+            assert!(!matches!(credential_key(key), Some(KeyClass::Credential(_))), "{key}");
         }
     }
 

@@ -8,6 +8,7 @@
 //! `join` matches it to its root module and merges each planned object into the
 //! configuration's, once the workspace is whole.
 
+mod committed;
 pub mod join;
 mod references;
 mod sensitive;
@@ -66,6 +67,7 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Option<FileModel> {
         }
     }
     references::fill(root, &mut lowering.model);
+    committed::report(root, file, &mut lowering.model);
     sensitive::mark(root, file, &mut lowering.model);
     Some(lowering.model)
 }

@@ -11,6 +11,7 @@
 
 use super::{Context, Declaration, Fixes};
 use crate::finding::{Finding, Severity};
+use crate::model::known_str;
 use std::collections::HashSet;
 
 pub const RULE: Declaration = Declaration {
@@ -26,22 +27,61 @@ pub const CODE: &str = RULE.code;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut seen = HashSet::new();
+    let names: HashSet<String> = object_names(cx.ws).map(str::to_ascii_lowercase).collect();
     for c in &cx.ws.credentials {
         // One finding per value, however many blocks use it.
         if !seen.insert(c.span) {
             continue;
         }
-        let mut finding =
-            Finding::new(CODE, c.span, format!("hardcoded {} ({}) in {}", c.kind.noun(), c.fingerprint, c.context))
-                .help(format!(
-                    "{}; revoke and rotate this one: it stays in the history",
-                    where_to_keep(&cx.ws.sources.get(c.span.file).path)
-                ));
+        let text = cx.ws.sources.get(c.span.file).text.get(c.span.start..c.span.end).unwrap_or_default();
+        let weak = weakness(text, &names);
+        let (said, advice) = match weak {
+            Some(why) => (format!(", weak: {why}"), "; choose a generated one: this one can be guessed"),
+            None => (String::new(), ""),
+        };
+        let mut finding = Finding::new(
+            CODE,
+            c.span,
+            format!("hardcoded {} ({}{said}) in {}", c.kind.noun(), c.fingerprint, c.context),
+        )
+        .help(format!(
+            "{}; revoke and rotate this one: it stays in the history{advice}",
+            where_to_keep(&cx.ws.sources.get(c.span.file).path)
+        ));
         if let Some((span, address)) = &c.used_by {
             finding = finding.label(*span, format!("used by `{address}`"));
         }
         out.push(finding);
     }
+}
+
+/// Credentials shorter than this are weak: a guess finds them.
+const MIN_STRONG: usize = 8;
+
+/// Why a credential's text is weak, if it is: short, a single word, or the name of an
+/// object of the workspace. Such a text recurs in ordinary words and names, where every
+/// output still stars it (a secret is never printed, however common): the finding says so,
+/// so that starred words in other messages are understood, and each finding stays
+/// identified by its place (file, line, object address), not by a name the star may hide.
+fn weakness(text: &str, names: &HashSet<String>) -> Option<&'static str> {
+    if text.chars().count() < MIN_STRONG {
+        Some("shorter than 8 characters")
+    } else if names.contains(&text.to_ascii_lowercase()) {
+        Some("the name of an object of the workspace")
+    } else if text.chars().all(|c| c.is_alphabetic()) {
+        Some("a single word")
+    } else {
+        None
+    }
+}
+
+fn object_names(ws: &crate::model::Workspace) -> impl Iterator<Item = &str> {
+    let sa = ws.service_accounts.iter().filter_map(|o| known_str(&o.name));
+    let users = ws.users.iter().filter_map(|o| known_str(&o.name));
+    let groups = ws.groups.iter().filter_map(|o| known_str(&o.name));
+    let roles = ws.roles.iter().filter_map(|o| known_str(&o.name));
+    let tokens = ws.tokens.iter().filter_map(|o| known_str(&o.name));
+    sa.chain(users).chain(groups).chain(roles).chain(tokens)
 }
 
 /// Where a credential belongs instead, in the terms of the file it was found in: a GitLab

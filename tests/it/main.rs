@@ -43,6 +43,7 @@ mod stable_paths;
 mod stdin;
 mod suppress;
 mod terraform;
+mod trust_credentials;
 mod trust_fix;
 mod trust_fs;
 mod trust_render;

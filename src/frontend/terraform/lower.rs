@@ -297,6 +297,9 @@ impl<'a> Lowering<'_, 'a> {
 
     fn resource(&mut self, block: &BlockRef<'_>, kind: &str, address: &str, scope: &Scope) {
         let body = block.body;
+        if kind.starts_with("kestra_") {
+            self.credential_arguments(block, address, scope);
+        }
         match schema::kind_of_resource(kind) {
             Some(Kind::ServiceAccount) => {
                 let spec = &schema::SERVICE_ACCOUNT;
@@ -307,7 +310,6 @@ impl<'a> Lowering<'_, 'a> {
                     .filter_map(|k| body.attr(k))
                     .map(|a| PersonalField { key: a.key.to_string(), entry: a.span, key_span: a.key_span })
                     .collect();
-                self.credential(body, "password", CredentialKind::Password, &origin, scope);
                 let sa = ServiceAccount {
                     id: None,
                     name: self.text(body, spec.tf(FieldId::Name), scope),
@@ -335,10 +337,6 @@ impl<'a> Lowering<'_, 'a> {
                     origin,
                 };
                 self.model.users.push(user);
-            }
-            None if kind == "kestra_user_password" => {
-                let origin = self.origin(block, address, scope);
-                self.credential(body, "password", CredentialKind::Password, &origin, scope);
             }
             Some(Kind::Token) => {
                 let spec = &schema::TOKEN;
@@ -548,6 +546,28 @@ impl<'a> Lowering<'_, 'a> {
             let place = local_address(&origin.address).split('[').next().unwrap_or_default().to_string();
             let context = format!("the `{name}` header of `extra_headers` of `{place}`");
             credentials::record(&mut self.model, span, kind, credential, context, None);
+        }
+    }
+
+    /// Every argument of a Kestra resource named like a credential (`kestra_user`'s and
+    /// `kestra_user_password`'s `password`, a `password` a service account does not take):
+    /// a literal there is committed, whatever the provider makes of it.
+    fn credential_arguments(&mut self, block: &BlockRef<'_>, address: &str, scope: &Scope) {
+        let keys: Vec<(&str, CredentialKind)> = block
+            .body
+            .attrs()
+            .into_iter()
+            .filter_map(|a| match credentials::credential_key(a.key) {
+                Some(credentials::KeyClass::Credential(kind)) => Some((a.key, kind)),
+                _ => None,
+            })
+            .collect();
+        if keys.is_empty() {
+            return;
+        }
+        let origin = self.origin(block, address, scope);
+        for (key, kind) in keys {
+            self.credential(block.body, key, kind, &origin, scope);
         }
     }
 
