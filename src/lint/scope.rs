@@ -163,6 +163,7 @@ impl NestedScopes {
         let reads_settings = |r: &Rule| READS_SETTINGS.contains(&r.code.as_str());
         let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
         let independent = |r: &Rule| !reads_settings(r);
+        let indexes = super::Indexes::default();
         let (found, mut elsewhere) = super::check_each(
             &options.catalogue,
             ws,
@@ -170,6 +171,7 @@ impl NestedScopes {
             &selections,
             &|f| Some(scope_of(f)),
             &independent,
+            &indexes,
         );
         let mut groups: Vec<(&Settings, Vec<usize>)> = Vec::new();
         for &i in &used {
@@ -183,7 +185,7 @@ impl NestedScopes {
             let selections: Vec<&Selection> = members.iter().map(|&i| &all[i].selection).collect();
             let position = |file: FileId| members.iter().position(|&i| i == scope_of(file));
             let (more, more_elsewhere) =
-                super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings);
+                super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings, &indexes);
             found.extend(more);
             elsewhere += more_elsewhere;
         }
