@@ -68,6 +68,9 @@ impl std::fmt::Display for DiscoverError {
 pub struct Discovery {
     pub files: Vec<Candidate>,
     pub coverage: Coverage,
+    /// The texts discovery read already (Terraform files, for their module calls), by
+    /// candidate path: reading them again cost a tenth of a run on a large repository.
+    pub read: crate::lint::Overlay,
 }
 
 /// What a run did not cover. `problems` make it fail (status 2) after linting the rest: a
@@ -180,11 +183,12 @@ pub fn discover_with(
             found.insert(key, c);
         }
     }
-    follow_modules(&mut found, &roots, cwd.as_deref(), &mut coverage);
+    let mut texts = follow_modules(&mut found, &roots, cwd.as_deref(), &mut coverage);
     found.retain(|key, _| filter.keeps(key));
+    let read = found.iter().filter_map(|(key, c)| Some((c.path.clone(), texts.remove(key)?))).collect();
     let mut files: Vec<Candidate> = found.into_values().collect();
     files.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(Discovery { files, coverage })
+    Ok(Discovery { files, coverage, read })
 }
 
 /// Adds the editor buffers (`buffers`, an overlay's paths) of files not on disk yet that a
@@ -346,13 +350,15 @@ const MAX_FOLLOWED_DEPTH: usize = 8;
 /// `source` outside the given paths (`iamlint check envs/prod` calling
 /// `../../modules/bot`), as Terraform would read them: a root linted alone is linted with
 /// its modules, whose findings are reported. A source that leads outside the workspace
-/// root is never read, and is named in `coverage.unfollowed`.
+/// root is never read, and is named in `coverage.unfollowed`. Returns the texts it read
+/// that are UTF-8, by key.
 fn follow_modules(
     found: &mut BTreeMap<PathBuf, Candidate>,
     roots: &[PathBuf],
     cwd: Option<&Path>,
     coverage: &mut Coverage,
-) {
+) -> BTreeMap<PathBuf, std::sync::Arc<str>> {
+    let mut texts = BTreeMap::new();
     let mut seen: std::collections::BTreeSet<PathBuf> =
         found.keys().filter_map(|k| k.parent().map(Path::to_path_buf)).collect();
     let mut callers: Vec<PathBuf> = found
@@ -365,7 +371,15 @@ fn follow_modules(
         for caller in &callers {
             let Some(dir) = caller.parent() else { continue };
             let Ok(bytes) = confine::read_bounded(caller, 16 * 1024 * 1024) else { continue };
-            for source in local_sources(&String::from_utf8_lossy(&bytes)) {
+            let text: std::sync::Arc<str> = match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
+                    texts.insert(caller.clone(), std::sync::Arc::clone(&text));
+                    text
+                }
+                Err(e) => std::sync::Arc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
+            };
+            for source in local_sources(&text) {
                 let Ok(module) = dir.join(&source).canonicalize() else { continue };
                 if !module.is_dir() || !seen.insert(module.clone()) {
                     continue;
@@ -403,6 +417,7 @@ fn follow_modules(
         }
         callers = next;
     }
+    texts
 }
 
 /// The literal local `source` of every `module` block (`"./x"`, `"../x"`), in HCL or

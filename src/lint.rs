@@ -198,7 +198,7 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
                 var_file: None,
                 outside: false,
             };
-            Ok(discover::Discovery { files: vec![stdin], coverage: Coverage::default() })
+            Ok(discover::Discovery { files: vec![stdin], coverage: Coverage::default(), read: Overlay::new() })
         }
         Some(Unsaved::Named(path)) => discover::discover_with(&options.paths, &options.filter, Some(path)),
         None => discover::discover_filtered(&options.paths, &options.filter).map(|mut discovery| {
@@ -212,7 +212,11 @@ pub fn load_workspace(options: &Options) -> Result<(Vec<Candidate>, Vec<Loaded>,
     if let Some(nested) = &options.nested {
         nested.resolve(&candidates, options)?;
     }
-    let loaded = read_all_over(&candidates, options.max_file_size, &options.overlay);
+    // What discovery read already is not read again; an editor's buffer stands over both.
+    let mut read = discovery.read;
+    read.extend(options.overlay.iter().map(|(path, text)| (path.clone(), text.clone())));
+    let loaded = read_all_over(&candidates, options.max_file_size, &read);
+    drop(read);
     let ws = build_with(&candidates, &loaded, options.yaml_limits(), &options.filter, frontend::prefilter::enabled());
     Ok((candidates, loaded, ws, discovery.coverage))
 }
@@ -478,32 +482,44 @@ pub fn check_scoped(
     selection: &Selection,
     settings: &Settings,
 ) -> (Vec<Finding>, LeftOut) {
-    check_each(catalogue, ws, settings, &[selection], &|_| Some(0), &|_| true)
+    check_each(catalogue, ws, settings, &[selection], &|_| Some(0), &|_| true, &Indexes::default())
+}
+
+/// What `check_each` looks findings up in, built at its first use and shared by every
+/// check of one workspace (nested configurations check it once per group of settings).
+#[derive(Default)]
+pub(crate) struct Indexes<'w> {
+    calls: std::sync::OnceLock<crate::calls::Calls<'w>>,
+    objects: std::sync::OnceLock<crate::fingerprint::ObjectIndex<'w>>,
+    canonical: std::sync::OnceLock<Vec<Option<PathBuf>>>,
 }
 
 /// `check_scoped` with a selection per file: `selection_of` gives the index in `selections`
 /// of the one that decides a file's findings (`None`: none of its findings are kept). Each
 /// rule `runs` accepts runs once, when any of the selections enables it.
-pub(crate) fn check_each(
+pub(crate) fn check_each<'w>(
     catalogue: &Catalogue,
-    ws: &Workspace,
+    ws: &'w Workspace,
     settings: &Settings,
     selections: &[&Selection],
     selection_of: &(dyn Fn(crate::source::FileId) -> Option<usize> + Sync),
     runs: &(dyn Fn(&Rule) -> bool + Sync),
+    indexes: &Indexes<'w>,
 ) -> (Vec<Finding>, LeftOut) {
     let wanted = |file: crate::source::FileId| selection_of(file).is_some();
     let cx = Context::scoped(ws, settings, &wanted);
     // Each file's canonical path, for per-file-ignores.
-    let canonical: Vec<Option<PathBuf>> = if selections.iter().all(|s| s.per_file_ignores.is_empty()) {
-        Vec::new()
+    let canonical: &[Option<PathBuf>] = if selections.iter().all(|s| s.per_file_ignores.is_empty()) {
+        &[]
     } else {
-        ws.sources.iter().map(|(_, f)| f.path.canonicalize().ok()).collect()
+        indexes.canonical.get_or_init(|| ws.sources.iter().map(|(_, f)| f.path.canonicalize().ok()).collect())
     };
     // Objects by address, for object-ignores: a finding placed on a value written
     // elsewhere (a `locals` key) is about the object its "used by" label names.
-    let objects =
-        selections.iter().any(|s| !s.object_ignores.is_empty()).then(|| crate::fingerprint::ObjectIndex::new(ws));
+    let objects = selections
+        .iter()
+        .any(|s| !s.object_ignores.is_empty())
+        .then(|| indexes.objects.get_or_init(|| crate::fingerprint::ObjectIndex::new(ws)));
     let on_ignored_object = |selection: &Selection, r: &Rule, f: &Finding| {
         objects.as_ref().is_some_and(|index| {
             let reaching = f.labels.iter().filter(|l| l.message.starts_with(crate::finding::REACHING)).map(|l| l.span);
@@ -553,7 +569,7 @@ pub(crate) fn check_each(
     let (mut findings, mut elsewhere): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(reported);
     sort(ws, &mut elsewhere);
     elsewhere.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
-    crate::calls::label(ws, &mut findings);
+    indexes.calls.get_or_init(|| crate::calls::Calls::new(ws)).label(&mut findings);
     label_templates(ws, &mut findings);
     sort(ws, &mut findings);
     // One value seen by several objects (a literal in a child module called many times) is

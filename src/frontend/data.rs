@@ -6,20 +6,41 @@
 
 use super::{lexical, FileKind, Input};
 use crate::model::FileModel;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The files the Terraform `inputs` read with a literal path, canonical.
-pub fn files(inputs: &[&Input<'_>]) -> BTreeSet<PathBuf> {
-    let mut out = BTreeSet::new();
-    for input in inputs.iter().filter(|i| i.kind != FileKind::TerraformVars) {
-        let Some(dir) = input.path.parent() else { continue };
-        for read in literal_reads(input.kind, input.text) {
-            let path = crate::confine::absolute(&dir.join(read), None);
-            out.insert(path.canonicalize().unwrap_or(path));
-        }
-    }
-    out
+/// The files the Terraform `inputs` read with a literal path, canonical, of those a read
+/// can change: `matters(input, path)` (a file the prefilter would not parse anyway reads
+/// the same as data or not, when the module reading it is not lowered either).
+pub fn files(inputs: &[&Input<'_>], matters: &(dyn Fn(&Input<'_>, &Path) -> bool + Sync)) -> BTreeSet<PathBuf> {
+    let reads: Vec<Vec<PathBuf>> = inputs
+        .par_iter()
+        .filter(|i| i.kind != FileKind::TerraformVars)
+        .map(|input| {
+            let Some(dir) = input.path.parent() else { return Vec::new() };
+            let canonical = |read: String| {
+                let path = crate::confine::absolute(&dir.join(read), None);
+                path.canonicalize().unwrap_or(path)
+            };
+            // Every real call is among the texts after `file(`: a file none of whose
+            // `file(` is followed by a literal path that matters reads nothing that does,
+            // and is not parsed for it.
+            // (A comment before the argument hides it from this scan: then parse.)
+            let lexical =
+                input.text.match_indices("file(").map(|(at, _)| input.text[at + "file(".len()..].trim_start());
+            let mut lexical = lexical.filter_map(|a| match a.starts_with(['#', '/']) {
+                true => Some(None),
+                false => literal_path(a).map(|p| Some(canonical(p))),
+            });
+            if !lexical.any(|p| p.is_none_or(|p| matters(input, &p))) {
+                return Vec::new();
+            }
+            let reads = literal_reads(input.kind, input.text).into_iter().map(canonical);
+            reads.filter(|p| matters(input, p)).collect()
+        })
+        .collect();
+    reads.into_iter().flatten().collect()
 }
 
 pub fn is_data(data: &BTreeSet<PathBuf>, path: &Path) -> bool {

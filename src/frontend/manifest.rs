@@ -157,9 +157,17 @@ fn section_object(key: &str) -> Option<&'static Object> {
 /// The section a top-level key misspells: the same up to case and separators, or one edit
 /// (a letter missing, extra, changed or two swapped) away.
 pub fn misspelt_section(key: &str) -> Option<&'static str> {
+    // Asked of every top-level key of every YAML file by the prefilter: the sections are
+    // folded once, and one edit apart means lengths at most one apart.
+    static FOLDED: std::sync::LazyLock<Vec<(&'static str, String)>> =
+        std::sync::LazyLock::new(|| schema::sections().map(|s| (s, crate::suggest::fold(s))).collect());
     let folded = crate::suggest::fold(key);
-    let mut near =
-        schema::sections().filter(|s| *s != key && strsim::damerau_levenshtein(&folded, &crate::suggest::fold(s)) <= 1);
+    let length = folded.chars().count();
+    let mut near = FOLDED
+        .iter()
+        .filter(|(s, f)| *s != key && f.chars().count().abs_diff(length) <= 1)
+        .filter(|(_, f)| strsim::damerau_levenshtein(&folded, f) <= 1)
+        .map(|(s, _)| *s);
     match (near.next(), near.next()) {
         (Some(s), None) => Some(s),
         _ => None,

@@ -17,7 +17,7 @@ use crate::rules::SYNTAX_ERROR;
 use crate::source::{FileId, Reading, Span};
 use crate::syntax::yaml;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// What iamlint makes of a file, judged by its name.
@@ -155,20 +155,45 @@ pub fn lower<'i>(
     mut merge: impl FnMut(FileId, FileModel),
 ) {
     let (terraform, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) = inputs.iter().partition(|i| i.is_terraform());
+    // What cannot matter is never parsed (see `prefilter`): the Terraform kept, and the
+    // other files that may matter.
+    let kept = prefilter.then(|| prefilter::terraform(&terraform, var_files));
+    let mattering: HashSet<FileId> = match prefilter {
+        true => others
+            .par_iter()
+            .filter(|i| !matches!(i.kind, FileKind::Yaml | FileKind::Json) || prefilter::may_matter(i))
+            .map(|i| i.file)
+            .collect(),
+        false => HashSet::new(),
+    };
+    // A read by Terraform that is not lowered changes something only for a file parsed
+    // anyway: asked of the few that `file(` may read, so their paths are made lazily.
+    let mattering_paths = std::sync::OnceLock::new();
+    let matters = |reader: &Input<'_>, read: &Path| {
+        let Some(kept) = &kept else { return true };
+        kept.contains(&reader.file)
+            || mattering_paths
+                .get_or_init(|| {
+                    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| crate::confine::absolute(p, None));
+                    others
+                        .iter()
+                        .filter(|i| mattering.contains(&i.file))
+                        .map(|i| canonical(i.path))
+                        .collect::<HashSet<_>>()
+                })
+                .contains(read)
+    };
     // Files Terraform reads as data are Terraform's, whatever they look like.
-    let data = data::files(&terraform);
+    let data = data::files(&terraform, &matters);
     let (data_inputs, others): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
         others.into_iter().partition(|i| !data.is_empty() && data::is_data(&data, i.path));
     let mut ready = ready;
     ready.extend(data_inputs.iter().map(|i| (i.file, data::model(i))));
-    // What cannot matter is never parsed (see `prefilter`).
-    let (terraform, others) = if prefilter {
-        let kept = prefilter::terraform(&terraform, var_files);
+    let (terraform, others) = if let Some(kept) = &kept {
         let (terraform, dropped): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
             terraform.into_iter().partition(|i| kept.contains(&i.file));
-        let (others, unread): (Vec<&Input<'_>>, Vec<&Input<'_>>) = others
-            .into_par_iter()
-            .partition(|i| !matches!(i.kind, FileKind::Yaml | FileKind::Json) || prefilter::may_matter(i));
+        let (others, unread): (Vec<&Input<'_>>, Vec<&Input<'_>>) =
+            others.into_iter().partition(|i| mattering.contains(&i.file));
         let skipped: Vec<(FileId, FileModel)> =
             dropped.par_iter().chain(unread.par_iter()).map(|i| (i.file, prefilter::skipped(i))).collect();
         ready.extend(skipped);

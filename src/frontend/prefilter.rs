@@ -12,7 +12,9 @@
 //!   (scanned for credentials), or has a top-level key that is a manifest section or one
 //!   typo away from one (IAM002 respells it), or may have one where a line scan cannot
 //!   tell (a flow mapping, an indented root); a Terraform plan is always read (one that
-//!   does not parse is IAM001). Terraform's data files are decided as before.
+//!   does not parse is IAM001). A file Terraform reads (`file()`) is its data when the
+//!   module reading it is lowered or the file would be parsed itself: Terraform that is not
+//!   lowered is parsed for its reads only then (`frontend::data`).
 //! - CI workflows and scripts are always scanned: credentials are their whole point.
 //!
 //! A file not parsed still has its credential-like values starred by the lexical pass (a

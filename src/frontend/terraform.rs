@@ -259,7 +259,9 @@ impl<'i> Modules<'i> {
         }
         let assigned = if head.root { root_assignments(&files, &self.shared) } else { HashMap::new() };
         let reads = reads::Reads { dir: head.dir.clone(), data: Arc::clone(&self.data) };
-        let evaluator = Evaluator::new(module_env(&files, assigned, Some(reads)));
+        // Built once per module instance and shared by every pass over its blocks.
+        let overrides = Overrides::new(&files);
+        let evaluator = Evaluator::new(module_env(&files, &overrides, assigned, Some(reads)));
         // Child modules first, so that this module's files see their outputs: every child
         // file gets one model, whatever number of instances it has.
         let mut children =
@@ -269,14 +271,13 @@ impl<'i> Modules<'i> {
                 children.models.insert(input.file, FileModel::default());
             }
         }
-        self.lower_calls(&evaluator, &head.dir, &files, 0, None, &mut children);
+        self.lower_calls(&evaluator, &head.dir, &files, &overrides, 0, None, &mut children);
         let mut cut: Vec<(FileId, Problem)> = std::mem::take(&mut children.fanout).problems();
         let in_children: Vec<(FileId, Problem)> =
             cut.extract_if(.., |(file, _)| children.models.contains_key(file)).collect();
         for (file, problem) in in_children {
             children.models.entry(file).or_default().problems.push(problem);
         }
-        let overrides = Overrides::new(&files);
         for f in &files {
             // A var file adds no objects of its own: an empty model says it is done.
             let mut model =
@@ -312,11 +313,14 @@ impl<'i> Modules<'i> {
     /// Lowers an instance of each child module that `files` (of the module in `dir`, under
     /// `caller`) call, per `for_each` key or `count` index.
     /// `root_call`: the root module's `module` block this chain of calls starts at.
+    // The module's overrides come in with its files: built once per instance, not per pass.
+    #[allow(clippy::too_many_arguments)]
     fn lower_calls(
         &self,
         caller: &Evaluator<'_>,
         dir: &Path,
         files: &[TfFile],
+        overrides: &Overrides<'_>,
         depth: usize,
         root_call: Option<Span>,
         out: &mut Instances<'_>,
@@ -324,7 +328,6 @@ impl<'i> Modules<'i> {
         if depth >= MAX_MODULE_DEPTH {
             return;
         }
-        let overrides = Overrides::new(files);
         for f in files.iter().filter(|f| f.is_config()) {
             for block in f.body().top_blocks() {
                 let Some(block) = overrides.block(block) else { continue };
@@ -405,17 +408,18 @@ impl<'i> Modules<'i> {
         };
         let dir = &self.modules[module].dir;
         let reads = reads::Reads { dir: dir.clone(), data: Arc::clone(&self.data) };
-        let evaluator = caller.nested(module_env(&files, call.arguments, Some(reads)), call.prefix, call.providers);
-        // Calls first: this module's files may use their outputs.
-        self.lower_calls(&evaluator, dir, &files, depth, Some(call.root_call), out);
         let overrides = Overrides::new(&files);
+        let evaluator =
+            caller.nested(module_env(&files, &overrides, call.arguments, Some(reads)), call.prefix, call.providers);
+        // Calls first: this module's files may use their outputs.
+        self.lower_calls(&evaluator, dir, &files, &overrides, depth, Some(call.root_call), out);
         let instance: Arc<str> = Arc::from(evaluator.prefix().trim_end_matches('.'));
         for f in files.iter().filter(|f| f.is_config()) {
             let mut model = lower::lower_file(&evaluator, f.body(), &overrides);
             model.called(call.root_call, &instance);
             out.models.entry(f.file).or_default().append(model);
         }
-        (outputs(&evaluator, &files, call.header), output_tokens(&evaluator, &files))
+        (outputs(&evaluator, &files, &overrides, call.header), output_tokens(&evaluator, &files, &overrides))
     }
 
     fn module_at(&self, dir: &Path) -> Option<usize> {
@@ -425,9 +429,8 @@ impl<'i> Modules<'i> {
 
 /// A module instance's outputs, as an object: `module.NAME.OUTPUT`; `call` is the
 /// `module` block's header.
-fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
+fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], overrides: &Overrides<'_>, call: Span) -> Value {
     let mut map = BTreeMap::new();
-    let overrides = Overrides::new(files);
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
             let Some(block) = overrides.block(block) else { continue };
@@ -444,9 +447,8 @@ fn outputs(evaluator: &Evaluator<'_>, files: &[TfFile], call: Span) -> Value {
 
 /// The outputs of a module instance that expose API tokens, with the token addresses as
 /// the caller sees them (`module.NAME.kestra_..._api_token.x`).
-fn output_tokens(evaluator: &Evaluator<'_>, files: &[TfFile]) -> exposure::ModuleOutputs {
+fn output_tokens(evaluator: &Evaluator<'_>, files: &[TfFile], overrides: &Overrides<'_>) -> exposure::ModuleOutputs {
     let mut map = exposure::ModuleOutputs::new();
-    let overrides = Overrides::new(files);
     for f in files.iter().filter(|f| f.is_config()) {
         for block in f.body().top_blocks() {
             let Some(block) = overrides.block(block) else { continue };
@@ -652,10 +654,14 @@ fn local_source(dir: &Path, block: &BlockRef<'_>) -> Option<PathBuf> {
 /// What a module's expressions see: its variables (`assigned`: from var files in a root
 /// module, from the call in an instance of a child module; else their default) and locals,
 /// from `files`, every file of the module that defines any.
-fn module_env<'a>(files: &'a [TfFile], assigned: HashMap<String, Value>, reads: Option<reads::Reads>) -> Env<'a> {
+fn module_env<'a>(
+    files: &'a [TfFile],
+    overrides: &Overrides<'_>,
+    assigned: HashMap<String, Value>,
+    reads: Option<reads::Reads>,
+) -> Env<'a> {
     let mut env = Env { reads, ..Env::default() };
     let literal = Evaluator::literal();
-    let overrides = Overrides::new(files);
     // Override files last, so that their locals replace the others' of the same name.
     let (merged, base): (Vec<&TfFile>, Vec<&TfFile>) =
         files.iter().filter(|f| f.is_config()).partition(|f| overrides.is_override_file(f.file));

@@ -165,6 +165,7 @@ impl NestedScopes {
         let reads_settings = |r: &Rule| r.meta.reads_settings;
         let selections: Vec<&Selection> = all.iter().map(|s| &s.selection).collect();
         let independent = |r: &Rule| !reads_settings(r);
+        let indexes = super::Indexes::default();
         let (found, mut left_out) = super::check_each(
             &options.catalogue,
             ws,
@@ -172,6 +173,7 @@ impl NestedScopes {
             &selections,
             &|f| Some(scope_of(f)),
             &independent,
+            &indexes,
         );
         let mut groups: Vec<(&Settings, Vec<usize>)> = Vec::new();
         for &i in &used {
@@ -185,7 +187,7 @@ impl NestedScopes {
             let selections: Vec<&Selection> = members.iter().map(|&i| &all[i].selection).collect();
             let position = |file: FileId| members.iter().position(|&i| i == scope_of(file));
             let (more, more_left_out) =
-                super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings);
+                super::check_each(&options.catalogue, ws, settings, &selections, &position, &reads_settings, &indexes);
             found.extend(more);
             left_out += more_left_out;
         }

@@ -4,7 +4,7 @@
 use super::{Context, Declaration, Fixes};
 use crate::finding::{Finding, Severity};
 use crate::model::{known_str, ObjectRef, Origin, Target};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub const RULE: Declaration = Declaration {
     code: "IAM401",
@@ -22,13 +22,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let members: HashSet<ObjectRef> = ws.memberships.iter().filter_map(|m| m.user.resolved).collect();
     // A membership whose user iamlint cannot evaluate might name any account of its tenant.
     // (in its deployment: another deployment's tenant of the same name is another instance's)
-    let opaque: Vec<&Origin> =
-        ws.memberships.iter().filter(|m| m.user.target == Target::Unknown).map(|m| &m.origin).collect();
+    // By tenant, then deployment (`None`: every deployment): a lookup per account, where a
+    // scan of every opaque membership made the rule accounts × memberships.
+    let mut opaque: HashMap<&str, HashSet<Option<&str>>> = HashMap::new();
+    for m in ws.memberships.iter().filter(|m| m.user.target == Target::Unknown) {
+        opaque.entry(m.origin.tenant.as_str()).or_default().insert(m.origin.deployment.as_deref());
+    }
     for (i, sa) in ws.service_accounts.iter().enumerate() {
         if !sa.groups.is_empty() || !sa.groups_known || members.contains(&ObjectRef::ServiceAccount(i)) {
             continue;
         }
-        if opaque.iter().any(|o| o.tenant == sa.origin.tenant && o.shares_deployment(&sa.origin)) {
+        if opaque.get(sa.origin.tenant.as_str()).is_some_and(|deployments| seen_by(deployments, &sa.origin)) {
             continue;
         }
         let name = known_str(&sa.name).unwrap_or(&sa.origin.address);
@@ -36,5 +40,14 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Finding::new(CODE, sa.origin.span, format!("service account `{name}` is in no group"))
                 .help("add it to a group (e.g. `bots`) and bind roles to the group, not to the account"),
         );
+    }
+}
+
+/// Whether an opaque membership in one of `deployments` shares a deployment with `origin`
+/// (`Origin::shares_deployment`: the same one, or either in every deployment).
+fn seen_by(deployments: &HashSet<Option<&str>>, origin: &Origin) -> bool {
+    match origin.deployment.as_deref() {
+        None => !deployments.is_empty(),
+        Some(d) => deployments.contains(&None) || deployments.contains(&Some(d)),
     }
 }

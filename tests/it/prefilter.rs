@@ -89,6 +89,16 @@ fn what_can_matter_is_read_and_the_rest_is_not() {
         "variable \"names\" {}\nresource \"kestra_service_account\" \"bot\" {\n  for_each = toset(var.names)\n  name     = each.value\n}\n",
     );
     write(d, "modules/vpc/main.tf", "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n");
+    // Terraform that is not lowered reads an AWS policy: neither is parsed for it.
+    write(
+        d,
+        "modules/vpc/iam.tf",
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = file(\"${path.module}/policy.json\")\n}\n",
+    );
+    write(d, "modules/vpc/policy.json", "{\"Version\": \"2012-10-17\", \"Statement\": []}\n");
+    // ... and one that reads a manifest-shaped file keeps it Terraform's data, not linted.
+    write(d, "modules/legacy/main.tf", "locals {\n  seed = yamldecode(file(\"seed.yaml\"))\n}\n");
+    write(d, "modules/legacy/seed.yaml", "serviceAccounts:\n- name: Bad_Name\n");
     // Terraform rejects it; it is not iamlint's to report (docs/inputs.md).
     write(d, "modules/vpc/broken.tf", "resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.main.id\n");
     write(d, "iam/accounts.yaml", "serviceAcounts:\n- name: Bad_Name\n  groups: [ops]\n");
@@ -110,7 +120,9 @@ fn what_can_matter_is_read_and_the_rest_is_not() {
     assert!(line("iam/accounts.yaml").contains("linted") && text.contains("IAM002"), "{text}");
     assert!(line("iam/roles.json").contains("linted"), "{text}");
     assert!(line("envs/prod/terraform.tfvars").contains("linted"), "{text}");
-    for unread in ["modules/vpc/main.tf", "modules/vpc/broken.tf", "charts/app/values.yaml"] {
+    assert!(line("modules/legacy/seed.yaml").contains("Terraform's data"), "{text}");
+    let unread = ["modules/vpc/main.tf", "modules/vpc/iam.tf", "modules/vpc/policy.json", "modules/vpc/broken.tf"];
+    for unread in unread.into_iter().chain(["charts/app/values.yaml", "modules/legacy/main.tf"]) {
         assert!(line(unread).contains("not parsed"), "{unread} should not be parsed:\n{text}");
     }
     let findings = text.lines().filter(|l| l.contains(": IAM")).count();

@@ -11,13 +11,16 @@ use crate::syntax::yaml::{self, Limits, Node};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The workspace's data files, by canonical path.
 #[derive(Default)]
 pub struct DataFiles {
     by_path: HashMap<PathBuf, FileId>,
     texts: HashMap<FileId, Arc<str>>,
+    /// Each file's YAML, parsed at its first `yamldecode`: every instance of a module and
+    /// every use of a local decodes the same text again.
+    decoded: HashMap<FileId, OnceLock<Option<Node>>>,
     limits: Limits,
 }
 
@@ -27,6 +30,7 @@ impl DataFiles {
         for (path, file, text) in files {
             data.by_path.insert(path, file);
             data.texts.insert(file, text);
+            data.decoded.insert(file, OnceLock::new());
         }
         data
     }
@@ -90,9 +94,14 @@ impl Reads {
         if !verbatim {
             return Value::unknown(span);
         }
-        match yaml::parse(s, self.data.limits) {
-            Ok(docs) if docs.len() == 1 => data_value(&docs[0], file, 0),
-            _ => Value::unknown(span),
+        let Some(once) = self.data.decoded.get(&file) else { return Value::unknown(span) };
+        let parsed = once.get_or_init(|| match yaml::parse(s, self.data.limits) {
+            Ok(mut docs) if docs.len() == 1 => docs.pop(),
+            _ => None,
+        });
+        match parsed {
+            Some(node) => data_value(node, file, 0),
+            None => Value::unknown(span),
         }
     }
 }
