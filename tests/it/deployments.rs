@@ -877,3 +877,49 @@ fn a_bad_name_a_module_makes_from_a_callers_argument_is_reported_at_the_argument
     let diff = iamlint(d, &["check", "--select", "IAM101", "--unsafe-fixes", "--diff", "."]);
     assert_eq!(stdout(&diff), "", "{}", stderr(&diff));
 }
+
+#[test]
+fn a_resource_past_the_instance_limit_is_reported_not_silently_checked_as_one() {
+    // 10,001 accounts from a var file, one of them a super admin: past the per-block limit
+    // the block is modelled as one instance whose values are unknown, so the super admin
+    // cannot be seen; that must be said at the block, never passed over in silence.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "envs/prod/providers.tf", &provider("main"));
+    write(
+        d,
+        "envs/prod/accounts.tf",
+        r#"variable "accounts" {
+  type = map(object({ admin = bool }))
+}
+
+resource "kestra_service_account" "fleet" {
+  for_each    = var.accounts
+  name        = each.key
+  description = "Fleet account"
+  super_admin = each.value.admin
+}
+"#,
+    );
+    let mut tfvars = String::from("kestra_url = \"https://kestra.example.com\"\naccounts = {\n");
+    for i in 0..10_001 {
+        let admin = i == 10_000;
+        tfvars.push_str(&format!("  \"bot-{i}\" = {{ admin = {admin} }}\n"));
+    }
+    tfvars.push_str("}\n");
+    write(d, "envs/prod/terraform.tfvars", &tfvars);
+    write(d, "envs/staging/providers.tf", &provider("main"));
+    write(d, "envs/staging/main.tf", ENV_IAM);
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM001,IAM301", "."]);
+    let text = stdout(&out);
+    let cut: Vec<&str> = text.lines().filter(|l| l.contains("IAM001")).collect();
+    assert_eq!(cut.len(), 1, "{text}");
+    assert!(
+        cut[0].starts_with(
+            "envs/prod/accounts.tf:5:1: IAM001 [error] resource `kestra_service_account.fleet` is not fully evaluated"
+        ),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -25,7 +25,12 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>, overrides: &Overrides<'
         let Some(block) = overrides.block(block) else { continue };
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => {
-                for instance in l.instances(&block) {
+                let refused = ev.refusals();
+                let instances = l.instances(&block);
+                if ev.refusals() > refused && kind.starts_with("kestra_") {
+                    l.model.problems.push(cut_short(&block, kind, name));
+                }
+                for instance in instances {
                     let address = format!("{}{kind}.{name}{}", ev.prefix(), instance.suffix());
                     l.resource(&block, kind, &address, &instance.scope);
                 }
@@ -45,6 +50,27 @@ pub fn lower_file(ev: &Evaluator<'_>, body: BodyRef<'_>, overrides: &Overrides<'
     model.secrets.sort();
     model.secrets.dedup();
     model
+}
+
+/// IAM001 at a Kestra resource whose `for_each`/`count` the instance allowance refused: its
+/// instances are modelled as one with unknown keys and values, so what a single entry sets
+/// (a super-admin flag, a long name) goes unseen, and the user must be told.
+fn cut_short(block: &BlockRef<'_>, kind: &str, name: &str) -> Problem {
+    Problem {
+        code: crate::rules::SYNTAX_ERROR.code,
+        span: block.header,
+        message: format!(
+            "resource `{kind}.{name}` is not fully evaluated: its `for_each`/`count` goes past iamlint's limits of \
+             {} instances per block and {} per root module, so its instances were checked as one, with unknown keys",
+            super::eval::MAX_BLOCK_INSTANCES,
+            super::eval::MAX_MODULE_INSTANCES
+        ),
+        help: Some(
+            "split the collection over several blocks or root modules to have every instance checked".to_string(),
+        ),
+        labels: Vec::new(),
+        fix: None,
+    }
 }
 
 /// One instance of a block with `for_each` or `count`: its key and the scope binding `each`
