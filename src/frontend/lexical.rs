@@ -54,6 +54,17 @@ static JWT: LazyLock<Regex> =
 static LONG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/=_\-]{24,}").expect("long-string pattern compiles"));
 /// Words that say a credential is near.
+/// A `value` key and its value, in YAML or JSON: under a list of credentials (`apiTokens`)
+/// it is the credential, though its name says nothing of one.
+static HELD_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?-u:\b)value["']?[ \t]*:[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s,}\]#]+)"#)
+        .expect("held-value pattern compiles")
+});
+/// The keys of the lists whose items' `value` is a credential.
+static HOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:tokens|passwords|secrets|credentials)["']?[ \t]*:"#).expect("holder pattern compiles")
+});
+
 static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)pass(?:word|wd|phrase)|secret|token|bearer|authori[sz]ation|jwt|api[_\-]?key|private[_\- ]?key|access[_\-]?key|credential",
@@ -126,6 +137,12 @@ pub fn scan(text: &str, mode: Mode) -> Found {
         credentials::scan_text(FileId(0), text, &mut scanned);
         ranges.extend(scanned.secrets.iter().map(|s| (s.start, s.end)));
         ranges.extend(LONG.find_iter(text).filter(|m| mixed(m.as_str())).map(|m| (m.start(), m.end())));
+        // The parsed path knows which `value` an item of `apiTokens` holds; a file that
+        // does not parse gives no such structure, so any `value` of a file with such a list
+        // is starred.
+        if HOLDER.is_match(text) {
+            ranges.extend(HELD_VALUE.captures_iter(text).filter_map(|c| c.get(1)).map(|m| (m.start(), m.end())));
+        }
     }
     ranges.sort_unstable();
     ranges.dedup();

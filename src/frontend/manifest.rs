@@ -79,7 +79,7 @@ fn parse_as(file: FileId, text: &str, json: bool, limits: Limits, chart_values: 
         } else {
             // Not ours, but a snippet of it may still be shown (a workflow's IAM601):
             // credentials are starred, not reported.
-            lowering.credentials(doc, "", 0, false);
+            lowering.credentials(doc, "", 0, false, None);
         }
     }
     model
@@ -275,7 +275,7 @@ impl Lowering<'_> {
                 self.each_item(list, section, lower);
             }
         }
-        self.credentials(doc, "the manifest", 0, true);
+        self.credentials(doc, "the manifest", 0, true, None);
     }
 
     /// Literal credentials anywhere in a document, under any key that looks like one in
@@ -283,7 +283,9 @@ impl Lowering<'_> {
     /// `API-TOKEN`): starred, and with `report` a Kestra credential is IAM601 too, e.g. a
     /// user's `password` or a token's `fullToken` pasted from the API's answer. Section
     /// items are labelled by their address.
-    fn credentials(&mut self, node: &Node, label: &str, depth: usize, report: bool) {
+    /// `held` is the kind of credential a container (`apiTokens`, `passwords`) holds: its
+    /// items' `value` is one, however the rest of the item is spelt.
+    fn credentials(&mut self, node: &Node, label: &str, depth: usize, report: bool, held: Option<CredentialKind>) {
         if depth > 32 {
             return;
         }
@@ -295,7 +297,11 @@ impl Lowering<'_> {
                     if key == "permissions" {
                         continue;
                     }
-                    match (credentials::credential_key(key), v) {
+                    let class = match (held, credentials::credential_key(key)) {
+                        (Some(kind), None) if key.eq_ignore_ascii_case("value") => Some(KeyClass::Credential(kind)),
+                        (_, class) => class,
+                    };
+                    match (class, v) {
                         (Some(class), Node::Scalar(s)) if !v.is_null() => {
                             let span = self.unquoted(v);
                             match class {
@@ -315,14 +321,17 @@ impl Lowering<'_> {
                             if depth == 0 && report && schema::sections().any(|s| s == key) =>
                         {
                             for (i, item) in items.iter().enumerate() {
-                                self.credentials(item, &Self::address(key, item, i), depth + 1, report);
+                                self.credentials(item, &Self::address(key, item, i), depth + 1, report, None);
                             }
                         }
-                        _ => self.credentials(v, label, depth + 1, report),
+                        (Some(KeyClass::Container), _) => {
+                            self.credentials(v, label, depth + 1, report, Some(held_kind(key)))
+                        }
+                        _ => self.credentials(v, label, depth + 1, report, None),
                     }
                 }
             }
-            Node::Seq { items, .. } => items.iter().for_each(|i| self.credentials(i, label, depth + 1, report)),
+            Node::Seq { items, .. } => items.iter().for_each(|i| self.credentials(i, label, depth + 1, report, held)),
             Node::Scalar(_) => {}
         }
     }
@@ -787,6 +796,19 @@ impl Lowering<'_> {
             namespace: self.text(item, spec.api(FieldId::Namespace)),
         };
         self.model.bindings.push(binding);
+    }
+}
+
+/// What a container key's items hold: `apiTokens` tokens, `passwords` passwords, and any
+/// other (`secrets`, `credentials`, `keys`) secrets.
+fn held_kind(key: &str) -> CredentialKind {
+    let folded = key.to_ascii_lowercase();
+    if folded.ends_with("tokens") {
+        CredentialKind::ApiToken
+    } else if folded.ends_with("passwords") {
+        CredentialKind::Password
+    } else {
+        CredentialKind::Secret
     }
 }
 

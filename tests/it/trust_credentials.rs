@@ -310,3 +310,38 @@ fn a_credential_that_is_a_name_or_a_word_is_weak() {
     let strong = report.lines().find(|l| l.starts_with("scripts/deploy.sh:4:")).unwrap_or_default();
     assert!(strong.contains("IAM601") && !strong.contains("weak"), "{report}");
 }
+
+#[test]
+fn the_value_of_an_item_of_a_credential_list_is_a_credential() {
+    // `value:` says nothing of a credential by its name, but under `apiTokens` (or any list
+    // of tokens, passwords or secrets) it is the token itself: the IAM002 snippet that
+    // reports the unknown key printed it.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    write(
+        d,
+        "iam/bots.yaml",
+        "serviceAccounts:\n  - name: etl-bot\n    description: nightly loads\n    groups: [bots]\n    \
+         apiTokens:\n      - name: etl\n        description: loads\n        maxAge: P30D\n        \
+         value: Vk7Qzr4Wtp9Xjy\n",
+    );
+    write(
+        d,
+        "iam/deploy.json",
+        r#"{"serviceAccounts":[{"name":"deploy-bot","description":"deploys","groups":["bots"],"apiTokens":[{"name":"ci","description":"ci","maxAge":"P30D","Value":"Jn3Wqk8Rzv5Tpx"}]}]}"#,
+    );
+    // A file that does not parse gives no structure: its snippet must star the value too.
+    write(
+        d,
+        "iam/broken.yaml",
+        "serviceAccounts:\n  - name: ops-bot\n    apiTokens:\n      - name: ops\n        value: Rw8Kpz3Qvt6Xjy\n  bad: [\n",
+    );
+    let report = check_hides(d, &["Vk7Qzr4Wtp9Xjy", "Jn3Wqk8Rzv5Tpx", "Rw8Kpz3Qvt6Xjy"]);
+    assert!(report.lines().any(|l| l.starts_with("iam/broken.yaml:6:") && l.contains("IAM001")), "{report}");
+    assert!(
+        report.lines().any(|l| l.starts_with("iam/bots.yaml:9:") && l.contains("IAM601 [error] hardcoded API token")),
+        "{report}"
+    );
+    assert!(report.lines().any(|l| l.starts_with("iam/deploy.json:") && l.contains("IAM601")), "{report}");
+}
