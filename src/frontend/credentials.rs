@@ -345,6 +345,9 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
 
 static KESTRA: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)kestra").expect("compiles"));
 static CURL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bcurl\b").expect("compiles"));
+/// Container runtimes, whose `--user` is `UID:GID` or `USER:GROUP`, even on a line that
+/// runs Kestra's image.
+static CONTAINER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:docker|podman|nerdctl)\b").expect("compiles"));
 
 /// Scans a CI workflow or shell script line by line. A command continued with `\` counts
 /// as one, so `kestra flow namespace update \` and `--api-token X` on the next line match.
@@ -353,6 +356,7 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
     let mut continues = false;
     let mut mentions_kestra = false;
     let mut mentions_curl = false;
+    let mut mentions_container = false;
     // A workflow that uses a Kestra action (`uses: kestra-io/deploy-action@v1`): its
     // `with:` inputs are the action's, whatever line they are on.
     let kestra_action = text.contains("kestra-io/");
@@ -374,6 +378,7 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
         // Once per line, so a long continued command stays linear.
         mentions_kestra = ((continues || in_block) && mentions_kestra) || kestra_action || KESTRA.is_match(body);
         mentions_curl = ((continues || in_block) && mentions_curl) || CURL.is_match(body);
+        mentions_container = ((continues || in_block) && mentions_container) || CONTAINER.is_match(body);
         let trimmed = body.trim_end();
         let header = trimmed.rsplit_once(' ').map_or("", |(_, last)| last);
         if !in_block && matches!(header, "|" | ">" | "|-" | ">-" | "|+" | ">+") {
@@ -396,9 +401,15 @@ pub fn scan_text(file: FileId, text: &str, model: &mut FileModel) {
                 let (mut start, value) = (m.start(), m.as_str());
                 let value = if pattern.user_password {
                     let Some((user, password)) = value.split_once(':') else { continue };
-                    // Kestra's users are emails; docker's `--user` is `UID:GID`.
+                    // Kestra's users are emails, though its own docs write `admin:secret`;
+                    // docker's `--user` is `UID:GID` or `USER:GROUP`.
+                    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
                     let user_ok = match pattern.within {
-                        Within::Kestra => user.contains('@') || user.starts_with('$'),
+                        Within::Kestra => {
+                            user.contains('@')
+                                || user.starts_with('$')
+                                || (!mentions_container && !user.is_empty() && !numeric(user) && !numeric(password))
+                        }
                         _ => !user.is_empty() && !user.starts_with('-'),
                     };
                     if !user_ok {
@@ -493,6 +504,9 @@ mod tests {
     #[test]
     fn other_tools_flags_are_not_kestra_credentials() {
         assert!(scan("docker run --user 1000:1000 alpine\n").is_empty());
+        assert!(scan("docker run --user kestra:kestra kestra/kestra:latest server local\n").is_empty());
+        assert!(scan("docker run \\\n  --user 1000:1000 \\\n  kestra/kestra:latest\n").is_empty());
+        assert_eq!(scan("kestra flow namespace update company flows/ --user admin:Adm1nPw9\n"), ["Adm1nPw9"]);
         assert!(scan("gh release --api-token abc\n").is_empty());
     }
 
