@@ -65,6 +65,12 @@ pub(super) fn hold(
         let least = org.severity(rule);
         if selection.severity(rule) < least {
             warn("severity", rule, "would lower");
+            // Every entry naming it lower goes (`super-admin-service-account: info`,
+            // `iam301: info` outrank a code by specificity or spelling), then the floor.
+            selection.severities.retain(|selector, severity| {
+                let s = selector.trim();
+                *severity >= least || !(s.eq_ignore_ascii_case(&rule.code) || s.eq_ignore_ascii_case(&rule.meta.name))
+            });
             selection.severities.insert(rule.code.to_string(), least);
         }
     }

@@ -408,3 +408,29 @@ fn markdown_shows_each_findings_severity_when_teams_differ() {
         "{text}"
     );
 }
+
+#[test]
+fn a_team_cannot_lower_an_unsuppressible_rule_by_its_name_or_in_lower_case() {
+    // A severity keyed by the rule's name, or its code in lower case, outranked the floor's
+    // entry by the code: the warning said "overridden" and the finding came out as info.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".iamlint.yaml", "unsuppressible: [IAM301]\n");
+    let admin = |name: &str| {
+        format!(
+            "groups:\n  - name: ops\n    description: operators\nserviceAccounts:\n  - name: {name}\n    description: break glass\n    superAdmin: true\n    groups: [ops]\n"
+        )
+    };
+    for (team, key) in [("a", "super-admin-service-account"), ("b", "iam301"), ("c", "Super-Admin-Service-Account")] {
+        write(d, &format!("teams/{team}/.iamlint.yaml"), &format!("severity:\n  {key}: info\n"));
+        write(d, &format!("teams/{team}/iam.yaml"), &admin(&format!("{team}-admin")));
+    }
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM301", "."]);
+    let text = stdout(&out);
+    for team in ["a", "b", "c"] {
+        let line = text.lines().find(|l| l.starts_with(&format!("teams/{team}/iam.yaml:"))).unwrap_or_default();
+        assert!(line.contains("IAM301 [error]"), "team {team}:\n{text}");
+    }
+    assert_eq!(out.status.code(), Some(1), "{text}");
+}
