@@ -127,7 +127,11 @@ pub fn is_manifest(doc: &Node) -> bool {
 /// Every top-level key is a section (or one typo away from one) or `tenant`.
 fn only_sections(doc: &Node) -> bool {
     let Node::Map { entries, .. } = doc else { return false };
-    entries.iter().all(|(k, _)| k.as_str().is_some_and(|k| k == "tenant" || section_object(k).is_some()))
+    // A typo never hides a file: `tennant`, `serviceAcounts` are the manifest's own keys.
+    let tenant_typo = |k: &str| strsim::damerau_levenshtein(&crate::suggest::fold(k), "tenant") <= 1;
+    entries.iter().all(|(k, _)| {
+        k.as_str().is_some_and(|k| tenant_typo(k) || section_object(k).is_some() || misspelt_section(k).is_some())
+    })
 }
 
 /// What `--show-files` calls a manifest.

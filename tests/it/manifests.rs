@@ -277,3 +277,29 @@ fn a_section_typo_is_fixed_only_where_it_lists_objects() {
     assert!(diff.contains("+serviceAccounts:"), "{diff}");
     assert!(!diff.contains("b.yaml"), "{diff}");
 }
+
+#[test]
+fn a_typo_never_hides_a_manifest_kept_in_a_chart_folder() {
+    // A chart's values file is a manifest only when all its keys are IAM's; a misspelt
+    // `tenant` or section made the whole file "Helm chart values" and hid its super admin.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "deploy/kestra/Chart.yaml", "apiVersion: v2\nname: kestra-iam\nversion: 0.1.0\n");
+    write(d, "deploy/kestra/templates/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: iam\n");
+    write(
+        d,
+        "deploy/kestra/values-iam.yaml",
+        "tennant: main\nserviceAccounts:\n  - name: boss\n    description: break glass\n    superAdmin: true\n",
+    );
+    write(
+        d,
+        "deploy/kestra/values-ops.yaml",
+        "tenant: main\nserviceAcounts:\n  - name: ops-admin\n    description: operators\n    superAdmin: true\n",
+    );
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "."]);
+    let text = stdout(&out);
+    assert!(text.contains("deploy/kestra/values-iam.yaml:1:1: IAM002"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("deploy/kestra/values-iam.yaml:5:") && l.contains("IAM301")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("deploy/kestra/values-ops.yaml:2:") && l.contains("IAM002")), "{text}");
+}
