@@ -364,6 +364,8 @@ fn check(mut args: CheckArgs) -> i32 {
     // Policies are in the catalogue before any selector is checked (`--select ORG001`).
     let mut rules_dirs = args.rules.clone();
     rules_dirs.extend(config.rules_dir.clone());
+    // What configures a run is never a report's place: the next run would fail on it.
+    let settings: Vec<PathBuf> = config.file.iter().chain(&rules_dirs).cloned().collect();
     let catalogue = match load_catalogue(&rules_dirs) {
         Ok(c) => c,
         Err(status) => return status,
@@ -420,7 +422,8 @@ fn check(mut args: CheckArgs) -> i32 {
         written.push((format!("--output-format {}={}", extra.format.name(), extra.file.display()), &extra.file));
     }
     written.extend(args.write_baseline.as_deref().map(|f| ("--write-baseline".to_string(), f)));
-    if let Err(e) = output::same_file_twice(&written) {
+    if let Err(e) = output::same_file_twice(&written).and_then(|()| output::no_setting_overwritten(&written, &settings))
+    {
         return fail(&e);
     }
     let reports = written.iter().filter(|(flag, _)| flag != "--write-baseline").map(|(_, f)| f.to_path_buf()).collect();

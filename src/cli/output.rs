@@ -43,6 +43,26 @@ pub fn same_file_twice(written: &[(String, &Path)]) -> Result<(), String> {
     Ok(())
 }
 
+/// An error when one of `written` would replace what configures runs: a configuration file
+/// (`.iamlint.yaml` anywhere, or the one `settings` names, with `--config`), a policy in a
+/// rules folder of `settings`, or anything inside `.git`. Nothing is written then.
+pub fn no_setting_overwritten(written: &[(String, &Path)], settings: &[PathBuf]) -> Result<(), String> {
+    let settings: Vec<PathBuf> = settings.iter().map(|s| iamlint::review::target(s)).collect();
+    for (flag, path) in written {
+        let target = iamlint::review::target(path);
+        let named = target.file_name().is_some_and(|n| n == ".iamlint.yaml" || n == ".iamlint.yml");
+        let in_git = target.components().any(|c| c.as_os_str() == ".git");
+        let configures = settings.iter().any(|s| target == *s || target.starts_with(s));
+        if named || in_git || configures {
+            return Err(format!(
+                "{flag} would overwrite `{}`, which configures iamlint or git; nothing was written",
+                render::escape::line(&path.display().to_string())
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Whether to colour: `--color always|never` first; then `NO_COLOR` (set and not empty:
 /// no-color.org), which wins over `FORCE_COLOR` (force-color.org; `0` and `false` do not
 /// force) and `CLICOLOR_FORCE` (bixense.com/clicolors; `0` does not force), as the

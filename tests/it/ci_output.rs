@@ -578,3 +578,34 @@ fn diff_goes_to_the_output_file() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(d.join("fixes.diff")).unwrap(), "");
 }
+
+#[test]
+fn a_report_never_overwrites_what_configures_iamlint_or_git() {
+    // The configuration is hidden and never linted, so "a file the run reads" missed it: a
+    // report over `.iamlint.yaml` made the next run fail, and one in `.git` broke the clone.
+    let dir = repository();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, ".iamlint.yaml", "select: [ALL]\n");
+    write(d, "teams/data/.iamlint.yml", "ignore: [IAM101]\n");
+    write(d, "ci/iamlint.yaml", "select: [ALL]\n");
+    let protected = [".iamlint.yaml", "teams/data/.iamlint.yml", "ci/iamlint.yaml", ".git/HEAD"];
+    let snapshot = || protected.iter().map(|f| std::fs::read(d.join(f)).unwrap()).collect::<Vec<_>>();
+    let before = snapshot();
+    for report in [".iamlint.yaml", "./teams/data/.iamlint.yml", ".git/HEAD", ".git/new-file"] {
+        for flag in ["--output-file", "--write-baseline"] {
+            let out = iamlint(d, &["check", flag, report, "."]);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{flag} {report}: {err}");
+            assert!(err.contains("which configures iamlint or git; nothing was written"), "{flag} {report}: {err}");
+        }
+    }
+    let out = iamlint(d, &["check", "--config", "ci/iamlint.yaml", "--output-format", "sarif=ci/iamlint.yaml", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(snapshot(), before);
+    assert!(!d.join(".git/new-file").exists());
+    // Beside them, a report is written as usual.
+    let out = iamlint(d, &["check", "--output-file", "iamlint-report.txt", "."]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(d.join("iamlint-report.txt").exists());
+}
