@@ -661,8 +661,9 @@ pub fn sort(ws: &Workspace, findings: &mut [Finding]) {
 /// a few.
 const MAX_TEMPLATES: usize = 5;
 
-/// A finding placed at a module call's argument because a child module's template
-/// interpolates it (`name = "${var.prefix}-bot"`) notes the template, where the value is made.
+/// A finding on a child module's template of a caller's argument (`name =
+/// "${var.prefix}-bot"`) notes the argument the value comes from, in the caller: what the
+/// user may have to change, and a line whose change (`--changed-since`) brings the finding.
 fn label_templates(ws: &Workspace, findings: &mut [Finding]) {
     if ws.templates.is_empty() {
         return;
@@ -670,14 +671,17 @@ fn label_templates(ws: &Workspace, findings: &mut [Finding]) {
     let mut at: std::collections::HashMap<crate::source::Span, Vec<crate::source::Span>> =
         std::collections::HashMap::new();
     for (argument, template) in &ws.templates {
-        let templates = at.entry(*argument).or_default();
-        if templates.len() < MAX_TEMPLATES && !templates.contains(template) {
-            templates.push(*template);
+        let arguments = at.entry(*template).or_default();
+        if arguments.len() < MAX_TEMPLATES && !arguments.contains(argument) {
+            arguments.push(*argument);
         }
     }
     for f in findings.iter_mut() {
-        for template in at.get(&f.span).into_iter().flatten() {
-            let label = crate::finding::Label { span: *template, message: "the module interpolates it here".into() };
+        for argument in at.get(&f.span).into_iter().flatten() {
+            let label = crate::finding::Label {
+                span: *argument,
+                message: "the call passes the interpolated value here".into(),
+            };
             if !f.labels.contains(&label) {
                 f.labels.push(label);
             }

@@ -840,9 +840,11 @@ resource "kestra_service_account" "admin" {
 }
 
 #[test]
-fn a_bad_name_a_module_makes_from_a_callers_argument_is_reported_at_the_argument() {
-    // `modules/bot` names its account `"${var.prefix}-bot"`: the name prod passes is what
-    // makes it too long, so the finding is where prod writes it, with a note at the template.
+fn a_bad_name_a_module_makes_from_a_callers_argument_notes_the_argument() {
+    // `modules/bot` names its account `"${var.prefix}-bot"`. The finding stays at the
+    // template, where the value is made (its literal part may be what is wrong, and a help
+    // about the whole name fits there), and notes prod's argument: a pull request that
+    // changes only that argument is still reported by `--changed-since`.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write(
@@ -853,27 +855,33 @@ fn a_bad_name_a_module_makes_from_a_callers_argument_is_reported_at_the_argument
          description = \"CI bot\"\n  groups {\n    id = var.group_id\n  }\n}\n",
     );
     let long = "payments-platform-continuous-delivery-deployer-for-the-europe-west-cluster";
-    for (env, prefix) in [("prod", long), ("staging", "staging-deployer")] {
+    let env_main = |prefix: &str| {
+        format!(
+            "resource \"kestra_group\" \"bots\" {{\n  name        = \"bots\"\n  description = \"CI bots\"\n}}\n\n\
+             module \"deployer\" {{\n  source   = \"../../modules/bot\"\n  group_id = kestra_group.bots.id\n  \
+             prefix   = \"{prefix}\"\n}}\n"
+        )
+    };
+    for env in ["prod", "staging"] {
         write(d, &format!("envs/{env}/providers.tf"), &provider("main"));
         write(d, &format!("envs/{env}/terraform.tfvars"), &format!("kestra_url = \"https://{env}.example.com\"\n"));
-        write(
-            d,
-            &format!("envs/{env}/main.tf"),
-            &format!(
-                "resource \"kestra_group\" \"bots\" {{\n  name        = \"bots\"\n  description = \"CI bots\"\n}}\n\n\
-                 module \"deployer\" {{\n  source   = \"../../modules/bot\"\n  group_id = kestra_group.bots.id\n  \
-                 prefix   = \"{prefix}\"\n}}\n"
-            ),
-        );
+        write(d, &format!("envs/{env}/main.tf"), &env_main(&format!("{env}-deployer")));
     }
     git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "bots"]);
+    write(d, "envs/prod/main.tf", &env_main(long));
     let out = iamlint(d, &["check", "--format", "concise", "--select", "IAM101", "."]);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(text.starts_with("envs/prod/main.tf:9:14: IAM101 [error] service account name `"), "{text}");
+    assert!(text.starts_with("modules/bot/main.tf:10:17: IAM101 [error] service account name `payments-"), "{text}");
     let human = stdout(&iamlint(d, &["check", "--select", "IAM101", "."]));
-    assert!(human.contains("modules/bot/main.tf:10:17: the module interpolates it here"), "{human}");
-    // A fix would write the whole name over prod's prefix: none is offered.
+    assert!(human.contains("envs/prod/main.tf:9:14: the call passes the interpolated value here"), "{human}");
+    // Only prod's argument changed since the commit: the finding is the pull request's.
+    let review = iamlint(d, &["check", "--format", "concise", "--select", "IAM101", "--changed-since", "HEAD", "."]);
+    assert!(stdout(&review).starts_with("modules/bot/main.tf:10:17: IAM101"), "{}", stderr(&review));
+    // A fix would write the whole name over prod's prefix, or the template for every
+    // caller: none is offered.
     let diff = iamlint(d, &["check", "--select", "IAM101", "--unsafe-fixes", "--diff", "."]);
     assert_eq!(stdout(&diff), "", "{}", stderr(&diff));
 }

@@ -552,13 +552,13 @@ impl<'a> Evaluator<'a> {
                 return Value::unknown(span);
             }
         }
-        // A child module's template of one caller's argument (`"${var.prefix}-bot"`) is
-        // placed where the caller writes it: that is what the user changes. Still computed,
-        // so no fix overwrites the argument with the whole result.
+        // A child module's template of one caller's argument (`"${var.prefix}-bot"`) stays
+        // where the value is made, whose literal part may be what is wrong (`-Bot`) and
+        // where a rule's help about the whole value fits; the argument the caller writes
+        // is noted, so that the user sees it and a review of that line reports it.
         if let Some(Some(at)) = argument {
             if at.file != span.file || !(span.start <= at.start && at.end <= span.end) {
                 self.placed.borrow_mut().push((at, span));
-                return Value::computed(ValueKind::Str(out), at);
             }
         }
         Value { kind: ValueKind::Str(out), span, computed }
