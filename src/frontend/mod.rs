@@ -354,16 +354,11 @@ fn lower_alone(input: &Input<'_>, yaml_limits: yaml::Limits) -> (FileModel, bool
     }
 }
 
-/// A Helm chart's values file: `values*.yaml` beside the chart's `Chart.yaml` or
-/// `templates/`, or in `charts/NAME/`.
+/// A Helm values file, by Helm's naming: `values*.yaml`, in a chart or not (an environment's
+/// overrides, `deploy/values-prod.yaml`, are often kept away from the chart). It is a
+/// manifest only when every top-level key is IAM's, or one typo from one.
 fn is_chart_values(path: &Path) -> bool {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else { return false };
-    if !name.starts_with("values") {
-        return false;
-    }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let in_charts = dir.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "charts");
-    in_charts || dir.join("Chart.yaml").is_file() || dir.join("templates").is_dir()
+    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("values"))
 }
 
 /// Whether a YAML text is a Kestra flow: `id`, `namespace` and `tasks` at its top level.

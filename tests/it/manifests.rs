@@ -303,3 +303,22 @@ fn a_typo_never_hides_a_manifest_kept_in_a_chart_folder() {
     assert!(text.lines().any(|l| l.starts_with("deploy/kestra/values-iam.yaml:5:") && l.contains("IAM301")), "{text}");
     assert!(text.lines().any(|l| l.starts_with("deploy/kestra/values-ops.yaml:2:") && l.contains("IAM002")), "{text}");
 }
+
+#[test]
+fn helm_values_kept_apart_from_their_chart_yield_nothing() {
+    // An environment's overrides sit away from the chart; their Kestra-shaped `groups:`
+    // beside `replicaCount` are the chart's, not a manifest with unknown keys.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let values =
+        "replicaCount: 1\nserviceAccount:\n  create: true\ngroups:\n  - name: devs\n    description: developers\n";
+    write(d, "values.yaml", values);
+    write(d, "deploy/values-prod.yaml", values);
+    write(d, "iam/values.yaml", "groups:\n  - name: devs\n    description: developers\nserviceAccounts:\n  - name: Ops\n    description: ops\n    groups: [devs]\n");
+    git(d, &["init", "-q"]);
+    let out = iamlint(d, &["check", "--format", "concise", "."]);
+    let text = stdout(&out);
+    assert!(!text.contains("values.yaml:1") && !text.contains("values-prod.yaml"), "{text}");
+    // A values file that holds only IAM sections is still a manifest.
+    assert!(text.lines().any(|l| l.starts_with("iam/values.yaml:") && l.contains("IAM101")), "{text}");
+}
