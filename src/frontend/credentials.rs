@@ -258,7 +258,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         context,
         needle: "",
     };
-    let needles = ["--api-token", "--user", "-u", "authorization", "token", "token=", "pass", "user", ":-", "password"];
+    let needles = ["--api-token", "-u", "--user", "authorization", "token", "token=", "pass", "user", ":-", "password"];
     vec![
         p(
             r"--api-token(?:=|[ \t]+)VALUE",
@@ -267,21 +267,23 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             false,
             "`--api-token` of a kestra command",
         ),
-        p(
-            r"--user(?:=|[ \t]+)USER_VALUE",
-            CredentialKind::Password,
-            Within::Kestra,
-            true,
-            "`--user EMAIL:PASSWORD` of a kestra command",
-        ),
         // curl's basic authentication, `-u USER:PASSWORD`, `-uUSER:PASSWORD` or `--user`:
-        // the same credential as an `Authorization: Basic` header.
+        // the same credential as an `Authorization: Basic` header. Before kestra's
+        // `--user`: a curl command calling Kestra's API mentions kestra too, and a value
+        // is recorded by the first pattern that finds it.
         p(
             r"(?:^|[\s;|&(])(?:-u[ \t]*|--user(?:=|[ \t]+))USER_VALUE",
             CredentialKind::Password,
             Within::Curl,
             true,
             "`-u USER:PASSWORD` of a curl command",
+        ),
+        p(
+            r"--user(?:=|[ \t]+)USER_VALUE",
+            CredentialKind::Password,
+            Within::Kestra,
+            true,
+            "`--user EMAIL:PASSWORD` of a kestra command",
         ),
         p(
             r#"(?i)authorization["']?:[ \t]*["']?(?:bearer|basic)[ \t]+VALUE"#,

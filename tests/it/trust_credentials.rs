@@ -345,3 +345,21 @@ fn the_value_of_an_item_of_a_credential_list_is_a_credential() {
     );
     assert!(report.lines().any(|l| l.starts_with("iam/deploy.json:") && l.contains("IAM601")), "{report}");
 }
+
+#[test]
+fn a_curl_call_to_kestra_is_named_a_curl_command_and_docker_users_are_no_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    platform(d);
+    write(
+        d,
+        "scripts/deploy.sh",
+        "#!/bin/sh\ncurl --fail --user \"ops:Sh6Wzq8Krv3Tpx\" https://kestra.example.com/api/v1/executions\n\
+         kestra flow validate --user admin:Adm1nPw9Qz flows/\ndocker run --user kestra:kestra kestra/kestra:latest server local\n",
+    );
+    let report = check_hides(d, &["Sh6Wzq8Krv3Tpx", "Adm1nPw9Qz"]);
+    let script: Vec<&str> = report.lines().filter(|l| l.starts_with("scripts/deploy.sh:")).collect();
+    assert_eq!(script.len(), 2, "{report}");
+    assert!(script[0].starts_with("scripts/deploy.sh:2:") && script[0].ends_with("of a curl command"), "{report}");
+    assert!(script[1].starts_with("scripts/deploy.sh:3:") && script[1].ends_with("of a kestra command"), "{report}");
+}
