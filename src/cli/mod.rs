@@ -416,6 +416,12 @@ fn check(mut args: CheckArgs) -> i32 {
     if let Err(e) = options.selection.validate(&options.catalogue) {
         return refuse(fail(&e));
     }
+    // `--diff` and `--write-baseline` give a patch or a baseline, not findings: a report of
+    // findings asked beside them would silently not be written.
+    if (args.diff || args.write_baseline.is_some()) && !args.output_formats.is_empty() {
+        let mode = if args.diff { "--diff" } else { "--write-baseline" };
+        return fail(&format!("--output-format writes reports of findings, which {mode} does not give; run it apart"));
+    }
     let mut written: Vec<(String, &std::path::Path)> = Vec::new();
     written.extend(args.output_file.as_deref().map(|f| ("--output-file".to_string(), f)));
     for extra in &args.output_formats {

@@ -609,3 +609,18 @@ fn a_report_never_overwrites_what_configures_iamlint_or_git() {
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(d.join("iamlint-report.txt").exists());
 }
+
+#[test]
+fn output_format_beside_diff_or_write_baseline_is_refused_not_silently_dropped() {
+    let dir = repository();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    for mode in [vec!["--diff"], vec!["--write-baseline", "baseline.json"]] {
+        let mut args = vec!["check", "--output-format", "sarif=iamlint.sarif"];
+        args.extend(mode.iter().copied());
+        let out = iamlint(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{mode:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--output-format writes reports of findings"), "{}", stderr(&out));
+        assert!(!d.join("iamlint.sarif").exists() && !d.join("baseline.json").exists(), "{mode:?}");
+    }
+}
